@@ -1,0 +1,44 @@
+import { execFile } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const BINARY = fileURLToPath(new URL("../dist/claudemesh.js", import.meta.url));
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+async function claudemesh(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(BINARY, args, { env: { PATH: process.env.PATH ?? "" } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("the claudemesh binary", () => {
+  it("is an executable bundle", () => {
+    expect(statSync(BINARY).mode & 0o111).not.toBe(0);
+  });
+
+  it("--version prints the package version", async () => {
+    expect(await claudemesh("--version")).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
+  it("--help describes the program", async () => {
+    const result = await claudemesh("--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: claudemesh/);
+  });
+
+  it("an unknown option exits 1 with a pointer to --help", async () => {
+    const result = await claudemesh("--bogus");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/unknown option '--bogus'/);
+    expect(result.stderr).toMatch(/claudemesh --help/);
+  });
+});

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// The Debian packages the test suite needs, each with a check that it is there.
+// Installs what is missing when run as root with apt-get; otherwise says what to install.
+// Used by `pnpm test` and by .ci/run, so the list lives only here.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+
+const hasPostgres = () =>
+  existsSync("/usr/lib/postgresql") &&
+  readdirSync("/usr/lib/postgresql").some((version) => existsSync(`/usr/lib/postgresql/${version}/bin/initdb`));
+
+/** `apt` package → is it usable here? */
+export const SYSTEM_PACKAGES = [{ apt: "postgresql", present: hasPostgres }];
+
+export function ensureSystemPackages() {
+  const missing = SYSTEM_PACKAGES.filter((pkg) => !pkg.present()).map((pkg) => pkg.apt);
+  if (missing.length === 0) return;
+  const command = `apt-get install -y --no-install-recommends ${missing.join(" ")}`;
+  if (process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) {
+    throw new Error(
+      `The tests need Debian packages that are missing: ${missing.join(", ")}.\nInstall them with: sudo ${command}`,
+    );
+  }
+  console.log(`▸ installing ${missing.join(", ")} (apt-get)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+  execFileSync("sh", ["-c", command], { stdio: "inherit", env });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    ensureSystemPackages();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}

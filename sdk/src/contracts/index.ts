@@ -1,0 +1,1 @@
+export { ErrorBody, ErrorCode } from "./errors.js";

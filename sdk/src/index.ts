@@ -1,0 +1,2 @@
+export * from "./contracts/index.js";
+export { ClaudemeshError, ERROR_CODES, ExitStatus, isAuthError } from "./errors.js";

@@ -1,0 +1,75 @@
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema.js";
+
+/** The drizzle handle every route uses, whichever database is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseConfig =
+  /** A real Postgres server. */
+  | { kind: "postgres"; url: string }
+  /** Embedded PGlite: a data directory, or `memory://` for a throwaway database. */
+  | { kind: "pglite"; dataDir: string };
+
+export interface Database {
+  readonly kind: DatabaseConfig["kind"];
+  readonly db: Db;
+  /** Runs `work` on a drizzle handle bound to one connection, so session-level locks hold. */
+  withSingleConnection<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database the config names; nothing is migrated here (see `migrate.ts`).
+ *
+ * @example
+ * const database = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.kind === "postgres") return openPostgres(config.url);
+  return openPglite(config.dataDir);
+}
+
+function openPostgres(url: string): Database {
+  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const db: Db = drizzlePostgres(client, { schema });
+  return {
+    kind: "postgres",
+    db,
+    async withSingleConnection(work) {
+      // A pool may hand each statement to another connection; advisory locks need one session.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        return await work(drizzlePostgres(single, { schema }));
+      } finally {
+        await single.end();
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const client = new PGlite(dataDir);
+  await client.waitReady;
+  const db: Db = drizzlePglite({ client, schema });
+  return {
+    kind: "pglite",
+    db,
+    // PGlite is a single connection already.
+    withSingleConnection: (work) => work(db),
+    close: () => client.close(),
+  };
+}
+
+/**
+ * The rows of a raw `db.execute()` result: postgres-js returns an array,
+ * PGlite an object with `rows`.
+ */
+export function rowsOf<Row>(result: unknown): Row[] {
+  if (Array.isArray(result)) return result as Row[];
+  return ((result as { rows?: Row[] }).rows ?? []) as Row[];
+}

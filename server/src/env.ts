@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+// The one place the server reads process.env.
+
+const ServerEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to listen on; unset means every interface (Node's default). */
+  HOST: z.string().min(1).optional(),
+  /** A real Postgres; when unset, embedded PGlite in CLAUDEMESH_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  CLAUDEMESH_DATA_DIR: z.string().min(1).default("./.data"),
+  BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
+  /** Where browsers reach this server; default http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+});
+export type ServerEnv = z.infer<typeof ServerEnv>;
+
+/** Parses the server's environment, or throws a message naming each bad variable. */
+export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
+  // Treat empty variables as unset, as shells and compose files often leave them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = ServerEnv.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+}

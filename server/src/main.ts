@@ -1,0 +1,81 @@
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { type App, createApp } from "./app.js";
+import { createAuth } from "./auth.js";
+import { type DatabaseConfig, openDatabase } from "./db/database.js";
+import { migrate } from "./db/migrate.js";
+import { readServerEnv } from "./env.js";
+import { loadOrCreateSecret } from "./secret.js";
+
+// Reads the environment, opens and migrates the database, then listens.
+// Any failure before listening exits non-zero, so a health check fails closed.
+
+const info = (message: string) => console.log(`[claudemesh] ${message}`);
+const warn = (message: string) => console.error(`[claudemesh] ${message}`);
+
+async function start(): Promise<void> {
+  const env = readServerEnv();
+  const databaseConfig: DatabaseConfig = env.DATABASE_URL
+    ? { kind: "postgres", url: env.DATABASE_URL }
+    : { kind: "pglite", dataDir: env.CLAUDEMESH_DATA_DIR };
+
+  const { secret, file: secretFile } = await loadOrCreateSecret(env.BETTER_AUTH_SECRET, env.CLAUDEMESH_DATA_DIR);
+  if (secretFile) {
+    warn(
+      `warning: BETTER_AUTH_SECRET is not set; using the generated secret in ${secretFile}. Set BETTER_AUTH_SECRET in production.`,
+    );
+  }
+
+  const database = await openDatabase(databaseConfig);
+  info(
+    database.kind === "postgres"
+      ? "database: Postgres (DATABASE_URL)"
+      : `database: embedded PGlite in ${env.CLAUDEMESH_DATA_DIR}`,
+  );
+  try {
+    const { applied, total } = await migrate(database);
+    info(applied > 0 ? `migrations: applied ${applied} (${total} in all)` : `migrations: up to date (${total} in all)`);
+  } catch (error) {
+    warn(`migrations failed: ${(error as Error).message}`);
+    await database.close().catch(() => {});
+    process.exit(1);
+  }
+
+  // The app needs the public URL, which with PORT=0 is known only once bound;
+  // 'listening' fires before any connection is handled, so `app` is set in time.
+  let app: App | undefined;
+  const server = createAdaptorServer({
+    fetch: (request, bindings) => (app ? app.fetch(request, bindings) : new Response(null, { status: 503 })),
+  });
+  server.on("error", (error) => {
+    warn(`cannot listen on port ${env.PORT}: ${error.message}`);
+    process.exit(1);
+  });
+  server.listen(env.PORT, env.HOST, () => {
+    const { port } = server.address() as AddressInfo;
+    const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
+    app = createApp({ db: database.db, auth: createAuth({ db: database.db, secret, publicUrl }) });
+    info(`listening on ${publicUrl}`);
+    info(`sign in from a terminal: CLAUDEMESH_API_URL=${publicUrl} claudemesh login`);
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    info(`${signal}: shutting down`);
+    server.close();
+    // Closing PGlite flushes it, so the data dir is consistent at the next start.
+    database.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+start().catch((error: unknown) => {
+  warn(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { ClaudemeshError, type ErrorCode } from "@claudemesh/sdk";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Answers `{ error, message }` with the status the sdk's table gives the code. */
+export function errorResponse(c: Context, code: ErrorCode, message: string, status?: number) {
+  const error = new ClaudemeshError(code, message);
+  return c.json(error.toBody(), (status ?? error.httpStatus) as ContentfulStatusCode);
+}
+
+export const notFound: NotFoundHandler = (c) =>
+  errorResponse(c, "not_found", `No route for ${c.req.method} ${c.req.path}.`);
+
+/**
+ * The last stop for thrown errors: our own errors keep their code, Hono's
+ * keep their status, and anything else is logged here and answered as a
+ * plain 500 without its stack.
+ */
+export const onError: ErrorHandler = (error, c) => {
+  if (error instanceof ClaudemeshError) return errorResponse(c, error.code, error.message);
+  if (error instanceof HTTPException) {
+    const code: ErrorCode =
+      error.status === 413 ? "payload_too_large" : error.status < 500 ? "invalid_input" : "server_error";
+    return errorResponse(c, code, error.message || "Bad request.", error.status);
+  }
+  console.error(`[claudemesh] ${c.req.method} ${c.req.path} failed:`, error);
+  return errorResponse(c, "server_error", "Something went wrong on the server.");
+};

@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: ["sdk", "server", "cli", "extension"],
+    passWithNoTests: false,
+  },
+});
