@@ -1,5 +1,7 @@
 import type { ErrorCode } from "./contracts/errors.js";
 
+export type { ErrorCode };
+
 /** Process exit statuses shared by every claudemesh command. */
 export const ExitStatus = {
   ok: 0,

@@ -1,26 +1,38 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "./app-env.js";
 import type { Auth } from "./auth.js";
-import type { Db } from "./db/database.js";
+import type { Database } from "./db/database.js";
+import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
+import { requireCaller } from "./middleware/caller.js";
 import { errorResponse, notFound, onError } from "./middleware/errors.js";
 import { jsonBody } from "./middleware/json-body.js";
 import { betterAuthRoutes } from "./routes/better-auth.js";
+import { cliSessionRoutes } from "./routes/cli-sessions.js";
+import { cliTokenRoutes } from "./routes/cli-tokens.js";
+import { deviceCodeRoutes } from "./routes/device-code.js";
+import { whoamiRoutes } from "./routes/whoami.js";
 
 /** Bodies are small JSON documents; anything near this is a mistake or an attack. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppDeps {
-  db: Db;
+  database: Database;
   auth: Auth;
+  /** Where browsers reach the server: verification URLs and the same-origin check use it. */
+  publicUrl: string;
+  /** The clock every expiry is judged by; tests move it. */
+  now?: () => Date;
 }
 
 /**
  * The whole HTTP surface, with no `listen()`: tests call `app.request()`,
  * `main.ts` serves it.
  */
-export function createApp({ db, auth }: AppDeps) {
-  const app = new Hono();
+export function createApp({ database, auth, publicUrl, now = () => new Date() }: AppDeps) {
+  const { db } = database;
+  const app = new Hono<AppEnv>();
 
   app.use(
     "/api/*",
@@ -40,7 +52,15 @@ export function createApp({ db, auth }: AppDeps) {
     return c.json({ status: "ok" });
   });
 
+  // Ours first: Better Auth's catch-all below would answer 404 for these.
+  const wakeups = new DeviceCodeWakeups(database);
+  app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }));
   app.route("/api/auth", betterAuthRoutes(auth));
+
+  app.use("/api/my/*", requireCaller({ db, auth, now }));
+  app.route("/api/my/whoami", whoamiRoutes());
+  app.route("/api/my/cli/sessions", cliSessionRoutes({ db, now }));
+  app.route("/api/my/cli/tokens", cliTokenRoutes({ db, now }));
 
   app.notFound(notFound);
   app.onError(onError);

@@ -2,6 +2,7 @@ import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import type { Db } from "./db/database.js";
 import * as schema from "./db/schema.js";
+import { revokeAllSessions } from "./tokens/token-store.js";
 
 export interface AuthConfig {
   db: Db;
@@ -9,10 +10,18 @@ export interface AuthConfig {
   secret: string;
   /** Where browsers reach the server, e.g. `http://localhost:3000`; also the trusted origin. */
   publicUrl: string;
+  now?: () => Date;
 }
 
-/** Better Auth: users, email + password, and web session cookies, on our drizzle schema. */
-export function createAuth({ db, secret, publicUrl }: AuthConfig) {
+/**
+ * Better Auth: users, email + password, and web session cookies, on our drizzle
+ * schema. A password change or reset revokes the user's CLI session tokens
+ * (not their PATs, which they manage by hand).
+ */
+export function createAuth({ db, secret, publicUrl, now = () => new Date() }: AuthConfig) {
+  const revokeCliSessions = async (userId: string) => {
+    await revokeAllSessions(db, userId, now());
+  };
   return betterAuth({
     appName: "claudemesh",
     baseURL: publicUrl,
@@ -20,7 +29,22 @@ export function createAuth({ db, secret, publicUrl }: AuthConfig) {
     secret,
     trustedOrigins: [publicUrl],
     database: drizzleAdapter(db, { provider: "pg", schema }),
-    emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8 },
+    emailAndPassword: {
+      enabled: true,
+      autoSignIn: true,
+      minPasswordLength: 8,
+      onPasswordReset: ({ user }) => revokeCliSessions(user.id),
+    },
+    databaseHooks: {
+      account: {
+        update: {
+          // change-password and set-password update the credential account.
+          after: async (account) => {
+            if (account.providerId === "credential" && account.password) await revokeCliSessions(account.userId);
+          },
+        },
+      },
+    },
     // A self-hosted server reaches no one it was not asked to.
     telemetry: { enabled: false },
   });

@@ -54,7 +54,7 @@ async function start(): Promise<void> {
   server.listen(env.PORT, env.HOST, () => {
     const { port } = server.address() as AddressInfo;
     const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
-    app = createApp({ db: database.db, auth: createAuth({ db: database.db, secret, publicUrl }) });
+    app = createApp({ database, publicUrl, auth: createAuth({ db: database.db, secret, publicUrl }) });
     info(`listening on ${publicUrl}`);
     info(`sign in from a terminal: CLAUDEMESH_API_URL=${publicUrl} claudemesh login`);
   });

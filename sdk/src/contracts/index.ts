@@ -1,1 +1,25 @@
+export { Timestamp, User } from "./common.js";
+export {
+  DeviceCodeRequest,
+  DeviceCodeResponse,
+  DeviceCodeStatus,
+  DeviceDecisionResponse,
+  DeviceFingerprint,
+  DevicePollResponse,
+  formatUserCode,
+  normalizeUserCode,
+  SlowDownBody,
+  USER_CODE_ALPHABET,
+  USER_CODE_LENGTH,
+} from "./device-code.js";
 export { ErrorBody, ErrorCode } from "./errors.js";
+export { CliSession, RevokedResponse, SessionList } from "./sessions.js";
+export {
+  CreatedToken,
+  CreateTokenRequest,
+  DEFAULT_PAT_LIFETIME_DAYS,
+  PAT_LIFETIMES_DAYS,
+  TokenList,
+  TokenSummary,
+} from "./tokens.js";
+export { CredentialKind, Whoami } from "./whoami.js";

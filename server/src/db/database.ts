@@ -19,6 +19,11 @@ export interface Database {
   readonly db: Db;
   /** Runs `work` on a drizzle handle bound to one connection, so session-level locks hold. */
   withSingleConnection<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onPayload` for every `pg_notify(channel, payload)` committed by any
+   * connection (any instance, on Postgres). Resolves once listening, with a stop function.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,11 @@ function openPostgres(url: string): Database {
         await single.end();
       }
     },
+    async listen(channel, onPayload) {
+      // postgres-js keeps one extra connection for all LISTENs and re-listens after reconnects.
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -61,6 +71,10 @@ async function openPglite(dataDir: string): Promise<Database> {
     db,
     // PGlite is a single connection already.
     withSingleConnection: (work) => work(db),
+    async listen(channel, onPayload) {
+      const unlisten = await client.listen(channel, onPayload);
+      return () => unlisten();
+    },
     close: () => client.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 // Better Auth's tables (user, session, account, verification), written by hand
 // because its schema generator needs Node ≥ 22.12. Property names are the field
@@ -72,3 +72,102 @@ export const verification = pgTable(
   },
   (table) => [index("verification_identifier_idx").on(table.identifier)],
 );
+
+// claudemesh's own tables.
+
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * CLI session tokens (`cm_session_…`, from device login) and personal access
+ * tokens (`cm_pat_…`). Only the SHA-256 of a token is stored; requests find
+ * their token by that hash (unique index).
+ */
+export const cliToken = pgTable(
+  "cli_token",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["session", "pat"] }).notNull(),
+    /** PAT name, or the device name of a session. */
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    deviceName: text("device_name"),
+    deviceOs: text("device_os"),
+    deviceArch: text("device_arch"),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    lastUsedAt: at("last_used_at"),
+    /** Null: never expires (PATs only). Sessions slide forward on use. */
+    expiresAt: at("expires_at"),
+    revokedAt: at("revoked_at"),
+  },
+  (table) => [
+    uniqueIndex("cli_token_token_hash_idx").on(table.tokenHash),
+    index("cli_token_user_kind_idx").on(table.userId, table.kind),
+  ],
+);
+
+/**
+ * One device-code login (RFC 8628 shape). Both codes are stored as SHA-256
+ * hashes. The token is minted when the first poll sees `approved` (claimed_at),
+ * so no raw token ever sits here.
+ */
+export const cliDeviceCode = pgTable(
+  "cli_device_code",
+  {
+    id: text("id").primaryKey(),
+    deviceCodeHash: text("device_code_hash").notNull(),
+    userCodeHash: text("user_code_hash").notNull(),
+    status: text("status", { enum: ["pending", "approved", "denied"] })
+      .notNull()
+      .default("pending"),
+    deviceName: text("device_name").notNull(),
+    deviceOs: text("device_os").notNull(),
+    deviceArch: text("device_arch").notNull(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    /** Who approved or denied it. */
+    userId: text("user_id").references(() => user.id, { onDelete: "cascade" }),
+    /** The token minted at claim. */
+    tokenId: text("token_id").references(() => cliToken.id, { onDelete: "set null" }),
+    /** Milliseconds a poller must leave between polls; grows on slow_down. */
+    intervalMs: integer("interval_ms").notNull(),
+    lastPolledAt: at("last_polled_at"),
+    createdAt: createdAt(),
+    expiresAt: at("expires_at").notNull(),
+    decidedAt: at("decided_at"),
+    claimedAt: at("claimed_at"),
+  },
+  (table) => [
+    uniqueIndex("cli_device_code_device_code_hash_idx").on(table.deviceCodeHash),
+    uniqueIndex("cli_device_code_user_code_hash_idx").on(table.userCodeHash),
+    index("cli_device_code_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/** Security-relevant events: logins approved/denied, tokens created/revoked. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    action: text("action").notNull(),
+    userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    /** The token or device code the event is about. */
+    targetId: text("target_id"),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("audit_log_user_id_created_at_idx").on(table.userId, table.createdAt)],
+);
+
+/** Fixed-window counters shared by every instance (e.g. failed user-code lookups per user and per IP). */
+export const rateLimit = pgTable("rate_limit", {
+  key: text("key").primaryKey(),
+  windowStart: at("window_start").notNull(),
+  count: integer("count").notNull(),
+});

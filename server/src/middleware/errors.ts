@@ -1,4 +1,4 @@
-import { ClaudemeshError, type ErrorCode } from "@claudemesh/sdk";
+import { ClaudemeshError, type ErrorCode } from "@claudemesh/sdk/errors";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

@@ -1,4 +1,4 @@
-import { ClaudemeshError } from "@claudemesh/sdk";
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { createMiddleware } from "hono/factory";
 
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);

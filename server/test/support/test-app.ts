@@ -1,50 +1,91 @@
 import { randomBytes } from "node:crypto";
-import { createApp } from "../../src/app.js";
+import { type App, createApp } from "../../src/app.js";
 import { createAuth } from "../../src/auth.js";
 import { createMigratedDatabase, type DatabaseKind, type TestDatabase } from "./test-database.js";
 
 /** The origin tests pretend to be, as a browser on the server's own pages would send. */
 export const PUBLIC_URL = "http://localhost:3000";
 
+/** A clock that stands still until a test moves it, so expiry and intervals are exact. */
+export class TestClock {
+  #now: number;
+  constructor(start = Date.now()) {
+    this.#now = start;
+  }
+  now = (): Date => new Date(this.#now);
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+}
+
 export interface TestApp {
-  app: ReturnType<typeof createApp>;
+  app: App;
   database: TestDatabase;
-  /** `app.request` with a JSON body, the same-origin `Origin` header and an optional cookie. */
-  postJson(path: string, body: unknown, options?: { cookie?: string }): Promise<Response>;
-  get(path: string, options?: { cookie?: string }): Promise<Response>;
+  clock: TestClock;
+  /** `app.request` with a JSON body, the same-origin `Origin` header and optional cookie/bearer. */
+  postJson(path: string, body: unknown, options?: RequestOptions): Promise<Response>;
+  get(path: string, options?: RequestOptions): Promise<Response>;
+  del(path: string, options?: RequestOptions): Promise<Response>;
   close(): Promise<void>;
 }
 
-/** The real app on a fresh, migrated database of the given kind. */
-export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
-  const database = await createMigratedDatabase(kind);
-  const auth = createAuth({ db: database.db, secret: randomBytes(32).toString("hex"), publicUrl: PUBLIC_URL });
-  const app = createApp({ db: database.db, auth });
-  const headers = (cookie?: string): Record<string, string> => ({
+export interface RequestOptions {
+  cookie?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/** The real app on a fresh, migrated database of the given kind (or on one it shares). */
+export async function createTestApp(
+  kind: DatabaseKind,
+  options: { database?: TestDatabase; clock?: TestClock } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createMigratedDatabase(kind));
+  const clock = options.clock ?? new TestClock();
+  const auth = createAuth({
+    db: database.db,
+    secret: randomBytes(32).toString("hex"),
+    publicUrl: PUBLIC_URL,
+    now: clock.now,
+  });
+  const app = createApp({ database, auth, publicUrl: PUBLIC_URL, now: clock.now });
+  const headers = (options?: RequestOptions): Record<string, string> => ({
     origin: PUBLIC_URL,
-    ...(cookie ? { cookie } : {}),
+    ...(options?.cookie ? { cookie: options.cookie } : {}),
+    ...(options?.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...options?.headers,
   });
   return {
     app,
     database,
+    clock,
     postJson: async (path, body, options) =>
       app.request(path, {
         method: "POST",
-        headers: { "content-type": "application/json", ...headers(options?.cookie) },
+        headers: { "content-type": "application/json", ...headers(options) },
         body: JSON.stringify(body),
       }),
-    get: async (path, options) => app.request(path, { headers: headers(options?.cookie) }),
+    get: async (path, options) => app.request(path, { headers: headers(options) }),
+    del: async (path, options) => app.request(path, { method: "DELETE", headers: headers(options) }),
     close: () => database.close(),
   };
 }
 
 let accounts = 0;
 
+export interface TestAccount {
+  id: string;
+  name: string;
+  email: string;
+  password: string;
+  cookie: string;
+}
+
 /** Signs a new user up and returns them with their web session cookie. */
 export async function signUp(
   testApp: TestApp,
   overrides: Partial<{ name: string; email: string; password: string }> = {},
-): Promise<{ id: string; name: string; email: string; password: string; cookie: string }> {
+): Promise<TestAccount> {
   accounts += 1;
   const account = {
     name: `Test User ${accounts}`,

@@ -1,0 +1,75 @@
+import { crc32 } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { ClaudemeshError } from "./errors.js";
+import { isWellFormedToken, mintToken, parseToken, redactToken, TOKEN_SCAN_REGEX } from "./token.js";
+
+describe("token format", () => {
+  it.each(["session", "pat"] as const)("mints cm_%s_ tokens that parse back", (kind) => {
+    const token = mintToken(kind);
+    expect(token.startsWith(`cm_${kind}_`)).toBe(true);
+    expect(parseToken(token)).toEqual({ kind, token });
+    expect(parseToken(token, kind).kind).toBe(kind);
+  });
+
+  it("matches the documented scan regex", () => {
+    const text = `deploy with ${mintToken("pat")} and ${mintToken("session")}`;
+    expect(text.match(TOKEN_SCAN_REGEX)).toHaveLength(2);
+  });
+
+  it("carries 256 random bits: a thousand tokens never repeat", () => {
+    const tokens = new Set(Array.from({ length: 1000 }, () => mintToken("pat")));
+    expect(tokens.size).toBe(1000);
+  });
+
+  it("checksum is the low 30 bits of CRC32 of the random part", () => {
+    const token = mintToken("pat");
+    const random = token.slice("cm_pat_".length, -6);
+    const expected = (crc32(Buffer.from(random)) & 0x3fffffff).toString(32).padStart(6, "0");
+    // base32 digits differ from Number#toString(32); map 0-9a-v onto a-z2-7.
+    const digits = "0123456789abcdefghijklmnopqrstuv";
+    const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    const mapped = [...expected].map((ch) => alphabet[digits.indexOf(ch)]).join("");
+    expect(token.slice(-6)).toBe(mapped);
+  });
+
+  it("forgives surrounding whitespace from a paste", () => {
+    const token = mintToken("pat");
+    expect(parseToken(`  ${token}\n`).token).toBe(token);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["wrong prefix", "ghp_abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstu"],
+    ["too short", "cm_pat_abc"],
+    ["uppercase", () => mintToken("pat").toUpperCase()],
+    ["a character dropped", () => mintToken("pat").slice(0, -1)],
+  ])("rejects a malformed token (%s) with invalid_token_format", (_label, make) => {
+    const raw = typeof make === "function" ? make() : make;
+    expect(() => parseToken(raw)).toThrowError(expect.objectContaining({ code: "invalid_token_format" }));
+    expect(isWellFormedToken(raw)).toBe(false);
+  });
+
+  it("catches a single mistyped character through the checksum", () => {
+    const token = mintToken("pat");
+    const at = 20;
+    const typo = token.slice(0, at) + (token[at] === "a" ? "b" : "a") + token.slice(at + 1);
+    expect(() => parseToken(typo)).toThrow(/checksum/);
+  });
+
+  it("rejects a session token where a PAT is expected", () => {
+    let error: unknown;
+    try {
+      parseToken(mintToken("session"), "pat");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ClaudemeshError);
+    expect((error as Error).message).toBe("Invalid token format (expected cm_pat_…)");
+  });
+
+  it("redacts to prefix and last four characters", () => {
+    const token = mintToken("session");
+    expect(redactToken(token)).toBe(`cm_session_…${token.slice(-4)}`);
+    expect(redactToken(token)).not.toContain(token.slice(11, 30));
+  });
+});

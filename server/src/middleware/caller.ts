@@ -1,0 +1,68 @@
+import { parseToken } from "@claudemesh/sdk/token";
+import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv, Caller } from "../app-env.js";
+import type { Auth } from "../auth.js";
+import type { Db } from "../db/database.js";
+import { findToken, recordTokenUse } from "../tokens/token-store.js";
+import { errorResponse } from "./errors.js";
+
+/** Who is signed in through Better Auth's cookie, or null. */
+async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | null> {
+  const session = await auth.api.getSession({ headers });
+  if (!session) return null;
+  const { id, name, email } = session.user;
+  return { user: { id, name, email }, kind: "web", tokenId: null, tokenName: null, expiresAt: session.session.expiresAt };
+}
+
+/**
+ * `/api/my/*`: a `Bearer cm_…` token or a browser session. A token costs one
+ * indexed read (so revocation is seen at once, on every instance) plus, at most
+ * once a minute, a write of `last_used_at`. A 401 says why: token_invalid,
+ * token_revoked, token_expired or auth_required.
+ */
+export function requireCaller(deps: { db: Db; auth: Auth; now: () => Date }): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header("authorization");
+    if (!header) {
+      const caller = await webSessionCaller(deps.auth, c.req.raw.headers);
+      if (!caller) return errorResponse(c, "auth_required", "Sign in first: send `Authorization: Bearer cm_…`.");
+      c.set("caller", caller);
+      return next();
+    }
+
+    const raw = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    if (!raw) return errorResponse(c, "token_invalid", "The Authorization header must be `Bearer <token>`.");
+    try {
+      parseToken(raw);
+    } catch (error) {
+      return errorResponse(c, "token_invalid", (error as Error).message);
+    }
+    const found = await findToken(deps.db, raw);
+    if (!found) return errorResponse(c, "token_invalid", "Token not recognised.");
+    const now = deps.now();
+    if (found.token.revokedAt) return errorResponse(c, "token_revoked", "Authentication failed (token revoked).");
+    if (found.token.expiresAt && found.token.expiresAt.getTime() <= now.getTime()) {
+      return errorResponse(c, "token_expired", "Authentication failed (token expired).");
+    }
+    const expiresAt = await recordTokenUse(deps.db, found.token, now);
+    c.set("caller", {
+      user: found.user,
+      kind: found.token.kind,
+      tokenId: found.token.id,
+      tokenName: found.token.name,
+      expiresAt,
+    });
+    return next();
+  });
+}
+
+/** Browser-only routes (approving a login): a Better Auth session cookie, never a token. */
+export function requireWebSession(auth: Auth): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const caller = await webSessionCaller(auth, c.req.raw.headers);
+    if (!caller) return errorResponse(c, "auth_required", "Sign in in the browser first.");
+    c.set("caller", caller);
+    return next();
+  });
+}

@@ -1,0 +1,87 @@
+import {
+  type CreatedToken,
+  CreateTokenRequest,
+  DEFAULT_PAT_LIFETIME_DAYS,
+  type RevokedResponse,
+  type TokenList,
+  type TokenSummary,
+} from "@claudemesh/sdk/contracts";
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.js";
+import { recordAudit } from "../audit.js";
+import type { Db } from "../db/database.js";
+import { errorResponse } from "../middleware/errors.js";
+import { requestInfo } from "../request-info.js";
+import { issueToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
+import { readJson } from "../validation.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function summary(row: TokenRow): TokenSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    created_at: row.createdAt.toISOString(),
+    last_used_at: row.lastUsedAt?.toISOString() ?? null,
+    expires_at: row.expiresAt?.toISOString() ?? null,
+  };
+}
+
+/** `/api/my/cli/tokens`: personal access tokens. The raw value is answered once, at creation. */
+export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
+  const routes = new Hono<AppEnv>();
+
+  routes.post("/", async (c) => {
+    const caller = c.var.caller;
+    const input = await readJson(c, CreateTokenRequest);
+    const at = now();
+    const days = input.expires_in_days === undefined ? DEFAULT_PAT_LIFETIME_DAYS : input.expires_in_days;
+    const created = await db.transaction(async (tx) => {
+      const issued = await issueToken(tx, {
+        userId: caller.user.id,
+        kind: "pat",
+        name: input.name,
+        expiresAt: days === null ? null : new Date(at.getTime() + days * DAY_MS),
+        request: requestInfo(c),
+        now: at,
+      });
+      await recordAudit(tx, {
+        action: "auth.cli.pat.created",
+        userId: caller.user.id,
+        targetId: issued.row.id,
+        request: requestInfo(c),
+        metadata: { name: input.name, expires_in_days: days },
+        at,
+      });
+      return issued;
+    });
+    return c.json({ ...summary(created.row), token: created.token } satisfies CreatedToken, 201);
+  });
+
+  routes.get("/", async (c) => {
+    const rows = await listTokens(db, c.var.caller.user.id, "pat", now());
+    return c.json({ tokens: rows.map(summary) } satisfies TokenList);
+  });
+
+  routes.delete("/:id", async (c) => {
+    const caller = c.var.caller;
+    const at = now();
+    const revoked = await db.transaction(async (tx) => {
+      const row = await revokeToken(tx, { userId: caller.user.id, id: c.req.param("id"), kind: "pat" }, at);
+      if (row) {
+        await recordAudit(tx, {
+          action: "auth.cli.pat.revoked",
+          userId: caller.user.id,
+          targetId: row.id,
+          request: requestInfo(c),
+          at,
+        });
+      }
+      return row;
+    });
+    if (!revoked) return errorResponse(c, "not_found", "No such personal access token.");
+    return c.json({ id: revoked.id, revoked_at: at.toISOString() } satisfies RevokedResponse);
+  });
+
+  return routes;
+}

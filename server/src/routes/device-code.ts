@@ -1,0 +1,195 @@
+import {
+  DeviceCodeRequest,
+  type DeviceCodeResponse,
+  type DeviceDecisionResponse,
+  type DeviceFingerprint,
+  type DevicePollResponse,
+  formatUserCode,
+  normalizeUserCode,
+  type SlowDownBody,
+} from "@claudemesh/sdk/contracts";
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../app-env.js";
+import type { Auth } from "../auth.js";
+import type { Db } from "../db/database.js";
+import {
+  claimApprovedCode,
+  createDeviceCode,
+  type Decision,
+  type DeviceCodeRow,
+  decideDeviceCode,
+  effectiveStatus,
+  findDeviceCodeById,
+  findDeviceCodeByUserCode,
+  admitPoll,
+} from "../device-codes/device-code-store.js";
+import type { DeviceCodeWakeups } from "../device-codes/wakeups.js";
+import { requireWebSession } from "../middleware/caller.js";
+import { errorResponse } from "../middleware/errors.js";
+import { requireSameOrigin } from "../middleware/same-origin.js";
+import { countHit, isLimited, type RateLimitWindow } from "../rate-limit.js";
+import { requestInfo } from "../request-info.js";
+import { readJson } from "../validation.js";
+
+// Device codes are 43 base64url characters; user codes are ABCD-EFGH in any case, dash optional.
+const DEVICE_CODE_PATH = "/:code{[A-Za-z0-9_-]{20,}}";
+const USER_CODE_PATH = "/:userCode{[A-Za-z]{4}-?[A-Za-z]{4}}";
+
+/** Longest a poll may be held open (`?wait=`), in seconds. */
+export const MAX_POLL_WAIT_SECONDS = 25;
+/** Wrong user codes allowed per user and per IP before lookups are refused: 34.5 bits stay out of reach. */
+export const USER_CODE_LOOKUP_LIMIT: RateLimitWindow = { limit: 10, windowMs: 15 * 60 * 1000 };
+
+export interface DeviceCodeRouteDeps {
+  db: Db;
+  auth: Auth;
+  wakeups: DeviceCodeWakeups;
+  publicUrl: string;
+  now: () => Date;
+}
+
+/**
+ * `/api/auth/cli/device-code`: the CLI asks for a code and polls it (no auth);
+ * a signed-in browser looks it up and approves or denies it.
+ */
+export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCodeRouteDeps) {
+  const routes = new Hono<AppEnv>();
+  const verificationUrl = new URL("/cli-auth", publicUrl).toString();
+
+  routes.post("/", async (c) => {
+    const device = await readJson(c, DeviceCodeRequest);
+    const { deviceCode, userCode, row } = await createDeviceCode(db, device, requestInfo(c), now());
+    const shown = formatUserCode(userCode);
+    const complete = new URL(verificationUrl);
+    complete.searchParams.set("code", shown);
+    return c.json(
+      {
+        device_code: deviceCode,
+        user_code: shown,
+        expires_at: row.expiresAt.toISOString(),
+        verification_url: verificationUrl,
+        verification_url_complete: complete.toString(),
+        interval: row.intervalMs / 1000,
+      } satisfies DeviceCodeResponse,
+      201,
+    );
+  });
+
+  routes.get(DEVICE_CODE_PATH, async (c) => {
+    const wait = parseWait(c.req.query("wait"));
+    if (wait === null) {
+      return errorResponse(c, "invalid_input", `wait must be a number of seconds from 0 to ${MAX_POLL_WAIT_SECONDS}.`);
+    }
+    const gate = await admitPoll(db, c.req.param("code"), now());
+    if (gate.kind === "unknown") return errorResponse(c, "not_found", "Unknown device code.");
+    if (gate.kind === "too_fast") {
+      const interval = gate.intervalMs / 1000;
+      return c.json(
+        { error: "slow_down", message: `Polling too fast; wait ${interval}s between polls.`, interval } satisfies SlowDownBody,
+        429,
+        { "retry-after": String(Math.ceil(interval)) },
+      );
+    }
+
+    let row = gate.row;
+    if (wait > 0 && effectiveStatus(row, now()) === "pending") {
+      const subscription = await wakeups.subscribe(row.id);
+      try {
+        // Re-read after subscribing: a decision committed in between is not missed.
+        row = (await findDeviceCodeById(db, row.id)) ?? row;
+        const untilExpiry = row.expiresAt.getTime() - now().getTime();
+        if (effectiveStatus(row, now()) === "pending") {
+          await subscription.wait(Math.max(0, Math.min(wait * 1000, untilExpiry)), c.req.raw.signal);
+          row = (await findDeviceCodeById(db, row.id)) ?? row;
+        }
+      } finally {
+        subscription.done();
+      }
+    }
+    return c.json(await pollAnswer(c, row));
+  });
+
+  async function pollAnswer(c: Context, row: DeviceCodeRow): Promise<DevicePollResponse> {
+    const status = effectiveStatus(row, now());
+    if (status !== "approved") return { status };
+    if (row.claimedAt) return { status, token: null };
+    const claimed = await claimApprovedCode(db, row.id, requestInfo(c), now());
+    if (!claimed) {
+      // Someone else claimed it, or the claim window just closed.
+      const latest = await findDeviceCodeById(db, row.id);
+      const latestStatus = latest ? effectiveStatus(latest, now()) : "expired";
+      return latestStatus === "approved" ? { status: latestStatus, token: null } : { status: latestStatus };
+    }
+    return { status, token: claimed.token, user: claimed.user, expires_at: claimed.expiresAt.toISOString() };
+  }
+
+  // --- The browser side: signed in, same origin, rate-limited lookups. ---
+
+  const signedIn = requireWebSession(auth);
+  const sameOrigin = requireSameOrigin(publicUrl);
+
+  /** Finds the code a person typed, counting misses against them and their IP. */
+  async function lookUp(c: Context<AppEnv>): Promise<DeviceCodeRow | Response> {
+    const at = now();
+    const keys = [`user-code:user:${c.var.caller.user.id}`, `user-code:ip:${requestInfo(c).ipAddress ?? "unknown"}`];
+    for (const key of keys) {
+      if (await isLimited(db, key, USER_CODE_LOOKUP_LIMIT, at)) {
+        return errorResponse(c, "rate_limited", "Too many wrong codes; wait 15 minutes and try again.");
+      }
+    }
+    const userCode = normalizeUserCode(c.req.param("userCode") ?? "");
+    const row = userCode ? await findDeviceCodeByUserCode(db, userCode) : undefined;
+    if (!row) {
+      for (const key of keys) await countHit(db, key, USER_CODE_LOOKUP_LIMIT, at);
+      return errorResponse(c, "not_found", "No login is waiting for that code; check it against your terminal.");
+    }
+    if (effectiveStatus(row, at) === "expired") {
+      return errorResponse(c, "gone", "That code has expired; run `claudemesh login` again for a new one.");
+    }
+    return row;
+  }
+
+  routes.get(USER_CODE_PATH, signedIn, async (c) => {
+    const found = await lookUp(c);
+    if (found instanceof Response) return found;
+    const userCode = normalizeUserCode(c.req.param("userCode")) ?? "";
+    return c.json({
+      user_code: formatUserCode(userCode),
+      status: effectiveStatus(found, now()),
+      device_name: found.deviceName,
+      device_os: found.deviceOs,
+      device_arch: found.deviceArch,
+      ip_address: found.ipAddress,
+      user_agent: found.userAgent,
+      created_at: found.createdAt.toISOString(),
+      expires_at: found.expiresAt.toISOString(),
+    } satisfies DeviceFingerprint);
+  });
+
+  const decide = (decision: Decision) => async (c: Context<AppEnv>) => {
+    const found = await lookUp(c);
+    if (found instanceof Response) return found;
+    const caller = c.var.caller;
+    const status = effectiveStatus(found, now());
+    if (status === decision && found.userId === caller.user.id) {
+      return c.json({ status: decision } satisfies DeviceDecisionResponse); // a repeated click
+    }
+    if (status !== "pending") {
+      return errorResponse(c, "conflict", `This login was already ${status}.`);
+    }
+    const decided = await decideDeviceCode(db, found, decision, caller.user.id, requestInfo(c), now());
+    if (!decided) return errorResponse(c, "conflict", "This login was decided a moment ago.");
+    return c.json({ status: decision } satisfies DeviceDecisionResponse);
+  };
+  routes.post(`${USER_CODE_PATH}/approve`, signedIn, sameOrigin, decide("approved"));
+  routes.post(`${USER_CODE_PATH}/deny`, signedIn, sameOrigin, decide("denied"));
+  return routes;
+}
+
+/** `?wait=` in seconds: absent is 0, above the cap is the cap, anything else unparsable is null. */
+function parseWait(value: string | undefined): number | null {
+  if (value === undefined || value === "") return 0;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) return null;
+  return Math.min(seconds, MAX_POLL_WAIT_SECONDS);
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import { mintToken, type TokenKind } from "@claudemesh/sdk/token";
+import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
+import type { Db } from "../db/database.js";
+import { cliToken, user } from "../db/schema.js";
+import { sha256 } from "../hash.js";
+import type { RequestInfo } from "../request-info.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Session tokens live 90 days from their last use. */
+export const SESSION_LIFETIME_MS = 90 * DAY_MS;
+/** `last_used_at` (and a session's expiry) is written at most this often per token. */
+export const LAST_USED_RESOLUTION_MS = 60 * 1000;
+
+export type TokenRow = typeof cliToken.$inferSelect;
+
+export interface IssueTokenInput {
+  userId: string;
+  kind: TokenKind;
+  name: string;
+  /** Null: never expires. */
+  expiresAt: Date | null;
+  device?: { name: string; os: string; arch: string };
+  request?: RequestInfo;
+  now: Date;
+}
+
+/** Mints a token and stores its hash; the raw value is returned once and kept nowhere. */
+export async function issueToken(db: Db, input: IssueTokenInput): Promise<{ token: string; row: TokenRow }> {
+  const token = mintToken(input.kind);
+  const [row] = await db
+    .insert(cliToken)
+    .values({
+      id: randomUUID(),
+      userId: input.userId,
+      kind: input.kind,
+      name: input.name,
+      tokenHash: sha256(token),
+      deviceName: input.device?.name ?? null,
+      deviceOs: input.device?.os ?? null,
+      deviceArch: input.device?.arch ?? null,
+      ipAddress: input.request?.ipAddress ?? null,
+      userAgent: input.request?.userAgent ?? null,
+      createdAt: input.now,
+      expiresAt: input.expiresAt,
+    })
+    .returning();
+  if (!row) throw new Error("inserting the token returned no row");
+  return { token, row };
+}
+
+/** The token with this raw value and its owner, in one indexed read. */
+export async function findToken(db: Db, token: string) {
+  const [found] = await db
+    .select({ token: cliToken, user: { id: user.id, name: user.name, email: user.email } })
+    .from(cliToken)
+    .innerJoin(user, eq(user.id, cliToken.userId))
+    .where(eq(cliToken.tokenHash, sha256(token)))
+    .limit(1);
+  return found;
+}
+
+/**
+ * Records use at most once a minute per token (whichever instance gets there
+ * first), sliding a session's expiry forward. Returns the expiry now in force.
+ */
+export async function recordTokenUse(db: Db, row: TokenRow, now: Date): Promise<Date | null> {
+  if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return row.expiresAt;
+  const expiresAt = row.kind === "session" ? new Date(now.getTime() + SESSION_LIFETIME_MS) : row.expiresAt;
+  await db
+    .update(cliToken)
+    .set({ lastUsedAt: now, expiresAt })
+    .where(
+      and(
+        eq(cliToken.id, row.id),
+        isNull(cliToken.revokedAt),
+        or(isNull(cliToken.lastUsedAt), lte(cliToken.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS))),
+      ),
+    );
+  return expiresAt;
+}
+
+/** A user's live (not revoked, not expired) tokens of one kind, newest first. */
+export function listTokens(db: Db, userId: string, kind: TokenKind, now: Date) {
+  return db
+    .select()
+    .from(cliToken)
+    .where(
+      and(
+        eq(cliToken.userId, userId),
+        eq(cliToken.kind, kind),
+        isNull(cliToken.revokedAt),
+        or(isNull(cliToken.expiresAt), gt(cliToken.expiresAt, now)),
+      ),
+    )
+    .orderBy(desc(cliToken.createdAt));
+}
+
+/** Revokes one of the user's tokens; undefined when they have no live token of that kind and id. */
+export async function revokeToken(db: Db, where: { userId: string; id: string; kind: TokenKind }, now: Date) {
+  const [revoked] = await db
+    .update(cliToken)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(cliToken.id, where.id),
+        eq(cliToken.userId, where.userId),
+        eq(cliToken.kind, where.kind),
+        isNull(cliToken.revokedAt),
+      ),
+    )
+    .returning({ id: cliToken.id, revokedAt: cliToken.revokedAt });
+  return revoked;
+}
+
+/** Revokes every live session token of a user (on password change); PATs stay. */
+export async function revokeAllSessions(db: Db, userId: string, now: Date): Promise<number> {
+  const revoked = await db
+    .update(cliToken)
+    .set({ revokedAt: now })
+    .where(and(eq(cliToken.userId, userId), eq(cliToken.kind, "session"), isNull(cliToken.revokedAt)))
+    .returning({ id: cliToken.id });
+  return revoked.length;
+}
+
