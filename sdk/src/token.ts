@@ -59,7 +59,10 @@ export function parseToken(raw: string, expected?: TokenKind): ParsedToken {
   }
   const [, kind, random, sum] = match as unknown as [string, TokenKind, string, string];
   if (checksum(random) !== sum) {
-    throw new ClaudemeshError("invalid_token_format", "Invalid token: its checksum does not match (was it copied whole?)");
+    throw new ClaudemeshError(
+      "invalid_token_format",
+      "Invalid token: its checksum does not match (was it copied whole?)",
+    );
   }
   if (expected && kind !== expected) {
     throw new ClaudemeshError("invalid_token_format", `Invalid token format (expected ${want})`);

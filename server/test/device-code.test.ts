@@ -41,7 +41,10 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
     ])("rejects %s with 400 invalid_input", async (_label, body) => {
       const response = await testApp.postJson("/api/auth/cli/device-code", body);
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ error: "invalid_input", message: expect.stringMatching(/device_/) });
+      expect(await response.json()).toMatchObject({
+        error: "invalid_input",
+        message: expect.stringMatching(/device_/),
+      });
     });
   });
 
@@ -97,7 +100,11 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
   describe("approval", () => {
     it("shows the device fingerprint to the signed-in approver", async () => {
       const account = await signUp(testApp);
-      const code = await requestDeviceCode(testApp, { device_name: "build box", device_os: "darwin", device_arch: "arm64" });
+      const code = await requestDeviceCode(testApp, {
+        device_name: "build box",
+        device_os: "darwin",
+        device_arch: "arm64",
+      });
       const response = await testApp.get(`/api/auth/cli/device-code/${code.user_code}`, { cookie: account.cookie });
       expect(response.status).toBe(200);
       const fingerprint = DeviceFingerprint.parse(await response.json());
@@ -126,7 +133,10 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
 
       const whoami = await testApp.get("/api/my/whoami", { token: first.token ?? "" });
       expect(whoami.status).toBe(200);
-      expect(await whoami.json()).toMatchObject({ user: { id: account.id }, credential: { kind: "session", name: DEVICE.device_name } });
+      expect(await whoami.json()).toMatchObject({
+        user: { id: account.id },
+        credential: { kind: "session", name: DEVICE.device_name },
+      });
     });
 
     it("accepts the user code in any case, with or without the dash", async () => {
@@ -226,7 +236,9 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
       const code = await requestDeviceCode(testApp);
       await decide(testApp, code.user_code, "approve", account);
       const { token } = await pollOk(testApp, code.device_code);
-      const pat = (await (await testApp.postJson("/api/my/cli/tokens", { name: "ci" }, { token: token ?? "" })).json()) as {
+      const pat = (await (
+        await testApp.postJson("/api/my/cli/tokens", { name: "ci" }, { token: token ?? "" })
+      ).json()) as {
         token: string;
       };
 
@@ -240,7 +252,13 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
         everything += JSON.stringify(rowsOf(await testApp.database.db.execute(sql.raw(`select * from "${name}"`))));
       }
       expect(everything.length).toBeGreaterThan(1000);
-      for (const secret of [token ?? "", pat.token, code.device_code, code.user_code, code.user_code.replace("-", "")]) {
+      for (const secret of [
+        token ?? "",
+        pat.token,
+        code.device_code,
+        code.user_code,
+        code.user_code.replace("-", ""),
+      ]) {
         expect(secret.length).toBeGreaterThan(7);
         expect(everything).not.toContain(secret);
       }
@@ -249,8 +267,12 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
     it("codes that expired more than 7 days ago are cleaned up when a new one is requested", async () => {
       const old = await requestDeviceCode(testApp);
       const countOld = async () =>
-        (await testApp.database.db.select().from(cliDeviceCode).where(eq(cliDeviceCode.expiresAt, new Date(old.expires_at))))
-          .length;
+        (
+          await testApp.database.db
+            .select()
+            .from(cliDeviceCode)
+            .where(eq(cliDeviceCode.expiresAt, new Date(old.expires_at)))
+        ).length;
       expect(await countOld()).toBe(1);
       testApp.clock.advance(DEVICE_CODE_LIFETIME_MS + 7 * 24 * 3600 * 1000 + 1000);
       await requestDeviceCode(testApp);

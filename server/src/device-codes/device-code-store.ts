@@ -91,7 +91,10 @@ export function effectiveStatus(row: DeviceCodeRow, now: Date): DeviceCodeStatus
   return now.getTime() < row.expiresAt.getTime() ? "pending" : "expired";
 }
 
-export type PollGate = { kind: "unknown" } | { kind: "too_fast"; intervalMs: number } | { kind: "ok"; row: DeviceCodeRow };
+export type PollGate =
+  | { kind: "unknown" }
+  | { kind: "too_fast"; intervalMs: number }
+  | { kind: "ok"; row: DeviceCodeRow };
 
 /**
  * Lets a poll through only if the code's interval has passed since the last
@@ -220,9 +223,7 @@ export async function decideDeviceCode(
     const [decided] = await tx
       .update(cliDeviceCode)
       .set({ status: decision, userId, decidedAt: now })
-      .where(
-        and(eq(cliDeviceCode.id, row.id), eq(cliDeviceCode.status, "pending"), gt(cliDeviceCode.expiresAt, now)),
-      )
+      .where(and(eq(cliDeviceCode.id, row.id), eq(cliDeviceCode.status, "pending"), gt(cliDeviceCode.expiresAt, now)))
       .returning();
     if (!decided) return undefined;
     await recordAudit(tx, {

@@ -12,7 +12,13 @@ async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | 
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
   const { id, name, email } = session.user;
-  return { user: { id, name, email }, kind: "web", tokenId: null, tokenName: null, expiresAt: session.session.expiresAt };
+  return {
+    user: { id, name, email },
+    kind: "web",
+    tokenId: null,
+    tokenName: null,
+    expiresAt: session.session.expiresAt,
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { AppEnv } from "../app-env.js";
 import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
 import {
+  admitPoll,
   claimApprovedCode,
   createDeviceCode,
   type Decision,
@@ -21,7 +22,6 @@ import {
   effectiveStatus,
   findDeviceCodeById,
   findDeviceCodeByUserCode,
-  admitPoll,
 } from "../device-codes/device-code-store.js";
 import type { DeviceCodeWakeups } from "../device-codes/wakeups.js";
 import { requireWebSession } from "../middleware/caller.js";
@@ -85,7 +85,11 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
     if (gate.kind === "too_fast") {
       const interval = gate.intervalMs / 1000;
       return c.json(
-        { error: "slow_down", message: `Polling too fast; wait ${interval}s between polls.`, interval } satisfies SlowDownBody,
+        {
+          error: "slow_down",
+          message: `Polling too fast; wait ${interval}s between polls.`,
+          interval,
+        } satisfies SlowDownBody,
         429,
         { "retry-after": String(Math.ceil(interval)) },
       );

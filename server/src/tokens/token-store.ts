@@ -122,4 +122,3 @@ export async function revokeAllSessions(db: Db, userId: string, now: Date): Prom
     .returning({ id: cliToken.id });
   return revoked.length;
 }
-

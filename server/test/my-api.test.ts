@@ -1,0 +1,248 @@
+import { CreatedToken, RevokedResponse, SessionList, TokenList, Whoami } from "@claudemesh/sdk/contracts";
+import { mintToken } from "@claudemesh/sdk/token";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog, cliToken } from "../src/db/schema.js";
+import { LAST_USED_RESOLUTION_MS, SESSION_LIFETIME_MS } from "../src/tokens/token-store.js";
+import { DEVICE, deviceLogin } from "./support/device-login.js";
+import { createTestApp, signUp, type TestApp } from "./support/test-app.js";
+import { DATABASE_KINDS } from "./support/test-database.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp(kind);
+  });
+  afterAll(() => testApp.close());
+
+  async function createPat(token: string, body: Record<string, unknown> = { name: "ci-deploy" }) {
+    const response = await testApp.postJson("/api/my/cli/tokens", body, { token });
+    expect(response.status).toBe(201);
+    return CreatedToken.parse(await response.json());
+  }
+  async function whoami(options: { token?: string; cookie?: string }) {
+    const response = await testApp.get("/api/my/whoami", options);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  describe("authentication", () => {
+    it("whoami names the user and the credential: session token, PAT or browser session", async () => {
+      const account = await signUp(testApp, { name: "Grace Hopper" });
+      const session = await deviceLogin(testApp, account);
+      const pat = await createPat(session);
+      const user = { id: account.id, name: "Grace Hopper", email: account.email };
+
+      const bySession = Whoami.parse((await whoami({ token: session })).body);
+      expect(bySession).toMatchObject({ user, credential: { kind: "session", name: DEVICE.device_name } });
+      const byPat = Whoami.parse((await whoami({ token: pat.token })).body);
+      expect(byPat).toMatchObject({ user, credential: { kind: "pat", name: "ci-deploy", id: pat.id } });
+      expect(byPat.credential.expires_at).toBe(pat.expires_at);
+      const byCookie = Whoami.parse((await whoami({ cookie: account.cookie })).body);
+      expect(byCookie).toMatchObject({ user, credential: { kind: "web", id: null } });
+    });
+
+    it.each([
+      ["no credentials", {}, "auth_required"],
+      ["a malformed header", { headers: { authorization: "Token abc" } }, "token_invalid"],
+      ["a malformed token", { token: "cm_pat_nope" }, "token_invalid"],
+      ["a well-formed unknown token", { token: mintToken("pat") }, "token_invalid"],
+    ])("%s is 401 %s", async (_label, options, error) => {
+      const response = await testApp.get("/api/my/whoami", options);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error, message: expect.any(String) });
+    });
+
+    it("a revoked token is refused on the very next request", async () => {
+      const account = await signUp(testApp);
+      const session = await deviceLogin(testApp, account);
+      const pat = await createPat(session);
+      expect((await whoami({ token: pat.token })).status).toBe(200);
+      expect((await testApp.del(`/api/my/cli/tokens/${pat.id}`, { token: session })).status).toBe(200);
+      expect(await whoami({ token: pat.token })).toMatchObject({ status: 401, body: { error: "token_revoked" } });
+    });
+
+    it("an expired PAT is refused with token_expired", async () => {
+      const account = await signUp(testApp);
+      const session = await deviceLogin(testApp, account);
+      const pat = await createPat(session, { name: "short", expires_in_days: 30 });
+      testApp.clock.advance(30 * DAY_MS);
+      expect(await whoami({ token: pat.token })).toMatchObject({ status: 401, body: { error: "token_expired" } });
+    });
+
+    it("writes last_used_at at most once a minute, and slides a session's expiry on use", async () => {
+      const account = await signUp(testApp);
+      const session = await deviceLogin(testApp, account);
+      const stored = async () => {
+        const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.userId, account.id));
+        return row;
+      };
+      const firstUse = testApp.clock.now();
+      await whoami({ token: session });
+      testApp.clock.advance(LAST_USED_RESOLUTION_MS - 1000);
+      await whoami({ token: session });
+      await whoami({ token: session });
+      expect((await stored())?.lastUsedAt?.getTime()).toBe(firstUse.getTime());
+
+      testApp.clock.advance(30 * DAY_MS);
+      const body = Whoami.parse((await whoami({ token: session })).body);
+      const now = testApp.clock.now().getTime();
+      expect((await stored())?.lastUsedAt?.getTime()).toBe(now);
+      expect(Date.parse(body.credential.expires_at ?? "")).toBe(now + SESSION_LIFETIME_MS);
+
+      // Unused for longer than its lifetime, a session expires.
+      testApp.clock.advance(SESSION_LIFETIME_MS);
+      expect(await whoami({ token: session })).toMatchObject({ status: 401, body: { error: "token_expired" } });
+    });
+  });
+
+  describe("CLI sessions", () => {
+    it("lists the user's devices with the calling one marked current", async () => {
+      const account = await signUp(testApp);
+      const laptop = await deviceLogin(testApp, account, {
+        device_name: "laptop",
+        device_os: "darwin",
+        device_arch: "arm64",
+      });
+      await deviceLogin(testApp, account, { device_name: "server", device_os: "linux", device_arch: "x64" });
+      const response = await testApp.get("/api/my/cli/sessions", { token: laptop });
+      const { sessions } = SessionList.parse(await response.json());
+      expect(sessions.map((session) => [session.device_name, session.current]).sort()).toEqual([
+        ["laptop", true],
+        ["server", false],
+      ]);
+    });
+
+    it("DELETE current revokes the calling session (logout) and is audited", async () => {
+      const account = await signUp(testApp);
+      const session = await deviceLogin(testApp, account);
+      const response = await testApp.del("/api/my/cli/sessions/current", { token: session });
+      expect(response.status).toBe(200);
+      const revoked = RevokedResponse.parse(await response.json());
+      expect(await whoami({ token: session })).toMatchObject({ status: 401, body: { error: "token_revoked" } });
+      const audit = await testApp.database.db.select().from(auditLog).where(eq(auditLog.targetId, revoked.id));
+      expect(audit.map((row) => row.action).sort()).toEqual(["auth.cli.session.created", "auth.cli.session.revoked"]);
+    });
+
+    it("DELETE current with a PAT is 404 and leaves the PAT alone", async () => {
+      const account = await signUp(testApp);
+      const pat = await createPat(await deviceLogin(testApp, account));
+      const response = await testApp.del("/api/my/cli/sessions/current", { token: pat.token });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ message: expect.stringMatching(/personal access token/) });
+      expect((await whoami({ token: pat.token })).status).toBe(200);
+    });
+
+    it("revokes one session by id from another session", async () => {
+      const account = await signUp(testApp);
+      const first = await deviceLogin(testApp, account);
+      const second = await deviceLogin(testApp, account);
+      const { sessions } = SessionList.parse(
+        await (await testApp.get("/api/my/cli/sessions", { token: first })).json(),
+      );
+      const other = sessions.find((session) => !session.current);
+      expect((await testApp.del(`/api/my/cli/sessions/${other?.id}`, { token: first })).status).toBe(200);
+      expect((await whoami({ token: second })).status).toBe(401);
+      expect((await whoami({ token: first })).status).toBe(200);
+    });
+  });
+
+  describe("personal access tokens", () => {
+    it("creation returns the token once; lists show metadata only", async () => {
+      const account = await signUp(testApp);
+      const session = await deviceLogin(testApp, account);
+      const pat = await createPat(session, { name: "ci-deploy" });
+      expect(pat.token.startsWith("cm_pat_")).toBe(true);
+      expect(Date.parse(pat.expires_at ?? "")).toBe(testApp.clock.now().getTime() + 365 * DAY_MS);
+
+      const listed = await testApp.get("/api/my/cli/tokens", { token: session });
+      const text = await listed.text();
+      expect(text).not.toContain(pat.token);
+      const { tokens } = TokenList.parse(JSON.parse(text));
+      expect(tokens).toEqual([
+        { id: pat.id, name: "ci-deploy", created_at: pat.created_at, last_used_at: null, expires_at: pat.expires_at },
+      ]);
+    });
+
+    it.each([
+      [30, 30 * DAY_MS],
+      [90, 90 * DAY_MS],
+      [null, null],
+    ])("expires_in_days %s sets the expiry", async (days, lifetime) => {
+      const account = await signUp(testApp);
+      const pat = await createPat(await deviceLogin(testApp, account), { name: "x", expires_in_days: days });
+      expect(pat.expires_at === null ? null : Date.parse(pat.expires_at) - testApp.clock.now().getTime()).toBe(
+        lifetime,
+      );
+    });
+
+    it.each([
+      ["no name", {}],
+      ["a blank name", { name: "   " }],
+      ["a negative lifetime", { name: "x", expires_in_days: -1 }],
+      ["a fractional lifetime", { name: "x", expires_in_days: 1.5 }],
+    ])("%s is 400 invalid_input", async (_label, body) => {
+      const account = await signUp(testApp);
+      const response = await testApp.postJson("/api/my/cli/tokens", body, { cookie: account.cookie });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: "invalid_input" });
+    });
+
+    it("creation and revocation are audited", async () => {
+      const account = await signUp(testApp);
+      const pat = await createPat(await deviceLogin(testApp, account));
+      await testApp.del(`/api/my/cli/tokens/${pat.id}`, { cookie: account.cookie });
+      const audit = await testApp.database.db.select().from(auditLog).where(eq(auditLog.targetId, pat.id));
+      expect(audit.map((row) => row.action).sort()).toEqual(["auth.cli.pat.created", "auth.cli.pat.revoked"]);
+    });
+  });
+
+  describe("ownership", () => {
+    it("another user's sessions and tokens can be neither listed nor revoked", async () => {
+      const alice = await signUp(testApp);
+      const mallory = await signUp(testApp);
+      const aliceSession = await deviceLogin(testApp, alice);
+      const alicePat = await createPat(aliceSession);
+      const mallorySession = await deviceLogin(testApp, mallory);
+
+      const { sessions } = SessionList.parse(
+        await (await testApp.get("/api/my/cli/sessions", { token: mallorySession })).json(),
+      );
+      expect(sessions).toHaveLength(1);
+      const { tokens } = TokenList.parse(
+        await (await testApp.get("/api/my/cli/tokens", { token: mallorySession })).json(),
+      );
+      expect(tokens).toEqual([]);
+
+      const [aliceSessionRow] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.userId, alice.id));
+      for (const path of [`/api/my/cli/sessions/${aliceSessionRow?.id}`, `/api/my/cli/tokens/${alicePat.id}`]) {
+        const response = await testApp.del(path, { token: mallorySession });
+        expect(response.status).toBe(404);
+      }
+      expect((await whoami({ token: aliceSession })).status).toBe(200);
+      expect((await whoami({ token: alicePat.token })).status).toBe(200);
+    });
+  });
+
+  describe("password change", () => {
+    it("revokes every CLI session of the user but not their PATs", async () => {
+      const account = await signUp(testApp);
+      const session = await deviceLogin(testApp, account);
+      const otherSession = await deviceLogin(testApp, account);
+      const pat = await createPat(session);
+
+      const changed = await testApp.postJson(
+        "/api/auth/change-password",
+        { currentPassword: account.password, newPassword: "a brand new password" },
+        { cookie: account.cookie },
+      );
+      expect(changed.status).toBe(200);
+
+      for (const token of [session, otherSession]) {
+        expect(await whoami({ token })).toMatchObject({ status: 401, body: { error: "token_revoked" } });
+      }
+      expect((await whoami({ token: pat.token })).status).toBe(200);
+    });
+  });
+});
