@@ -63,6 +63,26 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       expect(await whoami({ token: pat.token })).toMatchObject({ status: 401, body: { error: "token_revoked" } });
     });
 
+    it("concurrent requests with different tokens each get their own answer; a revoked one among them is refused", async () => {
+      const accounts = await Promise.all(Array.from({ length: 6 }, () => signUp(testApp)));
+      const sessions = await Promise.all(accounts.map((account) => deviceLogin(testApp, account)));
+      const revokedIndex = 3;
+      await testApp.del("/api/my/cli/sessions/current", { token: sessions[revokedIndex] ?? "" });
+
+      // Several requests per token, interleaved, so lookups share batches.
+      const calls = sessions.flatMap((token, index) => Array.from({ length: 5 }, () => ({ token, index })));
+      const answers = await Promise.all(
+        calls.map(async ({ token, index }) => ({ index, ...(await whoami({ token })) })),
+      );
+      for (const answer of answers) {
+        if (answer.index === revokedIndex) {
+          expect(answer).toMatchObject({ status: 401, body: { error: "token_revoked" } });
+        } else {
+          expect(answer).toMatchObject({ status: 200, body: { user: { id: accounts[answer.index]?.id } } });
+        }
+      }
+    });
+
     it("an expired PAT is refused with token_expired", async () => {
       const account = await signUp(testApp);
       const session = await deviceLogin(testApp, account);

@@ -4,7 +4,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Caller } from "../app-env.js";
 import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
-import { findToken, recordTokenUse } from "../tokens/token-store.js";
+import { prepareTokenLookup, recordTokenUse } from "../tokens/token-store.js";
 import { errorResponse } from "./errors.js";
 
 /** Who is signed in through Better Auth's cookie, or null. */
@@ -28,6 +28,7 @@ async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | 
  * token_revoked, token_expired or auth_required.
  */
 export function requireCaller(deps: { db: Db; auth: Auth; now: () => Date }): MiddlewareHandler<AppEnv> {
+  const findToken = prepareTokenLookup(deps.db);
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     if (!header) {
@@ -44,7 +45,7 @@ export function requireCaller(deps: { db: Db; auth: Auth; now: () => Date }): Mi
     } catch (error) {
       return errorResponse(c, "token_invalid", (error as Error).message);
     }
-    const found = await findToken(deps.db, raw);
+    const found = await findToken(raw);
     if (!found) return errorResponse(c, "token_invalid", "Token not recognised.");
     const now = deps.now();
     if (found.token.revokedAt) return errorResponse(c, "token_revoked", "Authentication failed (token revoked).");

@@ -1,12 +1,11 @@
-import { ClaudemeshError, type ErrorCode } from "@claudemesh/sdk/errors";
+import { ClaudemeshError, ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** Answers `{ error, message }` with the status the sdk's table gives the code. */
 export function errorResponse(c: Context, code: ErrorCode, message: string, status?: number) {
-  const error = new ClaudemeshError(code, message);
-  return c.json(error.toBody(), (status ?? error.httpStatus) as ContentfulStatusCode);
+  return c.json({ error: code, message }, (status ?? ERROR_CODES[code].http) as ContentfulStatusCode);
 }
 
 export const notFound: NotFoundHandler = (c) =>

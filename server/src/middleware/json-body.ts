@@ -1,7 +1,8 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { createMiddleware } from "hono/factory";
 
-const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** Methods whose requests may carry a body; the others are never read. */
+export const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * Every API body is JSON: anything else is 415, unparsable JSON is 400, both

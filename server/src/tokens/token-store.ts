@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { User } from "@claudemesh/sdk/contracts";
 import { mintToken, type TokenKind } from "@claudemesh/sdk/token";
-import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/database.js";
 import { cliToken, user } from "../db/schema.js";
 import { sha256 } from "../hash.js";
@@ -49,15 +50,47 @@ export async function issueToken(db: Db, input: IssueTokenInput): Promise<{ toke
   return { token, row };
 }
 
-/** The token with this raw value and its owner, in one indexed read. */
-export async function findToken(db: Db, token: string) {
-  const [found] = await db
+/** Finds a token by its raw value, with its owner. */
+export type TokenLookup = (token: string) => Promise<{ token: TokenRow; user: User } | undefined>;
+
+/**
+ * The lookup every authenticated request makes. Lookups that arrive in the same
+ * tick share one indexed read (`token_hash = any($1)`), a named prepared
+ * statement planned once per connection. Every request still reads the
+ * database after it arrived, so a revocation is seen by the very next request;
+ * under load, one round trip serves many requests instead of one each.
+ */
+export function prepareTokenLookup(db: Db): TokenLookup {
+  const byHashes = db
     .select({ token: cliToken, user: { id: user.id, name: user.name, email: user.email } })
     .from(cliToken)
     .innerJoin(user, eq(user.id, cliToken.userId))
-    .where(eq(cliToken.tokenHash, sha256(token)))
-    .limit(1);
-  return found;
+    .where(sql`${cliToken.tokenHash} = any(${sql.placeholder("hashes")}::text[])`)
+    .prepare("claudemesh_tokens_by_hash");
+
+  type Found = Awaited<ReturnType<TokenLookup>>;
+  type Waiter = { resolve(found: Found): void; reject(error: unknown): void };
+  let pending = new Map<string, Waiter[]>();
+  const flush = async () => {
+    const batch = pending;
+    pending = new Map();
+    try {
+      const rows = await byHashes.execute({ hashes: [...batch.keys()] });
+      const byHash = new Map(rows.map((row) => [row.token.tokenHash, row]));
+      for (const [hash, waiters] of batch) for (const waiter of waiters) waiter.resolve(byHash.get(hash));
+    } catch (error) {
+      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
+    }
+  };
+  return (token) => {
+    const hash = sha256(token);
+    return new Promise<Found>((resolve, reject) => {
+      if (pending.size === 0) setImmediate(flush);
+      const waiters = pending.get(hash);
+      if (waiters) waiters.push({ resolve, reject });
+      else pending.set(hash, [{ resolve, reject }]);
+    });
+  };
 }
 
 /**
