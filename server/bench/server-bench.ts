@@ -39,7 +39,12 @@ async function load(url: string, headers: Record<string, string> = {}) {
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return {
+    rps: result.requests.average,
+    mean: result.latency.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
 }
 
 async function json(response: Response) {
@@ -98,6 +103,39 @@ async function main() {
     const helloWorld = await load(hello.url);
     hello.child.kill("SIGTERM");
 
+    // Long-poll wake-up across instances: poll on A, approve on B (same database).
+    const second = await startProcess(SERVER_BUNDLE, {
+      DATABASE_URL: databaseUrl,
+      BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+      PUBLIC_URL: server.url,
+    });
+    processes.push(second.child);
+    const wakeups: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const code = (await json(
+        await fetch(`${server.url}/api/auth/cli/device-code`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ device_name: "bench", device_os: "linux", device_arch: "x64" }),
+        }),
+      )) as { device_code: string; user_code: string };
+      const polled = fetch(`${server.url}/api/auth/cli/device-code/${code.device_code}?wait=20`).then(() =>
+        performance.now(),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100)); // let the poll park
+      const approving = performance.now();
+      await json(
+        await fetch(`${second.url}/api/auth/cli/device-code/${code.user_code}/approve`, {
+          method: "POST",
+          headers: { origin, cookie },
+        }),
+      );
+      wakeups.push((await polled) - approving);
+    }
+    wakeups.sort((a, b) => a - b);
+    const wakeMedian = wakeups[Math.floor(wakeups.length / 2)] ?? 0;
+    const wakeMax = wakeups.at(-1) ?? 0;
+
     console.error("seeding 1,000,000 tokens…");
     await seed(1_000_000);
     const whoami1m = await load(whoamiUrl, auth);
@@ -110,14 +148,15 @@ async function main() {
     console.log(
       `\n${CONNECTIONS} connections, ${DURATION_S} s each, Postgres ${cluster.url.includes("127.0.0.1") ? "on loopback" : ""}`,
     );
-    console.log("case                       req/s     p50 ms   p99 ms");
+    console.log("case                       req/s   mean ms   p50 ms   p99 ms");
     for (const [name, r] of rows) {
       console.log(
-        `${name.padEnd(25)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(8)}`,
+        `${name.padEnd(25)} ${r.rps.toFixed(0).padStart(7)} ${r.mean.toFixed(2).padStart(9)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)}`,
       );
     }
     const throughputRatio = whoami1k.rps / helloWorld.rps;
-    const scaleRatio = whoami1m.p50 / Math.max(whoami1k.p50, 0.001);
+    // Mean, not p50: autocannon reports percentiles in whole milliseconds, too coarse for a ratio at ~5 ms.
+    const scaleRatio = whoami1m.mean / whoami1k.mean;
     const scaleRatioP99 = whoami1m.p99 / Math.max(whoami1k.p99, 0.001);
     const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
     console.log(
@@ -125,7 +164,10 @@ async function main() {
     );
     console.log(`whoami p99 at 1 k tokens: ${whoami1k.p99} ms (target ≤ 10 ms: ${verdict(whoami1k.p99 <= 10)})`);
     console.log(
-      `latency 1 M / 1 k tokens: p50 ${scaleRatio.toFixed(2)}×, p99 ${scaleRatioP99.toFixed(2)}× (target ≤ 1.2×: ${verdict(scaleRatio <= 1.2)})`,
+      `long-poll wake-up across two instances (approve sent → poll answered, 20 logins): median ${wakeMedian.toFixed(1)} ms, max ${wakeMax.toFixed(1)} ms (target ≤ 100 ms: ${verdict(wakeMax <= 100)})`,
+    );
+    console.log(
+      `latency 1 M / 1 k tokens: mean ${scaleRatio.toFixed(2)}×, p99 ${scaleRatioP99.toFixed(2)}× (target ≤ 1.2×: ${verdict(scaleRatio <= 1.2)})`,
     );
   } finally {
     for (const child of processes) child.kill("SIGTERM");
