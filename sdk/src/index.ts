@@ -1,5 +1,15 @@
+export { ApiClient, type ApiClientOptions, normalizeBaseUrl, type PollAnswer } from "./api/client.js";
+export {
+  DeviceFlow,
+  type DeviceFlowDeps,
+  type DeviceFlowEvent,
+  type DeviceFlowOptions,
+  type LoginResult,
+} from "./auth/device-flow.js";
+export { deviceInfo } from "./auth/device-info.js";
 export * from "./contracts/index.js";
-export { ClaudemeshError, ERROR_CODES, ExitStatus, isAuthError } from "./errors.js";
+export { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "./env.js";
+export { ClaudemeshError, ERROR_CODES, type ErrorCode, ExitStatus, isAuthError } from "./errors.js";
 export {
   isWellFormedToken,
   mintToken,
@@ -9,3 +19,4 @@ export {
   TOKEN_SCAN_REGEX,
   type TokenKind,
 } from "./token.js";
+export { SDK_VERSION } from "./version.js";

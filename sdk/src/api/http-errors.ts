@@ -1,0 +1,57 @@
+import { ErrorBody, ErrorCode } from "../contracts/errors.js";
+import { ClaudemeshError } from "../errors.js";
+
+const TLS_CODES = new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+
+const AUTH_CODES = new Set<ErrorCode>(["auth_required", "token_invalid", "token_expired", "token_revoked"]);
+
+/** A non-2xx answer as a ClaudemeshError: the server's own code and message when it sent them. */
+export async function errorFromResponse(response: Response): Promise<ClaudemeshError> {
+  const body = ErrorBody.safeParse(await response.json().catch(() => null));
+  const known = body.success ? ErrorCode.safeParse(body.data.error) : undefined;
+  const message = body.success ? body.data.message : `${response.status} ${response.statusText}`.trim();
+  if (response.status === 401) {
+    // Any 401 is an authentication failure (exit 2), whatever its code.
+    const code = known?.success && AUTH_CODES.has(known.data) ? known.data : "token_rejected";
+    return new ClaudemeshError(code, message);
+  }
+  if (known?.success) return new ClaudemeshError(known.data, message);
+  return new ClaudemeshError(codeForStatus(response.status), message);
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 403) return "forbidden";
+  if (status === 404) return "not_found";
+  if (status === 409) return "conflict";
+  if (status === 410) return "gone";
+  if (status === 413) return "payload_too_large";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "server_error";
+  return "invalid_input";
+}
+
+/** A failure before any answer (refused, unresolvable, TLS, timeout, cancelled) as a ClaudemeshError. */
+export function errorFromTransport(error: unknown, origin: string): ClaudemeshError {
+  if (error instanceof ClaudemeshError) return error;
+  const name = (error as { name?: string })?.name;
+  if (name === "AbortError") return new ClaudemeshError("cancelled", "Cancelled.", { cause: error });
+  if (name === "TimeoutError") {
+    return new ClaudemeshError("timeout", `${origin} did not answer in time.`, { cause: error });
+  }
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const code = cause?.code ?? (error as { code?: string })?.code;
+  if (code && TLS_CODES.has(code)) {
+    return new ClaudemeshError("tls", `The TLS certificate of ${origin} was not accepted (${code}).`, { cause: error });
+  }
+  const detail = code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  return new ClaudemeshError("network", `Cannot reach ${origin} (${detail}).`, { cause: error });
+}
