@@ -9,8 +9,37 @@ const hasPostgres = () =>
   existsSync("/usr/lib/postgresql") &&
   readdirSync("/usr/lib/postgresql").some((version) => existsSync(`/usr/lib/postgresql/${version}/bin/initdb`));
 
+const onPath = (command) => {
+  try {
+    execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const hasPkgConfigModule = (name) => {
+  try {
+    execFileSync("pkg-config", ["--exists", name], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** `apt` package → is it usable here? */
-export const SYSTEM_PACKAGES = [{ apt: "postgresql", present: hasPostgres }];
+export const SYSTEM_PACKAGES = [
+  // A throwaway real Postgres for the server's integration tests.
+  { apt: "postgresql", present: hasPostgres },
+  // keytar compiles against libsecret with node-gyp.
+  { apt: "build-essential", present: () => onPath("g++") && onPath("make") },
+  { apt: "python3", present: () => onPath("python3") },
+  { apt: "pkg-config", present: () => onPath("pkg-config") },
+  { apt: "libsecret-1-dev", present: () => hasPkgConfigModule("libsecret-1") },
+  // A real Secret Service for the keychain tests: gnome-keyring on a private D-Bus session.
+  { apt: "gnome-keyring", present: () => onPath("gnome-keyring-daemon") },
+  { apt: "dbus", present: () => onPath("dbus-run-session") },
+  { apt: "libsecret-tools", present: () => onPath("secret-tool") },
+];
 
 export function ensureSystemPackages() {
   const missing = SYSTEM_PACKAGES.filter((pkg) => !pkg.present()).map((pkg) => pkg.apt);
