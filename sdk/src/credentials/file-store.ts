@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { ClaudemeshError } from "../errors.js";
+import { AuthFile } from "./auth-file.js";
+
+/** `~/.claudemesh`, or CLAUDEMESH_CONFIG_DIR. */
+export function defaultConfigDir(configDir?: string): string {
+  return configDir ?? join(homedir(), ".claudemesh");
+}
+
+/**
+ * `auth.json` on disk: folder 0700, file 0600, written whole to a temp file and
+ * renamed into place (a crash leaves the old file or the new one, never half
+ * of either). Wider modes are fixed and reported through `onWarning`.
+ */
+export class AuthFileStore {
+  readonly dir: string;
+  readonly path: string;
+  readonly #onWarning: (message: string) => void;
+
+  constructor(options: { configDir?: string; onWarning?: (message: string) => void } = {}) {
+    this.dir = defaultConfigDir(options.configDir);
+    this.path = join(this.dir, "auth.json");
+    this.#onWarning = options.onWarning ?? (() => {});
+  }
+
+  /** The stored file, null when there is none; `auth_file_corrupted` (left in place) when unreadable. */
+  async read(): Promise<AuthFile | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw new ClaudemeshError("auth_file_corrupted", `Cannot read ${this.path}: ${(error as Error).message}`);
+    }
+    await this.#tighten(this.path, 0o600);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ClaudemeshError("auth_file_corrupted", `Auth file corrupted (${this.path} is not valid JSON).`);
+    }
+    const parsed = AuthFile.safeParse(json);
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0];
+      throw new ClaudemeshError(
+        "auth_file_corrupted",
+        `Auth file corrupted (${this.path}: ${problem?.path.join(".") || "file"} ${problem?.message ?? "is invalid"}).`,
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Replaces the file atomically. */
+  async write(file: AuthFile): Promise<void> {
+    await this.ensureDir();
+    const temp = join(this.dir, `.auth.json.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    const handle = await open(temp, "wx", 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(AuthFile.parse(file), null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, this.path);
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Deletes the file; true if there was one. */
+  async remove(): Promise<boolean> {
+    try {
+      await unlink(this.path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    }
+  }
+
+  /** Creates the folder 0700, or narrows it; refuses to go on if it cannot be made private. */
+  async ensureDir(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await this.#tighten(this.dir, 0o700);
+    const mode = (await stat(this.dir)).mode & 0o777;
+    if (mode & 0o077) {
+      throw new ClaudemeshError(
+        "forbidden",
+        `${this.dir} must be private (0700) but is ${mode.toString(8)}; fix its owner or mode.`,
+      );
+    }
+  }
+
+  async #tighten(path: string, wanted: number): Promise<void> {
+    const mode = (await stat(path)).mode & 0o777;
+    if ((mode & ~wanted) === 0) return;
+    try {
+      await chmod(path, wanted);
+      this.#onWarning(`${path} was readable by others (${mode.toString(8)}); changed it to ${wanted.toString(8)}.`);
+    } catch (error) {
+      this.#onWarning(
+        `${path} is readable by others (${mode.toString(8)}) and could not be changed: ${(error as Error).message}`,
+      );
+    }
+  }
+}
