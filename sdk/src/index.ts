@@ -7,7 +7,19 @@ export {
   type LoginResult,
 } from "./auth/device-flow.js";
 export { deviceInfo } from "./auth/device-info.js";
+export { type ResolvedCredential, resolveCredential, type TokenSource } from "./auth/resolve.js";
+export { realSleep, type Sleep } from "./auth/sleep.js";
 export * from "./contracts/index.js";
+export { AuthFile, CredentialSource } from "./credentials/auth-file.js";
+export {
+  CredentialStore,
+  type CredentialStoreOptions,
+  type NewCredential,
+  type StoredCredential,
+  type TokenStoreKind,
+} from "./credentials/credential-store.js";
+export { AuthFileStore, defaultConfigDir } from "./credentials/file-store.js";
+export { KEYCHAIN_SERVICE, type Keychain, loadKeytarKeychain } from "./credentials/keychain.js";
 export { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "./env.js";
 export { ClaudemeshError, ERROR_CODES, type ErrorCode, ExitStatus, isAuthError } from "./errors.js";
 export {
