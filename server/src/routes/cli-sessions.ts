@@ -1,7 +1,6 @@
 import type { CliSession, RevokedResponse, SessionList } from "@claudemesh/sdk/contracts";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
-import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { errorResponse } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
@@ -41,19 +40,7 @@ export function cliSessionRoutes({ db, now }: { db: Db; now: () => Date }) {
       id = caller.tokenId;
     }
     const at = now();
-    const revoked = await db.transaction(async (tx) => {
-      const row = await revokeToken(tx, { userId: caller.user.id, id, kind: "session" }, at);
-      if (row) {
-        await recordAudit(tx, {
-          action: "auth.cli.session.revoked",
-          userId: caller.user.id,
-          targetId: row.id,
-          request: requestInfo(c),
-          at,
-        });
-      }
-      return row;
-    });
+    const revoked = await revokeToken(db, { userId: caller.user.id, id, kind: "session" }, requestInfo(c), at);
     if (!revoked) return errorResponse(c, "not_found", "No such CLI session.");
     return c.json({ id: revoked.id, revoked_at: at.toISOString() } satisfies RevokedResponse);
   });

@@ -66,19 +66,12 @@ export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
   routes.delete("/:id", async (c) => {
     const caller = c.var.caller;
     const at = now();
-    const revoked = await db.transaction(async (tx) => {
-      const row = await revokeToken(tx, { userId: caller.user.id, id: c.req.param("id"), kind: "pat" }, at);
-      if (row) {
-        await recordAudit(tx, {
-          action: "auth.cli.pat.revoked",
-          userId: caller.user.id,
-          targetId: row.id,
-          request: requestInfo(c),
-          at,
-        });
-      }
-      return row;
-    });
+    const revoked = await revokeToken(
+      db,
+      { userId: caller.user.id, id: c.req.param("id"), kind: "pat" },
+      requestInfo(c),
+      at,
+    );
     if (!revoked) return errorResponse(c, "not_found", "No such personal access token.");
     return c.json({ id: revoked.id, revoked_at: at.toISOString() } satisfies RevokedResponse);
   });

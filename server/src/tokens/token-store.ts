@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { User } from "@claudemesh/sdk/contracts";
 import { mintToken, type TokenKind } from "@claudemesh/sdk/token";
 import { and, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { cliToken, user } from "../db/schema.js";
 import { sha256 } from "../hash.js";
@@ -129,21 +130,41 @@ export function listTokens(db: Db, userId: string, kind: TokenKind, now: Date) {
     .orderBy(desc(cliToken.createdAt));
 }
 
-/** Revokes one of the user's tokens; undefined when they have no live token of that kind and id. */
-export async function revokeToken(db: Db, where: { userId: string; id: string; kind: TokenKind }, now: Date) {
-  const [revoked] = await db
-    .update(cliToken)
-    .set({ revokedAt: now })
-    .where(
-      and(
-        eq(cliToken.id, where.id),
-        eq(cliToken.userId, where.userId),
-        eq(cliToken.kind, where.kind),
-        isNull(cliToken.revokedAt),
-      ),
-    )
-    .returning({ id: cliToken.id, revokedAt: cliToken.revokedAt });
-  return revoked;
+/**
+ * Revokes one of the user's tokens and records it in the audit log, together.
+ * Undefined when they have no live token of that kind and id (someone else's
+ * tokens look the same as missing ones).
+ */
+export async function revokeToken(
+  db: Db,
+  where: { userId: string; id: string; kind: TokenKind },
+  request: RequestInfo,
+  now: Date,
+) {
+  return db.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(cliToken)
+      .set({ revokedAt: now })
+      .where(
+        and(
+          eq(cliToken.id, where.id),
+          eq(cliToken.userId, where.userId),
+          eq(cliToken.kind, where.kind),
+          isNull(cliToken.revokedAt),
+        ),
+      )
+      .returning({ id: cliToken.id });
+    if (revoked) {
+      await recordAudit(tx, {
+        action: where.kind === "session" ? "auth.cli.session.revoked" : "auth.cli.pat.revoked",
+        userId: where.userId,
+        targetId: revoked.id,
+        request,
+        at: now,
+      });
+    }
+    return revoked;
+  });
 }
 
 /** Revokes every live session token of a user (on password change); PATs stay. */
