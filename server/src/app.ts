@@ -57,7 +57,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date() }:
   app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }));
   app.route("/api/auth", betterAuthRoutes(auth));
 
-  app.use("/api/my/*", requireCaller({ db, auth, now }));
+  app.use("/api/my/*", requireCaller({ db, auth, publicUrl, now }));
   app.route("/api/my/whoami", whoamiRoutes());
   app.route("/api/my/cli/sessions", cliSessionRoutes({ db, now }));
   app.route("/api/my/cli/tokens", cliTokenRoutes({ db, now }));

@@ -115,6 +115,25 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       testApp.clock.advance(SESSION_LIFETIME_MS);
       expect(await whoami({ token: session })).toMatchObject({ status: 401, body: { error: "token_expired" } });
     });
+
+    it("browser-session writes must come from our own origin; bearer callers need no Origin", async () => {
+      const account = await signUp(testApp);
+      const crossSite = await testApp.app.request("/api/my/cli/tokens", {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: account.cookie, origin: "https://evil.example" },
+        body: JSON.stringify({ name: "stolen" }),
+      });
+      expect(crossSite.status).toBe(403);
+      expect(await crossSite.json()).toMatchObject({ error: "forbidden" });
+
+      const session = await deviceLogin(testApp, account);
+      const byToken = await testApp.app.request("/api/my/cli/tokens", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${session}` },
+        body: JSON.stringify({ name: "from a script" }),
+      });
+      expect(byToken.status).toBe(201);
+    });
   });
 
   describe("CLI sessions", () => {

@@ -6,6 +6,7 @@ import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
 import { prepareTokenLookup, recordTokenUse } from "../tokens/token-store.js";
 import { errorResponse } from "./errors.js";
+import { isSameOrigin } from "./same-origin.js";
 
 /** Who is signed in through Better Auth's cookie, or null. */
 async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | null> {
@@ -27,13 +28,24 @@ async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | 
  * once a minute, a write of `last_used_at`. A 401 says why: token_invalid,
  * token_revoked, token_expired or auth_required.
  */
-export function requireCaller(deps: { db: Db; auth: Auth; now: () => Date }): MiddlewareHandler<AppEnv> {
+export function requireCaller(deps: {
+  db: Db;
+  auth: Auth;
+  publicUrl: string;
+  now: () => Date;
+}): MiddlewareHandler<AppEnv> {
   const findToken = prepareTokenLookup(deps.db);
+  const ours = new URL(deps.publicUrl).origin;
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     if (!header) {
       const caller = await webSessionCaller(deps.auth, c.req.raw.headers);
       if (!caller) return errorResponse(c, "auth_required", "Sign in first: send `Authorization: Bearer cm_…`.");
+      // A cookie rides along on cross-site requests; a bearer token never does.
+      const writes = c.req.method !== "GET" && c.req.method !== "HEAD";
+      if (writes && !isSameOrigin(c.req.header("origin"), c.req.header("sec-fetch-site"), ours)) {
+        return errorResponse(c, "forbidden", "Cross-site request refused.");
+      }
       c.set("caller", caller);
       return next();
     }

@@ -9,9 +9,14 @@ import { errorResponse } from "./errors.js";
 export function requireSameOrigin(publicUrl: string): MiddlewareHandler {
   const ours = new URL(publicUrl).origin;
   return createMiddleware(async (c, next) => {
-    const origin = c.req.header("origin");
-    const sameOrigin = origin ? origin === ours : c.req.header("sec-fetch-site") === "same-origin";
-    if (!sameOrigin) return errorResponse(c, "forbidden", "Cross-site request refused.");
+    if (!isSameOrigin(c.req.header("origin"), c.req.header("sec-fetch-site"), ours)) {
+      return errorResponse(c, "forbidden", "Cross-site request refused.");
+    }
     return next();
   });
+}
+
+/** True when the browser says the request comes from `ours`. */
+export function isSameOrigin(origin: string | undefined, fetchSite: string | undefined, ours: string): boolean {
+  return origin ? origin === ours : fetchSite === "same-origin";
 }
