@@ -12,6 +12,7 @@ import { betterAuthRoutes } from "./routes/better-auth.js";
 import { cliSessionRoutes } from "./routes/cli-sessions.js";
 import { cliTokenRoutes } from "./routes/cli-tokens.js";
 import { deviceCodeRoutes } from "./routes/device-code.js";
+import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
 import { whoamiRoutes } from "./routes/whoami.js";
 
 /** Bodies are small JSON documents; anything near this is a mistake or an attack. */
@@ -40,7 +41,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date() }:
   });
   // Only requests that may carry a body: touching `c.req.raw.body` on a GET makes
   // @hono/node-server build a full Request, which measurably slows every read.
-  app.use("/api/*", async (c, next) => (METHODS_WITH_BODY.has(c.req.method) ? limitBody(c, next) : next()));
+  app.use("*", async (c, next) => (METHODS_WITH_BODY.has(c.req.method) ? limitBody(c, next) : next()));
   app.use("/api/*", jsonBody);
 
   app.get("/healthz", async (c) => {
@@ -55,7 +56,10 @@ export function createApp({ database, auth, publicUrl, now = () => new Date() }:
   // Ours first: Better Auth's catch-all below would answer 404 for these.
   const wakeups = new DeviceCodeWakeups(database);
   app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }));
+  app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, now }));
   app.route("/api/auth", betterAuthRoutes(auth));
+
+  app.route("/cli-auth", loopbackPageRoutes({ db, auth, publicUrl, now }));
 
   app.use("/api/my/*", requireCaller({ db, auth, publicUrl, now }));
   app.route("/api/my/whoami", whoamiRoutes());

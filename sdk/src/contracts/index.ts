@@ -13,6 +13,12 @@ export {
   USER_CODE_LENGTH,
 } from "./device-code.js";
 export { ErrorBody, ErrorCode } from "./errors.js";
+export {
+  isLoopbackRedirect,
+  LoopbackAuthorizeQuery,
+  LoopbackTokenRequest,
+  LoopbackTokenResponse,
+} from "./loopback.js";
 export { CliSession, RevokedResponse, SessionList } from "./sessions.js";
 export {
   CreatedToken,

@@ -171,3 +171,32 @@ export const rateLimit = pgTable("rate_limit", {
   windowStart: at("window_start").notNull(),
   count: integer("count").notNull(),
 });
+
+/**
+ * A browser (loopback) login's authorization code: 60 seconds, single use,
+ * bound to the PKCE challenge and redirect URI it was issued for. Hash only.
+ */
+export const cliLoopbackCode = pgTable(
+  "cli_loopback_code",
+  {
+    id: text("id").primaryKey(),
+    codeHash: text("code_hash").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    codeChallenge: text("code_challenge").notNull(),
+    redirectUri: text("redirect_uri").notNull(),
+    deviceName: text("device_name").notNull(),
+    deviceOs: text("device_os").notNull(),
+    deviceArch: text("device_arch").notNull(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    expiresAt: at("expires_at").notNull(),
+    usedAt: at("used_at"),
+  },
+  (table) => [
+    uniqueIndex("cli_loopback_code_code_hash_idx").on(table.codeHash),
+    index("cli_loopback_code_expires_at_idx").on(table.expiresAt),
+  ],
+);
