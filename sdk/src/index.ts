@@ -7,6 +7,12 @@ export {
   type LoginResult,
 } from "./auth/device-flow.js";
 export { deviceInfo } from "./auth/device-info.js";
+export {
+  LoopbackFlow,
+  type LoopbackFlowDeps,
+  type LoopbackFlowEvent,
+  type LoopbackFlowOptions,
+} from "./auth/loopback-flow.js";
 export { type ResolvedCredential, resolveCredential, type TokenSource } from "./auth/resolve.js";
 export { realSleep, type Sleep } from "./auth/sleep.js";
 export * from "./contracts/index.js";

@@ -10,6 +10,9 @@ import {
   DeviceCodeResponse as DeviceCodeResponseSchema,
   type DevicePollResponse,
   DevicePollResponse as DevicePollResponseSchema,
+  type LoopbackTokenRequest,
+  type LoopbackTokenResponse,
+  LoopbackTokenResponse as LoopbackTokenResponseSchema,
   type RevokedResponse,
   RevokedResponse as RevokedResponseSchema,
   type SessionList,
@@ -120,6 +123,15 @@ export class ApiClient {
       if (slowDown !== undefined) return { kind: "slow_down", intervalSeconds: slowDown };
       throw error;
     }
+  }
+
+  /** Browser login's back channel: trades the callback's code and the PKCE verifier for a token. */
+  exchangeLoopbackCode(input: LoopbackTokenRequest, signal?: AbortSignal): Promise<LoopbackTokenResponse> {
+    return this.#send("post", "api/auth/cli/loopback/token", LoopbackTokenResponseSchema, {
+      json: input,
+      signal,
+      retry: { limit: 0 }, // the code is single use
+    });
   }
 
   // --- the signed-in user (token required) ---

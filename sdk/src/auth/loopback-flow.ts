@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ApiClient } from "../api/client.js";
+import type { DeviceCodeRequest } from "../contracts/index.js";
+import { ClaudemeshError } from "../errors.js";
+import type { LoginResult } from "./device-flow.js";
+import { deviceInfo } from "./device-info.js";
+
+export type LoopbackFlowEvent =
+  /** The page to open; show it too, in case no browser opens. */
+  | { type: "authorize_url"; url: string }
+  | { type: "browser_failed"; error: unknown }
+  | { type: "done"; result: LoginResult };
+
+export interface LoopbackFlowDeps {
+  api: Pick<ApiClient, "baseUrl" | "exchangeLoopbackCode">;
+  /** Opens a URL in the person's browser (the CLI and VS Code each have their own way). */
+  openBrowser: (url: string) => Promise<void>;
+  device?: DeviceCodeRequest;
+  /** How long to wait for the browser; default 5 minutes. */
+  timeoutMs?: number;
+}
+
+export interface LoopbackFlowOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: LoopbackFlowEvent) => void;
+}
+
+/**
+ * Browser login for desktops (seed 000, RFC 8252 + PKCE): listen on
+ * 127.0.0.1, open the server's authorize page, receive a short-lived code on
+ * the callback, trade it on the back channel for a token, and only then tell
+ * the browser how it went.
+ *
+ * @example
+ * const result = await new LoopbackFlow({ api, openBrowser }).run({ signal });
+ */
+export class LoopbackFlow {
+  readonly #deps: LoopbackFlowDeps;
+
+  constructor(deps: LoopbackFlowDeps) {
+    this.#deps = deps;
+  }
+
+  async run(options: LoopbackFlowOptions = {}): Promise<LoginResult> {
+    const { signal, onEvent } = options;
+    if (signal?.aborted) throw new ClaudemeshError("cancelled", "Cancelled.");
+    const state = randomBytes(32).toString("base64url");
+    const verifier = randomBytes(32).toString("base64url");
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+
+    let settle: { resolve(result: LoginResult): void; reject(error: unknown): void } | undefined;
+    const outcome = new Promise<LoginResult>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    let redirectUri = "";
+    let handled = false;
+
+    const server = createServer((req, res) => {
+      void this.#onRequest(req, res, { state, verifier, redirectUri, signal }).then((result) => {
+        if (!result || handled) return;
+        handled = true;
+        if (result instanceof Error) settle?.reject(result);
+        else settle?.resolve(result);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+
+    const timer = setTimeout(
+      () => settle?.reject(new ClaudemeshError("timeout", "Browser sign-in timed out.")),
+      this.#deps.timeoutMs ?? 5 * 60 * 1000,
+    );
+    const onAbort = () => settle?.reject(new ClaudemeshError("cancelled", "Cancelled."));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort(); // aborted while the server was starting
+
+    try {
+      const device = this.#deps.device ?? deviceInfo();
+      const url = new URL("/cli-auth/authorize", this.#deps.api.baseUrl);
+      url.search = new URLSearchParams({
+        redirect_uri: redirectUri,
+        state,
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+        ...device,
+      }).toString();
+      onEvent?.({ type: "authorize_url", url: url.toString() });
+      this.#deps.openBrowser(url.toString()).catch((error: unknown) => onEvent?.({ type: "browser_failed", error }));
+      const result = await outcome;
+      onEvent?.({ type: "done", result });
+      return result;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      // The browser's answer is already sent; let it finish reading, accept nothing new.
+      server.close();
+      server.closeIdleConnections();
+    }
+  }
+
+  /** Answers one request to the callback server; a login outcome when this request ended the flow. */
+  async #onRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: { state: string; verifier: string; redirectUri: string; signal?: AbortSignal },
+  ): Promise<LoginResult | Error | undefined> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method !== "GET" || url.pathname !== "/callback") {
+      res.writeHead(404).end();
+      return undefined;
+    }
+    // Anything without our state is not the browser we sent; ignore it and keep waiting.
+    if (url.searchParams.get("state") !== context.state) {
+      page(res, 400, "Sign-in failed", "This sign-in link does not belong to the waiting terminal.");
+      return undefined;
+    }
+    if (url.searchParams.get("error")) {
+      page(res, 200, "Sign-in denied", "You denied the sign-in. You can close this tab.");
+      return new ClaudemeshError("access_denied", "Login denied in the browser.");
+    }
+    const code = url.searchParams.get("code");
+    if (!code) {
+      page(res, 400, "Sign-in failed", "The sign-in answer had no code; run `claudemesh login --web` again.");
+      return new ClaudemeshError("bad_response", "The browser came back without a code.");
+    }
+    try {
+      const exchanged = await this.#deps.api.exchangeLoopbackCode(
+        { code, code_verifier: context.verifier, redirect_uri: context.redirectUri },
+        context.signal,
+      );
+      page(res, 200, "Signed in", `Signed in as ${exchanged.user.name}. Return to your terminal.`);
+      return { token: exchanged.token, user: exchanged.user, expiresAt: exchanged.expires_at };
+    } catch (error) {
+      page(res, 502, "Sign-in failed", `${(error as Error).message} Return to your terminal and try again.`);
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+}
+
+function page(res: ServerResponse, status: number, title: string, message: string): void {
+  const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  res
+    .writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" })
+    .end(
+      `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)} · claudemesh</title>` +
+        `<body style="font:16px system-ui;display:grid;place-items:center;min-height:90vh">` +
+        `<main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main>`,
+    );
+}
