@@ -1,0 +1,26 @@
+import { spawn } from "node:child_process";
+
+/** Why no browser is opened, or null when one may be. */
+export function browserUnavailableReason(env: NodeJS.ProcessEnv, platform = process.platform): string | null {
+  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return "this is an SSH session";
+  if (platform === "linux" && !env.DISPLAY && !env.WAYLAND_DISPLAY) return "there is no display";
+  return null;
+}
+
+/** Opens `url` with the platform's opener; resolves once it started, rejects if it could not. */
+export function openInBrowser(url: string, platform = process.platform): Promise<void> {
+  const [command, args] =
+    platform === "darwin"
+      ? ["open", [url]]
+      : platform === "win32"
+        ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]]
+        : ["xdg-open", [url]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: "ignore", detached: true });
+    child.once("error", reject);
+    child.once("spawn", () => {
+      child.unref();
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,155 @@
+import { text } from "node:stream/consumers";
+import {
+  type ApiClient,
+  ClaudemeshError,
+  type CredentialSource,
+  DeviceFlow,
+  isAuthError,
+  type LoginResult,
+  LoopbackFlow,
+  parseToken,
+  type StoredCredential,
+} from "@claudemesh/sdk";
+import { Command } from "commander";
+import type { CliContext } from "../context.js";
+
+export interface LoginOptions {
+  token?: string;
+  withToken?: boolean;
+  web?: boolean;
+  force?: boolean;
+  browser?: boolean;
+}
+
+/** `claudemesh login`: device code by default, `--web` for the browser callback, or a token. */
+export function loginCommand(ctx: CliContext): Command {
+  return new Command("login")
+    .description("sign in (device code in the browser by default)")
+    .option("--web", "sign in through a browser callback on this machine instead of a code")
+    .option("--token <token>", "sign in with a personal access token (prefer --with-token)")
+    .option("--with-token", "read the token from standard input")
+    .option("--no-browser", "print the URL and code, but do not open a browser")
+    .option("--force", "sign in again even if the saved credential still works")
+    .action(async (options: LoginOptions) => {
+      process.exitCode = await runLogin(options, ctx);
+    });
+}
+
+export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
+  const { out } = ctx;
+  const store = ctx.store();
+  const previous = await previousCredential(ctx);
+
+  if (previous?.alive && !options.force) {
+    out.success(`Already signed in to ${ctx.apiUrl()} as ${previous.userName}.`);
+    out.say(out.dim("Run `claudemesh login --force` to sign in again."));
+    return 0;
+  }
+  if (previous?.alive) out.say(`Replacing existing session for ${previous.userName}.`);
+  else if (previous) out.warn("The saved credential no longer works; signing in again.");
+
+  let login: LoginResult;
+  let source: CredentialSource;
+  let via = "";
+  if (options.token !== undefined || options.withToken) {
+    if (options.token !== undefined && !options.withToken) {
+      out.say(out.dim("Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`."));
+    }
+    const raw = options.withToken ? (await text(ctx.out.io.stdin)).trim() : (options.token ?? "");
+    const token = parseToken(raw).token;
+    const me = await (await ctx.api(token)).whoami();
+    login = { token, user: me.user, expiresAt: me.credential.expires_at };
+    source = "pat";
+    if (me.credential.kind === "pat") via = ` (via PAT "${me.credential.name}")`;
+  } else {
+    login = await browserLogin(options, ctx);
+    source = options.web ? "browser" : "device-code";
+  }
+
+  const saved = await store.save({ ...login, source });
+  out.success(`Authenticated as ${login.user.name}${via}`);
+  out.success(`Token saved to ${saved.location}`);
+
+  // Re-login replaces, and revokes what it replaced (a PAT is the user's to revoke).
+  if (previous?.alive && previous.stored.file.token_kind === "session" && previous.stored.token !== login.token) {
+    try {
+      await (await ctx.api(previous.stored.token)).revokeSession("current");
+    } catch {
+      out.warn("The replaced session could not be revoked on the server; revoke it with `claudemesh sessions`.");
+    }
+  }
+  return 0;
+}
+
+interface PreviousCredential {
+  stored: StoredCredential;
+  alive: boolean;
+  userName: string;
+}
+
+/** The saved credential and whether the server still takes it. */
+async function previousCredential(ctx: CliContext): Promise<PreviousCredential | null> {
+  let stored: StoredCredential | null;
+  try {
+    stored = await ctx.store().load();
+  } catch (error) {
+    // A corrupt file or unreadable keychain is replaced by this login.
+    if (error instanceof ClaudemeshError) return null;
+    throw error;
+  }
+  if (!stored) return null;
+  try {
+    const me = await (await ctx.api(stored.token)).whoami();
+    return { stored, alive: true, userName: me.user.name };
+  } catch (error) {
+    if (isAuthError(error)) return { stored, alive: false, userName: stored.file.user.name };
+    throw error;
+  }
+}
+
+async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<LoginResult> {
+  const { out } = ctx;
+  const api: ApiClient = await ctx.api();
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  let spinner: ReturnType<typeof out.spinner> | undefined;
+  try {
+    out.say("");
+    out.say(`  ${out.bold("██ claudemesh login")}`);
+    out.say("");
+    if (options.web) {
+      return await new LoopbackFlow({
+        api,
+        openBrowser: async (url) => {
+          const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
+          if (reason) out.say(`  Not opening a browser (${reason}). Open this URL on this machine:\n\n    ${url}\n`);
+          else out.say(`  Opening browser for authentication…\n\n  If your browser didn't open, visit:\n    ${url}\n`);
+          spinner = out.spinner("  Waiting for confirmation…");
+        },
+      }).run({ signal: abort.signal });
+    }
+    return await new DeviceFlow({ api }).run({
+      signal: abort.signal,
+      onEvent: (event) => {
+        if (event.type === "code") {
+          const url = event.code.verification_url_complete;
+          void (async () => {
+            const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
+            out.say(reason ? `  Not opening a browser (${reason}).\n` : "  Opening browser for authentication…\n");
+            out.say(`  ${reason ? "Visit" : "If your browser didn't open, visit"}:`);
+            out.say(`    ${url}\n`);
+            out.say("  Enter this code:");
+            out.say(`    ${out.bold(event.code.user_code)}\n`);
+            spinner = out.spinner("  Waiting for confirmation…");
+          })();
+        }
+        if (event.type === "retrying")
+          spinner?.update(`  Waiting for confirmation… (${event.error.message} Retrying.)`);
+      },
+    });
+  } finally {
+    spinner?.stop();
+    process.removeListener("SIGINT", onSigint);
+  }
+}

@@ -1,0 +1,50 @@
+import { ApiClient, CredentialStore, normalizeBaseUrl, readSdkEnv, type SdkEnv } from "@claudemesh/sdk";
+import { browserUnavailableReason, openInBrowser } from "./browser.js";
+import { type IO, Output, systemIO } from "./io.js";
+
+declare const CLAUDEMESH_VERSION: string;
+
+/** Everything a command needs from the outside world, built on first use. Tests make their own. */
+export interface CliContext {
+  out: Output;
+  env: SdkEnv;
+  processEnv: NodeJS.ProcessEnv;
+  apiUrl(): string;
+  api(token?: string): Promise<ApiClient>;
+  store(): CredentialStore;
+  /** Opens the browser unless it makes no sense here; the reason when it did not. */
+  openBrowser(url: string): Promise<string | null>;
+}
+
+export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: IO = systemIO(processEnv)): CliContext {
+  const env = readSdkEnv(processEnv);
+  const out = new Output(io);
+  let store: CredentialStore | undefined;
+  const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? "https://claudemesh.com");
+  return {
+    out,
+    env,
+    processEnv,
+    apiUrl,
+    api: (token) => ApiClient.create({ baseUrl: apiUrl(), token, env, client: `claudemesh-cli/${CLAUDEMESH_VERSION}` }),
+    store: () => {
+      store ??= new CredentialStore({
+        apiUrl: apiUrl(),
+        configDir: env.configDir,
+        mode: env.tokenStore,
+        onNotice: (message) => out.warn(message),
+      });
+      return store;
+    },
+    async openBrowser(url) {
+      const reason = browserUnavailableReason(processEnv);
+      if (reason) return reason;
+      try {
+        await openInBrowser(url);
+        return null;
+      } catch (error) {
+        return `it could not be started (${(error as Error).message})`;
+      }
+    },
+  };
+}

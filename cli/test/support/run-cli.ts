@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const BINARY = fileURLToPath(new URL("../../dist/claudemesh.js", import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stderr has printed something matching. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Starts the built `claudemesh` as a process with exactly this environment (plus PATH). */
+export function startCli(args: string[], env: Record<string, string>, stdin?: string): CliRun {
+  const child = spawn(BINARY, args, { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  const waiters: { pattern: RegExp; resolve(match: RegExpMatchArray): void }[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+    for (const waiter of [...waiters]) {
+      const match = err.match(waiter.pattern);
+      if (match) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
+    }
+  });
+  if (stdin !== undefined) child.stdin?.end(stdin);
+  else child.stdin?.end();
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once("exit", (code) => resolve({ code, stdout: out, stderr: err })),
+  );
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitFor: (pattern) =>
+      new Promise((resolve, reject) => {
+        const match = err.match(pattern);
+        if (match) return resolve(match);
+        waiters.push({ pattern, resolve });
+        void exited.then(() => reject(new Error(`exited before printing ${pattern}:\n${err}`)));
+      }),
+    exited,
+  };
+}
+
+/** Runs `claudemesh` to completion. */
+export function runCli(args: string[], env: Record<string, string>, stdin?: string) {
+  return startCli(args, env, stdin).exited;
+}
