@@ -21,3 +21,9 @@ export async function requireCredential(ctx: CliContext, flag?: string): Promise
   if (!credential) throw new ClaudemeshError("auth_required", `Not signed in to ${ctx.apiUrl()}.`);
   return credential;
 }
+
+/** An API client signed in with the credential this command runs with. */
+export async function authenticatedApi(ctx: CliContext, flag?: string) {
+  const credential = await requireCredential(ctx, flag);
+  return { api: await ctx.api(credential.token), credential };
+}

@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { authCommand } from "./commands/auth.js";
 import { loginCommand } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
+import { sessionsCommand } from "./commands/sessions.js";
+import { tokensCommand } from "./commands/tokens.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext } from "./context.js";
 
@@ -20,7 +22,14 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (text) => ctx.out.io.stdout.write(text),
     })
     .exitOverride();
-  for (const command of [loginCommand(ctx), logoutCommand(ctx), whoamiCommand(ctx), authCommand(ctx)]) {
+  for (const command of [
+    loginCommand(ctx),
+    logoutCommand(ctx),
+    whoamiCommand(ctx),
+    authCommand(ctx),
+    sessionsCommand(ctx),
+    tokensCommand(ctx),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -1,0 +1,38 @@
+import type { CliSession } from "@claudemesh/sdk";
+import { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { authenticatedApi } from "../credentials.js";
+import { formatDate } from "./whoami.js";
+
+/** `claudemesh sessions list|revoke`: every device signed in with `claudemesh login`. */
+export function sessionsCommand(ctx: CliContext): Command {
+  const list = new Command("list")
+    .description("list the devices signed in to your account (* = this one)")
+    .option("--json", "print JSON")
+    .action(async (options: { json?: boolean }) => {
+      const { api } = await authenticatedApi(ctx);
+      const { sessions } = await api.listSessions();
+      if (options.json) return ctx.out.print(JSON.stringify({ sessions }, null, 2));
+      if (sessions.length === 0) return ctx.out.say("No CLI sessions.");
+      for (const session of sessions) ctx.out.print(sessionLine(session));
+    });
+  return new Command("sessions")
+    .description("list and revoke CLI sessions")
+    .addCommand(list, { isDefault: true })
+    .addCommand(
+      new Command("revoke")
+        .description("sign a device out (`current` for this one)")
+        .argument("<id>", "session id from `claudemesh sessions list`")
+        .action(async (id: string) => {
+          const { api } = await authenticatedApi(ctx);
+          await api.revokeSession(id);
+          ctx.out.success(`Revoked session ${id}`);
+        }),
+    );
+}
+
+function sessionLine(session: CliSession): string {
+  const device = [session.device_name, session.device_os, session.device_arch].filter(Boolean).join(" · ");
+  const used = session.last_used_at ? `last used ${formatDate(session.last_used_at)}` : "never used";
+  return `${session.current ? "*" : " "} ${session.id}  ${device}  (signed in ${formatDate(session.created_at)}, ${used})`;
+}

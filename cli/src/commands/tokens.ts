@@ -1,0 +1,69 @@
+import { ClaudemeshError } from "@claudemesh/sdk";
+import { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { authenticatedApi } from "../credentials.js";
+import { formatDate } from "./whoami.js";
+
+/** `30d`, `90d`, `1y`, `365` or `never` → days (null = never). */
+export function parseLifetime(value: string): number | null {
+  const text = value.trim().toLowerCase();
+  if (text === "never") return null;
+  const match = /^(\d+)\s*(d|days?|y|years?)?$/.exec(text);
+  const amount = Number(match?.[1]);
+  if (!match || !Number.isInteger(amount) || amount < 1) {
+    throw new ClaudemeshError("invalid_input", `--expires-in must be like 30d, 90d, 1y or never (got "${value}").`);
+  }
+  const days = match[2]?.startsWith("y") ? amount * 365 : amount;
+  if (days > 3650) throw new ClaudemeshError("invalid_input", "--expires-in can be at most 10 years (or never).");
+  return days;
+}
+
+/** `claudemesh tokens create|list|revoke`: personal access tokens for CI and scripts. */
+export function tokensCommand(ctx: CliContext): Command {
+  return new Command("tokens")
+    .description("create, list and revoke personal access tokens")
+    .addCommand(
+      new Command("create")
+        .description("create a token (printed once, on stdout)")
+        .requiredOption("--name <name>", "what it is for, e.g. ci-deploy")
+        .option("--expires-in <lifetime>", "30d, 90d, 1y or never", "1y")
+        .option("--json", "print JSON (includes the token)")
+        .action(async (options: { name: string; expiresIn: string; json?: boolean }) => {
+          const days = parseLifetime(options.expiresIn);
+          const { api } = await authenticatedApi(ctx);
+          const created = await api.createToken({ name: options.name, expires_in_days: days });
+          if (options.json) ctx.out.print(JSON.stringify(created, null, 2));
+          else ctx.out.print(created.token);
+          ctx.out.success(
+            `Created token "${created.name}" (${created.expires_at ? `expires ${formatDate(created.expires_at)}` : "never expires"})`,
+          );
+          ctx.out.warn("Copy it now: it will not be shown again.");
+        }),
+    )
+    .addCommand(
+      new Command("list")
+        .description("list your tokens (never their values)")
+        .option("--json", "print JSON")
+        .action(async (options: { json?: boolean }) => {
+          const { api } = await authenticatedApi(ctx);
+          const { tokens } = await api.listTokens();
+          if (options.json) return ctx.out.print(JSON.stringify({ tokens }, null, 2));
+          if (tokens.length === 0) return ctx.out.say("No personal access tokens.");
+          for (const token of tokens) {
+            const expires = token.expires_at ? `expires ${formatDate(token.expires_at)}` : "never expires";
+            const used = token.last_used_at ? `last used ${formatDate(token.last_used_at)}` : "never used";
+            ctx.out.print(`${token.id}  ${token.name}  (${expires}, ${used})`);
+          }
+        }),
+    )
+    .addCommand(
+      new Command("revoke")
+        .description("revoke a token; anything using it stops working at once")
+        .argument("<id>", "token id from `claudemesh tokens list`")
+        .action(async (id: string) => {
+          const { api } = await authenticatedApi(ctx);
+          await api.revokeToken(id);
+          ctx.out.success(`Revoked token ${id}`);
+        }),
+    );
+}
