@@ -1,16 +1,18 @@
-// Bundles the CLI into one file, dist/claudemesh.js, so it starts without
-// resolving a tree of modules. Native modules (keytar) stay external.
-import { chmodSync, readFileSync } from "node:fs";
+// Bundles the CLI: dist/claudemesh.js (the entry, tiny) plus chunks under
+// dist/chunks/ that load only when a command needs them. Native modules
+// (keytar) stay external.
+import { chmodSync, readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
-
-const outfile = "dist/claudemesh.js";
+rmSync("dist", { recursive: true, force: true });
 
 await build({
-  entryPoints: ["src/main.ts"],
-  outfile,
+  entryPoints: { claudemesh: "src/main.ts" },
+  outdir: "dist",
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
+  splitting: true,
   platform: "node",
   target: "node20",
   format: "esm",
@@ -23,4 +25,4 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
-chmodSync(outfile, 0o755);
+chmodSync("dist/claudemesh.js", 0o755);

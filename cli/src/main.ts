@@ -1,59 +1,18 @@
-import { ClaudemeshError, ExitStatus } from "@claudemesh/sdk/errors";
-import { Command, CommanderError } from "commander";
-import { authCommand } from "./commands/auth.js";
-import { loginCommand } from "./commands/login.js";
-import { logoutCommand } from "./commands/logout.js";
-import { sessionsCommand } from "./commands/sessions.js";
-import { tokensCommand } from "./commands/tokens.js";
-import { whoamiCommand } from "./commands/whoami.js";
-import { type CliContext, createContext } from "./context.js";
+// The `claudemesh` entry point: answers --version before loading anything
+// else, so the cheapest call stays as fast as Node starting; every other
+// command loads the program (and the SDK) as a separate chunk.
 
 declare const CLAUDEMESH_VERSION: string;
 
-/** Builds the `claudemesh` program; each command lives in commands/<name>.ts. */
-export function buildProgram(ctx: CliContext): Command {
-  const program = new Command("claudemesh")
-    .description("Sign in to claudemesh from your terminal.")
-    .version(CLAUDEMESH_VERSION, "-v, --version", "print the version")
-    .helpOption("-h, --help", "show help")
-    .showHelpAfterError("(run `claudemesh --help` for usage)")
-    .configureOutput({
-      writeErr: (text) => ctx.out.io.stderr.write(text),
-      writeOut: (text) => ctx.out.io.stdout.write(text),
-    })
-    .exitOverride();
-  for (const command of [
-    loginCommand(ctx),
-    logoutCommand(ctx),
-    whoamiCommand(ctx),
-    authCommand(ctx),
-    sessionsCommand(ctx),
-    tokensCommand(ctx),
-  ]) {
-    program.addCommand(command.exitOverride());
-  }
-  return program;
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+  process.stdout.write(`${CLAUDEMESH_VERSION}\n`);
+} else {
+  const { run } = await import("./program.js");
+  const status = await run(process.argv);
+  // The command is done: flush what it printed and leave, rather than wait for
+  // fetch's keep-alive socket and timers (~90 ms) or a keychain call that hung.
+  const flushed = (stream: NodeJS.WriteStream) => new Promise((resolve) => stream.write("", resolve));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(status);
 }
-
-async function main(argv: string[]): Promise<number> {
-  const ctx = createContext();
-  try {
-    await buildProgram(ctx).parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : ExitStatus.ok;
-  } catch (error) {
-    // --help and --version end through exitOverride with their own (zero) code.
-    if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ClaudemeshError) {
-      ctx.out.failure(error.message, error.hint);
-      return error.exitStatus;
-    }
-    ctx.out.failure(error instanceof Error ? error.message : String(error));
-    if (process.env.CLAUDEMESH_DEBUG) console.error(error);
-    return ExitStatus.failure;
-  }
-}
-
-process.exitCode = await main(process.argv);
-// A keychain call that timed out can keep the event loop alive; the command is done.
-// Unref'd, so output still flushes and a finished process exits at once.
-setTimeout(() => process.exit(), 1000).unref();

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** An ISO 8601 timestamp, as every date on the wire is sent. */
 export const Timestamp = z.iso.datetime({ offset: true });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Timestamp, User } from "./common.js";
 
 /** RFC 8628 §6.1: consonants only, so no words and no 0/O or 1/I confusion. */
