@@ -1,6 +1,7 @@
 import { ClaudemeshError, ExitStatus } from "@claudemesh/sdk/errors";
 import { Command, CommanderError } from "commander";
 import { authCommand } from "./commands/auth.js";
+import { completionCommand } from "./commands/completion.js";
 import { loginCommand } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
 import { sessionsCommand } from "./commands/sessions.js";
@@ -29,6 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
     authCommand(ctx),
     sessionsCommand(ctx),
     tokensCommand(ctx),
+    completionCommand(ctx, () => program),
   ]) {
     program.addCommand(command.exitOverride());
   }

@@ -1,0 +1,44 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { BINARY, runCli } from "./support/run-cli.js";
+
+const run = promisify(execFile);
+
+/** What bash offers after typing `words` (the last one partial), using the generated script. */
+async function bashCompletes(...words: string[]): Promise<string[]> {
+  const script = `
+    source <("${BINARY}" completion bash)
+    COMP_WORDS=(claudemesh ${words.map((word) => `"${word}"`).join(" ")})
+    COMP_CWORD=${words.length}
+    _claudemesh
+    printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const { stdout } = await run("bash", ["-c", script], { env: { PATH: process.env.PATH ?? "" } });
+  return stdout.split("\n").filter(Boolean);
+}
+
+describe("claudemesh completion", () => {
+  it("bash completes commands, subcommands and options", async () => {
+    expect(await bashCompletes("to")).toEqual(["tokens"]);
+    expect(await bashCompletes("tokens", "")).toEqual(["create", "list", "revoke", "--help"]);
+    expect(await bashCompletes("tokens", "create", "--ex")).toEqual(["--expires-in"]);
+    expect(await bashCompletes("login", "--w")).toEqual(["--web", "--with-token"]);
+    expect(await bashCompletes("auth", "st")).toEqual(["status"]);
+  });
+
+  it("zsh reuses the bash function through bashcompinit; fish gets its own complete lines", async () => {
+    const zsh = await runCli(["completion", "zsh"], {});
+    expect(zsh.stdout.startsWith("autoload -U +X bashcompinit && bashcompinit\n_claudemesh() {")).toBe(true);
+    const fish = await runCli(["completion", "fish"], {});
+    expect(fish.stdout).toContain(
+      "complete -c claudemesh -n '__fish_seen_subcommand_from tokens; and not __fish_seen_subcommand_from create list revoke' -a create",
+    );
+    expect(fish.stdout).toContain("complete -c claudemesh -n '__fish_seen_subcommand_from login' -l web");
+  });
+
+  it("an unknown shell exits 1 and names the choices", async () => {
+    const result = await runCli(["completion", "powershell"], {});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown shell "powershell"; choose bash, zsh, fish.');
+  });
+});
