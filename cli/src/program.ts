@@ -1,8 +1,9 @@
-import { ClaudemeshError, ExitStatus } from "@claudemesh/sdk/errors";
+import { createInterface } from "node:readline/promises";
+import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors";
 import { Command, CommanderError } from "commander";
 import { authCommand } from "./commands/auth.js";
 import { completionCommand } from "./commands/completion.js";
-import { loginCommand } from "./commands/login.js";
+import { loginCommand, runLogin } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import { tokensCommand } from "./commands/tokens.js";
@@ -38,8 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /** Runs one command line; resolves with the exit status. */
-export async function run(argv: string[]): Promise<number> {
-  const ctx = createContext();
+export async function run(argv: string[], ctx: CliContext = createContext(), retried = false): Promise<number> {
   try {
     await buildProgram(ctx).parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : ExitStatus.ok;
@@ -47,11 +47,55 @@ export async function run(argv: string[]): Promise<number> {
     // --help and --version end through exitOverride with their own (zero) code.
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof ClaudemeshError) {
-      ctx.out.failure(error.message, error.hint);
-      return error.exitStatus;
+      const offer = !retried && isAuthError(error) ? await offerSignIn(error, argv, ctx) : "not_offered";
+      if (offer === "signed_in") return run(argv, ctx, true);
+      if (offer === "not_offered") ctx.out.failure(error.message, error.hint);
+      return typeof offer === "number" ? offer : error.exitStatus;
     }
     ctx.out.failure(error instanceof Error ? error.message : String(error));
     if (process.env.CLAUDEMESH_DEBUG) console.error(error);
     return ExitStatus.failure;
+  }
+}
+
+/**
+ * Seed 000: when the saved credential stops working mid-command at a
+ * terminal, offer to sign in again and then run the command once more.
+ * Not for scripts (no TTY), not when --token or CLAUDEMESH_TOKEN chose the
+ * token (a new login would not change it), and not for the auth commands.
+ */
+async function offerSignIn(
+  error: ClaudemeshError,
+  argv: string[],
+  ctx: CliContext,
+): Promise<"not_offered" | "declined" | "signed_in" | number> {
+  const { io } = ctx.out;
+  const command = argv[2];
+  const chosenElsewhere =
+    ctx.env.token !== undefined || argv.some((arg) => arg === "--token" || arg.startsWith("--token="));
+  if (
+    !io.isTTY ||
+    !io.stdinIsTTY ||
+    chosenElsewhere ||
+    command === "login" ||
+    command === "logout" ||
+    command === "auth"
+  ) {
+    return "not_offered";
+  }
+  ctx.out.failure(error.message);
+  const prompt = createInterface({ input: io.stdin, output: io.stderr });
+  const answer = (await prompt.question("Sign in again now? [Y/n] ")).trim().toLowerCase();
+  prompt.close();
+  if (answer !== "" && answer !== "y" && answer !== "yes") {
+    ctx.out.say(`\n${error.hint ?? ""}`);
+    return "declined";
+  }
+  try {
+    return (await runLogin({ force: true }, ctx)) === ExitStatus.ok ? "signed_in" : "declined";
+  } catch (loginError) {
+    if (!(loginError instanceof ClaudemeshError)) throw loginError;
+    ctx.out.failure(loginError.message, loginError.hint);
+    return loginError.exitStatus; // e.g. 130 when the new sign-in was cancelled
   }
 }
