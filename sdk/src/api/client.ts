@@ -27,6 +27,7 @@ import { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "../env.js";
 import { ClaudemeshError } from "../errors.js";
 import { SDK_VERSION } from "../version.js";
 import { errorFromResponse, errorFromTransport } from "./http-errors.js";
+import { nodeHttpFetch } from "./node-http-fetch.js";
 import { proxyFetch } from "./proxy.js";
 
 export interface ApiClientOptions {
@@ -42,7 +43,7 @@ export interface ApiClientOptions {
   retries?: number;
   /** Environment to read CLAUDEMESH_API_URL and proxy settings from. */
   env?: SdkEnv;
-  /** Replaces fetch (tests, or a host's own). */
+  /** Replaces the transport (tests, or a host's own); default node:http, or undici through a proxy. */
   fetch?: typeof fetch;
 }
 
@@ -71,7 +72,7 @@ export class ApiClient {
   static async create(options: ApiClientOptions = {}): Promise<ApiClient> {
     const env = options.env ?? readSdkEnv();
     const baseUrl = normalizeBaseUrl(options.baseUrl ?? env.apiUrl ?? DEFAULT_API_URL);
-    const fetchImpl = options.fetch ?? (await proxyFetch(env));
+    const fetchImpl = options.fetch ?? (await proxyFetch(env)) ?? nodeHttpFetch;
     const userAgent = `claudemesh-sdk/${SDK_VERSION} (${platform()}; ${arch()})${options.client ? ` ${options.client}` : ""}`;
     const http = ky.create({
       prefixUrl: baseUrl,
@@ -87,7 +88,7 @@ export class ApiClient {
         afterStatusCodes: [],
         backoffLimit: 4_000,
       },
-      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      fetch: fetchImpl,
     });
     return new ApiClient(baseUrl, http);
   }
