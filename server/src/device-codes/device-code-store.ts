@@ -9,10 +9,10 @@ import {
 import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
-import { cliDeviceCode, user } from "../db/schema.js";
+import { cliDeviceCode } from "../db/schema.js";
 import { sha256 } from "../hash.js";
 import type { RequestInfo } from "../request-info.js";
-import { issueToken, SESSION_LIFETIME_MS } from "../tokens/token-store.js";
+import { startCliSession } from "../tokens/token-store.js";
 import { DEVICE_CODE_CHANNEL } from "./wakeups.js";
 
 /** RFC 8628 §3.2 `expires_in`: how long a person has to approve. */
@@ -174,33 +174,18 @@ export async function claimApprovedCode(
       .returning();
     if (!claimed?.userId) return undefined;
 
-    const [owner] = await tx
-      .select({ id: user.id, name: user.name, email: user.email })
-      .from(user)
-      .where(eq(user.id, claimed.userId));
-    if (!owner) return undefined;
-
-    const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
-    const { token, row } = await issueToken(tx, {
-      userId: owner.id,
-      kind: "session",
-      name: claimed.deviceName,
-      expiresAt,
+    const session = await startCliSession(tx, {
+      userId: claimed.userId,
       device: { name: claimed.deviceName, os: claimed.deviceOs, arch: claimed.deviceArch },
       // The device's address is the one that asked for the code, not the browser's.
-      request: { ipAddress: claimed.ipAddress, userAgent: claimed.userAgent },
+      deviceRequest: { ipAddress: claimed.ipAddress, userAgent: claimed.userAgent },
+      request,
+      flow: "device-code",
       now,
     });
-    await tx.update(cliDeviceCode).set({ tokenId: row.id }).where(eq(cliDeviceCode.id, id));
-    await recordAudit(tx, {
-      action: "auth.cli.session.created",
-      userId: owner.id,
-      targetId: row.id,
-      request,
-      metadata: { device_name: claimed.deviceName, device_os: claimed.deviceOs, device_arch: claimed.deviceArch },
-      at: now,
-    });
-    return { token, user: owner, expiresAt };
+    if (!session) return undefined;
+    await tx.update(cliDeviceCode).set({ tokenId: session.tokenId }).where(eq(cliDeviceCode.id, id));
+    return { token: session.token, user: session.user, expiresAt: session.expiresAt };
   });
 }
 

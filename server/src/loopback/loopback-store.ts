@@ -4,10 +4,10 @@ import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
-import { cliLoopbackCode, user } from "../db/schema.js";
+import { cliLoopbackCode } from "../db/schema.js";
 import { sha256 } from "../hash.js";
 import type { RequestInfo } from "../request-info.js";
-import { issueToken, SESSION_LIFETIME_MS } from "../tokens/token-store.js";
+import { startCliSession } from "../tokens/token-store.js";
 
 /** Seed 000: the code the browser carries back is short-lived and single use. */
 export const LOOPBACK_CODE_LIFETIME_MS = 60 * 1000;
@@ -81,32 +81,18 @@ export async function redeemLoopbackCode(
   if (!challengeMatches(input.verifier, spent.codeChallenge) || input.redirectUri !== spent.redirectUri) {
     throw refused();
   }
-  return db.transaction(async (tx) => {
-    const [owner] = await tx
-      .select({ id: user.id, name: user.name, email: user.email })
-      .from(user)
-      .where(eq(user.id, spent.userId));
-    if (!owner) throw refused();
-    const expiresAt = new Date(input.now.getTime() + SESSION_LIFETIME_MS);
-    const { token, row } = await issueToken(tx, {
-      userId: owner.id,
-      kind: "session",
-      name: spent.deviceName,
-      expiresAt,
+  const session = await db.transaction((tx) =>
+    startCliSession(tx, {
+      userId: spent.userId,
       device: { name: spent.deviceName, os: spent.deviceOs, arch: spent.deviceArch },
+      deviceRequest: input.request, // the back channel comes from the device itself
       request: input.request,
+      flow: "browser",
       now: input.now,
-    });
-    await recordAudit(tx, {
-      action: "auth.cli.session.created",
-      userId: owner.id,
-      targetId: row.id,
-      request: input.request,
-      metadata: { flow: "browser", device_name: spent.deviceName },
-      at: input.now,
-    });
-    return { token, user: owner, expiresAt };
-  });
+    }),
+  );
+  if (!session) throw refused();
+  return { token: session.token, user: session.user, expiresAt: session.expiresAt };
 }
 
 /** RFC 7636 S256: base64url(SHA-256(verifier)) equals the challenge, compared in constant time. */

@@ -167,6 +167,62 @@ export async function revokeToken(
   });
 }
 
+export interface NewCliSession {
+  token: string;
+  tokenId: string;
+  user: User;
+  expiresAt: Date;
+}
+
+/**
+ * What every login ends in, whichever flow it took: a fresh 90-day session
+ * token for the user's device, recorded in the audit log. Call it inside the
+ * flow's transaction. Undefined when the user no longer exists.
+ */
+export async function startCliSession(
+  tx: Db,
+  input: {
+    userId: string;
+    device: { name: string; os: string; arch: string };
+    /** Stored on the token: the device's own address. */
+    deviceRequest: RequestInfo;
+    /** Stored on the audit row: the request that completed the login. */
+    request: RequestInfo;
+    flow: "device-code" | "browser";
+    now: Date;
+  },
+): Promise<NewCliSession | undefined> {
+  const [owner] = await tx
+    .select({ id: user.id, name: user.name, email: user.email })
+    .from(user)
+    .where(eq(user.id, input.userId));
+  if (!owner) return undefined;
+  const expiresAt = new Date(input.now.getTime() + SESSION_LIFETIME_MS);
+  const { token, row } = await issueToken(tx, {
+    userId: owner.id,
+    kind: "session",
+    name: input.device.name,
+    expiresAt,
+    device: input.device,
+    request: input.deviceRequest,
+    now: input.now,
+  });
+  await recordAudit(tx, {
+    action: "auth.cli.session.created",
+    userId: owner.id,
+    targetId: row.id,
+    request: input.request,
+    metadata: {
+      flow: input.flow,
+      device_name: input.device.name,
+      device_os: input.device.os,
+      device_arch: input.device.arch,
+    },
+    at: input.now,
+  });
+  return { token, tokenId: row.id, user: owner, expiresAt };
+}
+
 /** Revokes every live session token of a user (on password change); PATs stay. */
 export async function revokeAllSessions(db: Db, userId: string, now: Date): Promise<number> {
   const revoked = await db
