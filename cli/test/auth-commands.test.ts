@@ -1,59 +1,35 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { mintToken } from "@claudemesh/sdk";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
+import { describe, expect, it } from "vitest";
+import { useCliHarness } from "./support/cli-harness.js";
 import { runCli, startCli } from "./support/run-cli.js";
 
 // The CLI as people run it: the built binary, spawned, against a real server.
 
-let server: RunningServer;
-let configDir: string;
-let env: Record<string, string>;
-beforeAll(async () => {
-  server = await startClaudemeshServer();
-});
-afterAll(() => server.stop());
-beforeEach(async () => {
-  configDir = await mkdtemp(join(tmpdir(), "claudemesh-cli-"));
-  env = { CLAUDEMESH_API_URL: server.url, CLAUDEMESH_CONFIG_DIR: configDir, CLAUDEMESH_TOKEN_STORE: "file" };
-  return () => rm(configDir, { recursive: true, force: true });
-});
-
-const authFile = async () => JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+const cli = useCliHarness();
 const hasAuthFile = () =>
-  stat(join(configDir, "auth.json")).then(
+  stat(join(cli.configDir, "auth.json")).then(
     () => true,
     () => false,
   );
 
-/** `claudemesh login` approved in the "browser" by a fresh account. */
-async function deviceLogin(name = "Ada Lovelace") {
-  const account = await server.signUp(name);
-  const login = startCli(["login", "--no-browser"], env);
-  const [code] = await login.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
-  await server.decide(code, "approve", account.cookie);
-  return { account, result: await login.exited };
-}
-
 describe("claudemesh login (device code)", () => {
   it("shows the code and URL, and after approval saves the token 0600", async () => {
-    const { result } = await deviceLogin("Ada Lovelace");
-    expect(result.code).toBe(0);
+    const result = await cli.deviceLogin("Ada Lovelace");
     expect(result.stderr).toMatch(/Not opening a browser \(--no-browser\)/);
-    expect(result.stderr).toMatch(new RegExp(`${server.url}/cli-auth\\?code=[A-Z]{4}-[A-Z]{4}`));
+    expect(result.stderr).toMatch(new RegExp(`${cli.server.url}/cli-auth\\?code=[A-Z]{4}-[A-Z]{4}`));
     expect(result.stderr).toContain("✔ Authenticated as Ada Lovelace");
-    expect(result.stderr).toContain(`✔ Token saved to ${join(configDir, "auth.json")}`);
-    expect(await authFile()).toMatchObject({ token_store: "file", token_kind: "session", source: "device-code" });
-    expect((await stat(join(configDir, "auth.json"))).mode & 0o777).toBe(0o600);
+    expect(result.stderr).toContain(`✔ Token saved to ${join(cli.configDir, "auth.json")}`);
+    expect(await cli.authFile()).toMatchObject({ token_store: "file", token_kind: "session", source: "device-code" });
+    expect((await stat(join(cli.configDir, "auth.json"))).mode & 0o777).toBe(0o600);
   });
 
   it("a denial exits 1 and writes nothing", async () => {
-    const account = await server.signUp();
-    const login = startCli(["login", "--no-browser"], env);
+    const account = await cli.server.signUp();
+    const login = startCli(["login", "--no-browser"], cli.env);
     const [code] = await login.waitFor(/[A-Z]{4}-[A-Z]{4}/);
-    await server.decide(code, "deny", account.cookie);
+    await cli.server.decide(code, "deny", account.cookie);
     const result = await login.exited;
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("✘ Login denied in the browser.");
@@ -61,7 +37,7 @@ describe("claudemesh login (device code)", () => {
   });
 
   it("Ctrl-C while waiting exits 130 and writes nothing", async () => {
-    const login = startCli(["login", "--no-browser"], env);
+    const login = startCli(["login", "--no-browser"], cli.env);
     await login.waitFor(/Waiting for confirmation/);
     login.child.kill("SIGINT");
     const result = await login.exited;
@@ -70,21 +46,21 @@ describe("claudemesh login (device code)", () => {
   });
 
   it("already signed in: says so and exits 0; --force signs in again and revokes the replaced session", async () => {
-    const { account } = await deviceLogin();
-    const firstToken = (await authFile()).token as string;
+    const { account } = await cli.deviceLogin();
+    const firstToken = (await cli.authFile()).token as string;
 
-    const again = await runCli(["login"], env);
+    const again = await runCli(["login"], cli.env);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/Already signed in to .* as Ada Lovelace/);
 
-    const forced = startCli(["login", "--force", "--no-browser"], env);
+    const forced = startCli(["login", "--force", "--no-browser"], cli.env);
     const [code] = await forced.waitFor(/[A-Z]{4}-[A-Z]{4}/);
     expect(forced.stderr()).toContain("Replacing existing session for Ada Lovelace.");
-    await server.decide(code, "approve", account.cookie);
+    await cli.server.decide(code, "approve", account.cookie);
     expect((await forced.exited).code).toBe(0);
-    expect((await authFile()).token).not.toBe(firstToken);
+    expect((await cli.authFile()).token).not.toBe(firstToken);
 
-    const old = await runCli(["whoami"], { ...env, CLAUDEMESH_TOKEN: firstToken });
+    const old = await runCli(["whoami"], { ...cli.env, CLAUDEMESH_TOKEN: firstToken });
     expect(old.code).toBe(2);
     expect(old.stderr).toContain("Authentication failed (token revoked).");
   });
@@ -92,28 +68,28 @@ describe("claudemesh login (device code)", () => {
 
 describe("claudemesh login with a token", () => {
   it("--token validates with the server, says which PAT, and hints at --with-token", async () => {
-    const account = await server.signUp("Grace Hopper");
-    const pat = await server.createPat(account.cookie, "ci-deploy");
-    const result = await runCli(["login", "--token", pat.token], env);
+    const account = await cli.server.signUp("Grace Hopper");
+    const pat = await cli.server.createPat(account.cookie, "ci-deploy");
+    const result = await runCli(["login", "--token", pat.token], cli.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('✔ Authenticated as Grace Hopper (via PAT "ci-deploy")');
     expect(result.stderr).toMatch(/--with-token/);
-    expect(await authFile()).toMatchObject({ token_kind: "pat", source: "pat", token: pat.token });
+    expect(await cli.authFile()).toMatchObject({ token_kind: "pat", source: "pat", token: pat.token });
   });
 
   it("--with-token reads it from stdin", async () => {
-    const account = await server.signUp();
-    const pat = await server.createPat(account.cookie, "from-stdin");
-    const result = await runCli(["login", "--with-token"], env, `${pat.token}\n`);
+    const account = await cli.server.signUp();
+    const pat = await cli.server.createPat(account.cookie, "from-stdin");
+    const result = await runCli(["login", "--with-token"], cli.env, `${pat.token}\n`);
     expect(result.code).toBe(0);
-    expect((await authFile()).token).toBe(pat.token);
+    expect((await cli.authFile()).token).toBe(pat.token);
   });
 
   it("a malformed token exits 1 before any request, an unknown one exits 2", async () => {
-    const malformed = await runCli(["login", "--token", "cm_pat_123"], env);
+    const malformed = await runCli(["login", "--token", "cm_pat_123"], cli.env);
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toContain("✘ Invalid token format (expected cm_pat_… or cm_session_…)");
-    const unknown = await runCli(["login", "--token", mintToken("pat")], env);
+    const unknown = await runCli(["login", "--token", mintToken("pat")], cli.env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Token not recognised.");
     expect(unknown.stderr).toContain("Run `claudemesh login` to re-authenticate.");
@@ -123,14 +99,14 @@ describe("claudemesh login with a token", () => {
 
 describe("token resolution, whoami and auth status", () => {
   it("CLAUDEMESH_TOKEN beats the saved token; --token beats both", async () => {
-    await deviceLogin("Saved User");
-    const other = await server.signUp("Env User");
-    const envPat = await server.createPat(other.cookie, "env");
-    const third = await server.signUp("Flag User");
-    const flagPat = await server.createPat(third.cookie, "flag");
+    await cli.deviceLogin("Saved User");
+    const other = await cli.server.signUp("Env User");
+    const envPat = await cli.server.createPat(other.cookie, "env");
+    const third = await cli.server.signUp("Flag User");
+    const flagPat = await cli.server.createPat(third.cookie, "flag");
 
     const whoami = async (args: string[], extra: Record<string, string> = {}) => {
-      const result = await runCli(["whoami", "--json", ...args], { ...env, ...extra });
+      const result = await runCli(["whoami", "--json", ...args], { ...cli.env, ...extra });
       expect(result.code).toBe(0);
       return JSON.parse(result.stdout) as { user: { name: string }; credential: { source: string } };
     };
@@ -146,9 +122,9 @@ describe("token resolution, whoami and auth status", () => {
   });
 
   it("--json never contains the token", async () => {
-    await deviceLogin();
-    const token = (await authFile()).token as string;
-    const result = await runCli(["whoami", "--json", "--sessions"], env);
+    await cli.deviceLogin();
+    const token = (await cli.authFile()).token as string;
+    const result = await runCli(["whoami", "--json", "--sessions"], cli.env);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain(token);
     const body = JSON.parse(result.stdout);
@@ -156,23 +132,23 @@ describe("token resolution, whoami and auth status", () => {
   });
 
   it("auth status exits 0 signed in and 2 signed out; auth token prints the token", async () => {
-    expect((await runCli(["auth", "status"], env)).code).toBe(2);
-    await deviceLogin();
-    expect((await runCli(["auth", "status"], env)).code).toBe(0);
-    const token = await runCli(["auth", "token"], env);
-    expect(token.stdout.trim()).toBe((await authFile()).token);
+    expect((await runCli(["auth", "status"], cli.env)).code).toBe(2);
+    await cli.deviceLogin();
+    expect((await runCli(["auth", "status"], cli.env)).code).toBe(0);
+    const token = await runCli(["auth", "token"], cli.env);
+    expect(token.stdout.trim()).toBe((await cli.authFile()).token);
   });
 
   it("a revoked token exits 2 with the reason and what to do; auth.json stays", async () => {
-    await deviceLogin();
-    const token = (await authFile()).token as string;
+    await cli.deviceLogin();
+    const token = (await cli.authFile()).token as string;
     // Revoked elsewhere (another device, the dashboard).
-    const revoke = await fetch(new URL("/api/my/cli/sessions/current", server.url), {
+    const revoke = await fetch(new URL("/api/my/cli/sessions/current", cli.server.url), {
       method: "DELETE",
       headers: { authorization: `Bearer ${token}` },
     });
     expect(revoke.status).toBe(200);
-    const result = await runCli(["whoami"], env);
+    const result = await runCli(["whoami"], cli.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       "✘ Authentication failed (token revoked).\n\nRun `claudemesh login` to re-authenticate.\n",
@@ -183,26 +159,26 @@ describe("token resolution, whoami and auth status", () => {
 
 describe("claudemesh logout", () => {
   it("revokes the session on the server and removes auth.json", async () => {
-    await deviceLogin();
-    const token = (await authFile()).token as string;
-    const result = await runCli(["logout"], env);
+    await cli.deviceLogin();
+    const token = (await cli.authFile()).token as string;
+    const result = await runCli(["logout"], cli.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("✔ Token revoked on server");
     expect(await hasAuthFile()).toBe(false);
-    expect((await runCli(["whoami"], { ...env, CLAUDEMESH_TOKEN: token })).code).toBe(2);
+    expect((await runCli(["whoami"], { ...cli.env, CLAUDEMESH_TOKEN: token })).code).toBe(2);
   });
 
   it("with the server down, still removes the local credential and warns", async () => {
-    await deviceLogin();
-    const unreachable = { ...env, CLAUDEMESH_API_URL: server.url };
-    await server.stop();
+    await cli.deviceLogin();
+    const unreachable = { ...cli.env };
+    await cli.server.stop();
     try {
       const result = await runCli(["logout"], unreachable);
       expect(result.code).toBe(0);
       expect(result.stderr).toMatch(/! Could not revoke the token on the server \(Cannot reach/);
       expect(await hasAuthFile()).toBe(false);
     } finally {
-      server = await startClaudemeshServer();
+      await cli.restartServer();
     }
   });
 });

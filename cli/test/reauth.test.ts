@@ -1,36 +1,18 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
+import { describe, expect, it } from "vitest";
+import { useCliHarness } from "./support/cli-harness.js";
 import { BINARY, startCli } from "./support/run-cli.js";
 
 // On a 401 at a terminal the CLI offers to sign in again and reruns the
 // command. A real pseudo-terminal comes from util-linux `script`.
 
-let server: RunningServer;
-let env: Record<string, string>;
-let configDir: string;
-beforeAll(async () => {
-  server = await startClaudemeshServer();
-});
-afterAll(() => server.stop());
-beforeEach(async () => {
-  configDir = await mkdtemp(join(tmpdir(), "claudemesh-cli-"));
-  env = { CLAUDEMESH_API_URL: server.url, CLAUDEMESH_CONFIG_DIR: configDir, CLAUDEMESH_TOKEN_STORE: "file" };
-  return () => rm(configDir, { recursive: true, force: true });
-});
+const cli = useCliHarness();
 
 /** Signs in, then revokes that session elsewhere (as the dashboard would). */
 async function signedInThenRevoked() {
-  const account = await server.signUp("Ada Lovelace");
-  const login = startCli(["login", "--no-browser"], env);
-  const [code] = await login.waitFor(/[A-Z]{4}-[A-Z]{4}/);
-  await server.decide(code, "approve", account.cookie);
-  expect((await login.exited).code).toBe(0);
-  const { token } = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
-  await fetch(new URL("/api/my/cli/sessions/current", server.url), {
+  const { account } = await cli.deviceLogin("Ada Lovelace");
+  const { token } = await cli.authFile();
+  await fetch(new URL("/api/my/cli/sessions/current", cli.server.url), {
     method: "DELETE",
     headers: { authorization: `Bearer ${token}` },
   });
@@ -40,7 +22,7 @@ async function signedInThenRevoked() {
 /** `claudemesh <args>` on a pseudo-terminal; `screen()` is everything it showed. */
 function inTerminal(args: string[]) {
   const child = spawn("script", ["-qefc", [BINARY, ...args].join(" "), "/dev/null"], {
-    env: { PATH: process.env.PATH ?? "", TERM: "dumb", ...env },
+    env: { PATH: process.env.PATH ?? "", TERM: "dumb", ...cli.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let screen = "";
@@ -67,7 +49,7 @@ describe("re-authentication on 401", () => {
     expect(terminal.screen()).toContain("Authentication failed (token revoked).");
     terminal.type("\r");
     const [code] = await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
-    await server.decide(code, "approve", account.cookie);
+    await cli.server.decide(code, "approve", account.cookie);
     expect(await terminal.exited).toBe(0);
     expect(terminal.screen()).toContain("Ada Lovelace <");
   });
@@ -80,12 +62,12 @@ describe("re-authentication on 401", () => {
     expect(await terminal.exited).toBe(2);
     expect(terminal.screen()).toContain("Run `claudemesh login` to re-authenticate.");
     expect(terminal.screen().match(/Authentication failed/g)).toHaveLength(1);
-    await expect(readFile(join(configDir, "auth.json"), "utf8")).resolves.toContain("token");
+    await expect(cli.authFile()).resolves.toHaveProperty("token");
   });
 
   it("without a terminal: no question, exit 2", async () => {
     await signedInThenRevoked();
-    const result = await startCli(["whoami"], env).exited;
+    const result = await startCli(["whoami"], cli.env).exited;
     expect(result.code).toBe(2);
     expect(result.stderr).not.toContain("Sign in again now");
   });
