@@ -77,6 +77,18 @@ describe("claudemesh login with a token", () => {
     expect(await cli.authFile()).toMatchObject({ token_kind: "pat", source: "pat", token: pat.token });
   });
 
+  it("a token replaces a working saved session without --force, and that session is revoked", async () => {
+    await cli.deviceLogin("Ada Lovelace");
+    const oldSession = (await cli.authFile()).token as string;
+    const other = await cli.server.signUp("Grace Hopper");
+    const pat = await cli.server.createPat(other.cookie, "switch");
+    const result = await runCli(["login", "--token", pat.token], cli.env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("Replacing existing session for Ada Lovelace.");
+    expect((await cli.authFile()).token).toBe(pat.token);
+    expect((await runCli(["whoami"], { ...cli.env, CLAUDEMESH_TOKEN: oldSession })).code).toBe(2);
+  });
+
   it("--with-token reads it from stdin", async () => {
     const account = await cli.server.signUp();
     const pat = await cli.server.createPat(account.cookie, "from-stdin");

@@ -39,8 +39,10 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   const { out } = ctx;
   const store = ctx.store();
   const previous = await previousCredential(ctx);
+  // Passing a token says which credential to use: it replaces the saved one without --force.
+  const tokenGiven = options.token !== undefined || options.withToken === true;
 
-  if (previous?.alive && !options.force) {
+  if (previous?.alive && !options.force && !tokenGiven) {
     out.success(`Already signed in to ${ctx.apiUrl()} as ${previous.userName}.`);
     out.say(out.dim("Run `claudemesh login --force` to sign in again."));
     return 0;
@@ -51,7 +53,7 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   let login: LoginResult;
   let source: CredentialSource;
   let via = "";
-  if (options.token !== undefined || options.withToken) {
+  if (tokenGiven) {
     if (options.token !== undefined && !options.withToken) {
       out.say(out.dim("Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`."));
     }
