@@ -1,7 +1,7 @@
 import { ClaudemeshError, isAuthError } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { describeSource, requireCredential } from "../credentials.js";
+import { authenticatedApi, describeSource, requireCredential } from "../credentials.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
 import { describeCredential } from "./whoami.js";
@@ -30,8 +30,8 @@ export function authCommand(ctx: CliContext): Command {
 
 export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext): Promise<number> {
   try {
-    const credential = await requireCredential(ctx);
-    const me = await (await ctx.api(credential.token)).whoami();
+    const { api, credential } = await authenticatedApi(ctx);
+    const me = await api.whoami();
     if (options.json) {
       ctx.out.print(
         JSON.stringify({

@@ -2,7 +2,7 @@ import type { CliSession } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
-import { formatDate } from "./whoami.js";
+import { deviceLabel, formatDate, lastUsed } from "../format.js";
 
 /** `claudemesh sessions list|revoke`: every device signed in with `claudemesh login`. */
 export function sessionsCommand(ctx: CliContext): Command {
@@ -32,7 +32,5 @@ export function sessionsCommand(ctx: CliContext): Command {
 }
 
 function sessionLine(session: CliSession): string {
-  const device = [session.device_name, session.device_os, session.device_arch].filter(Boolean).join(" · ");
-  const used = session.last_used_at ? `last used ${formatDate(session.last_used_at)}` : "never used";
-  return `${session.current ? "*" : " "} ${session.id}  ${device}  (signed in ${formatDate(session.created_at)}, ${used})`;
+  return `${session.current ? "*" : " "} ${session.id}  ${deviceLabel(session)}  (signed in ${formatDate(session.created_at)}, ${lastUsed(session)})`;
 }

@@ -2,7 +2,7 @@ import { ClaudemeshError } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
-import { formatDate } from "./whoami.js";
+import { formatDate } from "../format.js";
 
 /** `30d`, `90d`, `1y`, `365` or `never` → days (null = never). */
 export function parseLifetime(value: string): number | null {

@@ -1,7 +1,8 @@
 import type { SessionList, TokenSource, Whoami } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { describeSource, requireCredential } from "../credentials.js";
+import { authenticatedApi, describeSource } from "../credentials.js";
+import { deviceLabel, formatDate, lastUsed } from "../format.js";
 
 export interface WhoamiOptions {
   sessions?: boolean;
@@ -22,8 +23,7 @@ export function whoamiCommand(ctx: CliContext): Command {
 }
 
 export async function runWhoami(options: WhoamiOptions, ctx: CliContext): Promise<number> {
-  const credential = await requireCredential(ctx, options.token);
-  const api = await ctx.api(credential.token);
+  const { api, credential } = await authenticatedApi(ctx, options.token);
   const me = await api.whoami();
   const sessions = options.sessions ? await api.listSessions() : undefined;
 
@@ -40,9 +40,9 @@ export async function runWhoami(options: WhoamiOptions, ctx: CliContext): Promis
     out.print("");
     out.print(sessions.sessions.length === 0 ? "No CLI sessions." : "CLI sessions:");
     for (const session of sessions.sessions) {
-      const device = [session.device_name, session.device_os, session.device_arch].filter(Boolean).join(" · ");
-      const used = session.last_used_at ? `last used ${formatDate(session.last_used_at)}` : "never used";
-      out.print(`  ${session.current ? "*" : " "} ${device}  ${out.dim(`${used}, id ${session.id}`)}`);
+      out.print(
+        `  ${session.current ? "*" : " "} ${deviceLabel(session)}  ${out.dim(`${lastUsed(session)}, id ${session.id}`)}`,
+      );
     }
   }
   return 0;
@@ -63,8 +63,4 @@ export function describeCredential(me: Whoami): string {
   if (kind === "pat") return `personal access token "${name}"`;
   if (kind === "session") return `CLI session on ${name}`;
   return "browser session";
-}
-
-export function formatDate(iso: string): string {
-  return new Date(iso).toISOString().slice(0, 10);
 }

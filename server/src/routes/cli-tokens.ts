@@ -12,10 +12,8 @@ import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { errorResponse } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
-import { issueToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
+import { DAY_MS, issueToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
 import { readJson } from "../validation.js";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function summary(row: TokenRow): TokenSummary {
   return {

@@ -8,7 +8,7 @@ import { cliToken, user } from "../db/schema.js";
 import { sha256 } from "../hash.js";
 import type { RequestInfo } from "../request-info.js";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Session tokens live 90 days from their last use. */
 export const SESSION_LIFETIME_MS = 90 * DAY_MS;
 /** `last_used_at` (and a session's expiry) is written at most this often per token. */
