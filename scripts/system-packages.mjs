@@ -39,6 +39,8 @@ export const SYSTEM_PACKAGES = [
   { apt: "gnome-keyring", present: () => onPath("gnome-keyring-daemon") },
   { apt: "dbus", present: () => onPath("dbus-run-session") },
   { apt: "libsecret-tools", present: () => onPath("secret-tool") },
+  // Real Chromium for the web end-to-end tests (playwright-core drives it; nothing is downloaded).
+  { apt: "chromium", present: () => onPath("chromium") },
 ];
 
 export function ensureSystemPackages() {

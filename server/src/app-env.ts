@@ -1,4 +1,5 @@
 import type { CredentialKind, User } from "@claudemesh/sdk/contracts";
+import type { PageContext } from "./pages/page-context.js";
 
 /** Who is calling and with what, set by the auth middleware. */
 export interface Caller {
@@ -11,7 +12,7 @@ export interface Caller {
   expiresAt: Date | null;
 }
 
-/** Hono's typed context for every route: `c.var.caller`. */
+/** Hono's typed context for every route: `c.var.caller` on the API, `c.var.page` on pages. */
 export interface AppEnv {
-  Variables: { caller: Caller };
+  Variables: { caller: Caller; page: PageContext };
 }

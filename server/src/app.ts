@@ -8,12 +8,33 @@ import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
 import { requireCaller } from "./middleware/caller.js";
 import { errorResponse, notFound, onError } from "./middleware/errors.js";
 import { jsonBody, METHODS_WITH_BODY } from "./middleware/json-body.js";
+import { pageContext } from "./middleware/page-context.js";
+import { requireSameOriginForm } from "./middleware/same-origin.js";
+import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
+import { notFoundPage, wantsPage } from "./pages/not-found-page.js";
+import { assetRoutes } from "./routes/assets.js";
 import { betterAuthRoutes } from "./routes/better-auth.js";
 import { cliSessionRoutes } from "./routes/cli-sessions.js";
 import { cliTokenRoutes } from "./routes/cli-tokens.js";
+import { cliTokensDashboardRoutes } from "./routes/cli-tokens-dashboard.js";
+import { deviceApprovalRoutes } from "./routes/device-approval.js";
 import { deviceCodeRoutes } from "./routes/device-code.js";
 import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
+import { webAuthRoutes } from "./routes/web-auth.js";
 import { whoamiRoutes } from "./routes/whoami.js";
+
+/** Paths that answer with pages (HTML) rather than JSON. */
+const PAGE_PATHS = [
+  "/",
+  "/login",
+  "/register",
+  "/logout",
+  "/lang/*",
+  "/cli-auth",
+  "/cli-auth/*",
+  "/dashboard",
+  "/dashboard/*",
+];
 
 /** Bodies are small JSON documents; anything near this is a mistake or an attack. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -59,14 +80,22 @@ export function createApp({ database, auth, publicUrl, now = () => new Date() }:
   app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, now }));
   app.route("/api/auth", betterAuthRoutes(auth));
 
-  app.route("/cli-auth", loopbackPageRoutes({ db, auth, publicUrl, now }));
+  // Server-rendered pages: one session read, language, security headers, and
+  // same-origin form posts for all of them.
+  for (const path of PAGE_PATHS) app.use(path, pageContext(auth), requireSameOriginForm(publicUrl));
+  app.route("/assets", assetRoutes());
+  app.route("/", webAuthRoutes({ db, auth, publicUrl, now }));
+  app.route("/cli-auth", deviceApprovalRoutes({ db, now }));
+  app.route("/cli-auth", loopbackPageRoutes({ db, now }));
+  app.get("/dashboard", (c) => c.redirect(TOKENS_PATH, 302));
+  app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, now }));
 
   app.use("/api/my/*", requireCaller({ db, auth, publicUrl, now }));
   app.route("/api/my/whoami", whoamiRoutes());
   app.route("/api/my/cli/sessions", cliSessionRoutes({ db, now }));
   app.route("/api/my/cli/tokens", cliTokenRoutes({ db, now }));
 
-  app.notFound(notFound);
+  app.notFound((c) => (wantsPage(c) ? notFoundPage(c) : notFound(c)));
   app.onError(onError);
   return app;
 }

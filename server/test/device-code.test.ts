@@ -10,7 +10,7 @@ import {
   POLL_INTERVAL_MS,
   SLOW_DOWN_STEP_MS,
 } from "../src/device-codes/device-code-store.js";
-import { USER_CODE_LOOKUP_LIMIT } from "../src/routes/device-code.js";
+import { USER_CODE_LOOKUP_LIMIT } from "../src/device-codes/user-code-decision.js";
 import { DEVICE, decide, deviceLogin, poll, pollOk, requestDeviceCode } from "./support/device-login.js";
 import { createTestApp, PUBLIC_URL, signUp, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";

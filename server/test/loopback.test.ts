@@ -69,7 +69,7 @@ describe.each(DATABASE_KINDS)("browser (loopback) login on %s", (kind) => {
     expect(html).toContain("Link this CLI session?");
     expect(html).toContain("Grace&#39;s desktop · linux · x64");
     expect(html).toContain(account.email);
-    expect(html).toContain("Approve only if you just started this sign-in in your own terminal.");
+    expect(html).toContain("Approve only if you started this sign-in in your own terminal just now.");
   });
 
   it.each([

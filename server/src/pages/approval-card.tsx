@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import type { PageContext } from "./page-context.js";
 
 export interface ApprovalDevice {
   name: string;
@@ -7,40 +8,107 @@ export interface ApprovalDevice {
   ipAddress?: string | null;
 }
 
+/** `m:ss` left until `expiresAt`, as the countdown first shows it (the script takes over from there). */
+function timeLeft(expiresAt: Date, now: Date): string {
+  const seconds = Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
 /**
- * "Link this CLI session?": the device to check before approving, the account
- * it will be linked to, and the device-code phishing warning. Actions are
- * passed in (form posts here, script buttons on the device-code page).
+ * "Link this CLI session?": the code and device to check against the
+ * terminal, where the request came from, the account it will be linked to,
+ * and the device-code phishing warning. The actions are passed in (form posts).
  */
-export function ApprovalCard(props: { device: ApprovalDevice; email: string; code?: string; actions: Child }) {
-  const { device } = props;
+export function ApprovalCard(props: {
+  page: PageContext;
+  device: ApprovalDevice;
+  code?: string;
+  requestedAt?: Date;
+  expiresAt?: Date;
+  now: Date;
+  actions: Child;
+}) {
+  const { page, device } = props;
+  const { t } = page;
+  const when = new Intl.DateTimeFormat(page.locale, { dateStyle: "medium", timeStyle: "short" });
+  const viewer = page.viewer;
   return (
-    <>
-      <h1>Link this CLI session?</h1>
-      <dl>
+    <section class="card" aria-labelledby="approval-title">
+      <h1 id="approval-title">{t("device.card.title")}</h1>
+      {props.expiresAt ? (
+        <p
+          class="countdown"
+          data-expires-at={props.expiresAt.toISOString()}
+          data-template={t("device.card.expiresIn", { time: "{time}" })}
+          data-expired-text={t("device.card.expiredNow")}
+          aria-live="off"
+        >
+          {t("device.card.expiresIn", { time: timeLeft(props.expiresAt, props.now) })}
+        </p>
+      ) : null}
+      <dl class="facts">
         {props.code ? (
           <>
-            <dt>Code</dt>
-            <dd>
-              <strong>{props.code}</strong>
+            <dt>{t("device.card.code")}</dt>
+            <dd class="user-code" data-testid="user-code">
+              {props.code}
             </dd>
           </>
         ) : null}
-        <dt>Device</dt>
-        <dd>
+        <dt>{t("device.card.device")}</dt>
+        <dd data-testid="device">
           {device.name} · {device.os} · {device.arch}
         </dd>
         {device.ipAddress ? (
           <>
-            <dt>From</dt>
+            <dt>{t("device.card.from")}</dt>
             <dd>{device.ipAddress}</dd>
           </>
         ) : null}
-        <dt>Account</dt>
-        <dd>{props.email}</dd>
+        {props.requestedAt ? (
+          <>
+            <dt>{t("device.card.requested")}</dt>
+            <dd>{when.format(props.requestedAt)}</dd>
+          </>
+        ) : null}
+        {viewer ? (
+          <>
+            <dt>{t("device.card.account")}</dt>
+            <dd>
+              {viewer.name} ({viewer.email})
+            </dd>
+          </>
+        ) : null}
       </dl>
-      <p class="warning">Approve only if you just started this sign-in in your own terminal.</p>
+      <p class="notice warn" role="note">
+        {t("device.card.warning")}
+      </p>
       <div class="actions">{props.actions}</div>
-    </>
+    </section>
+  );
+}
+
+/** An Approve or Deny button: a plain form post, so the page works without script. */
+export function DecisionButton(props: {
+  action: string;
+  fields: Record<string, string>;
+  decision: "approve" | "deny";
+  label: string;
+}) {
+  return (
+    <form method="post" action={props.action}>
+      {Object.entries(props.fields).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button
+        type="submit"
+        name="decision"
+        value={props.decision}
+        class={props.decision === "approve" ? "primary" : undefined}
+        data-expiring
+      >
+        {props.label}
+      </button>
+    </form>
   );
 }

@@ -1,35 +1,68 @@
 import type { Child } from "hono/jsx";
+import { LOCALES } from "../i18n/locale.js";
+import { SITE_ASSETS } from "./assets/site-assets.js";
+import type { PageContext } from "./page-context.js";
 
-const STYLE = `
-  :root { color-scheme: light dark; --fg: #1d1d1f; --muted: #6e6e73; --bg: #f5f5f7; --card: #fff; --accent: #5b4bdb; --danger: #b3261e; --border: #d2d2d7; }
-  @media (prefers-color-scheme: dark) { :root { --fg: #f5f5f7; --muted: #a1a1a6; --bg: #111113; --card: #1c1c1e; --border: #3a3a3c; } }
-  * { box-sizing: border-box; }
-  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: var(--bg); color: var(--fg);
-         font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; padding: 16px; }
-  main { width: 100%; max-width: 440px; background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 28px; }
-  h1 { font-size: 1.35rem; margin: 0 0 16px; }
-  dl { display: grid; grid-template-columns: auto 1fr; gap: 6px 16px; margin: 0 0 20px; }
-  dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
-  .warning { border-left: 3px solid var(--danger); padding: 8px 12px; margin: 0 0 20px; color: var(--muted); }
-  .actions { display: flex; gap: 12px; } .actions form { flex: 1; }
-  button { width: 100%; padding: 10px 14px; border-radius: 8px; border: 1px solid var(--border); font: inherit; cursor: pointer;
-           background: transparent; color: var(--fg); }
-  button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
-  .muted { color: var(--muted); font-size: .9rem; }
-`;
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#4b3fd1"/><text x="16" y="21" font-family="system-ui,sans-serif" font-size="14" font-weight="700" fill="#fff" text-anchor="middle">cm</text></svg>',
+)}`;
 
-/** The frame every server-rendered page shares. */
-export function Layout(props: { title: string; children: Child }) {
+const LANGUAGE_NAMES = { en: "English", es: "Español" } as const;
+
+/** The frame every server-rendered page shares: header, language switcher, one card column. */
+export function Layout(props: { page: PageContext; title: string; wide?: boolean; children: Child }) {
+  const { page } = props;
+  const { t } = page;
   return (
-    <html lang="en">
+    <html lang={page.locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title} · claudemesh</title>
-        <style>{STYLE}</style>
+        <link rel="icon" href={FAVICON} />
+        <title>{`${props.title} · claudemesh`}</title>
+        <link rel="stylesheet" href={SITE_ASSETS.css.path} />
+        <script src={SITE_ASSETS.script.path} defer />
       </head>
       <body>
-        <main>{props.children}</main>
+        <a class="skip" href="#content">
+          {t("nav.skip")}
+        </a>
+        <header class="top">
+          <a class="brand" href="/">
+            <span class="brand-mark" aria-hidden="true">
+              cm
+            </span>
+            claudemesh
+          </a>
+          <nav aria-label="claudemesh">
+            {page.viewer ? (
+              <>
+                <a href="/dashboard/settings/cli-tokens">{t("nav.tokens")}</a>
+                <span class="who">{t("nav.signedInAs", { email: page.viewer.email })}</span>
+                <form method="post" action="/logout">
+                  <button type="submit" class="link">
+                    {t("nav.signOut")}
+                  </button>
+                </form>
+              </>
+            ) : null}
+            <nav class="languages" aria-label={t("language.switch")}>
+              {LOCALES.map((locale) => (
+                <a
+                  href={`/lang/${locale}?next=${encodeURIComponent(page.here)}`}
+                  lang={locale}
+                  hreflang={locale}
+                  aria-current={locale === page.locale ? "true" : undefined}
+                >
+                  {LANGUAGE_NAMES[locale]}
+                </a>
+              ))}
+            </nav>
+          </nav>
+        </header>
+        <main id="content" class={props.wide ? "wide" : undefined}>
+          {props.children}
+        </main>
       </body>
     </html>
   );

@@ -8,11 +8,10 @@ import {
 } from "@claudemesh/sdk/contracts";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
-import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { errorResponse } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
-import { DAY_MS, issueToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
+import { createPersonalAccessToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
 import { readJson } from "../validation.js";
 
 function summary(row: TokenRow): TokenSummary {
@@ -32,26 +31,13 @@ export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
   routes.post("/", async (c) => {
     const caller = c.var.caller;
     const input = await readJson(c, CreateTokenRequest);
-    const at = now();
     const days = input.expires_in_days === undefined ? DEFAULT_PAT_LIFETIME_DAYS : input.expires_in_days;
-    const created = await db.transaction(async (tx) => {
-      const issued = await issueToken(tx, {
-        userId: caller.user.id,
-        kind: "pat",
-        name: input.name,
-        expiresAt: days === null ? null : new Date(at.getTime() + days * DAY_MS),
-        request: requestInfo(c),
-        now: at,
-      });
-      await recordAudit(tx, {
-        action: "auth.cli.pat.created",
-        userId: caller.user.id,
-        targetId: issued.row.id,
-        request: requestInfo(c),
-        metadata: { name: input.name, expires_in_days: days },
-        at,
-      });
-      return issued;
+    const created = await createPersonalAccessToken(db, {
+      userId: caller.user.id,
+      name: input.name,
+      days,
+      request: requestInfo(c),
+      now: now(),
     });
     return c.json({ ...summary(created.row), token: created.token } satisfies CreatedToken, 201);
   });

@@ -5,7 +5,6 @@ import {
   type DeviceFingerprint,
   type DevicePollResponse,
   formatUserCode,
-  normalizeUserCode,
   type SlowDownBody,
 } from "@claudemesh/sdk/contracts";
 import { type Context, Hono } from "hono";
@@ -18,16 +17,14 @@ import {
   createDeviceCode,
   type Decision,
   type DeviceCodeRow,
-  decideDeviceCode,
   effectiveStatus,
   findDeviceCodeById,
-  findDeviceCodeByUserCode,
 } from "../device-codes/device-code-store.js";
+import { decideUserCode, lookUpUserCode } from "../device-codes/user-code-decision.js";
 import type { DeviceCodeWakeups } from "../device-codes/wakeups.js";
 import { requireWebSession } from "../middleware/caller.js";
 import { errorResponse } from "../middleware/errors.js";
 import { requireSameOrigin } from "../middleware/same-origin.js";
-import { countHit, isLimited, type RateLimitWindow } from "../rate-limit.js";
 import { requestInfo } from "../request-info.js";
 import { readJson } from "../validation.js";
 
@@ -37,8 +34,6 @@ const USER_CODE_PATH = "/:userCode{[A-Za-z]{4}-?[A-Za-z]{4}}";
 
 /** Longest a poll may be held open (`?wait=`), in seconds. */
 export const MAX_POLL_WAIT_SECONDS = 25;
-/** Wrong user codes allowed per user and per IP before lookups are refused: 34.5 bits stay out of reach. */
-export const USER_CODE_LOOKUP_LIMIT: RateLimitWindow = { limit: 10, windowMs: 15 * 60 * 1000 };
 
 export interface DeviceCodeRouteDeps {
   db: Db;
@@ -132,57 +127,49 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
   const signedIn = requireWebSession(auth);
   const sameOrigin = requireSameOrigin(publicUrl);
 
-  /** Finds the code a person typed, counting misses against them and their IP. */
-  async function lookUp(c: Context<AppEnv>): Promise<DeviceCodeRow | Response> {
-    const at = now();
-    const keys = [`user-code:user:${c.var.caller.user.id}`, `user-code:ip:${requestInfo(c).ipAddress ?? "unknown"}`];
-    for (const key of keys) {
-      if (await isLimited(db, key, USER_CODE_LOOKUP_LIMIT, at)) {
-        return errorResponse(c, "rate_limited", "Too many wrong codes; wait 15 minutes and try again.");
-      }
+  /** The code in the path, looked up for the signed-in caller; an error response when it cannot be used. */
+  async function lookUp(c: Context<AppEnv>) {
+    const found = await lookUpUserCode(db, {
+      typed: c.req.param("userCode") ?? "",
+      userId: c.var.caller.user.id,
+      request: requestInfo(c),
+      now: now(),
+    });
+    if (found.kind === "limited") {
+      return errorResponse(c, "rate_limited", "Too many wrong codes; wait 15 minutes and try again.");
     }
-    const userCode = normalizeUserCode(c.req.param("userCode") ?? "");
-    const row = userCode ? await findDeviceCodeByUserCode(db, userCode) : undefined;
-    if (!row) {
-      for (const key of keys) await countHit(db, key, USER_CODE_LOOKUP_LIMIT, at);
+    if (found.kind === "unknown") {
       return errorResponse(c, "not_found", "No login is waiting for that code; check it against your terminal.");
     }
-    if (effectiveStatus(row, at) === "expired") {
+    if (found.status === "expired") {
       return errorResponse(c, "gone", "That code has expired; run `claudemesh login` again for a new one.");
     }
-    return row;
+    return found;
   }
 
   routes.get(USER_CODE_PATH, signedIn, async (c) => {
     const found = await lookUp(c);
     if (found instanceof Response) return found;
-    const userCode = normalizeUserCode(c.req.param("userCode")) ?? "";
+    const { row } = found;
     return c.json({
-      user_code: formatUserCode(userCode),
-      status: effectiveStatus(found, now()),
-      device_name: found.deviceName,
-      device_os: found.deviceOs,
-      device_arch: found.deviceArch,
-      ip_address: found.ipAddress,
-      user_agent: found.userAgent,
-      created_at: found.createdAt.toISOString(),
-      expires_at: found.expiresAt.toISOString(),
+      user_code: formatUserCode(found.userCode),
+      status: found.status,
+      device_name: row.deviceName,
+      device_os: row.deviceOs,
+      device_arch: row.deviceArch,
+      ip_address: row.ipAddress,
+      user_agent: row.userAgent,
+      created_at: row.createdAt.toISOString(),
+      expires_at: row.expiresAt.toISOString(),
     } satisfies DeviceFingerprint);
   });
 
   const decide = (decision: Decision) => async (c: Context<AppEnv>) => {
     const found = await lookUp(c);
     if (found instanceof Response) return found;
-    const caller = c.var.caller;
-    const status = effectiveStatus(found, now());
-    if (status === decision && found.userId === caller.user.id) {
-      return c.json({ status: decision } satisfies DeviceDecisionResponse); // a repeated click
-    }
-    if (status !== "pending") {
-      return errorResponse(c, "conflict", `This login was already ${status}.`);
-    }
-    const decided = await decideDeviceCode(db, found, decision, caller.user.id, requestInfo(c), now());
-    if (!decided) return errorResponse(c, "conflict", "This login was decided a moment ago.");
+    const outcome = await decideUserCode(db, found, decision, c.var.caller.user.id, requestInfo(c), now());
+    if (outcome.kind === "already") return errorResponse(c, "conflict", `This login was already ${outcome.status}.`);
+    if (outcome.kind === "raced") return errorResponse(c, "conflict", "This login was decided a moment ago.");
     return c.json({ status: decision } satisfies DeviceDecisionResponse);
   };
   routes.post(`${USER_CODE_PATH}/approve`, signedIn, sameOrigin, decide("approved"));

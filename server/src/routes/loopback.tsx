@@ -6,11 +6,10 @@ import {
 } from "@claudemesh/sdk/contracts";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
-import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
 import { issueLoopbackCode, redeemLoopbackCode } from "../loopback/loopback-store.js";
-import { isSameOrigin } from "../middleware/same-origin.js";
-import { ApprovalCard } from "../pages/approval-card.js";
+import { contentSecurityPolicy } from "../middleware/security-headers.js";
+import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
@@ -18,8 +17,6 @@ import { readJson } from "../validation.js";
 
 export interface LoopbackRouteDeps {
   db: Db;
-  auth: Auth;
-  publicUrl: string;
   now: () => Date;
 }
 
@@ -29,40 +26,48 @@ export interface LoopbackRouteDeps {
  * approves; the browser carries a 60-second code back to the CLI, which trades
  * it on the back channel (`POST /api/auth/cli/loopback/token`) for a token.
  */
-export function loopbackPageRoutes({ db, auth, publicUrl, now }: LoopbackRouteDeps) {
+export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
   const routes = new Hono<AppEnv>();
-  const ours = new URL(publicUrl).origin;
 
-  const badRequest = (c: Context, message: string) =>
-    c.html(<MessagePage title="This sign-in link is not valid" message={message} />, 400);
+  const badRequest = (c: Context<AppEnv>, message: string) =>
+    c.html(
+      <MessagePage page={c.var.page} title={c.var.page.t("loopback.invalid.title")} message={message} tone="bad" />,
+      400,
+    );
 
   routes.get("/authorize", async (c) => {
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(c.req.query());
     if (!parsed.success) return badRequest(c, describe(parsed.error.issues));
-    const session = await auth.api.getSession({ headers: c.req.raw.headers });
-    if (!session) {
+    const { page } = c.var;
+    if (!page.viewer) {
       const next = new URL(c.req.url);
       return c.redirect(`/login?next=${encodeURIComponent(next.pathname + next.search)}`, 302);
     }
     const query = parsed.data;
-    const hidden = Object.entries(query).map(([name, value]) => <input type="hidden" name={name} value={value} />);
-    const button = (decision: "approve" | "deny", label: string) => (
-      <form method="post" action="/cli-auth/authorize">
-        {hidden}
-        <button type="submit" name="decision" value={decision} class={decision === "approve" ? "primary" : ""}>
-          {label}
-        </button>
-      </form>
-    );
+    const fields: Record<string, string> = { ...query };
+    // The approval's form post is answered with a redirect to the CLI's
+    // loopback address, and form-action covers redirects too.
+    c.header("content-security-policy", contentSecurityPolicy([new URL(query.redirect_uri).origin]));
     return c.html(
-      <Layout title="Link this CLI session?">
+      <Layout page={page} title={page.t("device.card.title")}>
         <ApprovalCard
+          page={page}
           device={{ name: query.device_name, os: query.device_os, arch: query.device_arch }}
-          email={session.user.email}
+          now={now()}
           actions={
             <>
-              {button("approve", "Approve")}
-              {button("deny", "Deny")}
+              <DecisionButton
+                action="/cli-auth/authorize"
+                fields={fields}
+                decision="deny"
+                label={page.t("device.card.deny")}
+              />
+              <DecisionButton
+                action="/cli-auth/authorize"
+                fields={fields}
+                decision="approve"
+                label={page.t("device.card.approve")}
+              />
             </>
           }
         />
@@ -71,15 +76,18 @@ export function loopbackPageRoutes({ db, auth, publicUrl, now }: LoopbackRouteDe
   });
 
   routes.post("/authorize", async (c) => {
-    if (!isSameOrigin(c.req.header("origin"), c.req.header("sec-fetch-site"), ours)) {
-      return c.html(<MessagePage title="Request refused" message="Cross-site request refused." />, 403);
-    }
-    const session = await auth.api.getSession({ headers: c.req.raw.headers });
-    if (!session)
+    const { page } = c.var;
+    if (!page.viewer) {
       return c.html(
-        <MessagePage title="Sign in first" message="Your browser session ended; start again from your terminal." />,
+        <MessagePage
+          page={page}
+          title={page.t("loopback.signInFirst.title")}
+          message={page.t("loopback.signInFirst.body")}
+          tone="bad"
+        />,
         401,
       );
+    }
     const form = await c.req.parseBody();
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(form);
     if (!parsed.success) return badRequest(c, describe(parsed.error.issues));
@@ -87,7 +95,7 @@ export function loopbackPageRoutes({ db, auth, publicUrl, now }: LoopbackRouteDe
     const back = new URL(query.redirect_uri);
     back.searchParams.set("state", query.state);
     if (form.decision === "approve") {
-      const code = await issueLoopbackCode(db, { userId: session.user.id, query, request: requestInfo(c), now: now() });
+      const code = await issueLoopbackCode(db, { userId: page.viewer.id, query, request: requestInfo(c), now: now() });
       back.searchParams.set("code", code);
     } else {
       back.searchParams.set("error", "access_denied");
@@ -99,7 +107,7 @@ export function loopbackPageRoutes({ db, auth, publicUrl, now }: LoopbackRouteDe
 }
 
 /** `POST /api/auth/cli/loopback/token`: the CLI trades the code (and its PKCE verifier) for a session token. */
-export function loopbackTokenRoutes({ db, now }: Pick<LoopbackRouteDeps, "db" | "now">) {
+export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
   return new Hono<AppEnv>().post("/", async (c) => {
     const input = await readJson(c, LoopbackTokenRequest);
     const redeemed = await redeemLoopbackCode(db, {

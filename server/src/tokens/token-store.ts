@@ -167,6 +167,35 @@ export async function revokeToken(
   });
 }
 
+/**
+ * A personal access token the user asked for (API or dashboard), recorded in
+ * the audit log in the same transaction. `days` null never expires.
+ */
+export async function createPersonalAccessToken(
+  db: Db,
+  input: { userId: string; name: string; days: number | null; request: RequestInfo; now: Date },
+): Promise<{ token: string; row: TokenRow }> {
+  return db.transaction(async (tx) => {
+    const issued = await issueToken(tx, {
+      userId: input.userId,
+      kind: "pat",
+      name: input.name,
+      expiresAt: input.days === null ? null : new Date(input.now.getTime() + input.days * DAY_MS),
+      request: input.request,
+      now: input.now,
+    });
+    await recordAudit(tx, {
+      action: "auth.cli.pat.created",
+      userId: input.userId,
+      targetId: issued.row.id,
+      request: input.request,
+      metadata: { name: input.name, expires_in_days: input.days },
+      at: input.now,
+    });
+    return issued;
+  });
+}
+
 export interface NewCliSession {
   token: string;
   tokenId: string;

@@ -24,6 +24,8 @@ export interface TestApp {
   clock: TestClock;
   /** `app.request` with a JSON body, the same-origin `Origin` header and optional cookie/bearer. */
   postJson(path: string, body: unknown, options?: RequestOptions): Promise<Response>;
+  /** A browser's form post (urlencoded), from our own origin unless `headers` says otherwise. */
+  postForm(path: string, fields: Record<string, string>, options?: RequestOptions): Promise<Response>;
   get(path: string, options?: RequestOptions): Promise<Response>;
   del(path: string, options?: RequestOptions): Promise<Response>;
   close(): Promise<void>;
@@ -38,19 +40,20 @@ export interface RequestOptions {
 /** The real app on a fresh, migrated database of the given kind (or on one it shares). */
 export async function createTestApp(
   kind: DatabaseKind,
-  options: { database?: TestDatabase; clock?: TestClock } = {},
+  options: { database?: TestDatabase; clock?: TestClock; publicUrl?: string } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createMigratedDatabase(kind));
   const clock = options.clock ?? new TestClock();
+  const publicUrl = options.publicUrl ?? PUBLIC_URL;
   const auth = createAuth({
     db: database.db,
     secret: randomBytes(32).toString("hex"),
-    publicUrl: PUBLIC_URL,
+    publicUrl,
     now: clock.now,
   });
-  const app = createApp({ database, auth, publicUrl: PUBLIC_URL, now: clock.now });
+  const app = createApp({ database, auth, publicUrl, now: clock.now });
   const headers = (options?: RequestOptions): Record<string, string> => ({
-    origin: PUBLIC_URL,
+    origin: new URL(publicUrl).origin,
     ...(options?.cookie ? { cookie: options.cookie } : {}),
     ...(options?.token ? { authorization: `Bearer ${options.token}` } : {}),
     ...options?.headers,
@@ -64,6 +67,12 @@ export async function createTestApp(
         method: "POST",
         headers: { "content-type": "application/json", ...headers(options) },
         body: JSON.stringify(body),
+      }),
+    postForm: async (path, fields, options) =>
+      app.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers(options) },
+        body: new URLSearchParams(fields).toString(),
       }),
     get: async (path, options) => app.request(path, { headers: headers(options) }),
     del: async (path, options) => app.request(path, { method: "DELETE", headers: headers(options) }),

@@ -1,0 +1,65 @@
+import type { DeviceCodeStatus } from "@claudemesh/sdk/contracts";
+import { normalizeUserCode } from "@claudemesh/sdk/contracts";
+import type { Db } from "../db/database.js";
+import { countHit, isLimited, type RateLimitWindow } from "../rate-limit.js";
+import type { RequestInfo } from "../request-info.js";
+import {
+  type Decision,
+  type DeviceCodeRow,
+  decideDeviceCode,
+  effectiveStatus,
+  findDeviceCodeByUserCode,
+} from "./device-code-store.js";
+
+/** Wrong user codes allowed per user and per IP before lookups are refused: 34.5 bits stay out of reach. */
+export const USER_CODE_LOOKUP_LIMIT: RateLimitWindow = { limit: 10, windowMs: 15 * 60 * 1000 };
+
+export type UserCodeLookup =
+  | { kind: "limited" }
+  | { kind: "unknown" }
+  | { kind: "found"; row: DeviceCodeRow; status: DeviceCodeStatus /** Normalized, `ABCDEFGH`. */; userCode: string };
+
+/**
+ * Finds the code a signed-in person typed (any case, dash optional), counting
+ * misses against them and their IP, so codes cannot be guessed from the
+ * approval page or the API.
+ */
+export async function lookUpUserCode(
+  db: Db,
+  input: { typed: string; userId: string; request: RequestInfo; now: Date },
+): Promise<UserCodeLookup> {
+  const keys = [`user-code:user:${input.userId}`, `user-code:ip:${input.request.ipAddress ?? "unknown"}`];
+  for (const key of keys) {
+    if (await isLimited(db, key, USER_CODE_LOOKUP_LIMIT, input.now)) return { kind: "limited" };
+  }
+  const userCode = normalizeUserCode(input.typed);
+  const row = userCode ? await findDeviceCodeByUserCode(db, userCode) : undefined;
+  if (!userCode || !row) {
+    for (const key of keys) await countHit(db, key, USER_CODE_LOOKUP_LIMIT, input.now);
+    return { kind: "unknown" };
+  }
+  return { kind: "found", row, status: effectiveStatus(row, input.now), userCode };
+}
+
+export type DecisionOutcome =
+  /** Decided now, or a repeated click of the same person's same decision. */
+  | { kind: "decided" }
+  /** Decided before (by someone else, or the other way), or expired. */
+  | { kind: "already"; status: DeviceCodeStatus }
+  /** Another request decided it between the lookup and this one. */
+  | { kind: "raced" };
+
+/** Approves or denies a looked-up pending code as `userId`. */
+export async function decideUserCode(
+  db: Db,
+  found: { row: DeviceCodeRow; status: DeviceCodeStatus },
+  decision: Decision,
+  userId: string,
+  request: RequestInfo,
+  now: Date,
+): Promise<DecisionOutcome> {
+  if (found.status === decision && found.row.userId === userId) return { kind: "decided" };
+  if (found.status !== "pending") return { kind: "already", status: found.status };
+  const decided = await decideDeviceCode(db, found.row, decision, userId, request, now);
+  return decided ? { kind: "decided" } : { kind: "raced" };
+}

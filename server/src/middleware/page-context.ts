@@ -1,0 +1,36 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env.js";
+import type { Auth } from "../auth.js";
+import { LOCALE_COOKIE, pickLocale, translator } from "../i18n/locale.js";
+import type { PageContext } from "../pages/page-context.js";
+import { PAGE_SECURITY_HEADERS } from "./security-headers.js";
+
+/** The language and (optionally) the signed-in viewer of a request, without the middleware. */
+export function pageContextOf(c: Context, viewer: PageContext["viewer"] = null): PageContext {
+  const locale = pickLocale(getCookie(c, LOCALE_COOKIE), c.req.header("accept-language"));
+  const url = new URL(c.req.url);
+  return { locale, t: translator(locale), here: url.pathname + url.search, viewer };
+}
+
+/**
+ * For every server-rendered page: reads the browser session once (the header
+ * shows who is signed in, the routes decide with it), picks the language, and
+ * sets the headers no page may go without — CSP with `frame-ancestors 'none'`,
+ * no referrer (codes travel in URLs), and `no-store` (pages show codes and tokens).
+ */
+export function pageContext(auth: Auth): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const session = await auth.api.getSession({ headers: c.req.raw.headers });
+    const viewer = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;
+    const page = pageContextOf(c, viewer);
+    c.set("page", page);
+    await next();
+    for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) {
+      if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    }
+    c.res.headers.set("content-language", page.locale);
+    c.res.headers.append("vary", "Cookie, Accept-Language");
+  });
+}

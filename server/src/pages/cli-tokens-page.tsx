@@ -1,0 +1,252 @@
+import type { MessageKey } from "../i18n/en.js";
+import type { TokenRow } from "../tokens/token-store.js";
+import { Layout } from "./layout.js";
+import { Markup } from "./message-page.js";
+import type { PageContext } from "./page-context.js";
+
+/** The expirations offered for a new token: form value → label. */
+export const EXPIRY_CHOICES = [
+  { value: "30", days: 30, label: "tokens.new.days30" },
+  { value: "90", days: 90, label: "tokens.new.days90" },
+  { value: "365", days: 365, label: "tokens.new.year" },
+  { value: "never", days: null, label: "tokens.new.never" },
+] as const satisfies readonly { value: string; days: number | null; label: MessageKey }[];
+
+export interface NewTokenForm {
+  name: string;
+  expiry: string;
+  error?: MessageKey;
+}
+
+export const TOKENS_PATH = "/dashboard/settings/cli-tokens";
+
+function dateFormatter(page: PageContext) {
+  const format = new Intl.DateTimeFormat(page.locale, { dateStyle: "medium" });
+  return (date: Date | null, none: string) =>
+    date ? <time datetime={date.toISOString()}>{format.format(date)}</time> : none;
+}
+
+/**
+ * `/dashboard/settings/cli-tokens`: the user's personal access tokens (with
+ * the form to make one, and the new token shown once) and the terminals
+ * signed in with `claudemesh login`, each revocable.
+ */
+export function CliTokensPage(props: {
+  page: PageContext;
+  pats: TokenRow[];
+  sessions: TokenRow[];
+  created?: { name: string; token: string };
+  form?: NewTokenForm;
+  done?: MessageKey;
+}) {
+  const { page } = props;
+  const { t } = page;
+  const date = dateFormatter(page);
+  const form = props.form ?? { name: "", expiry: "90" };
+  return (
+    <Layout page={page} title={t("tokens.title")} wide>
+      <section class="card">
+        <h1>{t("tokens.title")}</h1>
+        <p class="lead">{t("tokens.intro")}</p>
+        {props.done ? (
+          <p class="notice ok" role="status">
+            {t(props.done)}
+          </p>
+        ) : null}
+        {props.created ? (
+          <div class="notice info" role="status" data-testid="new-token">
+            <strong>{t("tokens.created.title", { name: props.created.name })}</strong>
+            <p>{t("tokens.created.body")}</p>
+            <label for="new-token-value" class="skip">
+              {t("tokens.created.label")}
+            </label>
+            <div class="token-box">
+              <input id="new-token-value" type="text" readonly value={props.created.token} spellcheck={false} />
+              <button
+                type="button"
+                class="small"
+                data-copy="new-token-value"
+                data-copied-label={t("tokens.created.copied")}
+                hidden
+              >
+                {t("tokens.created.copy")}
+              </button>
+            </div>
+          </div>
+        ) : null}
+      </section>
+
+      <section class="card" aria-labelledby="pats-title">
+        <div class="section-head">
+          <h2 id="pats-title">{t("tokens.pats.title")}</h2>
+        </div>
+        <p class="muted">
+          <Markup text={t("tokens.pats.body")} />
+        </p>
+        {props.pats.length === 0 ? (
+          <p class="empty">{t("tokens.pats.empty")}</p>
+        ) : (
+          <table class="responsive" data-testid="pat-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("tokens.col.name")}</th>
+                <th scope="col">{t("tokens.col.created")}</th>
+                <th scope="col">{t("tokens.col.lastUsed")}</th>
+                <th scope="col">{t("tokens.col.expires")}</th>
+                <th scope="col">
+                  <span class="skip">{t("tokens.col.actions")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.pats.map((row) => (
+                <tr>
+                  <td data-label={t("tokens.col.name")}>
+                    <strong>{row.name}</strong>
+                  </td>
+                  <td data-label={t("tokens.col.created")}>{date(row.createdAt, "")}</td>
+                  <td data-label={t("tokens.col.lastUsed")}>{date(row.lastUsedAt, t("tokens.never"))}</td>
+                  <td data-label={t("tokens.col.expires")}>{date(row.expiresAt, t("tokens.noExpiry"))}</td>
+                  <td class="actions-cell">
+                    <a
+                      class="button small"
+                      href={`${TOKENS_PATH}/revoke/${row.id}`}
+                      aria-label={t("tokens.revokeNamed", { name: row.name ?? "" })}
+                    >
+                      {t("tokens.revoke")}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+
+        <h2 id="new-token-title" class="new-token-title">
+          {t("tokens.new.title")}
+        </h2>
+        {form.error ? (
+          <p class="notice error" role="alert" id="new-token-error">
+            {t(form.error)}
+          </p>
+        ) : null}
+        <form
+          method="post"
+          action={TOKENS_PATH}
+          class="new-token"
+          aria-labelledby="new-token-title"
+          aria-describedby={form.error ? "new-token-error" : undefined}
+        >
+          <div class="field">
+            <label for="token-name">{t("tokens.new.name")}</label>
+            <input
+              id="token-name"
+              name="name"
+              type="text"
+              maxlength={100}
+              required
+              placeholder={t("tokens.new.namePlaceholder")}
+              value={form.name}
+            />
+          </div>
+          <div class="field">
+            <label for="token-expiry">{t("tokens.new.expiry")}</label>
+            <select id="token-expiry" name="expiry" aria-describedby="never-warning">
+              {EXPIRY_CHOICES.map((choice) => (
+                <option value={choice.value} selected={choice.value === form.expiry}>
+                  {t(choice.label)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" class="primary">
+            {t("tokens.new.submit")}
+          </button>
+        </form>
+        <p class="hint" id="never-warning">
+          {t("tokens.new.neverWarning")}
+        </p>
+      </section>
+
+      <section class="card" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">{t("tokens.sessions.title")}</h2>
+        <p class="muted">
+          <Markup text={t("tokens.sessions.body")} />
+        </p>
+        {props.sessions.length === 0 ? (
+          <p class="empty">{t("tokens.sessions.empty")}</p>
+        ) : (
+          <table class="responsive" data-testid="session-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("tokens.col.device")}</th>
+                <th scope="col">{t("tokens.col.created")}</th>
+                <th scope="col">{t("tokens.col.lastUsed")}</th>
+                <th scope="col">
+                  <span class="skip">{t("tokens.col.actions")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.sessions.map((row) => (
+                <tr>
+                  <td data-label={t("tokens.col.device")}>
+                    <strong>{row.deviceName ?? row.name}</strong>
+                    {row.deviceOs ? (
+                      <span class="muted">
+                        {" "}
+                        · {row.deviceOs} · {row.deviceArch}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td data-label={t("tokens.col.created")}>{date(row.createdAt, "")}</td>
+                  <td data-label={t("tokens.col.lastUsed")}>{date(row.lastUsedAt, t("tokens.never"))}</td>
+                  <td class="actions-cell">
+                    <a
+                      class="button small"
+                      href={`${TOKENS_PATH}/revoke/${row.id}`}
+                      aria-label={t("tokens.revokeNamed", { name: row.deviceName ?? row.name ?? "" })}
+                    >
+                      {t("tokens.revoke")}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** "Revoke …?" before a token or session goes: a plain form, so it needs no script. */
+export function RevokeConfirmPage(props: { page: PageContext; row: TokenRow }) {
+  const { page, row } = props;
+  const { t } = page;
+  const title =
+    row.kind === "pat"
+      ? t("tokens.confirm.patTitle", { name: row.name ?? "" })
+      : t("tokens.confirm.sessionTitle", { device: row.deviceName ?? row.name ?? "" });
+  const body = row.kind === "pat" ? t("tokens.confirm.patBody") : t("tokens.confirm.sessionBody");
+  return (
+    <Layout page={page} title={title}>
+      <section class="card">
+        <h1>{title}</h1>
+        <p class="muted">
+          <Markup text={body} />
+        </p>
+        <div class="actions">
+          <a class="button" href={TOKENS_PATH}>
+            {t("tokens.confirm.cancel")}
+          </a>
+          <form method="post" action={`${TOKENS_PATH}/revoke/${row.id}`}>
+            <button type="submit" class="danger">
+              {t("tokens.confirm.submit")}
+            </button>
+          </form>
+        </div>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,10 @@
+import type { Locale, Translate } from "../i18n/locale.js";
+
+/** Who is looking at a page, in which language, and where they are (for the language switcher). */
+export interface PageContext {
+  locale: Locale;
+  t: Translate;
+  /** This page's path and query, so switching language comes back here. */
+  here: string;
+  viewer: { id: string; name: string; email: string } | null;
+}

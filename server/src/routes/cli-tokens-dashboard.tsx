@@ -1,0 +1,105 @@
+import { CreateTokenRequest } from "@claudemesh/sdk/contracts";
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../app-env.js";
+import type { Db } from "../db/database.js";
+import type { MessageKey } from "../i18n/en.js";
+import {
+  CliTokensPage,
+  EXPIRY_CHOICES,
+  type NewTokenForm,
+  RevokeConfirmPage,
+  TOKENS_PATH,
+} from "../pages/cli-tokens-page.js";
+import { requestInfo } from "../request-info.js";
+import { createPersonalAccessToken, listTokens, revokeToken } from "../tokens/token-store.js";
+
+/** `?done=` after a revoke: which notice to show (never text from the URL itself). */
+const DONE_NOTICES: Record<string, MessageKey> = {
+  "token-revoked": "tokens.done.tokenRevoked",
+  "session-revoked": "tokens.done.sessionRevoked",
+  gone: "tokens.done.alreadyGone",
+};
+
+/**
+ * The CLI tokens dashboard (seed 003 "dashboard PAT UI"): list, create and
+ * revoke personal access tokens, and revoke CLI sessions, with plain forms.
+ * Revoking here is the same revocation the API does, so the next CLI call
+ * with that token fails at once.
+ */
+export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date }) {
+  const routes = new Hono<AppEnv>();
+
+  routes.use("*", async (c, next) => {
+    if (c.var.page.viewer) return next();
+    const back = c.req.method === "GET" ? c.var.page.here : TOKENS_PATH;
+    return c.redirect(`/login?next=${encodeURIComponent(back)}`, c.req.method === "GET" ? 302 : 303);
+  });
+
+  const viewerId = (c: Context<AppEnv>) => c.var.page.viewer?.id ?? "";
+
+  async function render(
+    c: Context<AppEnv>,
+    extra: { created?: { name: string; token: string }; form?: NewTokenForm; done?: MessageKey } = {},
+    status: 200 | 201 | 400 = 200,
+  ) {
+    const at = now();
+    const [pats, sessions] = await Promise.all([
+      listTokens(db, viewerId(c), "pat", at),
+      listTokens(db, viewerId(c), "session", at),
+    ]);
+    return c.html(<CliTokensPage page={c.var.page} pats={pats} sessions={sessions} {...extra} />, status);
+  }
+
+  /** One of the viewer's live tokens or sessions, by id. */
+  async function findLive(c: Context<AppEnv>, id: string) {
+    const at = now();
+    const [pats, sessions] = await Promise.all([
+      listTokens(db, viewerId(c), "pat", at),
+      listTokens(db, viewerId(c), "session", at),
+    ]);
+    return [...pats, ...sessions].find((row) => row.id === id);
+  }
+
+  routes.get("/", (c) => render(c, { done: DONE_NOTICES[c.req.query("done") ?? ""] }));
+
+  routes.post("/", async (c) => {
+    const body = await c.req.parseBody();
+    const name = typeof body.name === "string" ? body.name.trim() : "";
+    const expiry = typeof body.expiry === "string" ? body.expiry : "";
+    const choice = EXPIRY_CHOICES.find((option) => option.value === expiry);
+    const parsed = CreateTokenRequest.safeParse({ name, expires_in_days: choice?.days });
+    if (!choice || !parsed.success) {
+      const error: MessageKey = !choice
+        ? "tokens.new.expiryInvalid"
+        : name.length === 0
+          ? "tokens.new.nameMissing"
+          : "tokens.new.nameLong";
+      return render(c, { form: { name: name.slice(0, 100), expiry: choice?.value ?? "90", error } }, 400);
+    }
+    const created = await createPersonalAccessToken(db, {
+      userId: viewerId(c),
+      name: parsed.data.name,
+      days: choice.days,
+      request: requestInfo(c),
+      now: now(),
+    });
+    return render(c, { created: { name: parsed.data.name, token: created.token } }, 201);
+  });
+
+  routes.get("/revoke/:id", async (c) => {
+    const row = await findLive(c, c.req.param("id"));
+    if (!row) return c.redirect(`${TOKENS_PATH}?done=gone`, 302);
+    return c.html(<RevokeConfirmPage page={c.var.page} row={row} />);
+  });
+
+  routes.post("/revoke/:id", async (c) => {
+    const row = await findLive(c, c.req.param("id"));
+    const revoked = row
+      ? await revokeToken(db, { userId: viewerId(c), id: row.id, kind: row.kind }, requestInfo(c), now())
+      : undefined;
+    if (!row || !revoked) return c.redirect(`${TOKENS_PATH}?done=gone`, 303);
+    return c.redirect(`${TOKENS_PATH}?done=${row.kind === "pat" ? "token-revoked" : "session-revoked"}`, 303);
+  });
+
+  return routes;
+}

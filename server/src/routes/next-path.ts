@@ -1,0 +1,18 @@
+/** Where a signed-in person lands when nothing else was asked for. */
+export const HOME_PATH = "/dashboard/settings/cli-tokens";
+
+/**
+ * The `?next=` to return to after signing in, if it is a path on this site;
+ * anything else (`//evil.example`, `https://…`, `/\evil`, control characters)
+ * becomes the home page, so the login form cannot be used as an open redirect.
+ */
+export function safeNextPath(next: unknown): string {
+  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) {
+    return HOME_PATH;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  if (/[\u0000-\u001f\u007f\\]/.test(next)) return HOME_PATH;
+  const base = "http://claudemesh.invalid";
+  const url = new URL(next, base);
+  return url.origin === base ? url.pathname + url.search + url.hash : HOME_PATH;
+}

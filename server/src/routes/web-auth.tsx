@@ -1,0 +1,162 @@
+import { isAPIError } from "better-auth/api";
+import { type Context, Hono } from "hono";
+import { setCookie } from "hono/cookie";
+import type { AppEnv } from "../app-env.js";
+import type { Auth } from "../auth.js";
+import type { Db } from "../db/database.js";
+import type { MessageKey } from "../i18n/en.js";
+import { isLocale, LOCALE_COOKIE } from "../i18n/locale.js";
+import { LoginPage, RegisterPage, SignOutPage } from "../pages/auth-pages.js";
+import { countHit, isLimited, type RateLimitWindow } from "../rate-limit.js";
+import { requestInfo } from "../request-info.js";
+import { HOME_PATH, safeNextPath } from "./next-path.js";
+
+/** Failed sign-ins allowed per account and per IP address before the form refuses for a while. */
+export const SIGN_IN_FAILURES_PER_EMAIL: RateLimitWindow = { limit: 10, windowMs: 15 * 60 * 1000 };
+export const SIGN_IN_FAILURES_PER_IP: RateLimitWindow = { limit: 50, windowMs: 15 * 60 * 1000 };
+
+const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+export interface WebAuthRouteDeps {
+  db: Db;
+  auth: Auth;
+  publicUrl: string;
+  now: () => Date;
+}
+
+/** Form fields arrive as strings, files or arrays; only a string counts. */
+function field(form: Record<string, unknown>, name: string): string {
+  const value = form[name];
+  return typeof value === "string" ? value : "";
+}
+
+/** Passes on the cookies Better Auth set (the session), then sends the browser on. */
+function redirectWithCookies(c: Context, headers: Headers, location: string) {
+  for (const cookie of headers.getSetCookie()) c.header("set-cookie", cookie, { append: true });
+  return c.redirect(location, 303);
+}
+
+/** Better Auth's error code for a failed call, if it is one of its own errors. */
+function betterAuthCode(error: unknown): string | undefined {
+  if (!isAPIError(error)) return undefined;
+  const body = error.body as { code?: unknown } | undefined;
+  return typeof body?.code === "string" ? body.code : undefined;
+}
+
+const SIGN_UP_ERRORS: Record<string, MessageKey> = {
+  USER_ALREADY_EXISTS: "register.taken",
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "register.taken",
+  PASSWORD_TOO_SHORT: "register.passwordShort",
+  PASSWORD_TOO_LONG: "register.passwordLong",
+  INVALID_EMAIL: "register.emailInvalid",
+};
+
+/**
+ * The browser's own account pages on Better Auth: `/login`, `/register`,
+ * `/logout`, and the language switcher. Forms post back here (no script
+ * needed); `next` survives every step but only ever points at this site.
+ */
+export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
+  const routes = new Hono<AppEnv>();
+  const secureCookies = new URL(publicUrl).protocol === "https:";
+
+  routes.get("/", (c) => c.redirect(c.var.page.viewer ? HOME_PATH : "/login", 302));
+
+  routes.get("/login", (c) => {
+    const next = safeNextPath(c.req.query("next"));
+    if (c.var.page.viewer) return c.redirect(next, 302);
+    const notice = c.req.query("signed_out") !== undefined ? "login.signedOut" : undefined;
+    return c.html(<LoginPage page={c.var.page} next={next} notice={notice} />);
+  });
+
+  routes.post("/login", async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNextPath(field(form, "next"));
+    const email = field(form, "email").trim().toLowerCase();
+    const password = field(form, "password");
+    const again = (status: 400 | 401 | 429, error: MessageKey) =>
+      c.html(<LoginPage page={c.var.page} next={next} email={email} error={error} />, status);
+    if (!email || !password) return again(400, "login.missing");
+
+    const at = now();
+    const limits: [string, RateLimitWindow][] = [
+      [`sign-in:email:${email}`, SIGN_IN_FAILURES_PER_EMAIL],
+      [`sign-in:ip:${requestInfo(c).ipAddress ?? "unknown"}`, SIGN_IN_FAILURES_PER_IP],
+    ];
+    for (const [key, window] of limits) {
+      if (await isLimited(db, key, window, at)) return again(429, "login.limited");
+    }
+    try {
+      const { headers } = await auth.api.signInEmail({
+        body: { email, password },
+        headers: c.req.raw.headers,
+        returnHeaders: true,
+      });
+      return redirectWithCookies(c, headers, next);
+    } catch (error) {
+      if (!isAPIError(error)) throw error;
+      for (const [key, window] of limits) await countHit(db, key, window, at);
+      return again(401, "login.invalid");
+    }
+  });
+
+  routes.get("/register", (c) => {
+    const next = safeNextPath(c.req.query("next"));
+    if (c.var.page.viewer) return c.redirect(next, 302);
+    return c.html(<RegisterPage page={c.var.page} next={next} />);
+  });
+
+  routes.post("/register", async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNextPath(field(form, "next"));
+    const name = field(form, "name").trim();
+    const email = field(form, "email").trim().toLowerCase();
+    const password = field(form, "password");
+    const again = (error: MessageKey, status: 400 | 409 = 400) =>
+      c.html(<RegisterPage page={c.var.page} next={next} name={name} email={email} error={error} />, status);
+    if (!name || name.length > 200) return again("register.nameMissing");
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return again("register.emailInvalid");
+    if (password.length < 8) return again("register.passwordShort");
+    if (password.length > 128) return again("register.passwordLong");
+    try {
+      const { headers } = await auth.api.signUpEmail({
+        body: { name, email, password },
+        headers: c.req.raw.headers,
+        returnHeaders: true,
+      });
+      return redirectWithCookies(c, headers, next);
+    } catch (error) {
+      if (!isAPIError(error)) throw error;
+      const key = SIGN_UP_ERRORS[betterAuthCode(error) ?? ""] ?? "register.failed";
+      return again(key, key === "register.taken" ? 409 : 400);
+    }
+  });
+
+  routes.get("/logout", (c) => {
+    if (!c.var.page.viewer) return c.redirect("/login", 302);
+    return c.html(<SignOutPage page={c.var.page} />);
+  });
+
+  routes.post("/logout", async (c) => {
+    if (!c.var.page.viewer) return c.redirect("/login?signed_out", 303);
+    const { headers } = await auth.api.signOut({ headers: c.req.raw.headers, returnHeaders: true });
+    return redirectWithCookies(c, headers, "/login?signed_out");
+  });
+
+  routes.get("/lang/:locale", (c) => {
+    const locale = c.req.param("locale");
+    const next = safeNextPath(c.req.query("next"));
+    if (isLocale(locale)) {
+      setCookie(c, LOCALE_COOKIE, locale, {
+        path: "/",
+        maxAge: ONE_YEAR_SECONDS,
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: secureCookies,
+      });
+    }
+    return c.redirect(next, 303);
+  });
+
+  return routes;
+}
