@@ -152,3 +152,29 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     await screenshot(page, `code-entry-${locale}-phone`);
   });
 });
+
+describe("browser login (--web) with the real CLI", () => {
+  const cli = useCliHarness();
+  const browser = useBrowser();
+  const t = translator("en");
+
+  it("approves on the card, and the browser carries the code back to the CLI's loopback port", async () => {
+    const login = startCli(["login", "--web", "--no-browser"], cli.env);
+    const [url = ""] = await login.waitFor(/http:\/\/\S+\/cli-auth\/authorize\?\S+/);
+    const page = await (await browser.context("en")).newPage();
+    await page.goto(url);
+    await page.getByRole("link", { name: t("login.register") }).waitFor();
+    await registerThroughPages(page, t, "Lena Loopback");
+    await page.getByRole("heading", { name: t("device.card.title") }).waitFor();
+    expect(await page.getByTestId("device").textContent()).toContain(hostname());
+    await screenshot(page, "loopback-card-en-desktop");
+    await page.getByRole("button", { name: t("device.card.approve") }).click();
+
+    const result = await login.exited;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("Authenticated as Lena Loopback");
+    expect(new URL(page.url()).hostname).toBe("127.0.0.1");
+    await screenshot(page, "loopback-done-en-desktop");
+    expect((await cli.authFile()).token).toMatch(/^cm_session_/);
+  });
+});

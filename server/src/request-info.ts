@@ -15,7 +15,8 @@ export interface RequestInfo {
 export function requestInfo(c: Context): RequestInfo {
   let ipAddress: string | null = null;
   try {
-    ipAddress = getConnInfo(c).remote.address ?? null;
+    // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; people know them as a.b.c.d.
+    ipAddress = getConnInfo(c).remote.address?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "") ?? null;
   } catch {
     ipAddress = null;
   }

@@ -139,6 +139,16 @@ describe("web pages", () => {
       expect(response.headers.getSetCookie()).toEqual([]);
     });
 
+    it("accepts its own form post when the browser sends an opaque Origin but says same-origin", async () => {
+      const account = await signUp(testApp);
+      const response = await testApp.postForm(
+        "/login",
+        { email: account.email, password: account.password },
+        { headers: { origin: "null", "sec-fetch-site": "same-origin" } },
+      );
+      expect(response.status).toBe(303);
+    });
+
     it("signs out with a post, never with a link", async () => {
       const account = await signUp(testApp);
       const asks = await testApp.get("/logout", { cookie: account.cookie });

@@ -14,6 +14,13 @@ function timeLeft(expiresAt: Date, now: Date): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
+/** "30 seconds ago", "hace 2 minutos": a code is minutes old, so relative time reads best. */
+function ago(then: Date, now: Date, locale: string): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  return seconds < 60 ? relative.format(-seconds, "second") : relative.format(-Math.floor(seconds / 60), "minute");
+}
+
 /**
  * "Link this CLI session?": the code and device to check against the
  * terminal, where the request came from, the account it will be linked to,
@@ -30,7 +37,6 @@ export function ApprovalCard(props: {
 }) {
   const { page, device } = props;
   const { t } = page;
-  const when = new Intl.DateTimeFormat(page.locale, { dateStyle: "medium", timeStyle: "short" });
   const viewer = page.viewer;
   return (
     <section class="card" aria-labelledby="approval-title">
@@ -68,7 +74,9 @@ export function ApprovalCard(props: {
         {props.requestedAt ? (
           <>
             <dt>{t("device.card.requested")}</dt>
-            <dd>{when.format(props.requestedAt)}</dd>
+            <dd>
+              <time datetime={props.requestedAt.toISOString()}>{ago(props.requestedAt, props.now, page.locale)}</time>
+            </dd>
           </>
         ) : null}
         {viewer ? (

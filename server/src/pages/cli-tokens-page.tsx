@@ -191,13 +191,15 @@ export function CliTokensPage(props: {
               {props.sessions.map((row) => (
                 <tr>
                   <td data-label={t("tokens.col.device")}>
-                    <strong>{row.deviceName ?? row.name}</strong>
-                    {row.deviceOs ? (
-                      <span class="muted">
-                        {" "}
-                        · {row.deviceOs} · {row.deviceArch}
-                      </span>
-                    ) : null}
+                    <span>
+                      <strong>{row.deviceName ?? row.name}</strong>
+                      {row.deviceOs ? (
+                        <span class="muted">
+                          {" "}
+                          · {row.deviceOs} · {row.deviceArch}
+                        </span>
+                      ) : null}
+                    </span>
                   </td>
                   <td data-label={t("tokens.col.created")}>{date(row.createdAt, "")}</td>
                   <td data-label={t("tokens.col.lastUsed")}>{date(row.lastUsedAt, t("tokens.never"))}</td>

@@ -34,30 +34,28 @@ export function Layout(props: { page: PageContext; title: string; wide?: boolean
             </span>
             claudemesh
           </a>
-          <nav aria-label="claudemesh">
-            {page.viewer ? (
-              <>
-                <a href="/dashboard/settings/cli-tokens">{t("nav.tokens")}</a>
-                <span class="who">{t("nav.signedInAs", { email: page.viewer.email })}</span>
-                <form method="post" action="/logout">
-                  <button type="submit" class="link">
-                    {t("nav.signOut")}
-                  </button>
-                </form>
-              </>
-            ) : null}
-            <nav class="languages" aria-label={t("language.switch")}>
-              {LOCALES.map((locale) => (
-                <a
-                  href={`/lang/${locale}?next=${encodeURIComponent(page.here)}`}
-                  lang={locale}
-                  hreflang={locale}
-                  aria-current={locale === page.locale ? "true" : undefined}
-                >
-                  {LANGUAGE_NAMES[locale]}
-                </a>
-              ))}
+          {page.viewer ? (
+            <nav class="account" aria-label="claudemesh">
+              <a href="/dashboard/settings/cli-tokens">{t("nav.tokens")}</a>
+              <span class="who">{t("nav.signedInAs", { email: page.viewer.email })}</span>
+              <form method="post" action="/logout">
+                <button type="submit" class="link">
+                  {t("nav.signOut")}
+                </button>
+              </form>
             </nav>
+          ) : null}
+          <nav class="languages" aria-label={t("language.switch")}>
+            {LOCALES.map((locale) => (
+              <a
+                href={`/lang/${locale}?next=${encodeURIComponent(page.here)}`}
+                lang={locale}
+                hreflang={locale}
+                aria-current={locale === page.locale ? "true" : undefined}
+              >
+                {LANGUAGE_NAMES[locale]}
+              </a>
+            ))}
           </nav>
         </header>
         <main id="content" class={props.wide ? "wide" : undefined}>

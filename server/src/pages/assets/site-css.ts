@@ -24,8 +24,13 @@ a { color: var(--accent); }
 header.top { display: flex; align-items: center; gap: 16px; padding: 12px 20px; border-bottom: 1px solid var(--border); background: var(--card); flex-wrap: wrap; }
 .brand { display: flex; align-items: center; gap: 10px; font-weight: 650; color: var(--fg); text-decoration: none; letter-spacing: -.01em; }
 .brand-mark { width: 26px; height: 26px; border-radius: 7px; background: var(--accent); color: var(--accent-fg); display: grid; place-items: center; font-size: 14px; font-weight: 700; }
-header.top nav { margin-left: auto; display: flex; align-items: center; gap: 14px; flex-wrap: wrap; font-size: .92rem; }
+header.top nav { display: flex; align-items: center; gap: 14px; flex-wrap: wrap; font-size: .92rem; }
+header.top nav.account { margin-left: auto; }
+header.top nav.account + nav.languages { margin-left: 0; }
+header.top nav.languages { margin-left: auto; }
+header.top nav a { text-decoration: none; }
 header.top nav form { margin: 0; }
+header.top nav button.link { text-decoration: none; }
 .who { color: var(--muted); }
 .languages { display: flex; gap: 4px; font-size: .85rem; }
 .languages a { padding: 2px 8px; border-radius: 6px; text-decoration: none; color: var(--muted); }
@@ -44,7 +49,7 @@ label { display: block; font-weight: 560; margin: 0 0 6px; }
 .field { margin-bottom: 16px; }
 .hint { color: var(--muted); font-size: .85rem; margin-top: 4px; }
 input[type=text], input[type=email], input[type=password], select {
-  width: 100%; padding: 10px 12px; border-radius: 8px; border: 1px solid var(--border); background: var(--card); color: var(--fg); font: inherit; }
+  width: 100%; min-height: 44px; padding: 10px 12px; border-radius: 8px; border: 1px solid var(--border); background: var(--card); color: var(--fg); font: inherit; }
 input.code-input { font-family: var(--mono); font-size: 1.3rem; letter-spacing: .12em; text-transform: uppercase; text-align: center; }
 button, .button { display: inline-flex; justify-content: center; align-items: center; gap: 6px; padding: 10px 16px; border-radius: 8px;
   border: 1px solid var(--border); background: var(--card); color: var(--fg); font: inherit; font-weight: 560; cursor: pointer; text-decoration: none; }
@@ -92,5 +97,7 @@ tr:last-child td { border-bottom: 0; }
   table.responsive td::before { content: attr(data-label); color: var(--muted); }
   table.responsive td.actions-cell::before { content: ""; }
   header.top nav .who { display: none; }
+  header.top nav.languages, header.top nav.account + nav.languages { order: 2; margin-left: auto; }
+  header.top nav.account { order: 3; width: 100%; margin-left: 0; }
 }
 `;
