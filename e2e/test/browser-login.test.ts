@@ -42,7 +42,10 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     await page.getByRole("heading", { name: t("device.card.title") }).waitFor();
     expect(await page.getByTestId("user-code").textContent()).toBe(code);
     expect(await page.getByTestId("device").textContent()).toContain(hostname());
-    await expect.poll(() => page.locator(".countdown").textContent()).toMatch(/(9|10):\d\d/);
+    const countdown = page.locator(".countdown");
+    const first = await countdown.textContent();
+    expect(first).toMatch(/(9|10):\d\d/);
+    await expect.poll(() => countdown.textContent(), { timeout: 5000 }).not.toBe(first); // the script counts down
     await screenshot(page, `approval-card-${locale}-desktop`);
 
     await page.getByRole("button", { name: t("device.card.approve") }).click();
@@ -150,6 +153,24 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     await page.goto(`${cli.server.url}/cli-auth`);
     expect(await fitsWidth(page)).toBe(true);
     await screenshot(page, `code-entry-${locale}-phone`);
+  });
+});
+
+describe("without JavaScript", () => {
+  const cli = useCliHarness();
+  const browser = useBrowser();
+  const t = translator("en");
+
+  it("still registers and approves with plain form posts", async () => {
+    const login = startCli(["login", "--no-browser"], cli.env);
+    const [url = ""] = await login.waitFor(/http:\/\/\S+\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}/);
+    const page = await (await browser.context("en", undefined, { javaScriptEnabled: false })).newPage();
+    await page.goto(url);
+    await page.getByRole("link", { name: t("login.register") }).waitFor();
+    await registerThroughPages(page, t, "Nora NoScript");
+    await page.getByRole("button", { name: t("device.card.approve") }).click();
+    await page.getByRole("heading", { name: t("device.approved.title") }).waitFor();
+    expect((await login.exited).code).toBe(0);
   });
 });
 

@@ -13,8 +13,12 @@ export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 375, height: 812 };
 
 export interface BrowserHandle {
-  /** A fresh profile (no cookies) speaking `locale`, at `viewport`. */
-  context(locale: string, viewport?: { width: number; height: number }): Promise<BrowserContext>;
+  /** A fresh profile (no cookies) speaking `locale`, at `viewport`, optionally with JavaScript off. */
+  context(
+    locale: string,
+    viewport?: { width: number; height: number },
+    options?: { javaScriptEnabled?: boolean },
+  ): Promise<BrowserContext>;
 }
 
 /** Launches one real Chromium for this file's tests. */
@@ -33,8 +37,8 @@ export function useBrowser(): BrowserHandle {
     await browser?.close();
   });
   return {
-    async context(locale, viewport = DESKTOP) {
-      const context = await browser.newContext({ locale, viewport });
+    async context(locale, viewport = DESKTOP, options = {}) {
+      const context = await browser.newContext({ locale, viewport, ...options });
       contexts.push(context);
       return context;
     },
