@@ -318,6 +318,8 @@ describe("web pages", () => {
       const attempt = await testApp.postForm(`${TOKENS}/revoke/${id}`, {}, { cookie: intruder.cookie });
       expect(attempt.headers.get("location")).toBe(`${TOKENS}?done=gone`);
       expect(text(await (await testApp.get(TOKENS, { cookie: owner.cookie })).text())).toContain("mine");
+      const madeUp = await testApp.get(`${TOKENS}/revoke/no-such-token`, { cookie: owner.cookie });
+      expect(madeUp.headers.get("location")).toBe(`${TOKENS}?done=gone`);
     });
 
     it("sends a signed-out visitor to sign in", async () => {

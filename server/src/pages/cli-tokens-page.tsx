@@ -20,6 +20,40 @@ export interface NewTokenForm {
 
 export const TOKENS_PATH = "/dashboard/settings/cli-tokens";
 
+/** A table's column headings; the last, unlabelled column holds the row's actions. */
+function HeadingRow(props: { page: PageContext; columns: MessageKey[] }) {
+  const { t } = props.page;
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((column) => (
+          <th scope="col">{t(column)}</th>
+        ))}
+        <th scope="col">
+          <span class="skip">{t("tokens.col.actions")}</span>
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
+/** "Revoke" on a row: a link to the confirmation page, named after what it revokes. */
+function RevokeCell(props: { page: PageContext; row: TokenRow }) {
+  const { t } = props.page;
+  const { row } = props;
+  return (
+    <td class="actions-cell">
+      <a
+        class="button small"
+        href={`${TOKENS_PATH}/revoke/${row.id}`}
+        aria-label={t("tokens.revokeNamed", { name: row.deviceName ?? row.name ?? "" })}
+      >
+        {t("tokens.revoke")}
+      </a>
+    </td>
+  );
+}
+
 function dateFormatter(page: PageContext) {
   const format = new Intl.DateTimeFormat(page.locale, { dateStyle: "medium" });
   return (date: Date | null, none: string) =>
@@ -87,17 +121,10 @@ export function CliTokensPage(props: {
           <p class="empty">{t("tokens.pats.empty")}</p>
         ) : (
           <table class="responsive" data-testid="pat-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("tokens.col.name")}</th>
-                <th scope="col">{t("tokens.col.created")}</th>
-                <th scope="col">{t("tokens.col.lastUsed")}</th>
-                <th scope="col">{t("tokens.col.expires")}</th>
-                <th scope="col">
-                  <span class="skip">{t("tokens.col.actions")}</span>
-                </th>
-              </tr>
-            </thead>
+            <HeadingRow
+              page={page}
+              columns={["tokens.col.name", "tokens.col.created", "tokens.col.lastUsed", "tokens.col.expires"]}
+            />
             <tbody>
               {props.pats.map((row) => (
                 <tr>
@@ -107,15 +134,7 @@ export function CliTokensPage(props: {
                   <td data-label={t("tokens.col.created")}>{date(row.createdAt, "")}</td>
                   <td data-label={t("tokens.col.lastUsed")}>{date(row.lastUsedAt, t("tokens.never"))}</td>
                   <td data-label={t("tokens.col.expires")}>{date(row.expiresAt, t("tokens.noExpiry"))}</td>
-                  <td class="actions-cell">
-                    <a
-                      class="button small"
-                      href={`${TOKENS_PATH}/revoke/${row.id}`}
-                      aria-label={t("tokens.revokeNamed", { name: row.name ?? "" })}
-                    >
-                      {t("tokens.revoke")}
-                    </a>
-                  </td>
+                  <RevokeCell page={page} row={row} />
                 </tr>
               ))}
             </tbody>
@@ -177,16 +196,7 @@ export function CliTokensPage(props: {
           <p class="empty">{t("tokens.sessions.empty")}</p>
         ) : (
           <table class="responsive" data-testid="session-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("tokens.col.device")}</th>
-                <th scope="col">{t("tokens.col.created")}</th>
-                <th scope="col">{t("tokens.col.lastUsed")}</th>
-                <th scope="col">
-                  <span class="skip">{t("tokens.col.actions")}</span>
-                </th>
-              </tr>
-            </thead>
+            <HeadingRow page={page} columns={["tokens.col.device", "tokens.col.created", "tokens.col.lastUsed"]} />
             <tbody>
               {props.sessions.map((row) => (
                 <tr>
@@ -203,15 +213,7 @@ export function CliTokensPage(props: {
                   </td>
                   <td data-label={t("tokens.col.created")}>{date(row.createdAt, "")}</td>
                   <td data-label={t("tokens.col.lastUsed")}>{date(row.lastUsedAt, t("tokens.never"))}</td>
-                  <td class="actions-cell">
-                    <a
-                      class="button small"
-                      href={`${TOKENS_PATH}/revoke/${row.id}`}
-                      aria-label={t("tokens.revokeNamed", { name: row.deviceName ?? row.name ?? "" })}
-                    >
-                      {t("tokens.revoke")}
-                    </a>
-                  </td>
+                  <RevokeCell page={page} row={row} />
                 </tr>
               ))}
             </tbody>

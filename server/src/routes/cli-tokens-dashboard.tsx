@@ -11,7 +11,7 @@ import {
   TOKENS_PATH,
 } from "../pages/cli-tokens-page.js";
 import { requestInfo } from "../request-info.js";
-import { createPersonalAccessToken, listTokens, revokeToken } from "../tokens/token-store.js";
+import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 
 /** `?done=` after a revoke: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {
@@ -50,16 +50,6 @@ export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date 
     return c.html(<CliTokensPage page={c.var.page} pats={pats} sessions={sessions} {...extra} />, status);
   }
 
-  /** One of the viewer's live tokens or sessions, by id. */
-  async function findLive(c: Context<AppEnv>, id: string) {
-    const at = now();
-    const [pats, sessions] = await Promise.all([
-      listTokens(db, viewerId(c), "pat", at),
-      listTokens(db, viewerId(c), "session", at),
-    ]);
-    return [...pats, ...sessions].find((row) => row.id === id);
-  }
-
   routes.get("/", (c) => render(c, { done: DONE_NOTICES[c.req.query("done") ?? ""] }));
 
   routes.post("/", async (c) => {
@@ -87,13 +77,13 @@ export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date 
   });
 
   routes.get("/revoke/:id", async (c) => {
-    const row = await findLive(c, c.req.param("id"));
+    const row = await findLiveToken(db, viewerId(c), c.req.param("id"), now());
     if (!row) return c.redirect(`${TOKENS_PATH}?done=gone`, 302);
     return c.html(<RevokeConfirmPage page={c.var.page} row={row} />);
   });
 
   routes.post("/revoke/:id", async (c) => {
-    const row = await findLive(c, c.req.param("id"));
+    const row = await findLiveToken(db, viewerId(c), c.req.param("id"), now());
     const revoked = row
       ? await revokeToken(db, { userId: viewerId(c), id: row.id, kind: row.kind }, requestInfo(c), now())
       : undefined;

@@ -130,6 +130,22 @@ export function listTokens(db: Db, userId: string, kind: TokenKind, now: Date) {
     .orderBy(desc(cliToken.createdAt));
 }
 
+/** One of the user's live tokens (either kind) by id; someone else's looks the same as a missing one. */
+export async function findLiveToken(db: Db, userId: string, id: string, now: Date): Promise<TokenRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(cliToken)
+    .where(
+      and(
+        eq(cliToken.id, id),
+        eq(cliToken.userId, userId),
+        isNull(cliToken.revokedAt),
+        or(isNull(cliToken.expiresAt), gt(cliToken.expiresAt, now)),
+      ),
+    );
+  return row;
+}
+
 /**
  * Revokes one of the user's tokens and records it in the audit log, together.
  * Undefined when they have no live token of that kind and id (someone else's
