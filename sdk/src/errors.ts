@@ -54,6 +54,14 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   gone: { exit: ExitStatus.failure, http: 410 },
   conflict: { exit: ExitStatus.failure, http: 409 },
   rate_limited: { exit: ExitStatus.failure, http: 429, hint: "Wait a minute and try again." },
+  slug_taken: { exit: ExitStatus.failure, http: 409, hint: "Choose another slug with `--slug`." },
+  invite_expired: { exit: ExitStatus.failure, http: 410, hint: "Ask whoever invited you for a new invite." },
+  invite_used: { exit: ExitStatus.failure, http: 410, hint: "Invites work once; ask for a new one." },
+  claude_not_found: {
+    exit: ExitStatus.failure,
+    http: 500,
+    hint: "Install Claude Code (`npm install -g @anthropic-ai/claude-code`) or set CLAUDEMESH_CLAUDE_BIN.",
+  },
   network: {
     exit: ExitStatus.failure,
     http: 502,
@@ -92,10 +100,13 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
 export class ClaudemeshError extends Error {
   override readonly name = "ClaudemeshError";
   readonly code: ErrorCode;
+  /** Something to try instead, when the server offered one (e.g. a free mesh slug). */
+  readonly suggestion: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; suggestion?: string }) {
     super(message, options);
     this.code = code;
+    this.suggestion = options?.suggestion;
   }
 
   /** The exit status a command ends with when this error reaches the top. */

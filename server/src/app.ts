@@ -5,6 +5,7 @@ import type { AppEnv } from "./app-env.js";
 import type { Auth } from "./auth.js";
 import type { Database } from "./db/database.js";
 import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
+import { createMailer, type Mailer } from "./email/mailer.js";
 import { requireCaller } from "./middleware/caller.js";
 import { errorResponse, notFound, onError } from "./middleware/errors.js";
 import { jsonBody, METHODS_WITH_BODY } from "./middleware/json-body.js";
@@ -19,7 +20,11 @@ import { cliTokenRoutes } from "./routes/cli-tokens.js";
 import { cliTokensDashboardRoutes } from "./routes/cli-tokens-dashboard.js";
 import { deviceApprovalRoutes } from "./routes/device-approval.js";
 import { deviceCodeRoutes } from "./routes/device-code.js";
+import { invitePageRoutes } from "./routes/invite-page.js";
+import { inviteRoutes } from "./routes/invites.js";
 import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
+import { meshRoutes } from "./routes/meshes.js";
+import { telemetryRoutes } from "./routes/telemetry.js";
 import { webAuthRoutes } from "./routes/web-auth.js";
 import { whoamiRoutes } from "./routes/whoami.js";
 
@@ -34,6 +39,7 @@ const PAGE_PATHS = [
   "/cli-auth/*",
   "/dashboard",
   "/dashboard/*",
+  "/invite/*",
 ];
 
 /** Bodies are small JSON documents; anything near this is a mistake or an attack. */
@@ -46,14 +52,17 @@ export interface AppDeps {
   publicUrl: string;
   /** The clock every expiry is judged by; tests move it. */
   now?: () => Date;
+  /** Sends invite emails; by default they wait in the email_outbox table. */
+  mailer?: Mailer;
 }
 
 /**
  * The whole HTTP surface, with no `listen()`: tests call `app.request()`,
  * `main.ts` serves it.
  */
-export function createApp({ database, auth, publicUrl, now = () => new Date() }: AppDeps) {
+export function createApp({ database, auth, publicUrl, now = () => new Date(), mailer }: AppDeps) {
   const { db } = database;
+  const mail = mailer ?? createMailer({ db, transport: null, from: "claudemesh <no-reply@localhost>", now });
   const app = new Hono<AppEnv>();
 
   const limitBody = bodyLimit({
@@ -87,13 +96,19 @@ export function createApp({ database, auth, publicUrl, now = () => new Date() }:
   app.route("/", webAuthRoutes({ db, auth, publicUrl, now }));
   app.route("/cli-auth", deviceApprovalRoutes({ db, now }));
   app.route("/cli-auth", loopbackPageRoutes({ db, now }));
+  app.route("/invite", invitePageRoutes({ db, now }));
   app.get("/dashboard", (c) => c.redirect(TOKENS_PATH, 302));
   app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, now }));
 
-  app.use("/api/my/*", requireCaller({ db, auth, publicUrl, now }));
+  const signedIn = requireCaller({ db, auth, publicUrl, now });
+  app.use("/api/my/*", signedIn);
   app.route("/api/my/whoami", whoamiRoutes());
   app.route("/api/my/cli/sessions", cliSessionRoutes({ db, now }));
   app.route("/api/my/cli/tokens", cliTokenRoutes({ db, now }));
+  app.route("/api/my/meshes", meshRoutes({ db, mailer: mail, publicUrl, now }));
+  app.use("/api/invites/*", signedIn);
+  app.route("/api/invites", inviteRoutes({ db, now }));
+  app.route("/api/telemetry", telemetryRoutes({ db, now }));
 
   app.notFound((c) => (wantsPage(c) ? notFoundPage(c) : notFound(c)));
   app.onError(onError);

@@ -10,7 +10,10 @@ export type AuditAction =
   | "auth.cli.session.created"
   | "auth.cli.session.revoked"
   | "auth.cli.pat.created"
-  | "auth.cli.pat.revoked";
+  | "auth.cli.pat.revoked"
+  | "mesh.created"
+  | "mesh.invite.created"
+  | "mesh.invite.accepted";
 
 export interface AuditEvent {
   action: AuditAction;

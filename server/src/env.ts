@@ -12,6 +12,10 @@ const ServerEnv = z.object({
   BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
   /** Where browsers reach this server; default http://localhost:PORT. */
   PUBLIC_URL: z.string().url().optional(),
+  /** Where invite emails go out, e.g. smtps://user:pass@smtp.example.com; unset keeps them in email_outbox. */
+  SMTP_URL: z.string().url().optional(),
+  /** The From: of those emails. */
+  SMTP_FROM: z.string().min(3).default("claudemesh <no-reply@localhost>"),
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 

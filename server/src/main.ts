@@ -4,6 +4,8 @@ import { type App, createApp } from "./app.js";
 import { createAuth } from "./auth.js";
 import { type DatabaseConfig, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { createMailer } from "./email/mailer.js";
+import { smtpTransport } from "./email/smtp-transport.js";
 import { readServerEnv } from "./env.js";
 import { loadOrCreateSecret } from "./secret.js";
 
@@ -54,7 +56,9 @@ async function start(): Promise<void> {
   server.listen(env.PORT, env.HOST, () => {
     const { port } = server.address() as AddressInfo;
     const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
-    app = createApp({ database, publicUrl, auth: createAuth({ db: database.db, secret, publicUrl }) });
+    const transport = env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null;
+    const mailer = createMailer({ db: database.db, transport, from: env.SMTP_FROM });
+    app = createApp({ database, publicUrl, mailer, auth: createAuth({ db: database.db, secret, publicUrl }) });
     info(`listening on ${publicUrl}`);
     info(`sign in from a terminal: CLAUDEMESH_API_URL=${publicUrl} claudemesh login`);
   });

@@ -328,6 +328,35 @@ describe("web pages", () => {
     });
   });
 
+  describe("/invite/:secret", () => {
+    it("sends a signed-out visitor to sign in, then shows the mesh and joins it with one post", async () => {
+      const owner = await signUp(testApp);
+      const guest = await signUp(testApp);
+      const mesh = (await (
+        await testApp.postJson("/api/my/meshes", { name: "Page mesh" }, { cookie: owner.cookie })
+      ).json()) as {
+        slug: string;
+      };
+      const created = (await (
+        await testApp.postJson(`/api/my/meshes/${mesh.slug}/invites`, {}, { cookie: owner.cookie })
+      ).json()) as { url: string };
+      const path = new URL(created.url).pathname;
+
+      const signedOut = await testApp.get(path);
+      expect(signedOut.headers.get("location")).toBe(`/login?next=${encodeURIComponent(path)}`);
+      const card = text(await (await testApp.get(path, { cookie: guest.cookie })).text());
+      expect(card).toContain("Join Page mesh?");
+      expect(card).toContain(`${owner.name} invited you to the mesh Page mesh`);
+
+      const joined = await testApp.postForm(path, {}, { cookie: guest.cookie });
+      expect(joined.status).toBe(200);
+      expect(text(await joined.text())).toContain("You joined Page mesh");
+      const used = await testApp.get(path, { cookie: (await signUp(testApp)).cookie });
+      expect(used.status).toBe(410);
+      expect(text(await used.text())).toContain("This invite was already used");
+    });
+  });
+
   describe("languages", () => {
     it("follows Accept-Language, then the switcher's cookie", async () => {
       const spanish = await testApp.get("/login", { headers: { "accept-language": "es-ES,es;q=0.9" } });

@@ -2,22 +2,35 @@ import { arch, platform } from "node:os";
 import ky, { HTTPError, type KyInstance, type Options } from "ky";
 import type { z } from "zod";
 import {
+  type AcceptedInvite,
+  AcceptedInvite as AcceptedInviteSchema,
+  type CreatedInvite,
+  CreatedInvite as CreatedInviteSchema,
   type CreatedToken,
   CreatedToken as CreatedTokenSchema,
+  type CreateInviteRequest,
+  type CreateMeshRequest,
   type CreateTokenRequest,
   type DeviceCodeRequest,
   type DeviceCodeResponse,
   DeviceCodeResponse as DeviceCodeResponseSchema,
   type DevicePollResponse,
   DevicePollResponse as DevicePollResponseSchema,
+  type InvitePreview,
+  InvitePreview as InvitePreviewSchema,
   type LoopbackTokenRequest,
   type LoopbackTokenResponse,
   LoopbackTokenResponse as LoopbackTokenResponseSchema,
+  type Mesh,
+  type MeshList,
+  MeshList as MeshListSchema,
+  Mesh as MeshSchema,
   type RevokedResponse,
   RevokedResponse as RevokedResponseSchema,
   type SessionList,
   SessionList as SessionListSchema,
   SlowDownBody,
+  type TelemetryBatch,
   type TokenList,
   TokenList as TokenListSchema,
   type Whoami,
@@ -160,6 +173,41 @@ export class ApiClient {
 
   revokeToken(id: string, signal?: AbortSignal): Promise<RevokedResponse> {
     return this.#send("delete", `api/my/cli/tokens/${encodeURIComponent(id)}`, RevokedResponseSchema, { signal });
+  }
+
+  // --- meshes and invites ---
+
+  listMeshes(signal?: AbortSignal): Promise<MeshList> {
+    return this.#send("get", "api/my/meshes", MeshListSchema, { signal });
+  }
+
+  /** A taken slug fails with `slug_taken`, whose `suggestion` is a free one. */
+  createMesh(input: CreateMeshRequest, signal?: AbortSignal): Promise<Mesh> {
+    return this.#send("post", "api/my/meshes", MeshSchema, { json: input, signal, retry: { limit: 0 } });
+  }
+
+  /** Invites someone to the mesh with this id or slug; the answer's `url` carries the invite's secret. */
+  createInvite(mesh: string, input: CreateInviteRequest, signal?: AbortSignal): Promise<CreatedInvite> {
+    const path = `api/my/meshes/${encodeURIComponent(mesh)}/invites`;
+    return this.#send("post", path, CreatedInviteSchema, { json: input, signal, retry: { limit: 0 } });
+  }
+
+  previewInvite(secret: string, signal?: AbortSignal): Promise<InvitePreview> {
+    return this.#send("get", `api/invites/${encodeURIComponent(secret)}`, InvitePreviewSchema, { signal });
+  }
+
+  acceptInvite(secret: string, signal?: AbortSignal): Promise<AcceptedInvite> {
+    const path = `api/invites/${encodeURIComponent(secret)}/accept`;
+    return this.#send("post", path, AcceptedInviteSchema, { json: {}, signal });
+  }
+
+  // --- telemetry (no token) ---
+
+  /** Sends usage events; quick to give up, never retried: telemetry must not slow anything down. */
+  async sendTelemetry(batch: TelemetryBatch, signal?: AbortSignal): Promise<void> {
+    // Anonymous by design: no Authorization header, even from a signed-in client.
+    const headers = { authorization: undefined };
+    await this.#http.post("api/telemetry", { json: batch, headers, signal, retry: { limit: 0 }, timeout: 3000 });
   }
 
   async #send<Schema extends z.ZodType>(

@@ -16,7 +16,10 @@ const AUTH_CODES = new Set<ErrorCode>(["auth_required", "token_invalid", "token_
 
 /** A non-2xx answer as a ClaudemeshError: the server's own code and message when it sent them. */
 export async function errorFromResponse(response: Response): Promise<ClaudemeshError> {
-  const body = ErrorBody.safeParse(await response.json().catch(() => null));
+  const json: unknown = await response.json().catch(() => null);
+  const body = ErrorBody.safeParse(json);
+  const offered = (json as { suggestion?: unknown } | null)?.suggestion;
+  const suggestion = typeof offered === "string" ? offered : undefined;
   const known = body.success ? ErrorCode.safeParse(body.data.error) : undefined;
   const message = body.success ? body.data.message : `${response.status} ${response.statusText}`.trim();
   if (response.status === 401) {
@@ -24,7 +27,7 @@ export async function errorFromResponse(response: Response): Promise<ClaudemeshE
     const code = known?.success && AUTH_CODES.has(known.data) ? known.data : "token_rejected";
     return new ClaudemeshError(code, message);
   }
-  if (known?.success) return new ClaudemeshError(known.data, message);
+  if (known?.success) return new ClaudemeshError(known.data, message, { suggestion });
   return new ClaudemeshError(codeForStatus(response.status), message);
 }
 

@@ -29,6 +29,11 @@ export const ErrorCode = z.enum([
   "gone",
   "conflict",
   "rate_limited",
+  // Meshes and invites.
+  "slug_taken",
+  "invite_expired",
+  "invite_used",
+  "claude_not_found",
   // Transport and server.
   "network",
   "timeout",

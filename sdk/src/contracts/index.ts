@@ -19,7 +19,26 @@ export {
   LoopbackTokenRequest,
   LoopbackTokenResponse,
 } from "./loopback.js";
+export {
+  AcceptedInvite,
+  CreatedInvite,
+  CreateInviteRequest,
+  CreateMeshRequest,
+  DEFAULT_INVITE_SECONDS,
+  InviteEmailStatus,
+  InvitePreview,
+  InviteRole,
+  inviteSecretFrom,
+  MAX_INVITE_SECONDS,
+  MESH_SLUG_PATTERN,
+  Mesh,
+  MeshList,
+  MeshRole,
+  SlugTakenBody,
+  slugify,
+} from "./meshes.js";
 export { CliSession, RevokedResponse, SessionList } from "./sessions.js";
+export { TelemetryBatch, TelemetryEventName } from "./telemetry.js";
 export {
   CreatedToken,
   CreateTokenRequest,

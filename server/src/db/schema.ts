@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 // Better Auth's tables (user, session, account, verification), written by hand
 // because its schema generator needs Node ≥ 22.12. Property names are the field
@@ -199,4 +199,81 @@ export const cliLoopbackCode = pgTable(
     uniqueIndex("cli_loopback_code_code_hash_idx").on(table.codeHash),
     index("cli_loopback_code_expires_at_idx").on(table.expiresAt),
   ],
+);
+
+/** A mesh: a named group of people (and their Claude Code sessions). Slugs are unique across the server. */
+export const mesh = pgTable(
+  "mesh",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("mesh_slug_idx").on(table.slug)],
+);
+
+export const MESH_ROLES = ["owner", "admin", "member"] as const;
+
+/** Who belongs to a mesh, with which role. */
+export const meshMember = pgTable(
+  "mesh_member",
+  {
+    meshId: text("mesh_id")
+      .notNull()
+      .references(() => mesh.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    role: text("role", { enum: MESH_ROLES }).notNull(),
+    joinedAt: at("joined_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.meshId, table.userId] }), index("mesh_member_user_id_idx").on(table.userId)],
+);
+
+/** An invitation to a mesh: single use, expiring; only the SHA-256 of its secret is stored. */
+export const meshInvite = pgTable(
+  "mesh_invite",
+  {
+    id: text("id").primaryKey(),
+    meshId: text("mesh_id")
+      .notNull()
+      .references(() => mesh.id, { onDelete: "cascade" }),
+    secretHash: text("secret_hash").notNull(),
+    /** Who it was sent to, if anyone; anyone holding the URL may accept it. */
+    email: text("email"),
+    role: text("role", { enum: ["admin", "member"] }).notNull(),
+    createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: at("expires_at").notNull(),
+    acceptedAt: at("accepted_at"),
+    acceptedBy: text("accepted_by").references(() => user.id, { onDelete: "set null" }),
+  },
+  (table) => [uniqueIndex("mesh_invite_secret_hash_idx").on(table.secretHash)],
+);
+
+/** Mail the server wants to send; without SMTP_URL it stays here ("would send"). */
+export const emailOutbox = pgTable("email_outbox", {
+  id: text("id").primaryKey(),
+  to: text("to").notNull(),
+  subject: text("subject").notNull(),
+  body: text("body").notNull(),
+  createdAt: createdAt(),
+  sentAt: at("sent_at"),
+  error: text("error"),
+});
+
+/** Anonymous CLI usage events (opt-out); never tokens, emails or names. */
+export const telemetryEvent = pgTable(
+  "telemetry_event",
+  {
+    id: text("id").primaryKey(),
+    event: text("event").notNull(),
+    /** A random id per installation, not per person. */
+    installId: text("install_id").notNull(),
+    properties: jsonb("properties").$type<Record<string, string | number | boolean | null>>().notNull(),
+    receivedAt: at("received_at").notNull(),
+  },
+  (table) => [index("telemetry_event_received_at_idx").on(table.receivedAt)],
 );

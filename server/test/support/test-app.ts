@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type App, createApp } from "../../src/app.js";
 import { createAuth } from "../../src/auth.js";
+import type { Mailer } from "../../src/email/mailer.js";
 import { createMigratedDatabase, type DatabaseKind, type TestDatabase } from "./test-database.js";
 
 /** The origin tests pretend to be, as a browser on the server's own pages would send. */
@@ -40,7 +41,7 @@ export interface RequestOptions {
 /** The real app on a fresh, migrated database of the given kind (or on one it shares). */
 export async function createTestApp(
   kind: DatabaseKind,
-  options: { database?: TestDatabase; clock?: TestClock; publicUrl?: string } = {},
+  options: { database?: TestDatabase; clock?: TestClock; publicUrl?: string; mailer?: Mailer } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createMigratedDatabase(kind));
   const clock = options.clock ?? new TestClock();
@@ -51,7 +52,7 @@ export async function createTestApp(
     publicUrl,
     now: clock.now,
   });
-  const app = createApp({ database, auth, publicUrl, now: clock.now });
+  const app = createApp({ database, auth, publicUrl, now: clock.now, mailer: options.mailer });
   const headers = (options?: RequestOptions): Record<string, string> => ({
     origin: new URL(publicUrl).origin,
     ...(options?.cookie ? { cookie: options.cookie } : {}),

@@ -1,0 +1,121 @@
+import * as z from "zod";
+import { Timestamp } from "./common.js";
+
+/** Lowercase letters, digits and single dashes, 1–48 characters, no dash at either end. */
+export const MESH_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+
+/**
+ * The slug a mesh name becomes when none is given.
+ *
+ * @example
+ * slugify("Platform team"); // "platform-team"
+ * slugify("Équipe Ñandú!"); // "equipe-nandu"
+ */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .replace(/-+$/g, "");
+  return slug || "mesh";
+}
+
+export const MeshRole = z.enum(["owner", "admin", "member"]);
+export type MeshRole = z.infer<typeof MeshRole>;
+/** Roles an invite can grant (ownership is never handed out by link). */
+export const InviteRole = z.enum(["admin", "member"]);
+export type InviteRole = z.infer<typeof InviteRole>;
+
+/** `POST /api/my/meshes` */
+export const CreateMeshRequest = z.object({
+  name: z.string().trim().min(1, "name is required").max(100),
+  slug: z.string().regex(MESH_SLUG_PATTERN, "slug: lowercase letters, digits and dashes, 1–48 characters").optional(),
+});
+export type CreateMeshRequest = z.infer<typeof CreateMeshRequest>;
+
+/** A mesh as its member sees it. */
+export const Mesh = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  role: MeshRole,
+  member_count: z.number().int(),
+  created_at: Timestamp,
+  joined_at: Timestamp,
+});
+export type Mesh = z.infer<typeof Mesh>;
+
+/** `GET /api/my/meshes` */
+export const MeshList = z.object({ meshes: z.array(Mesh) });
+export type MeshList = z.infer<typeof MeshList>;
+
+/** 409 from `POST /api/my/meshes` when the slug is someone else's, with one that is free. */
+export const SlugTakenBody = z.object({
+  error: z.literal("slug_taken"),
+  message: z.string(),
+  suggestion: z.string(),
+});
+export type SlugTakenBody = z.infer<typeof SlugTakenBody>;
+
+/** Longest an invite may live: 30 days, in seconds. */
+export const MAX_INVITE_SECONDS = 30 * 24 * 60 * 60;
+export const DEFAULT_INVITE_SECONDS = 7 * 24 * 60 * 60;
+
+/** `POST /api/my/meshes/:id/invites` (`:id` may also be the slug). */
+export const CreateInviteRequest = z.object({
+  email: z.email().max(254).optional(),
+  role: InviteRole.default("member"),
+  /** Seconds until it expires; 7 days when omitted. */
+  expires_in: z.number().int().min(60).max(MAX_INVITE_SECONDS).default(DEFAULT_INVITE_SECONDS),
+});
+export type CreateInviteRequest = z.input<typeof CreateInviteRequest>;
+
+/** What the invite's email did: sent over SMTP, queued in the outbox (no SMTP configured), failed, or none asked. */
+export const InviteEmailStatus = z.enum(["sent", "queued", "failed", "none"]);
+
+/** The new invite; `url` carries its secret and is shown once. */
+export const CreatedInvite = z.object({
+  id: z.string(),
+  url: z.string(),
+  mesh: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  role: InviteRole,
+  email: z.string().nullable(),
+  expires_at: Timestamp,
+  email_status: InviteEmailStatus,
+});
+export type CreatedInvite = z.infer<typeof CreatedInvite>;
+
+/** `GET /api/invites/:secret`: what accepting would join. */
+export const InvitePreview = z.object({
+  mesh: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  role: InviteRole,
+  invited_by: z.string().nullable(),
+  expires_at: Timestamp,
+});
+export type InvitePreview = z.infer<typeof InvitePreview>;
+
+/** `POST /api/invites/:secret/accept` */
+export const AcceptedInvite = z.object({ mesh: Mesh, already_member: z.boolean() });
+export type AcceptedInvite = z.infer<typeof AcceptedInvite>;
+
+/**
+ * The secret in an invite URL (`…/invite/<secret>`), or the secret itself; null when neither.
+ *
+ * @example
+ * inviteSecretFrom("https://mesh.example/invite/abc…"); // "abc…"
+ */
+export function inviteSecretFrom(input: string): string | null {
+  const trimmed = input.trim();
+  let candidate = trimmed;
+  if (/^https?:\/\//i.test(trimmed)) {
+    try {
+      candidate = new URL(trimmed).pathname.match(/\/invite\/([^/]+)\/?$/)?.[1] ?? "";
+    } catch {
+      return null;
+    }
+  }
+  return /^[A-Za-z0-9_-]{32,128}$/.test(candidate) ? candidate : null;
+}

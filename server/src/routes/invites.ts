@@ -1,0 +1,65 @@
+import type { AcceptedInvite, InvitePreview } from "@claudemesh/sdk/contracts";
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../app-env.js";
+import type { Db } from "../db/database.js";
+import { type AcceptResult, acceptInvite, type InviteLookup, lookUpInvite } from "../meshes/invite-store.js";
+import { errorResponse } from "../middleware/errors.js";
+import { requestInfo } from "../request-info.js";
+
+// Invite secrets are 32 random bytes in base64url (43 characters).
+const SECRET_PATH = "/:secret{[A-Za-z0-9_-]{32,128}}";
+
+/** The JSON error for an invite that cannot be used, or null when it can. */
+export function inviteProblem(c: Context, kind: InviteLookup["kind"] | AcceptResult["kind"]) {
+  if (kind === "unknown") return errorResponse(c, "not_found", "No such invite; check the link you were sent.");
+  if (kind === "expired") return errorResponse(c, "invite_expired", "This invite has expired.");
+  if (kind === "used") return errorResponse(c, "invite_used", "This invite has already been used.");
+  return null;
+}
+
+/** `/api/invites/:secret`: look at an invite, and accept it (token or browser session). */
+export function inviteRoutes({ db, now }: { db: Db; now: () => Date }) {
+  const routes = new Hono<AppEnv>();
+
+  routes.get(SECRET_PATH, async (c) => {
+    const found = await lookUpInvite(db, c.req.param("secret"), now());
+    if (found.kind !== "open") return inviteProblem(c, found.kind) ?? errorResponse(c, "not_found", "No such invite.");
+    return c.json({
+      mesh: { id: found.mesh.id, slug: found.mesh.slug, name: found.mesh.name },
+      role: found.invite.role,
+      invited_by: found.invitedBy,
+      expires_at: found.invite.expiresAt.toISOString(),
+    } satisfies InvitePreview);
+  });
+
+  routes.post(`${SECRET_PATH}/accept`, async (c) => {
+    const { user } = c.var.caller;
+    const result = await acceptInvite(db, {
+      secret: c.req.param("secret"),
+      userId: user.id,
+      userEmail: user.email,
+      request: requestInfo(c),
+      now: now(),
+    });
+    if (result.kind === "wrong_account") {
+      return errorResponse(
+        c,
+        "forbidden",
+        `This invite was sent to ${maskEmail(result.email)}; sign in as that account.`,
+      );
+    }
+    if (result.kind !== "joined" && result.kind !== "already_member") {
+      return inviteProblem(c, result.kind) ?? errorResponse(c, "not_found", "No such invite.");
+    }
+    return c.json({ mesh: result.mesh, already_member: result.kind === "already_member" } satisfies AcceptedInvite);
+  });
+
+  routes.all("*", (c) => errorResponse(c, "not_found", "No such invite; check the link you were sent."));
+  return routes;
+}
+
+/** `ada@example.com` → `a…@example.com`: enough to recognise, not enough to harvest. */
+export function maskEmail(email: string): string {
+  const [local = "", domain = ""] = email.split("@");
+  return `${local.slice(0, 1)}…@${domain}`;
+}
