@@ -29,6 +29,13 @@ export { KEYCHAIN_SERVICE, type Keychain, loadKeytarKeychain } from "./credentia
 export { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "./env.js";
 export { ClaudemeshError, ERROR_CODES, type ErrorCode, ExitStatus, isAuthError } from "./errors.js";
 export {
+  LocalConfig,
+  LocalConfigStore,
+  LocalMesh,
+  TelemetrySettings,
+} from "./meshes/local-config.js";
+export { localMeshFrom, type MeshReconciliation, reconcileMeshes } from "./meshes/reconcile.js";
+export {
   isWellFormedToken,
   mintToken,
   type ParsedToken,

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { readFile, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ClaudemeshError } from "../errors.js";
+import { ensurePrivateDir, tightenMode, writePrivateFileAtomically } from "../files/private-files.js";
 import { AuthFile } from "./auth-file.js";
 
 /** `~/.claudemesh`, or CLAUDEMESH_CONFIG_DIR. */
@@ -35,7 +35,7 @@ export class AuthFileStore {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw new ClaudemeshError("auth_file_corrupted", `Cannot read ${this.path}: ${(error as Error).message}`);
     }
-    await this.#tighten(this.path, 0o600);
+    await tightenMode(this.path, 0o600, this.#onWarning);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -56,20 +56,7 @@ export class AuthFileStore {
   /** Replaces the file atomically. */
   async write(file: AuthFile): Promise<void> {
     await this.ensureDir();
-    const temp = join(this.dir, `.auth.json.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-    const handle = await open(temp, "wx", 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(AuthFile.parse(file), null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, this.path);
-    } catch (error) {
-      await unlink(temp).catch(() => {});
-      throw error;
-    }
+    await writePrivateFileAtomically(this.path, `${JSON.stringify(AuthFile.parse(file), null, 2)}\n`);
   }
 
   /** Deletes the file; true if there was one. */
@@ -84,28 +71,7 @@ export class AuthFileStore {
   }
 
   /** Creates the folder 0700, or narrows it; refuses to go on if it cannot be made private. */
-  async ensureDir(): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await this.#tighten(this.dir, 0o700);
-    const mode = (await stat(this.dir)).mode & 0o777;
-    if (mode & 0o077) {
-      throw new ClaudemeshError(
-        "forbidden",
-        `${this.dir} must be private (0700) but is ${mode.toString(8)}; fix its owner or mode.`,
-      );
-    }
-  }
-
-  async #tighten(path: string, wanted: number): Promise<void> {
-    const mode = (await stat(path)).mode & 0o777;
-    if ((mode & ~wanted) === 0) return;
-    try {
-      await chmod(path, wanted);
-      this.#onWarning(`${path} was readable by others (${mode.toString(8)}); changed it to ${wanted.toString(8)}.`);
-    } catch (error) {
-      this.#onWarning(
-        `${path} is readable by others (${mode.toString(8)}) and could not be changed: ${(error as Error).message}`,
-      );
-    }
+  ensureDir(): Promise<void> {
+    return ensurePrivateDir(this.dir, this.#onWarning);
   }
 }
