@@ -1,4 +1,11 @@
-import { ApiClient, CredentialStore, normalizeBaseUrl, readSdkEnv, type SdkEnv } from "@claudemesh/sdk";
+import {
+  ApiClient,
+  CredentialStore,
+  LocalConfigStore,
+  normalizeBaseUrl,
+  readSdkEnv,
+  type SdkEnv,
+} from "@claudemesh/sdk";
 import { browserUnavailableReason, openInBrowser } from "./browser.js";
 import { type IO, Output, systemIO } from "./io.js";
 
@@ -12,6 +19,8 @@ export interface CliContext {
   apiUrl(): string;
   api(token?: string): Promise<ApiClient>;
   store(): CredentialStore;
+  /** `config.json`: joined meshes and preferences. */
+  config(): LocalConfigStore;
   /** Opens the browser unless it makes no sense here; the reason when it did not. */
   openBrowser(url: string): Promise<string | null>;
 }
@@ -20,6 +29,7 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
   const env = readSdkEnv(processEnv);
   const out = new Output(io);
   let store: CredentialStore | undefined;
+  let config: LocalConfigStore | undefined;
   const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? "https://claudemesh.com");
   return {
     out,
@@ -35,6 +45,10 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
         onNotice: (message) => out.warn(message),
       });
       return store;
+    },
+    config: () => {
+      config ??= new LocalConfigStore({ configDir: env.configDir, onWarning: (message) => out.warn(message) });
+      return config;
     },
     async openBrowser(url) {
       const reason = browserUnavailableReason(processEnv);

@@ -3,9 +3,15 @@ import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors
 import { Command, CommanderError } from "commander";
 import { authCommand } from "./commands/auth.js";
 import { completionCommand } from "./commands/completion.js";
+import { createCommand } from "./commands/create.js";
+import { inviteCommand } from "./commands/invite.js";
+import { joinCommand } from "./commands/join.js";
+import { launchCommand } from "./commands/launch.js";
+import { listCommand } from "./commands/list.js";
 import { loginCommand, runLogin } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
 import { sessionsCommand } from "./commands/sessions.js";
+import { syncCommand } from "./commands/sync.js";
 import { tokensCommand } from "./commands/tokens.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext } from "./context.js";
@@ -15,7 +21,7 @@ declare const CLAUDEMESH_VERSION: string;
 /** Builds the `claudemesh` program; each command lives in commands/<name>.ts. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("claudemesh")
-    .description("Sign in to claudemesh from your terminal.")
+    .description("Sign in to claudemesh, manage your meshes, and launch Claude Code in one.")
     .version(CLAUDEMESH_VERSION, "-v, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run `claudemesh --help` for usage)")
@@ -31,6 +37,12 @@ export function buildProgram(ctx: CliContext): Command {
     authCommand(ctx),
     sessionsCommand(ctx),
     tokensCommand(ctx),
+    createCommand(ctx),
+    listCommand(ctx),
+    syncCommand(ctx),
+    inviteCommand(ctx),
+    joinCommand(ctx),
+    launchCommand(ctx),
     completionCommand(ctx, () => program),
   ]) {
     program.addCommand(command.exitOverride());

@@ -12,6 +12,7 @@ import {
 } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { reportSync, syncMeshes } from "../meshes.js";
 
 export interface LoginOptions {
   token?: string;
@@ -71,6 +72,11 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   const saved = await store.save({ ...login, source });
   out.success(`Authenticated as ${login.user.name}${via}`);
   out.success(`Token saved to ${saved.location}`);
+  try {
+    reportSync(ctx, await syncMeshes(ctx, await ctx.api(login.token)));
+  } catch (error) {
+    out.warn(`Signed in, but your meshes could not be synced (${(error as Error).message}); run \`claudemesh sync\`.`);
+  }
 
   // Re-login replaces, and revokes what it replaced (a PAT is the user's to revoke).
   if (previous?.alive && previous.stored.file.token_kind === "session" && previous.stored.token !== login.token) {

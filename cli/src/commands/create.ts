@@ -1,0 +1,37 @@
+import { ClaudemeshError, localMeshFrom } from "@claudemesh/sdk";
+import { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { authenticatedApi } from "../credentials.js";
+
+/** `claudemesh create "<name>" [--slug] [--json]`: a new mesh on the server, joined here. */
+export function createCommand(ctx: CliContext): Command {
+  return new Command("create")
+    .description("create a mesh (you own it) and join it on this machine")
+    .argument("<name>", 'what to call it, e.g. "Platform team"')
+    .option("--slug <slug>", "its short name in commands and URLs (default: from the name)")
+    .option("--json", "print the mesh as JSON")
+    .action(async (name: string, options: { slug?: string; json?: boolean }) => {
+      const { api } = await authenticatedApi(ctx);
+      let mesh: Awaited<ReturnType<typeof api.createMesh>>;
+      try {
+        mesh = await api.createMesh({ name, slug: options.slug });
+      } catch (error) {
+        if (error instanceof ClaudemeshError && error.code === "slug_taken" && error.suggestion) {
+          throw new ClaudemeshError(
+            "slug_taken",
+            `${error.message}\n  Try: claudemesh create ${JSON.stringify(name)} --slug ${error.suggestion}`,
+          );
+        }
+        throw error;
+      }
+      await ctx.config().update((config) => ({
+        ...config,
+        meshes: [...config.meshes.filter((known) => known.id !== mesh.id), localMeshFrom(mesh, ctx.apiUrl())],
+      }));
+      if (options.json) return ctx.out.print(JSON.stringify(mesh, null, 2));
+      const { out } = ctx;
+      out.success(`Created mesh ${out.bold(mesh.slug)} (id: ${mesh.id.slice(0, 8)}…)`);
+      out.success("Joined locally");
+      out.say(`▸ Invite peers: ${out.bold(`claudemesh invite --mesh ${mesh.slug}`)}`);
+    });
+}

@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { constants, hostname } from "node:os";
+import { createInterface } from "node:readline/promises";
+import { ClaudemeshError, type LocalMesh } from "@claudemesh/sdk";
+import { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { requireCredential } from "../credentials.js";
+import { findLocalMesh } from "../meshes.js";
+
+export interface LaunchOptions {
+  mesh: string;
+  name?: string;
+  role?: string;
+  yes?: boolean;
+}
+
+/** What Claude Code is told about the mesh it runs in (never a token). */
+export function meshEnvironment(mesh: LocalMesh, name: string, role: string): Record<string, string> {
+  return {
+    CLAUDEMESH_API_URL: mesh.api_url,
+    CLAUDEMESH_MESH_ID: mesh.id,
+    CLAUDEMESH_MESH_SLUG: mesh.slug,
+    CLAUDEMESH_MESH_NAME: mesh.name,
+    CLAUDEMESH_PEER_NAME: name,
+    CLAUDEMESH_PEER_ROLE: role,
+  };
+}
+
+/** `claudemesh launch --mesh <slug> [--name] [--role] [-y] [-- claude args]`: Claude Code, in the mesh. */
+export function launchCommand(ctx: CliContext): Command {
+  return new Command("launch")
+    .description("start Claude Code in a mesh (passes its output and exit code through)")
+    .requiredOption("--mesh <slug>", "a mesh you have joined")
+    .option("--name <name>", "your name in the mesh (remembered; default: this machine's name)")
+    .option("--role <role>", "what you do there, e.g. reviewer (remembered; default: your mesh role)")
+    .option("-y, --yes", "do not ask for confirmation")
+    .argument("[claude-args...]", "passed to claude (after --)")
+    .action(async (claudeArgs: string[], options: LaunchOptions) => {
+      process.exitCode = await runLaunch(options, claudeArgs, ctx);
+    });
+}
+
+export async function runLaunch(options: LaunchOptions, claudeArgs: string[], ctx: CliContext): Promise<number> {
+  await requireCredential(ctx);
+  const mesh = await findLocalMesh(ctx, options.mesh);
+  const name = options.name ?? mesh.display_name ?? hostname();
+  const role = options.role ?? mesh.launch_role ?? mesh.role;
+  const { out } = ctx;
+
+  if (!options.yes && out.io.isTTY && out.io.stdinIsTTY) {
+    const prompt = createInterface({ input: out.io.stdin, output: out.io.stderr });
+    const answer = (await prompt.question(`Launch Claude Code in ${mesh.slug} as ${name} (${role})? [Y/n] `))
+      .trim()
+      .toLowerCase();
+    prompt.close();
+    if (answer !== "" && answer !== "y" && answer !== "yes") {
+      out.say("Not launched.");
+      return 1;
+    }
+  }
+  if (name !== mesh.display_name || role !== mesh.launch_role) {
+    await ctx.config().update((config) => ({
+      ...config,
+      meshes: config.meshes.map((known) =>
+        known.id === mesh.id && known.api_url === mesh.api_url
+          ? { ...known, display_name: name, launch_role: role }
+          : known,
+      ),
+    }));
+  }
+
+  const binary = ctx.processEnv.CLAUDEMESH_CLAUDE_BIN || "claude";
+  out.say(`▸ Launching Claude Code in ${out.bold(mesh.slug)} as ${name} (${role})`);
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(binary, claudeArgs, {
+      stdio: "inherit",
+      env: { ...ctx.processEnv, ...meshEnvironment(mesh, name, role) },
+    });
+    // Ctrl-C belongs to Claude Code now; it decides what to do with it.
+    const ignore = () => {};
+    process.on("SIGINT", ignore);
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      process.removeListener("SIGINT", ignore);
+      if (error.code === "ENOENT") {
+        reject(new ClaudemeshError("claude_not_found", `Claude Code (\`${binary}\`) is not installed or not on PATH.`));
+      } else reject(new ClaudemeshError("server_error", `Could not start ${binary}: ${error.message}`));
+    });
+    child.once("exit", (code, signal) => {
+      process.removeListener("SIGINT", ignore);
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import type { LocalMesh, Mesh } from "@claudemesh/sdk";
+import { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { authenticatedApi } from "../credentials.js";
+
+/** Where a mesh is known: on the server and here, only on the server (sync adds it), or only here (sync drops it). */
+type Presence = "joined" | "server_only" | "local_only";
+
+interface ListedMesh {
+  id: string;
+  slug: string;
+  name: string;
+  role: string;
+  member_count: number | null;
+  presence: Presence;
+}
+
+/** `claudemesh list [--json]`: your meshes on the server, marked with what this machine has. */
+export function listCommand(ctx: CliContext): Command {
+  return new Command("list")
+    .description("list your meshes (server and this machine)")
+    .option("--json", "print JSON")
+    .action(async (options: { json?: boolean }) => {
+      const { api } = await authenticatedApi(ctx);
+      const [{ meshes: remote }, config] = await Promise.all([api.listMeshes(), ctx.config().read()]);
+      const listed = combine(
+        remote,
+        config.meshes.filter((mesh) => mesh.api_url === ctx.apiUrl()),
+      );
+      if (options.json) return ctx.out.print(JSON.stringify({ meshes: listed }, null, 2));
+      const { out } = ctx;
+      if (listed.length === 0) {
+        out.say(`No meshes yet. Create one: ${out.bold('claudemesh create "Platform team"')}`);
+        return;
+      }
+      const width = Math.max(...listed.map((mesh) => mesh.slug.length));
+      const marks: Record<Presence, string> = { joined: "●", server_only: "+", local_only: "-" };
+      for (const mesh of listed) {
+        const members =
+          mesh.member_count === null ? "" : `, ${mesh.member_count} member${mesh.member_count === 1 ? "" : "s"}`;
+        out.print(
+          `${marks[mesh.presence]} ${mesh.slug.padEnd(width)}  ${mesh.name} ${out.dim(`(${mesh.role}${members})`)}`,
+        );
+      }
+      if (listed.some((mesh) => mesh.presence !== "joined")) {
+        out.say(
+          out.dim("\n● joined here   + only on the server   - gone from the server — `claudemesh sync` fixes both"),
+        );
+      }
+    });
+}
+
+function combine(remote: Mesh[], local: LocalMesh[]): ListedMesh[] {
+  const localIds = new Set(local.map((mesh) => mesh.id));
+  const remoteIds = new Set(remote.map((mesh) => mesh.id));
+  return [
+    ...remote.map((mesh) => ({
+      id: mesh.id,
+      slug: mesh.slug,
+      name: mesh.name,
+      role: mesh.role,
+      member_count: mesh.member_count,
+      presence: (localIds.has(mesh.id) ? "joined" : "server_only") as Presence,
+    })),
+    ...local
+      .filter((mesh) => !remoteIds.has(mesh.id))
+      .map((mesh) => ({
+        id: mesh.id,
+        slug: mesh.slug,
+        name: mesh.name,
+        role: mesh.role,
+        member_count: null,
+        presence: "local_only" as const,
+      })),
+  ];
+}

@@ -1,0 +1,49 @@
+import {
+  type ApiClient,
+  ClaudemeshError,
+  type LocalMesh,
+  type MeshReconciliation,
+  reconcileMeshes,
+} from "@claudemesh/sdk";
+import type { CliContext } from "./context.js";
+
+/** Makes config.json's meshes for this server match the server's; returns what changed. */
+export async function syncMeshes(ctx: CliContext, api: ApiClient): Promise<MeshReconciliation> {
+  const { meshes } = await api.listMeshes();
+  let result: MeshReconciliation | undefined;
+  await ctx.config().update((config) => {
+    result = reconcileMeshes(config.meshes, meshes, ctx.apiUrl());
+    return { ...config, meshes: result.meshes };
+  });
+  if (!result) throw new Error("config update did not run");
+  return result;
+}
+
+/** `✔ Synced 3 meshes: a, b, c` (seed flow 1), with what was added and dropped. */
+export function reportSync(ctx: CliContext, result: MeshReconciliation): void {
+  const { out } = ctx;
+  const mine = result.meshes.filter((mesh) => mesh.api_url === ctx.apiUrl());
+  if (mine.length === 0) {
+    out.say(`No meshes yet. Create one: ${out.bold('claudemesh create "Platform team"')}`);
+  } else {
+    const noun = mine.length === 1 ? "mesh" : "meshes";
+    out.success(`Synced ${mine.length} ${noun}: ${mine.map((mesh) => mesh.slug).join(", ")}`);
+  }
+  for (const mesh of result.added) out.say(`  + ${mesh.slug}`);
+  for (const mesh of result.removed) out.say(`  - ${mesh.slug} ${out.dim("(no longer on the server)")}`);
+}
+
+/** This server's joined mesh by slug or id, or a clear error saying how to get it. */
+export async function findLocalMesh(ctx: CliContext, slugOrId: string): Promise<LocalMesh> {
+  const { meshes } = await ctx.config().read();
+  const found = meshes.find(
+    (mesh) => mesh.api_url === ctx.apiUrl() && (mesh.slug === slugOrId || mesh.id === slugOrId),
+  );
+  if (!found) {
+    throw new ClaudemeshError(
+      "not_found",
+      `You have not joined a mesh "${slugOrId}" on ${ctx.apiUrl()}. Run \`claudemesh sync\`, or \`claudemesh list\` to see yours.`,
+    );
+  }
+  return found;
+}
