@@ -8,6 +8,7 @@ import {
 } from "@claudemesh/sdk";
 import { browserUnavailableReason, openInBrowser } from "./browser.js";
 import { type IO, Output, systemIO } from "./io.js";
+import { Telemetry } from "./telemetry.js";
 
 declare const CLAUDEMESH_VERSION: string;
 
@@ -21,6 +22,8 @@ export interface CliContext {
   store(): CredentialStore;
   /** `config.json`: joined meshes and preferences. */
   config(): LocalConfigStore;
+  /** Usage events for this run (sent when it ends, if telemetry is on). */
+  telemetry: Telemetry;
   /** Opens the browser unless it makes no sense here; the reason when it did not. */
   openBrowser(url: string): Promise<string | null>;
 }
@@ -31,6 +34,10 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
   let store: CredentialStore | undefined;
   let config: LocalConfigStore | undefined;
   const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? "https://claudemesh.com");
+  const configStore = () => {
+    config ??= new LocalConfigStore({ configDir: env.configDir, onWarning: (message) => out.warn(message) });
+    return config;
+  };
   return {
     out,
     env,
@@ -46,10 +53,8 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
       });
       return store;
     },
-    config: () => {
-      config ??= new LocalConfigStore({ configDir: env.configDir, onWarning: (message) => out.warn(message) });
-      return config;
-    },
+    config: configStore,
+    telemetry: new Telemetry({ config: configStore, env: processEnv, apiUrl }),
     async openBrowser(url) {
       const reason = browserUnavailableReason(processEnv);
       if (reason) return reason;

@@ -7,6 +7,10 @@ declare const CLAUDEMESH_VERSION: string;
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   process.stdout.write(`${CLAUDEMESH_VERSION}\n`);
+} else if (args[0] === "__send-telemetry" /* SEND_TELEMETRY_COMMAND, not imported: this path stays small */) {
+  // A detached child of a finished command posts its usage events; nobody waits for it.
+  const { sendTelemetryBatch } = await import("./telemetry-sender.js");
+  await sendTelemetryBatch(process.env);
 } else {
   const { run } = await import("./program.js");
   const status = await run(process.argv);

@@ -12,9 +12,11 @@ import { loginCommand, runLogin } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import { syncCommand } from "./commands/sync.js";
+import { telemetryCommand } from "./commands/telemetry.js";
 import { tokensCommand } from "./commands/tokens.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext } from "./context.js";
+import { TELEMETRY_NOTICE } from "./telemetry.js";
 
 declare const CLAUDEMESH_VERSION: string;
 
@@ -29,7 +31,15 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (text) => ctx.out.io.stderr.write(text),
       writeOut: (text) => ctx.out.io.stdout.write(text),
     })
-    .exitOverride();
+    .exitOverride()
+    // The command's own name (never its arguments) is what telemetry may know of it.
+    .hook("preAction", (_program, action) => {
+      const path: string[] = [];
+      for (let command: Command | null = action; command && command !== program; command = command.parent) {
+        path.unshift(command.name());
+      }
+      ctx.telemetry.command = path.join(" ");
+    });
   for (const command of [
     loginCommand(ctx),
     logoutCommand(ctx),
@@ -43,6 +53,7 @@ export function buildProgram(ctx: CliContext): Command {
     inviteCommand(ctx),
     joinCommand(ctx),
     launchCommand(ctx),
+    telemetryCommand(ctx),
     completionCommand(ctx, () => program),
   ]) {
     program.addCommand(command.exitOverride());
@@ -50,8 +61,26 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-/** Runs one command line; resolves with the exit status. */
-export async function run(argv: string[], ctx: CliContext = createContext(), retried = false): Promise<number> {
+/** Runs one command line and reports it (if telemetry is on); resolves with the exit status. */
+export async function run(argv: string[], ctx: CliContext = createContext()): Promise<number> {
+  const started = performance.now();
+  const subject = argv[2];
+  if (subject !== "telemetry" && subject !== "completion" && (await ctx.telemetry.takeNotice().catch(() => false))) {
+    ctx.out.say(ctx.out.dim(TELEMETRY_NOTICE));
+  }
+  const status = await execute(argv, ctx, false);
+  if (ctx.telemetry.command) {
+    ctx.telemetry.record("cli.command.executed", {
+      command: ctx.telemetry.command,
+      exit_code: status,
+      duration_ms: Math.round(performance.now() - started),
+    });
+  }
+  await ctx.telemetry.dispatch().catch(() => {});
+  return status;
+}
+
+async function execute(argv: string[], ctx: CliContext, retried: boolean): Promise<number> {
   try {
     await buildProgram(ctx).parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : ExitStatus.ok;
@@ -59,8 +88,9 @@ export async function run(argv: string[], ctx: CliContext = createContext(), ret
     // --help and --version end through exitOverride with their own (zero) code.
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof ClaudemeshError) {
+      ctx.telemetry.record("cli.api.error", { code: error.code });
       const offer = !retried && isAuthError(error) ? await offerSignIn(error, argv, ctx) : "not_offered";
-      if (offer === "signed_in") return run(argv, ctx, true);
+      if (offer === "signed_in") return execute(argv, ctx, true);
       if (offer === "not_offered") ctx.out.failure(error.message, error.hint);
       return typeof offer === "number" ? offer : error.exitStatus;
     }

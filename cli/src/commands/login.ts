@@ -51,23 +51,18 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   if (previous?.alive) out.say(`Replacing existing session for ${previous.userName}.`);
   else if (previous) out.warn("The saved credential no longer works; signing in again.");
 
-  let login: LoginResult;
-  let source: CredentialSource;
-  let via = "";
-  if (tokenGiven) {
-    if (options.token !== undefined && !options.withToken) {
-      out.say(out.dim("Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`."));
-    }
-    const raw = options.withToken ? (await text(ctx.out.io.stdin)).trim() : (options.token ?? "");
-    const token = parseToken(raw).token;
-    const me = await (await ctx.api(token)).whoami();
-    login = { token, user: me.user, expiresAt: me.credential.expires_at };
-    source = "pat";
-    if (me.credential.kind === "pat") via = ` (via PAT "${me.credential.name}")`;
-  } else {
-    login = await browserLogin(options, ctx);
-    source = options.web ? "browser" : "device-code";
+  const method = tokenGiven ? "token" : options.web ? "browser" : "device-code";
+  ctx.telemetry.record("cli.login.started", { method });
+  let obtained: ObtainedLogin;
+  try {
+    obtained = await obtainLogin(options, tokenGiven, ctx);
+  } catch (error) {
+    const code = error instanceof ClaudemeshError ? error.code : "unexpected";
+    ctx.telemetry.record("cli.login.failed", { method, code });
+    throw error;
   }
+  ctx.telemetry.record("cli.login.succeeded", { method });
+  const { login, source, via } = obtained;
 
   const saved = await store.save({ ...login, source });
   out.success(`Authenticated as ${login.user.name}${via}`);
@@ -160,4 +155,27 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
     spinner?.stop();
     process.removeListener("SIGINT", onSigint);
   }
+}
+
+interface ObtainedLogin {
+  login: LoginResult;
+  source: CredentialSource;
+  /** ` (via PAT "name")` when a PAT was given, else empty. */
+  via: string;
+}
+
+/** Runs the sign-in the options ask for: a given token (checked with the server), or a browser flow. */
+async function obtainLogin(options: LoginOptions, tokenGiven: boolean, ctx: CliContext): Promise<ObtainedLogin> {
+  const { out } = ctx;
+  if (tokenGiven) {
+    if (options.token !== undefined && !options.withToken) {
+      out.say(out.dim("Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`."));
+    }
+    const raw = options.withToken ? (await text(ctx.out.io.stdin)).trim() : (options.token ?? "");
+    const token = parseToken(raw).token;
+    const me = await (await ctx.api(token)).whoami();
+    const via = me.credential.kind === "pat" ? ` (via PAT "${me.credential.name}")` : "";
+    return { login: { token, user: me.user, expiresAt: me.credential.expires_at }, source: "pat", via };
+  }
+  return { login: await browserLogin(options, ctx), source: options.web ? "browser" : "device-code", via: "" };
 }

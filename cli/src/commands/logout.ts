@@ -11,6 +11,7 @@ export function logoutCommand(ctx: CliContext): Command {
 }
 
 export async function runLogout(ctx: CliContext): Promise<number> {
+  ctx.telemetry.record("cli.logout");
   const { out } = ctx;
   const store = ctx.store();
   let stored: Awaited<ReturnType<typeof store.load>> = null;

@@ -1,0 +1,105 @@
+import { spawn } from "node:child_process";
+import type { LocalConfigStore, TelemetryBatch, TelemetryEventName } from "@claudemesh/sdk";
+
+/** The environment variable that carries a batch to the detached sender. */
+export const TELEMETRY_BATCH_VARIABLE = "CLAUDEMESH_TELEMETRY_BATCH";
+/** The hidden command the detached sender runs. */
+export const SEND_TELEMETRY_COMMAND = "__send-telemetry";
+
+export const TELEMETRY_NOTICE =
+  "claudemesh collects anonymous usage data (commands, exit codes, durations; never tokens, emails or names). Turn it off: claudemesh telemetry off";
+
+type Properties = Record<string, string | number | boolean | null>;
+
+export interface TelemetryState {
+  enabled: boolean;
+  /** Why: DO_NOT_TRACK / CLAUDEMESH_TELEMETRY, `claudemesh telemetry on|off`, or the default. */
+  decidedBy: "environment" | "setting" | "default";
+  installId: string;
+}
+
+/**
+ * Opt-out usage events (seed "Telemetry"). Events are collected while a
+ * command runs and handed, when it ends, to a detached process that posts
+ * them, so a slow or absent server never delays or fails a command.
+ */
+export class Telemetry {
+  readonly #events: TelemetryBatch["events"] = [];
+  readonly #config: () => LocalConfigStore;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #apiUrl: () => string;
+  /** The command that ran, e.g. "tokens create"; set by the program, never with arguments. */
+  command: string | undefined;
+
+  constructor(deps: { config: () => LocalConfigStore; env: NodeJS.ProcessEnv; apiUrl: () => string }) {
+    this.#config = deps.config;
+    this.#env = deps.env;
+    this.#apiUrl = deps.apiUrl;
+  }
+
+  /** Off when DO_NOT_TRACK is set or CLAUDEMESH_TELEMETRY is 0/false/off, whatever the setting says. */
+  get disabledByEnvironment(): boolean {
+    const doNotTrack = this.#env.DO_NOT_TRACK;
+    const own = this.#env.CLAUDEMESH_TELEMETRY?.trim().toLowerCase();
+    return (
+      (doNotTrack !== undefined && doNotTrack !== "" && doNotTrack !== "0") ||
+      own === "0" ||
+      own === "false" ||
+      own === "off"
+    );
+  }
+
+  async state(): Promise<TelemetryState> {
+    const settings = await this.#config().telemetry();
+    if (this.disabledByEnvironment) return { enabled: false, decidedBy: "environment", installId: settings.install_id };
+    if (settings.enabled !== null) {
+      return { enabled: settings.enabled, decidedBy: "setting", installId: settings.install_id };
+    }
+    return { enabled: true, decidedBy: "default", installId: settings.install_id };
+  }
+
+  async setEnabled(enabled: boolean): Promise<void> {
+    await this.#config().telemetry();
+    await this.#config().update((config) =>
+      config.telemetry ? { ...config, telemetry: { ...config.telemetry, enabled, notice_shown: true } } : config,
+    );
+  }
+
+  /** True the first time telemetry is on and nobody has been told yet; remembers that they have been. */
+  async takeNotice(): Promise<boolean> {
+    if (this.disabledByEnvironment) return false;
+    const settings = await this.#config().telemetry();
+    if (settings.notice_shown || settings.enabled === false) return false;
+    await this.#config().update((config) =>
+      config.telemetry ? { ...config, telemetry: { ...config.telemetry, notice_shown: true } } : config,
+    );
+    return true;
+  }
+
+  record(event: TelemetryEventName, properties: Properties = {}): void {
+    this.#events.push({ event, at: new Date().toISOString(), properties });
+  }
+
+  /** Starts the sender for what was recorded (if telemetry is on) and returns at once. */
+  async dispatch(): Promise<void> {
+    if (this.#events.length === 0 || this.disabledByEnvironment) return;
+    let state: TelemetryState;
+    try {
+      state = await this.state();
+    } catch {
+      return; // an unreadable config.json is reported by the commands that need it
+    }
+    if (!state.enabled) return;
+    const events = this.#events.splice(0, 50);
+    const payload = JSON.stringify({ apiUrl: this.#apiUrl(), batch: { install_id: state.installId, events } });
+    const script = process.argv[1];
+    if (!script) return;
+    const child = spawn(process.execPath, [script, SEND_TELEMETRY_COMMAND], {
+      detached: true,
+      stdio: "ignore",
+      env: { ...this.#env, [TELEMETRY_BATCH_VARIABLE]: payload },
+    });
+    child.on("error", () => {});
+    child.unref();
+  }
+}

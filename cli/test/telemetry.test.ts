@@ -1,0 +1,127 @@
+import { once } from "node:events";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TelemetryBatch } from "@claudemesh/sdk";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TELEMETRY_NOTICE } from "../src/telemetry.js";
+import { runCli } from "./support/run-cli.js";
+
+/** A real HTTP server standing in for the telemetry endpoint: it records what arrives. */
+interface Recorder {
+  url: string;
+  requests: { path: string; authorization: string | undefined; body: string }[];
+}
+
+describe("telemetry", () => {
+  let server: Server;
+  const recorder: Recorder = { url: "", requests: [] };
+  let configDir = "";
+  let env: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = createServer(async (request: IncomingMessage, response) => {
+      let body = "";
+      for await (const chunk of request) body += chunk;
+      recorder.requests.push({ path: request.url ?? "", authorization: request.headers.authorization, body });
+      response.writeHead(202, { "content-type": "application/json" }).end('{"accepted":1}');
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    recorder.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(async () => {
+    recorder.requests.length = 0;
+    configDir = await mkdtemp(join(tmpdir(), "claudemesh-telemetry-"));
+    env = { CLAUDEMESH_API_URL: recorder.url, CLAUDEMESH_CONFIG_DIR: configDir, CLAUDEMESH_TOKEN_STORE: "file" };
+  });
+  afterEach(() => rm(configDir, { recursive: true, force: true }));
+
+  /** Waits for the detached sender (or long enough to be sure nothing comes). */
+  const settle = async (expected: number) => {
+    for (let waited = 0; waited < 5000 && recorder.requests.length < expected; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (expected === 0) await new Promise((resolve) => setTimeout(resolve, 1500));
+  };
+
+  it("says so once, then sends the command's name, exit code and duration — nothing else", async () => {
+    const first = await runCli(["completion", "bash"], env);
+    expect(first.code).toBe(0);
+    await settle(1);
+    expect(recorder.requests).toHaveLength(1);
+    const [request] = recorder.requests;
+    expect(request?.path).toBe("/api/telemetry");
+    expect(request?.authorization).toBeUndefined();
+    const batch = TelemetryBatch.parse(JSON.parse(request?.body ?? ""));
+    expect(batch.events).toEqual([
+      expect.objectContaining({
+        event: "cli.command.executed",
+        properties: { command: "completion", exit_code: 0, duration_ms: expect.any(Number) },
+      }),
+    ]);
+
+    const whoami = await runCli(["whoami"], env);
+    expect(whoami.stderr).toContain(TELEMETRY_NOTICE);
+    const again = await runCli(["whoami"], env);
+    expect(again.stderr).not.toContain(TELEMETRY_NOTICE);
+    await settle(3);
+    const events = recorder.requests.slice(1).flatMap((r) => TelemetryBatch.parse(JSON.parse(r.body)).events);
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: "cli.api.error", properties: { code: "auth_required" } }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: "cli.command.executed", properties: expect.objectContaining({ exit_code: 2 }) }),
+    );
+  });
+
+  it("sends nothing after `telemetry off`, and status says why", async () => {
+    expect((await runCli(["telemetry", "off"], env)).code).toBe(0);
+    await runCli(["completion", "bash"], env);
+    await runCli(["whoami"], env);
+    await settle(0);
+    expect(recorder.requests).toEqual([]);
+    const status = await runCli(["telemetry", "status", "--json"], env);
+    expect(JSON.parse(status.stdout)).toEqual({ enabled: false, decided_by: "setting" });
+    const config = JSON.parse(await readFile(join(configDir, "config.json"), "utf8"));
+    expect(config.telemetry.enabled).toBe(false);
+  });
+
+  it.each<Record<string, string>>([{ DO_NOT_TRACK: "1" }, { CLAUDEMESH_TELEMETRY: "0" }])(
+    "sends nothing with %j, even when turned on",
+    async (off) => {
+      await runCli(["telemetry", "on"], env);
+      await settle(1); // turning it on is itself reported
+      recorder.requests.length = 0;
+      const withOff = { ...env, ...off };
+      const run = await runCli(["completion", "bash"], withOff);
+      expect(run.stderr).not.toContain(TELEMETRY_NOTICE);
+      await settle(0);
+      expect(recorder.requests).toEqual([]);
+      const status = await runCli(["telemetry", "status", "--json"], withOff);
+      expect(JSON.parse(status.stdout)).toEqual({ enabled: false, decided_by: "environment" });
+    },
+  );
+
+  it("never delays a command when the server does not answer", async () => {
+    const silent = createServer(() => {}); // accepts, never answers
+    silent.listen(0, "127.0.0.1");
+    await once(silent, "listening");
+    try {
+      const started = Date.now();
+      const run = await runCli(["completion", "bash"], {
+        ...env,
+        CLAUDEMESH_API_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      });
+      expect(run.code).toBe(0);
+      // The sender gives up after 3 s on its own; the command does not wait for it.
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+});
