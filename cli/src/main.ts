@@ -8,9 +8,9 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   process.stdout.write(`${CLAUDEMESH_VERSION}\n`);
 } else if (args[0] === "__send-telemetry" /* SEND_TELEMETRY_COMMAND, not imported: this path stays small */) {
-  // A detached child of a finished command posts its usage events; nobody waits for it.
-  const { sendTelemetryBatch } = await import("./telemetry-sender.js");
-  await sendTelemetryBatch(process.env);
+  // A detached child of a finished command posts the queued usage events; nobody waits for it.
+  const { sendTelemetryQueue } = await import("./telemetry-sender.js");
+  await sendTelemetryQueue(process.env);
 } else {
   const { run } = await import("./program.js");
   const status = await run(process.argv);

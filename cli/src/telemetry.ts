@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import type { LocalConfigStore, TelemetryBatch, TelemetryEventName } from "@claudemesh/sdk";
+import { type LocalConfigStore, type TelemetryBatch, type TelemetryEventName, TelemetryQueue } from "@claudemesh/sdk";
 
-/** The environment variable that carries a batch to the detached sender. */
-export const TELEMETRY_BATCH_VARIABLE = "CLAUDEMESH_TELEMETRY_BATCH";
+/** The environment variable that tells the detached sender where to send, and as which installation. */
+export const TELEMETRY_TARGET_VARIABLE = "CLAUDEMESH_TELEMETRY_TARGET";
 /** The hidden command the detached sender runs. */
 export const SEND_TELEMETRY_COMMAND = "__send-telemetry";
 
@@ -20,8 +20,10 @@ export interface TelemetryState {
 
 /**
  * Opt-out usage events (seed "Telemetry"). Events are collected while a
- * command runs and handed, when it ends, to a detached process that posts
- * them, so a slow or absent server never delays or fails a command.
+ * command runs and queued in the config folder when it ends; every so often
+ * (enough events, or an hour since the oldest) a detached process posts the
+ * queue, so a slow or absent server never delays or fails a command, and most
+ * commands start no process at all.
  */
 export class Telemetry {
   readonly #events: TelemetryBatch["events"] = [];
@@ -80,7 +82,7 @@ export class Telemetry {
     this.#events.push({ event, at: new Date().toISOString(), properties });
   }
 
-  /** Starts the sender for what was recorded (if telemetry is on) and returns at once. */
+  /** Queues what was recorded (if telemetry is on) and, when the queue is due, starts the sender; returns at once. */
   async dispatch(): Promise<void> {
     if (this.#events.length === 0 || this.disabledByEnvironment) return;
     let state: TelemetryState;
@@ -90,14 +92,15 @@ export class Telemetry {
       return; // an unreadable config.json is reported by the commands that need it
     }
     if (!state.enabled) return;
-    const events = this.#events.splice(0, 50);
-    const payload = JSON.stringify({ apiUrl: this.#apiUrl(), batch: { install_id: state.installId, events } });
+    const queue = new TelemetryQueue({ configDir: this.#config().dir });
+    const due = await queue.append(this.#events.splice(0), new Date());
     const script = process.argv[1];
-    if (!script) return;
+    if (!due || !script) return;
+    const target = JSON.stringify({ apiUrl: this.#apiUrl(), installId: state.installId, configDir: queue.dir });
     const child = spawn(process.execPath, [script, SEND_TELEMETRY_COMMAND], {
       detached: true,
       stdio: "ignore",
-      env: { ...this.#env, [TELEMETRY_BATCH_VARIABLE]: payload },
+      env: { ...this.#env, [TELEMETRY_TARGET_VARIABLE]: target },
     });
     child.on("error", () => {});
     child.unref();

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -48,34 +48,51 @@ describe("telemetry", () => {
     if (expected === 0) await new Promise((resolve) => setTimeout(resolve, 1500));
   };
 
-  it("says so once, then sends the command's name, exit code and duration — nothing else", async () => {
+  const queuePath = () => join(configDir, "telemetry-queue.jsonl");
+  const queued = async () =>
+    (await readFile(queuePath(), "utf8").catch(() => ""))
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { event: string; at: string; properties: Record<string, unknown> });
+  /** Backdates the queue, as if its events had waited over an hour. */
+  const age = async () => {
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString();
+    const lines = (await queued()).map((event) => JSON.stringify({ ...event, at: old }));
+    await writeFile(queuePath(), `${lines.join("\n")}\n`, { mode: 0o600 });
+  };
+
+  it("says so once, queues the command's name, exit code and duration — nothing else — and sends when due", async () => {
     const first = await runCli(["completion", "bash"], env);
     expect(first.code).toBe(0);
-    await settle(1);
-    expect(recorder.requests).toHaveLength(1);
-    const [request] = recorder.requests;
-    expect(request?.path).toBe("/api/telemetry");
-    expect(request?.authorization).toBeUndefined();
-    const batch = TelemetryBatch.parse(JSON.parse(request?.body ?? ""));
-    expect(batch.events).toEqual([
+    expect(await queued()).toEqual([
       expect.objectContaining({
         event: "cli.command.executed",
         properties: { command: "completion", exit_code: 0, duration_ms: expect.any(Number) },
       }),
     ]);
-
     const whoami = await runCli(["whoami"], env);
     expect(whoami.stderr).toContain(TELEMETRY_NOTICE);
+    await settle(0);
+    expect(recorder.requests).toEqual([]); // not due yet: one append per command, no process, no request
+
+    await age();
     const again = await runCli(["whoami"], env);
     expect(again.stderr).not.toContain(TELEMETRY_NOTICE);
-    await settle(3);
-    const events = recorder.requests.slice(1).flatMap((r) => TelemetryBatch.parse(JSON.parse(r.body)).events);
-    expect(events).toContainEqual(
-      expect.objectContaining({ event: "cli.api.error", properties: { code: "auth_required" } }),
-    );
-    expect(events).toContainEqual(
-      expect.objectContaining({ event: "cli.command.executed", properties: expect.objectContaining({ exit_code: 2 }) }),
-    );
+    await settle(1);
+    expect(recorder.requests).toHaveLength(1);
+    const [request] = recorder.requests;
+    expect(request?.path).toBe("/api/telemetry");
+    expect(request?.authorization).toBeUndefined();
+    const events = TelemetryBatch.parse(JSON.parse(request?.body ?? "")).events;
+    expect(events.map((event) => event.event)).toEqual([
+      "cli.command.executed",
+      "cli.api.error",
+      "cli.command.executed",
+      "cli.api.error",
+      "cli.command.executed",
+    ]);
+    expect(events).toContainEqual(expect.objectContaining({ properties: { code: "auth_required" } }));
+    expect(await queued()).toEqual([]);
   });
 
   it("sends nothing after `telemetry off`, and status says why", async () => {
@@ -84,6 +101,7 @@ describe("telemetry", () => {
     await runCli(["whoami"], env);
     await settle(0);
     expect(recorder.requests).toEqual([]);
+    expect(await queued()).toEqual([]);
     const status = await runCli(["telemetry", "status", "--json"], env);
     expect(JSON.parse(status.stdout)).toEqual({ enabled: false, decided_by: "setting" });
     const config = JSON.parse(await readFile(join(configDir, "config.json"), "utf8"));
@@ -94,13 +112,13 @@ describe("telemetry", () => {
     "sends nothing with %j, even when turned on",
     async (off) => {
       await runCli(["telemetry", "on"], env);
-      await settle(1); // turning it on is itself reported
-      recorder.requests.length = 0;
+      await age(); // due: anything queued now would be sent
       const withOff = { ...env, ...off };
       const run = await runCli(["completion", "bash"], withOff);
       expect(run.stderr).not.toContain(TELEMETRY_NOTICE);
       await settle(0);
       expect(recorder.requests).toEqual([]);
+      expect((await queued()).map((event) => event.properties.command)).toEqual(["telemetry on"]);
       const status = await runCli(["telemetry", "status", "--json"], withOff);
       expect(JSON.parse(status.stdout)).toEqual({ enabled: false, decided_by: "environment" });
     },
@@ -111,6 +129,8 @@ describe("telemetry", () => {
     silent.listen(0, "127.0.0.1");
     await once(silent, "listening");
     try {
+      await runCli(["completion", "bash"], env);
+      await age();
       const started = Date.now();
       const run = await runCli(["completion", "bash"], {
         ...env,

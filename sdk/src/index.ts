@@ -36,6 +36,12 @@ export {
 } from "./meshes/local-config.js";
 export { localMeshFrom, type MeshReconciliation, reconcileMeshes } from "./meshes/reconcile.js";
 export {
+  FLUSH_AFTER_EVENTS,
+  FLUSH_AFTER_MS,
+  MAX_QUEUED_EVENTS,
+  TelemetryQueue,
+} from "./telemetry/telemetry-queue.js";
+export {
   isWellFormedToken,
   mintToken,
   type ParsedToken,
