@@ -32,6 +32,16 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (text) => ctx.out.io.stdout.write(text),
     })
     .exitOverride()
+    .action(async () => {
+      // Bare `claudemesh`: the wizard at a terminal; elsewhere there is nobody to answer it.
+      if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
+        program.outputHelp({ error: true });
+        process.exitCode = ExitStatus.failure;
+        return;
+      }
+      const { runWizard } = await import("./wizard/run-wizard.js");
+      process.exitCode = await runWizard(ctx);
+    })
     // The command's own name (never its arguments) is what telemetry may know of it.
     .hook("preAction", (_program, action) => {
       const path: string[] = [];

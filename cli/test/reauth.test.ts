@@ -1,12 +1,13 @@
-import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { useCliHarness } from "./support/cli-harness.js";
-import { BINARY, startCli } from "./support/run-cli.js";
+import { startCli } from "./support/run-cli.js";
+import { inTerminal as inTerminalWith } from "./support/terminal.js";
 
 // On a 401 at a terminal the CLI offers to sign in again and reruns the
 // command. A real pseudo-terminal comes from util-linux `script`.
 
 const cli = useCliHarness();
+const inTerminal = (args: string[]) => inTerminalWith(args, { TERM: "dumb", ...cli.env });
 
 /** Signs in, then revokes that session elsewhere (as the dashboard would). */
 async function signedInThenRevoked() {
@@ -17,28 +18,6 @@ async function signedInThenRevoked() {
     headers: { authorization: `Bearer ${token}` },
   });
   return account;
-}
-
-/** `claudemesh <args>` on a pseudo-terminal; `screen()` is everything it showed. */
-function inTerminal(args: string[]) {
-  const child = spawn("script", ["-qefc", [BINARY, ...args].join(" "), "/dev/null"], {
-    env: { PATH: process.env.PATH ?? "", TERM: "dumb", ...cli.env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let screen = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    screen += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const waitFor = async (pattern: RegExp) => {
-    for (let i = 0; i < 200; i += 1) {
-      const match = screen.match(pattern);
-      if (match) return match;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`never showed ${pattern}:\n${screen}`);
-  };
-  return { type: (text: string) => child.stdin.write(text), waitFor, exited, screen: () => screen };
 }
 
 describe("re-authentication on 401", () => {

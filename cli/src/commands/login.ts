@@ -20,6 +20,10 @@ export interface LoginOptions {
   web?: boolean;
   force?: boolean;
   browser?: boolean;
+  /** The wizard's "Create an account": the browser opens on sign-up, which then leads to the code. */
+  signUp?: boolean;
+  /** The token was typed into a hidden prompt, so the `--with-token` tip does not apply. */
+  tokenFromPrompt?: boolean;
 }
 
 /** `claudemesh login`: device code by default, `--web` for the browser callback, or a token. */
@@ -136,7 +140,9 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
       signal: abort.signal,
       onEvent: (event) => {
         if (event.type === "code") {
-          const url = event.code.verification_url_complete;
+          const url = options.signUp
+            ? signUpUrl(event.code.verification_url_complete)
+            : event.code.verification_url_complete;
           void (async () => {
             const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
             out.say(reason ? `  Not opening a browser (${reason}).\n` : "  Opening browser for authentication…\n");
@@ -168,7 +174,7 @@ interface ObtainedLogin {
 async function obtainLogin(options: LoginOptions, tokenGiven: boolean, ctx: CliContext): Promise<ObtainedLogin> {
   const { out } = ctx;
   if (tokenGiven) {
-    if (options.token !== undefined && !options.withToken) {
+    if (options.token !== undefined && !options.withToken && !options.tokenFromPrompt) {
       out.say(out.dim("Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`."));
     }
     const raw = options.withToken ? (await text(ctx.out.io.stdin)).trim() : (options.token ?? "");
@@ -178,4 +184,12 @@ async function obtainLogin(options: LoginOptions, tokenGiven: boolean, ctx: CliC
     return { login: { token, user: me.user, expiresAt: me.credential.expires_at }, source: "pat", via };
   }
   return { login: await browserLogin(options, ctx), source: options.web ? "browser" : "device-code", via: "" };
+}
+
+/** `/register` that comes back to the approval page for this code once the account exists. */
+function signUpUrl(verificationUrl: string): string {
+  const approval = new URL(verificationUrl);
+  const register = new URL("/register", approval.origin);
+  register.searchParams.set("next", approval.pathname + approval.search);
+  return register.toString();
 }

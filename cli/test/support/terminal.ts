@@ -1,0 +1,33 @@
+import { spawn } from "node:child_process";
+import { BINARY } from "./run-cli.js";
+
+/** Keys as a terminal sends them. */
+export const KEYS = { enter: "\r", down: "\x1b[B", up: "\x1b[A", ctrlC: "\x03" } as const;
+
+/**
+ * `claudemesh <args>` on a real pseudo-terminal (util-linux `script`):
+ * `type()` is the keyboard, `screen()` everything it showed.
+ */
+export function inTerminal(args: string[], env: Record<string, string>) {
+  // Without a terminal of its own, script's pty is 0×0 and prompts wrap every character: give it a size.
+  const command = `stty cols 100 rows 40 2>/dev/null; exec ${[BINARY, ...args].join(" ")}`;
+  const child = spawn("script", ["-qefc", command, "/dev/null"], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let screen = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    screen += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  /** Resolves when the screen matches, searching only what came after `since` (a screen() length). */
+  const waitFor = async (pattern: RegExp, since = 0) => {
+    for (let i = 0; i < 300; i += 1) {
+      const match = screen.slice(since).match(pattern);
+      if (match) return match;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`never showed ${pattern}:\n${screen}`);
+  };
+  return { type: (text: string) => child.stdin.write(text), waitFor, exited, screen: () => screen };
+}

@@ -1,0 +1,133 @@
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalConfig } from "@claudemesh/sdk";
+import { afterEach, describe, expect, it } from "vitest";
+import { useCliHarness } from "./support/cli-harness.js";
+import { runCli } from "./support/run-cli.js";
+import { inTerminal, KEYS } from "./support/terminal.js";
+
+const cli = useCliHarness();
+const cleanup: string[] = [];
+afterEach(async () => {
+  await Promise.all(cleanup.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** A stand-in `claude` that records its environment and exits 7. */
+async function fakeClaude() {
+  const dir = await mkdtemp(join(tmpdir(), "claudemesh-wizard-claude-"));
+  cleanup.push(dir);
+  const record = join(dir, "record.txt");
+  const script = join(dir, "claude");
+  await writeFile(script, `#!/bin/sh\nenv | grep '^CLAUDEMESH_' | sort > "${record}"\nexit 7\n`);
+  await chmod(script, 0o755);
+  return { script, record };
+}
+
+describe("the wizard (bare claudemesh) on a real terminal", () => {
+  it("takes a fresh machine from sign-in to Claude Code in a new mesh", async () => {
+    const account = await cli.server.signUp("Wren Wizard");
+    const claude = await fakeClaude();
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env, CLAUDEMESH_CLAUDE_BIN: claude.script });
+
+    await terminal.waitFor(/How do you want to start\?/);
+    terminal.type(KEYS.enter); // Sign in
+    const [code = ""] = await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
+    expect((await cli.server.decide(code, "approve", account.cookie)).status).toBe(200);
+
+    let mark = terminal.screen().length;
+    await terminal.waitFor(/You are in no mesh yet/, mark);
+    expect(terminal.screen()).toContain("Account ✔ Wren Wizard");
+    terminal.type(KEYS.enter); // Create a mesh
+    await terminal.waitFor(/Name the mesh/, mark);
+    terminal.type(`Wizard works${KEYS.enter}`);
+    mark = terminal.screen().length;
+    await terminal.waitFor(/Your name in the mesh/, mark);
+    terminal.type(`wren-laptop${KEYS.enter}`);
+    mark = terminal.screen().length;
+    await terminal.waitFor(/Your role there/, mark);
+    terminal.type(`builder${KEYS.enter}`);
+    mark = terminal.screen().length;
+    await terminal.waitFor(/Launch Claude Code in wizard-works as wren-laptop \(builder\)\?/, mark);
+    terminal.type(KEYS.enter);
+
+    expect(await terminal.exited).toBe(7);
+    const record = await readFile(claude.record, "utf8");
+    expect(record).toContain("CLAUDEMESH_MESH_SLUG=wizard-works");
+    expect(record).toContain("CLAUDEMESH_PEER_NAME=wren-laptop");
+    expect(record).toContain("CLAUDEMESH_PEER_ROLE=builder");
+    const config = LocalConfig.parse(JSON.parse(await readFile(join(cli.configDir, "config.json"), "utf8")));
+    expect(config.meshes).toEqual([expect.objectContaining({ slug: "wizard-works", display_name: "wren-laptop" })]);
+  });
+
+  it("joins by invite link from the welcome screen, signing in on the way", async () => {
+    const owner = await cli.server.signUp("Olive Owner");
+    const origin = new URL(cli.server.url).origin;
+    const post = (path: string, body: unknown) =>
+      fetch(new URL(path, cli.server.url), {
+        method: "POST",
+        headers: { "content-type": "application/json", origin, cookie: owner.cookie },
+        body: JSON.stringify(body),
+      }).then((response) => response.json() as Promise<{ slug: string; url: string }>);
+    const mesh = await post("/api/my/meshes", { name: `Invited ${Date.now()}` });
+    const { url } = await post(`/api/my/meshes/${mesh.slug}/invites`, {});
+    const guest = await cli.server.signUp("Gil Guest");
+
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env });
+    await terminal.waitFor(/How do you want to start\?/);
+    terminal.type(`${KEYS.down}${KEYS.down}${KEYS.enter}`);
+    await terminal.waitFor(/Paste the invite link/);
+    terminal.type(`${url}${KEYS.enter}`);
+    const [code = ""] = await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
+    await cli.server.decide(code, "approve", guest.cookie);
+    await terminal.waitFor(new RegExp(`Joined ${mesh.slug} as member`));
+    await terminal.waitFor(/Mesh \(pick one — 1 available\)/);
+    terminal.type(KEYS.ctrlC);
+    expect(await terminal.exited).toBe(130);
+    const config = LocalConfig.parse(JSON.parse(await readFile(join(cli.configDir, "config.json"), "utf8")));
+    expect(config.meshes.map((known) => known.slug)).toEqual([mesh.slug]);
+  });
+
+  it("skips straight to the mesh picker when already signed in", async () => {
+    await cli.deviceLogin("Sam Signedin");
+    await runCli(["create", "Already here"], cli.env);
+    const claude = await fakeClaude();
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env, CLAUDEMESH_CLAUDE_BIN: claude.script });
+    await terminal.waitFor(/Mesh \(pick one — 1 available\)/);
+    expect(terminal.screen()).not.toContain("How do you want to start?");
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Your name in the mesh/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Your role there/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Launch Claude Code in already-here/);
+    terminal.type(`${KEYS.down}${KEYS.enter}`); // No
+    expect(await terminal.exited).toBe(0);
+    expect(terminal.screen()).toContain("Not launched.");
+  });
+
+  it("Create an account sends the browser to sign-up, which leads back to this login's code", async () => {
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env });
+    await terminal.waitFor(/How do you want to start\?/);
+    terminal.type(`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`);
+    const [url = ""] = await terminal.waitFor(/http:\/\/\S+\/register\?next=\S+/);
+    const code = (await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/))[0];
+    expect(new URL(url).searchParams.get("next")).toBe(`/cli-auth?code=${code}`);
+    terminal.type(KEYS.ctrlC);
+    expect(await terminal.exited).toBe(130);
+  });
+
+  it("Ctrl-C on the welcome screen exits 130 and writes no credentials", async () => {
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env });
+    await terminal.waitFor(/How do you want to start\?/);
+    terminal.type(KEYS.ctrlC);
+    expect(await terminal.exited).toBe(130);
+    expect(await readdir(cli.configDir)).not.toContain("auth.json");
+  });
+
+  it("without a terminal prints help and exits 1 instead of waiting", async () => {
+    const result = await runCli([], cli.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Usage: claudemesh");
+  });
+});
