@@ -146,39 +146,21 @@ const mesh: WizardStep = {
   },
 };
 
-const name: WizardStep = {
-  id: "name",
-  isComplete: (state) => state.name !== undefined,
-  async run(state, ctx) {
-    const fallback = state.mesh?.display_name ?? hostname();
-    const typed = answered(
-      await prompts.text({
-        ...io(ctx),
-        message: "Your name in the mesh",
-        placeholder: fallback,
-        defaultValue: fallback,
-      }),
-    );
-    return { ...state, name: typed.trim() || fallback };
-  },
-};
+/** A free-text step with a default (Enter keeps it). */
+function textStep(id: "name" | "role", message: string, fallback: (state: WizardState) => string): WizardStep {
+  return {
+    id,
+    isComplete: (state) => state[id] !== undefined,
+    async run(state, ctx) {
+      const preset = fallback(state);
+      const typed = answered(await prompts.text({ ...io(ctx), message, placeholder: preset, defaultValue: preset }));
+      return { ...state, [id]: typed.trim() || preset };
+    },
+  };
+}
 
-const role: WizardStep = {
-  id: "role",
-  isComplete: (state) => state.role !== undefined,
-  async run(state, ctx) {
-    const fallback = state.mesh?.launch_role ?? state.mesh?.role ?? "member";
-    const typed = answered(
-      await prompts.text({
-        ...io(ctx),
-        message: "Your role there",
-        placeholder: fallback,
-        defaultValue: fallback,
-      }),
-    );
-    return { ...state, role: typed.trim() || fallback };
-  },
-};
+const name = textStep("name", "Your name in the mesh", (state) => state.mesh?.display_name ?? hostname());
+const role = textStep("role", "Your role there", (state) => state.mesh?.launch_role ?? state.mesh?.role ?? "member");
 
 /** The screens in order: account → mesh → name → role (then confirm and launch). */
 export const WIZARD_STEPS: readonly WizardStep[] = [account, mesh, name, role];

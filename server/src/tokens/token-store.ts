@@ -114,19 +114,16 @@ export async function recordTokenUse(db: Db, row: TokenRow, now: Date): Promise<
   return expiresAt;
 }
 
+/** Not revoked and not expired at `now`. */
+const isLive = (now: Date) =>
+  and(isNull(cliToken.revokedAt), or(isNull(cliToken.expiresAt), gt(cliToken.expiresAt, now)));
+
 /** A user's live (not revoked, not expired) tokens of one kind, newest first. */
 export function listTokens(db: Db, userId: string, kind: TokenKind, now: Date) {
   return db
     .select()
     .from(cliToken)
-    .where(
-      and(
-        eq(cliToken.userId, userId),
-        eq(cliToken.kind, kind),
-        isNull(cliToken.revokedAt),
-        or(isNull(cliToken.expiresAt), gt(cliToken.expiresAt, now)),
-      ),
-    )
+    .where(and(eq(cliToken.userId, userId), eq(cliToken.kind, kind), isLive(now)))
     .orderBy(desc(cliToken.createdAt));
 }
 
@@ -135,14 +132,7 @@ export async function findLiveToken(db: Db, userId: string, id: string, now: Dat
   const [row] = await db
     .select()
     .from(cliToken)
-    .where(
-      and(
-        eq(cliToken.id, id),
-        eq(cliToken.userId, userId),
-        isNull(cliToken.revokedAt),
-        or(isNull(cliToken.expiresAt), gt(cliToken.expiresAt, now)),
-      ),
-    );
+    .where(and(eq(cliToken.id, id), eq(cliToken.userId, userId), isLive(now)));
   return row;
 }
 
