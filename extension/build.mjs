@@ -12,7 +12,10 @@ await build({
   platform: "node",
   target: "node20",
   format: "cjs",
-  external: ["vscode", "keytar"],
+  // keytar stays optional (loaded if present); undici is only the SDK's proxy transport, and the
+  // extension hands the SDK the host's own fetch, which follows VS Code's proxy settings.
+  external: ["vscode", "keytar", "undici"],
+  minify: true,
   define: { CLAUDEMESH_VERSION: JSON.stringify(version) },
   sourcemap: "linked",
   logLevel: "warning",

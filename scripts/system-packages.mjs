@@ -41,6 +41,8 @@ export const SYSTEM_PACKAGES = [
   { apt: "libsecret-tools", present: () => onPath("secret-tool") },
   // Real Chromium for the web end-to-end tests (playwright-core drives it; nothing is downloaded).
   { apt: "chromium", present: () => onPath("chromium") },
+  // code-server (the real VS Code extension host for the extension's tests) compiles against Kerberos.
+  { apt: "libkrb5-dev", present: () => hasPkgConfigModule("krb5-gssapi") },
 ];
 
 export function ensureSystemPackages() {

@@ -1,34 +1,42 @@
-import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import type { ExtensionContext } from "vscode";
-import * as vscode from "vscode";
-import { registeredCommands, shownMessages } from "../test/fake-vscode.js";
-import { activate } from "./extension.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
 
-const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-  contributes: { commands: { command: string }[] };
-};
+const root = fileURLToPath(new URL("..", import.meta.url));
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
-function fakeContext() {
-  return { subscriptions: [] as { dispose(): unknown }[] } as unknown as ExtensionContext;
+/** Every string the code passes to vscode.l10n.t, across line breaks. */
+function l10nStrings(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...l10nStrings(path));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+      for (const match of readFileSync(path, "utf8").matchAll(/l10n\.t\(\s*("(?:[^"\\]|\\.)*")/g)) {
+        found.push(JSON.parse(match[1] ?? '""'));
+      }
+    }
+  }
+  return found;
 }
 
-describe("activate", () => {
-  afterEach(() => registeredCommands.clear());
-
-  it("registers every command the manifest contributes, and disposes them with the context", () => {
-    const context = fakeContext();
-    activate(context);
-    const contributed = manifest.contributes.commands.map((entry) => entry.command).sort();
-    expect([...registeredCommands.keys()].sort()).toEqual(contributed);
-
-    for (const disposable of context.subscriptions) disposable.dispose();
-    expect(registeredCommands.size).toBe(0);
+describe("the extension's manifest and translations", () => {
+  it("activates on its own views, commands and sign-in requests only, never at start-up", () => {
+    expect(manifest.activationEvents).toEqual(["onAuthenticationRequest:claudemesh"]);
+    expect(manifest.contributes.authentication).toEqual([{ id: "claudemesh", label: "claudemesh" }]);
   });
 
-  it("Show Version reports the extension's version", async () => {
-    activate(fakeContext());
-    await vscode.commands.executeCommand("claudemesh.showVersion");
-    expect(shownMessages.at(-1)).toBe("claudemesh 0.0.0-test");
+  it("has a Spanish translation for every manifest string and every message in the code", () => {
+    const en = JSON.parse(readFileSync(join(root, "package.nls.json"), "utf8"));
+    const es = JSON.parse(readFileSync(join(root, "package.nls.es.json"), "utf8"));
+    expect(Object.keys(es).sort()).toEqual(Object.keys(en).sort());
+    const placeholders = JSON.stringify(manifest).match(/%[\w.]+%/g) ?? [];
+    for (const key of placeholders) expect(en, key).toHaveProperty(key.slice(1, -1));
+
+    const bundle = JSON.parse(readFileSync(join(root, "l10n", "bundle.l10n.es.json"), "utf8"));
+    const used = [...new Set(l10nStrings(join(root, "src")))];
+    expect(used.length).toBeGreaterThan(20);
+    for (const message of used) expect(bundle, message).toHaveProperty([message]);
   });
 });

@@ -1,14 +1,87 @@
+import {
+  ApiClient,
+  CredentialStore,
+  type Keychain,
+  loadKeytarKeychain,
+  normalizeBaseUrl,
+  readSdkEnv,
+} from "@claudemesh/sdk";
 import * as vscode from "vscode";
+import { ClaudemeshAuthenticationProvider, PROVIDER_ID } from "./auth-provider.js";
+import { registerCommands } from "./commands.js";
+import { Identity } from "./identity.js";
+import { createStatusBar } from "./status-bar.js";
+import { RemoteTree } from "./views/tree-node.js";
+import { accountRows, meshRows, sessionRows, tokenRows } from "./views/trees.js";
 
 declare const CLAUDEMESH_VERSION: string;
 
-// Wiring only: each feature (sign-in provider, status bar, trees) arrives in its own file.
-export function activate(context: vscode.ExtensionContext): void {
+/** `claudemesh.apiUrl`, else CLAUDEMESH_API_URL, else the default — as the CLI resolves it. */
+function apiUrlFrom(env: ReturnType<typeof readSdkEnv>): string {
+  const setting = vscode.workspace.getConfiguration("claudemesh").get<string>("apiUrl")?.trim();
+  return normalizeBaseUrl(setting || env.apiUrl || "https://claudemesh.com");
+}
+
+/** VS Code's SecretStorage as the SDK's keychain: where the token goes when keytar cannot load here. */
+function secretStorageKeychain(secrets: vscode.SecretStorage): Keychain {
+  const key = (account: string) => `claudemesh.token:${account}`;
+  return {
+    get: async (account) => (await secrets.get(key(account))) ?? null,
+    set: (account, secret) => Promise.resolve(secrets.store(key(account), secret)),
+    delete: async (account) => {
+      const had = (await secrets.get(key(account))) !== undefined;
+      await secrets.delete(key(account));
+      return had;
+    },
+  };
+}
+
+// Wiring only: identity, provider, status bar, trees and commands each live in their own file.
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const env = readSdkEnv(process.env);
+  const apiUrl = () => apiUrlFrom(env);
+  const api = (token?: string) =>
+    ApiClient.create({ baseUrl: apiUrl(), token, env, client: `claudemesh-vscode/${CLAUDEMESH_VERSION}` });
+  const store = new CredentialStore({
+    apiUrl: apiUrl(),
+    configDir: env.configDir,
+    mode: env.tokenStore,
+    loadKeychain: () => loadKeytarKeychain().catch(() => secretStorageKeychain(context.secrets)),
+  });
+  const identity = new Identity({ store, envToken: env.token, api });
+
+  const trees = {
+    account: new RemoteTree(() => accountRows(identity, apiUrl()), "claudemesh.refresh"),
+    sessions: new RemoteTree(() => sessionRows(identity), "claudemesh.refresh"),
+    tokens: new RemoteTree(() => tokenRows(identity), "claudemesh.refresh"),
+    meshes: new RemoteTree(() => meshRows(identity), "claudemesh.refresh"),
+  };
+  const refreshTrees = () => {
+    for (const tree of Object.values(trees)) tree.refresh();
+  };
+  const signedInContext = (signedIn: boolean) =>
+    vscode.commands.executeCommand("setContext", "claudemesh.signedIn", signedIn);
+
   context.subscriptions.push(
-    vscode.commands.registerCommand("claudemesh.showVersion", () =>
-      vscode.window.showInformationMessage(`claudemesh ${CLAUDEMESH_VERSION}`),
+    identity,
+    vscode.authentication.registerAuthenticationProvider(
+      PROVIDER_ID,
+      "claudemesh",
+      new ClaudemeshAuthenticationProvider({ identity, api }),
+      { supportsMultipleAccounts: false },
     ),
+    createStatusBar(identity, apiUrl),
+    ...Object.entries(trees).map(([name, tree]) => vscode.window.registerTreeDataProvider(`claudemesh.${name}`, tree)),
+    ...Object.values(trees),
+    ...registerCommands({ identity, api, apiUrl, refreshTrees }),
+    identity.onDidChange((state) => {
+      void signedInContext(state.kind !== "signed_out");
+      refreshTrees();
+    }),
   );
+  // Nothing waits on the network: the first check and the watcher start in the background.
+  void identity.refresh().then((state) => signedInContext(state.kind !== "signed_out"));
+  void identity.watch();
 }
 
 export function deactivate(): void {}

@@ -1,27 +1,201 @@
-// The few pieces of the `vscode` API the extension touches, kept in memory so unit
-// tests can see what it registered and showed. Grows with the extension.
+// The pieces of the `vscode` API the extension touches, in memory, so tests can
+// see what it registered and showed, and answer its prompts. Same shapes as the
+// real API (only what is used); the real extension host runs the in-editor suite.
 
-type Handler = (...args: unknown[]) => unknown;
+type Handler = (...args: never[]) => unknown;
+
+export class Disposable {
+  constructor(private readonly onDispose: () => void = () => {}) {}
+  static from(...items: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => {
+      for (const item of items) item.dispose();
+    });
+  }
+  dispose(): void {
+    this.onDispose();
+  }
+}
+
+export class EventEmitter<T> {
+  #listeners = new Set<(value: T) => void>();
+  event = (listener: (value: T) => void) => {
+    this.#listeners.add(listener);
+    return new Disposable(() => this.#listeners.delete(listener));
+  };
+  fire(value: T): void {
+    for (const listener of [...this.#listeners]) listener(value);
+  }
+  dispose(): void {
+    this.#listeners.clear();
+  }
+}
+
+export class ThemeIcon {
+  constructor(readonly id: string) {}
+}
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+export class TreeItem {
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  iconPath?: ThemeIcon;
+  id?: string;
+  command?: { command: string; title: string };
+  constructor(
+    readonly label: string,
+    readonly collapsibleState = TreeItemCollapsibleState.None,
+  ) {}
+}
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+export enum ProgressLocation {
+  Notification = 15,
+}
+export const Uri = { parse: (value: string) => ({ toString: () => value }) };
+
+export const l10n = {
+  t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])),
+};
+
+// --- what the extension did, for tests to read ---
 
 export const registeredCommands = new Map<string, Handler>();
-export const shownMessages: string[] = [];
+export const contextKeys = new Map<string, unknown>();
+export const authProviders = new Map<string, { label: string; provider: unknown }>();
+export const treeProviders = new Map<string, unknown>();
+export const statusBarItems: StatusBarItem[] = [];
+export const messages: { kind: "info" | "warning" | "error"; message: string; items: string[] }[] = [];
+export const openedUrls: string[] = [];
+export const terminals: { name: string; sent: string[] }[] = [];
+export const clipboardText = { value: "" };
+export const settings = new Map<string, unknown>();
+
+/** How tests answer prompts: each returns the chosen item or typed text (undefined = dismissed). */
+export const answers = {
+  message: (_message: string, _items: string[]): string | undefined => undefined,
+  inputBox: (_options: { validateInput?: (value: string) => unknown }): string | undefined => undefined,
+  quickPick: <T>(items: T[]): T | undefined => items[0],
+};
+
+export function resetFake(): void {
+  for (const collection of [registeredCommands, contextKeys, authProviders, treeProviders, settings])
+    collection.clear();
+  statusBarItems.length = 0;
+  messages.length = 0;
+  openedUrls.length = 0;
+  terminals.length = 0;
+  clipboardText.value = "";
+  answers.message = () => undefined;
+  answers.inputBox = () => undefined;
+  answers.quickPick = (items) => items[0];
+}
 
 export const commands = {
   registerCommand(id: string, handler: Handler) {
     if (registeredCommands.has(id)) throw new Error(`command '${id}' already exists`);
     registeredCommands.set(id, handler);
-    return { dispose: () => registeredCommands.delete(id) };
+    return new Disposable(() => registeredCommands.delete(id));
   },
-  executeCommand(id: string, ...args: unknown[]) {
+  async executeCommand(id: string, ...args: unknown[]) {
+    if (id === "setContext") {
+      contextKeys.set(String(args[0]), args[1]);
+      return undefined;
+    }
     const handler = registeredCommands.get(id);
     if (!handler) throw new Error(`command '${id}' not found`);
-    return Promise.resolve(handler(...args));
+    return (handler as (...a: unknown[]) => unknown)(...args);
   },
 };
 
+export class StatusBarItem {
+  text = "";
+  tooltip: string | undefined;
+  command: string | undefined;
+  name: string | undefined;
+  backgroundColor: ThemeColor | undefined;
+  visible = false;
+  constructor(readonly id: string) {}
+  show() {
+    this.visible = true;
+  }
+  dispose() {
+    this.visible = false;
+  }
+}
+
+function message(kind: "info" | "warning" | "error") {
+  return async (text: string, ...rest: unknown[]) => {
+    const items = rest.filter((item): item is string => typeof item === "string");
+    messages.push({ kind, message: text, items });
+    return answers.message(text, items);
+  };
+}
+
 export const window = {
-  showInformationMessage(message: string) {
-    shownMessages.push(message);
-    return Promise.resolve(undefined);
+  showInformationMessage: message("info"),
+  showWarningMessage: message("warning"),
+  showErrorMessage: message("error"),
+  async showInputBox(options: { validateInput?: (value: string) => unknown }) {
+    return answers.inputBox(options);
+  },
+  async showQuickPick<T>(items: T[]) {
+    return answers.quickPick(items);
+  },
+  async withProgress<R>(
+    _options: unknown,
+    task: (
+      progress: { report(value: unknown): void },
+      token: { onCancellationRequested(l: () => void): void },
+    ) => Promise<R>,
+  ): Promise<R> {
+    return task({ report: () => {} }, { onCancellationRequested: () => {} });
+  },
+  createStatusBarItem(id: string) {
+    const item = new StatusBarItem(id);
+    statusBarItems.push(item);
+    return item;
+  },
+  registerTreeDataProvider(id: string, provider: unknown) {
+    treeProviders.set(id, provider);
+    return new Disposable(() => treeProviders.delete(id));
+  },
+  createTerminal(options: { name: string }) {
+    const terminal = { name: options.name, sent: [] as string[] };
+    terminals.push(terminal);
+    return { show: () => {}, sendText: (text: string) => terminal.sent.push(text) };
+  },
+};
+
+export const env = {
+  clipboard: {
+    async writeText(text: string) {
+      clipboardText.value = text;
+    },
+  },
+  async openExternal(uri: { toString(): string }) {
+    openedUrls.push(uri.toString());
+    return true;
+  },
+};
+
+export const workspace = {
+  getConfiguration(section: string) {
+    return { get: <T>(key: string) => settings.get(`${section}.${key}`) as T | undefined };
+  },
+};
+
+export const authentication = {
+  registerAuthenticationProvider(id: string, label: string, provider: unknown) {
+    authProviders.set(id, { label, provider });
+    return new Disposable(() => authProviders.delete(id));
   },
 };

