@@ -47,6 +47,7 @@ export class Identity implements vscode.Disposable {
   #state: IdentityState = { kind: "signed_out" };
   #refreshing: Promise<IdentityState> | undefined;
   #stopWatching: (() => void) | undefined;
+  #disposed = false;
 
   constructor(deps: IdentityDeps) {
     this.#deps = deps;
@@ -66,7 +67,11 @@ export class Identity implements vscode.Disposable {
 
   /** Starts following auth.json; the first refresh happens right away. */
   async watch(): Promise<void> {
-    this.#stopWatching ??= await this.#deps.store.watch(() => void this.refresh());
+    if (this.#stopWatching) return;
+    const stop = await this.#deps.store.watch(() => void this.refresh());
+    // Disposed while the watcher was starting: stop it at once.
+    if (this.#disposed) stop();
+    else this.#stopWatching = stop;
   }
 
   /** Re-reads the credential and asks the server who it belongs to; concurrent calls share one check. */
@@ -119,6 +124,7 @@ export class Identity implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.#disposed = true;
     this.#stopWatching?.();
     this.#changed.dispose();
   }

@@ -3,7 +3,7 @@
 # (VS Code server + web workbench) on Node 24 from npm, its native modules compiled
 # once. Everything is cached outside the repository, keyed by version, because CI
 # runs in a fresh clone while the machine's home directory usually survives.
-# Prints the code-server binary's path as its last line. Idempotent.
+# Prints the path of a code-server launcher (Node 24 first on PATH) as its last line. Idempotent.
 set -euo pipefail
 
 CS_VERSION=${CS_VERSION:-4.139.1}
@@ -34,4 +34,12 @@ if [ ! -f "$CSPKG/lib/vscode/node_modules/.installed-ok" ]; then
   (cd "$CSPKG/lib/vscode/bin/helpers" && ln -sf browser-linux.sh browser.sh)
   touch "$CSPKG/lib/vscode/node_modules/.installed-ok"
 fi
-echo "$CSDIR/node_modules/.bin/code-server"
+# A launcher that puts Node 24 first, since code-server's own shebang asks for `node`.
+LAUNCHER="$CSDIR/code-server-node$NODE_MAJOR"
+cat > "$LAUNCHER" <<LAUNCH
+#!/usr/bin/env bash
+export PATH="$NODE_PREFIX/node_modules/.bin:\$PATH"
+exec "$CSDIR/node_modules/.bin/code-server" "\$@"
+LAUNCH
+chmod +x "$LAUNCHER"
+echo "$LAUNCHER"

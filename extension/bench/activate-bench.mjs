@@ -1,0 +1,64 @@
+// `pnpm bench extension`: the cost of loading the bundle and running activate()
+// (against the in-memory vscode API the unit tests use), and the bundle's size.
+// Targets (issue 9): activate ≤ 30 ms, bundle ≤ 300 KB without keytar.
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { createRequire, Module } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const bundle = fileURLToPath(new URL("../dist/extension.js", import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), "claudemesh-ext-bench-"));
+const fake = join(scratch, "vscode.cjs");
+buildSync({
+  entryPoints: [fileURLToPath(new URL("../test/fake-vscode.ts", import.meta.url))],
+  outfile: fake,
+  format: "cjs",
+  bundle: true,
+  platform: "node",
+  logLevel: "warning",
+});
+
+// `require("vscode")` inside the bundle gets the fake.
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return request === "vscode" ? fake : resolve.call(this, request, ...rest);
+};
+process.env.CLAUDEMESH_CONFIG_DIR = join(scratch, "config");
+process.env.CLAUDEMESH_TOKEN_STORE = "file";
+process.env.CLAUDEMESH_API_URL = "http://127.0.0.1:9"; // nothing answers; activate must not wait for it
+
+const require = createRequire(import.meta.url);
+const load = [];
+const activate = [];
+for (let run = 0; run < RUNS + 3; run += 1) {
+  for (const id of Object.keys(require.cache)) delete require.cache[id];
+  require(fake).resetFake();
+  const started = performance.now();
+  const extension = require(bundle);
+  const loaded = performance.now();
+  const subscriptions = [];
+  await extension.activate({
+    subscriptions,
+    secrets: { get: async () => undefined, store: async () => {}, delete: async () => {} },
+  });
+  const done = performance.now();
+  for (const item of subscriptions) item.dispose();
+  if (run >= 3) {
+    load.push(loaded - started);
+    activate.push(done - loaded);
+  }
+}
+await new Promise((resolve) => setTimeout(resolve, 300)); // the last run's watcher finishes starting
+rmSync(scratch, { recursive: true, force: true });
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const size = statSync(bundle).size / 1024;
+const verdict = (ok) => (ok ? "met" : "NOT met");
+const total = median(load) + median(activate);
+console.log(`median of ${RUNS} runs`);
+console.log(`load bundle (require)   ${median(load).toFixed(1)} ms`);
+console.log(`activate()              ${median(activate).toFixed(1)} ms`);
+console.log(`load + activate         ${total.toFixed(1)} ms (target ≤ 30 ms: ${verdict(total <= 30)})`);
+console.log(`bundle                  ${size.toFixed(0)} KB (target ≤ 300 KB: ${verdict(size <= 300)})`);

@@ -1,0 +1,242 @@
+// The extension in a real VS Code extension host: npm's code-server (VS Code's
+// server + web workbench), driven through Debian's Chromium. Set-up is cached
+// outside the repository (setup-code-server.sh); the first run compiles
+// code-server's native modules (~3 min), later runs start in seconds.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startClaudemeshServer } from "../../../sdk/test/support/claudemesh-server.js";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const EXTENSION = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = fileURLToPath(new URL("../../../cli/dist/claudemesh.js", import.meta.url));
+const SHOTS = join(HERE, "artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once("error", reject);
+  });
+}
+
+describe("in a real VS Code (code-server)", () => {
+  let server: RunningServer;
+  let codeServer: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let scratch = "";
+  let configDir = "";
+  const account = { name: "Vera Code", cookie: "", email: "" };
+  let pat = "";
+  let cliSessionToken = "";
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  const statusItem = (text: string) => page.locator(".statusbar-item", { hasText: text }).first();
+  /** Runs a command from the palette; early on, the extension's contributions may still be loading, so retry. */
+  async function runCommand(title: string) {
+    const input = page.locator(".quick-input-widget input");
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+    for (let attempt = 1; ; attempt += 1) {
+      await page.keyboard.press("F1");
+      await input.waitFor();
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ timeout: 5000 });
+        break;
+      } catch (error) {
+        await page.keyboard.press("Escape");
+        if (attempt === 8) {
+          await shot(`failed-palette-${title.replace(/\W+/g, "-")}`);
+          throw error;
+        }
+      }
+    }
+    await page.keyboard.press("Enter");
+  }
+
+  beforeAll(async () => {
+    const setup = join(HERE, "setup-code-server.sh");
+    const binary = execFileSync("bash", [setup], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+      .trim()
+      .split("\n")
+      .at(-1) as string;
+    execFileSync("node", ["build.mjs"], { cwd: EXTENSION });
+    execFileSync(
+      join(EXTENSION, "node_modules", ".bin", "vsce"),
+      ["package", "--no-dependencies", "--allow-missing-repository", "--out", "dist/claudemesh.vsix"],
+      { cwd: EXTENSION, stdio: "ignore" },
+    );
+
+    server = await startClaudemeshServer();
+    const signedUp = await server.signUp(account.name);
+    Object.assign(account, { cookie: signedUp.cookie, email: signedUp.email });
+    pat = (await server.createPat(account.cookie, "vscode-e2e")).token;
+    // A terminal signed in to the same account, to revoke from the sidebar.
+    const code = (await (
+      await fetch(new URL("/api/auth/cli/device-code", server.url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ device_name: "build-box", device_os: "linux", device_arch: "arm64" }),
+      })
+    ).json()) as { device_code: string; user_code: string };
+    await server.decide(code.user_code, "approve", account.cookie);
+    cliSessionToken = (
+      (await (await fetch(new URL(`/api/auth/cli/device-code/${code.device_code}`, server.url))).json()) as {
+        token: string;
+      }
+    ).token;
+
+    scratch = await mkdtemp(join(tmpdir(), "claudemesh-code-server-"));
+    configDir = join(scratch, "claudemesh");
+    const userData = join(scratch, "user-data");
+    const extensions = join(scratch, "extensions");
+    const workspace = join(scratch, "workspace");
+    await mkdir(join(userData, "User"), { recursive: true });
+    await mkdir(workspace, { recursive: true });
+    await mkdir(SHOTS, { recursive: true });
+    await writeFile(
+      join(userData, "User", "settings.json"),
+      JSON.stringify({
+        "workbench.startupEditor": "none",
+        "chat.disableAIFeatures": true,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": false,
+        "extensions.autoUpdate": false,
+        "claudemesh.apiUrl": server.url,
+      }),
+    );
+    const env = {
+      ...process.env,
+      XDG_CONFIG_HOME: join(scratch, "xdg-config"),
+      XDG_DATA_HOME: join(scratch, "xdg-data"),
+      CLAUDEMESH_CONFIG_DIR: configDir,
+      CLAUDEMESH_TOKEN_STORE: "file",
+    };
+    const common = ["--config", join(scratch, "cs.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
+    execFileSync(binary, [...common, "--install-extension", join(EXTENSION, "dist", "claudemesh.vsix")], {
+      env,
+      stdio: "ignore",
+    });
+    const port = await freePort();
+    codeServer = spawn(
+      binary,
+      [
+        ...common,
+        "--auth",
+        "none",
+        "--bind-addr",
+        `127.0.0.1:${port}`,
+        "--disable-telemetry",
+        "--disable-update-check",
+        "--disable-workspace-trust",
+        workspace,
+      ],
+      { env, stdio: "ignore", detached: true },
+    );
+    for (let i = 0; i < 120; i += 1) {
+      if (
+        await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (codeServer?.pid) {
+      try {
+        process.kill(-codeServer.pid, "SIGTERM");
+      } catch {}
+    }
+    await server?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it("signs in with an access token from the command palette and shows the name in the status bar", async () => {
+    await runCommand("claudemesh: Sign In with Access Token");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor();
+    await input.fill(pat);
+    await page.keyboard.press("Enter");
+    await statusItem("Vera Code").waitFor({ timeout: 30_000 });
+    await shot("signed-in-status-bar");
+    expect(existsSync(join(configDir, "auth.json"))).toBe(true);
+  }, 120_000);
+
+  it("revokes a CLI session from the sidebar, and the server confirms it is gone", async () => {
+    await runCommand("claudemesh: Show Account");
+    const row = page.locator(".monaco-list-row", { hasText: "build-box · linux · arm64" }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await shot("sidebar");
+    await row.hover();
+    await row.locator('.action-label[aria-label="Revoke"]').click();
+    await page.locator(".monaco-dialog-box .monaco-button", { hasText: "Revoke" }).first().click();
+    await page
+      .locator(".monaco-list-row", { hasText: "No terminals are signed in." })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const whoami = await fetch(new URL("/api/my/whoami", server.url), {
+      headers: { authorization: `Bearer ${cliSessionToken}` },
+    });
+    expect(whoami.status).toBe(401);
+  }, 120_000);
+
+  it("follows a `claudemesh login` made by the CLI meanwhile", async () => {
+    const other = await server.signUp("Tess Terminal");
+    const { token } = await server.createPat(other.cookie, "cli");
+    execFileSync(process.execPath, [CLI, "login", "--with-token"], {
+      input: token,
+      env: {
+        PATH: process.env.PATH,
+        CLAUDEMESH_API_URL: server.url,
+        CLAUDEMESH_CONFIG_DIR: configDir,
+        CLAUDEMESH_TOKEN_STORE: "file",
+        DO_NOT_TRACK: "1",
+      },
+    });
+    await statusItem("Tess Terminal").waitFor({ timeout: 15_000 });
+    await shot("after-cli-login");
+  }, 60_000);
+
+  it("signs out from the Accounts menu", async () => {
+    await page
+      .locator(".activitybar .action-label.codicon-accounts-view-bar-icon, .activitybar [aria-label^='Accounts']")
+      .first()
+      .click();
+    await page.locator(".monaco-menu .action-label", { hasText: "Tess Terminal" }).first().hover();
+    const signOut = page.locator(".monaco-menu .action-label", { hasText: "Sign Out" }).first();
+    await signOut.waitFor();
+    await shot("accounts-menu");
+    await signOut.click();
+    // VS Code asks before signing an account out of every extension that used it.
+    const confirm = page.locator(".monaco-dialog-box .monaco-button", { hasText: "Sign Out" }).first();
+    await confirm.waitFor({ timeout: 10_000 }).then(
+      () => confirm.click(),
+      () => {},
+    );
+    await statusItem("claudemesh: Sign In").waitFor({ timeout: 30_000 });
+    await shot("signed-out");
+    expect(existsSync(join(configDir, "auth.json"))).toBe(false);
+  }, 60_000);
+});
