@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["sdk", "server", "cli", "extension", "e2e"],
+    projects: ["sdk", "server", "cli", "extension", "e2e", "hardening"],
     passWithNoTests: false,
   },
 });

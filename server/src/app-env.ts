@@ -14,5 +14,10 @@ export interface Caller {
 
 /** Hono's typed context for every route: `c.var.caller` on the API, `c.var.page` on pages. */
 export interface AppEnv {
-  Variables: { caller: Caller; page: PageContext };
+  Variables: {
+    caller: Caller;
+    page: PageContext;
+    /** An API request's JSON body, parsed once by the jsonBody middleware. */
+    json: unknown;
+  };
 }

@@ -72,6 +72,12 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   // Only requests that may carry a body: touching `c.req.raw.body` on a GET makes
   // @hono/node-server build a full Request, which measurably slows every read.
   app.use("*", async (c, next) => (METHODS_WITH_BODY.has(c.req.method) ? limitBody(c, next) : next()));
+  // A NUL in a path segment would reach Postgres, whose text cannot hold it.
+  app.use("*", async (c, next) =>
+    /%00|\u0000/i.test(c.req.path)
+      ? errorResponse(c, "invalid_input", "Paths may not contain NUL characters.")
+      : next(),
+  );
   app.use("/api/*", jsonBody);
 
   app.get("/healthz", async (c) => {

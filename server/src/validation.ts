@@ -1,18 +1,35 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import type { Context } from "hono";
 import type { z } from "zod";
+import type { AppEnv } from "./app-env.js";
+import { containsNul, NUL_MESSAGE } from "./middleware/json-body.js";
 
 /** The request's JSON body checked against a contract; a mismatch is a 400 that names each field. */
-export async function readJson<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.infer<Schema>> {
-  const text = await c.req.text();
-  let body: unknown;
-  try {
-    body = text.length === 0 ? {} : JSON.parse(text);
-  } catch (error) {
-    throw new ClaudemeshError("invalid_json", `The request body is not valid JSON: ${(error as Error).message}`);
-  }
+export async function readJson<Schema extends z.ZodType>(c: Context<AppEnv>, schema: Schema): Promise<z.infer<Schema>> {
+  // The jsonBody middleware has parsed (and vetted) it already; an empty body is `{}`.
+  const body = c.get("json") ?? {};
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
   throw new ClaudemeshError("invalid_input", problems.join("; "));
+}
+
+/**
+ * A browser form post's fields (strings only; files and repeats dropped).
+ * A body that is not a form, or holds NUL characters, is a 400.
+ */
+export async function readForm(c: Context): Promise<Record<string, string>> {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = await c.req.parseBody();
+  } catch {
+    throw new ClaudemeshError(
+      "invalid_input",
+      "The form could not be read; send it as application/x-www-form-urlencoded.",
+    );
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) if (typeof value === "string") fields[name] = value;
+  if (containsNul(fields)) throw new ClaudemeshError("invalid_input", NUL_MESSAGE);
+  return fields;
 }

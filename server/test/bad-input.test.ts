@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../src/app.js";
-import { createTestApp, PUBLIC_URL, type TestApp } from "./support/test-app.js";
+import { createTestApp, PUBLIC_URL, signUp, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
 
 const SIGN_UP = "/api/auth/sign-up/email";
@@ -27,6 +27,40 @@ describe.each(DATABASE_KINDS)("bad input on %s", (kind) => {
     expect(body).toMatchObject({ error: error ?? expect.any(String), message: expect.any(String) });
     expect(JSON.stringify(body)).not.toMatch(/\bat .+:\d+:\d+/); // no stack frames
   }
+
+  it("NUL characters, which Postgres text cannot hold, are 400s, not 500s", async () => {
+    // Found by the hardening suite's fuzzing: each of these was a 500.
+    await expectJsonError(
+      await post('{"name":"A\\u0000","email":"n@x.test","password":"password123"}', "application/json"),
+      400,
+      "invalid_input",
+    );
+    const account = await signUp(testApp);
+    await expectJsonError(
+      await testApp.del("/api/my/cli/tokens/%00", { cookie: account.cookie }),
+      400,
+      "invalid_input",
+    );
+    await expectJsonError(
+      await testApp.postJson("/api/my/meshes", { name: "x\u0000y" }, { cookie: account.cookie }),
+      400,
+      "invalid_input",
+    );
+    await expectJsonError(
+      await testApp.postForm("/login", { email: "a\u0000@x.test", password: "p" }),
+      400,
+      "invalid_input",
+    );
+  });
+
+  it("a form post that is not a form is a 400, not a 500", async () => {
+    const response = await send("/login", {
+      method: "POST",
+      headers: { origin: PUBLIC_URL, "content-type": "multipart/form-data; boundary=x" },
+      body: '{"not":"multipart"}',
+    });
+    await expectJsonError(response, 400, "invalid_input");
+  });
 
   it("malformed JSON is 400 invalid_json", async () => {
     await expectJsonError(await post('{"name": "A",', "application/json"), 400, "invalid_json");

@@ -12,6 +12,7 @@ import {
 } from "../pages/cli-tokens-page.js";
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
+import { readForm } from "../validation.js";
 
 /** `?done=` after a revoke: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {
@@ -53,7 +54,7 @@ export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date 
   routes.get("/", (c) => render(c, { done: DONE_NOTICES[c.req.query("done") ?? ""] }));
 
   routes.post("/", async (c) => {
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const name = typeof body.name === "string" ? body.name.trim() : "";
     const expiry = typeof body.expiry === "string" ? body.expiry : "";
     const choice = EXPIRY_CHOICES.find((option) => option.value === expiry);

@@ -10,6 +10,7 @@ import { CodeEntryPage } from "../pages/code-entry-page.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage, type Tone } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
+import { readForm } from "../validation.js";
 
 type Outcome = "approved" | "denied" | "expired" | "used" | "limited" | "raced" | "unknown";
 
@@ -105,7 +106,7 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
   });
 
   routes.post("/", async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const typed = typeof form.code === "string" ? form.code.trim() : "";
     const viewer = c.var.page.viewer;
     if (!viewer) return signInFirst(c, typed);

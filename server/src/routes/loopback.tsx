@@ -13,7 +13,7 @@ import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
-import { readJson } from "../validation.js";
+import { readForm, readJson } from "../validation.js";
 
 export interface LoopbackRouteDeps {
   db: Db;
@@ -88,7 +88,7 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
         401,
       );
     }
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(form);
     if (!parsed.success) return badRequest(c, describe(parsed.error.issues));
     const query: LoopbackAuthorizeQuery = parsed.data;

@@ -9,6 +9,7 @@ import { isLocale, LOCALE_COOKIE } from "../i18n/locale.js";
 import { LoginPage, RegisterPage, SignOutPage } from "../pages/auth-pages.js";
 import { countHit, isLimited, type RateLimitWindow } from "../rate-limit.js";
 import { requestInfo } from "../request-info.js";
+import { readForm } from "../validation.js";
 import { HOME_PATH, safeNextPath } from "./next-path.js";
 
 /** Failed sign-ins allowed per account and per IP address before the form refuses for a while. */
@@ -70,7 +71,7 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
   });
 
   routes.post("/login", async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const next = safeNextPath(field(form, "next"));
     const email = field(form, "email").trim().toLowerCase();
     const password = field(form, "password");
@@ -107,7 +108,7 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
   });
 
   routes.post("/register", async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const next = safeNextPath(field(form, "next"));
     const name = field(form, "name").trim();
     const email = field(form, "email").trim().toLowerCase();

@@ -1,0 +1,10 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  test: {
+    name: "hardening",
+    include: ["test/**/*.test.ts"],
+    testTimeout: 180_000,
+    hookTimeout: 60_000,
+  },
+});
