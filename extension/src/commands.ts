@@ -39,6 +39,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const dashboard = () => vscode.Uri.parse(new URL("/dashboard/settings/cli-tokens", apiUrl()).toString());
   const command = (id: string, run: (...args: never[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, reported(run));
+  /** A tree row's inline Revoke: a modal confirm, the server call, fresh trees. True when it revoked. */
+  const revokeAfterConfirming = async (
+    node: InfoNode | undefined,
+    question: string,
+    revoke: (api: ApiClient, id: string) => Promise<unknown>,
+  ): Promise<boolean> => {
+    const id = node?.options.resource;
+    if (!id || !(await confirmed(question, vscode.l10n.t("Revoke")))) return false;
+    await revoke(await identity.api(), id);
+    refreshTrees();
+    return true;
+  };
 
   return [
     command("claudemesh.signIn", async () => {
@@ -74,19 +86,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       refreshTrees();
     }),
     command("claudemesh.sessions.revoke", async (node: InfoNode) => {
-      const id = node?.options.resource;
-      if (!id) return;
-      if (
-        !(await confirmed(
-          vscode.l10n.t("Revoke the CLI session on {0}? That terminal is signed out at once.", node.label),
-          vscode.l10n.t("Revoke"),
-        ))
-      ) {
-        return;
+      const question = vscode.l10n.t(
+        "Revoke the CLI session on {0}? That terminal is signed out at once.",
+        node?.label,
+      );
+      if (await revokeAfterConfirming(node, question, (api, id) => api.revokeSession(id))) {
+        await identity.refresh(); // it may have been this window's own session
       }
-      await (await identity.api()).revokeSession(id);
-      refreshTrees();
-      await identity.refresh(); // it may have been this window's own session
     }),
     command("claudemesh.tokens.create", async () => {
       const name = await vscode.window.showInputBox({
@@ -107,18 +113,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (choice === copy) await vscode.env.clipboard.writeText(created.token);
     }),
     command("claudemesh.tokens.revoke", async (node: InfoNode) => {
-      const id = node?.options.resource;
-      if (!id) return;
-      if (
-        !(await confirmed(
-          vscode.l10n.t("Revoke the token “{0}”? Anything using it stops working at once.", node.label),
-          vscode.l10n.t("Revoke"),
-        ))
-      ) {
-        return;
-      }
-      await (await identity.api()).revokeToken(id);
-      refreshTrees();
+      const question = vscode.l10n.t("Revoke the token “{0}”? Anything using it stops working at once.", node?.label);
+      await revokeAfterConfirming(node, question, (api, id) => api.revokeToken(id));
     }),
     command("claudemesh.meshes.launch", async (node: InfoNode) => {
       const slug = node?.options.resource;

@@ -74,7 +74,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.use("*", async (c, next) => (METHODS_WITH_BODY.has(c.req.method) ? limitBody(c, next) : next()));
   // A NUL in a path segment would reach Postgres, whose text cannot hold it.
   app.use("*", async (c, next) =>
-    /%00|\u0000/i.test(c.req.path)
+    c.req.path.includes("\u0000") || /%00/i.test(c.req.path)
       ? errorResponse(c, "invalid_input", "Paths may not contain NUL characters.")
       : next(),
   );

@@ -1,4 +1,4 @@
-import type { CliSession, Mesh, TokenSummary } from "@claudemesh/sdk";
+import type { ApiClient, CliSession, Mesh, TokenSummary } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import type { Identity } from "../identity.js";
 import { InfoNode, type TreeNode } from "./tree-node.js";
@@ -34,11 +34,21 @@ export function sessionRow(session: CliSession): TreeNode {
   });
 }
 
-export async function sessionRows(identity: Identity): Promise<TreeNode[]> {
+/** A server list as rows: nothing when signed out (the welcome view shows), an explicit row when empty. */
+async function listRows<T>(
+  identity: Identity,
+  fetch: (api: ApiClient) => Promise<T[]>,
+  empty: string,
+  row: (item: T) => TreeNode,
+): Promise<TreeNode[]> {
   if (identity.state.kind !== "signed_in") return [];
-  const { sessions } = await (await identity.api()).listSessions();
-  if (sessions.length === 0) return [new InfoNode(vscode.l10n.t("No terminals are signed in."), { icon: "info" })];
-  return sessions.map(sessionRow);
+  const items = await fetch(await identity.api());
+  return items.length === 0 ? [new InfoNode(empty, { icon: "info" })] : items.map(row);
+}
+
+export function sessionRows(identity: Identity): Promise<TreeNode[]> {
+  const empty = vscode.l10n.t("No terminals are signed in.");
+  return listRows(identity, async (api) => (await api.listSessions()).sessions, empty, sessionRow);
 }
 
 /** Access Tokens: name, expiry, last use; never the value. */
@@ -57,11 +67,9 @@ export function tokenRow(token: TokenSummary): TreeNode {
   });
 }
 
-export async function tokenRows(identity: Identity): Promise<TreeNode[]> {
-  if (identity.state.kind !== "signed_in") return [];
-  const { tokens } = await (await identity.api()).listTokens();
-  if (tokens.length === 0) return [new InfoNode(vscode.l10n.t("No access tokens yet."), { icon: "info" })];
-  return tokens.map(tokenRow);
+export function tokenRows(identity: Identity): Promise<TreeNode[]> {
+  const empty = vscode.l10n.t("No access tokens yet.");
+  return listRows(identity, async (api) => (await api.listTokens()).tokens, empty, tokenRow);
 }
 
 /** Meshes: from the server, each launchable in a terminal. */
@@ -76,9 +84,7 @@ export function meshRow(mesh: Mesh): TreeNode {
   });
 }
 
-export async function meshRows(identity: Identity): Promise<TreeNode[]> {
-  if (identity.state.kind !== "signed_in") return [];
-  const { meshes } = await (await identity.api()).listMeshes();
-  if (meshes.length === 0) return [new InfoNode(vscode.l10n.t("No meshes yet."), { icon: "info" })];
-  return meshes.map(meshRow);
+export function meshRows(identity: Identity): Promise<TreeNode[]> {
+  const empty = vscode.l10n.t("No meshes yet.");
+  return listRows(identity, async (api) => (await api.listMeshes()).meshes, empty, meshRow);
 }
