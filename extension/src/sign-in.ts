@@ -26,7 +26,6 @@ export async function signInWithDeviceCode({ identity, api }: SignInDeps): Promi
   const client = await api();
   const abort = new AbortController();
   const flow = new DeviceFlow({ api: client });
-  let shown: Promise<void> | undefined;
   const result = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -42,13 +41,13 @@ export async function signInWithDeviceCode({ identity, api }: SignInDeps): Promi
             progress.report({
               message: vscode.l10n.t("Waiting for approval of code {0} in the browser", event.code.user_code),
             });
-            shown = offerCode(event.code.user_code, event.code.verification_url_complete);
+            // Not awaited: the notification may stay up after the browser has approved.
+            void offerCode(event.code.user_code, event.code.verification_url_complete);
           }
         },
       });
     },
   );
-  await shown;
   await keep(identity, result, "device-code");
   return result;
 }
