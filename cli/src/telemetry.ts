@@ -1,5 +1,11 @@
 import { spawn } from "node:child_process";
-import { type LocalConfigStore, type TelemetryBatch, type TelemetryEventName, TelemetryQueue } from "@claudemesh/sdk";
+import {
+  type LocalConfigStore,
+  type TelemetryBatch,
+  type TelemetryEventName,
+  TelemetryQueue,
+  type TelemetrySettings,
+} from "@claudemesh/sdk";
 
 /** The environment variable that tells the detached sender where to send, and as which installation. */
 export const TELEMETRY_TARGET_VARIABLE = "CLAUDEMESH_TELEMETRY_TARGET";
@@ -30,6 +36,7 @@ export class Telemetry {
   readonly #config: () => LocalConfigStore;
   readonly #env: NodeJS.ProcessEnv;
   readonly #apiUrl: () => string;
+  #cached: Promise<TelemetrySettings> | undefined;
   /** The command that ran, e.g. "tokens create"; set by the program, never with arguments. */
   command: string | undefined;
 
@@ -52,7 +59,7 @@ export class Telemetry {
   }
 
   async state(): Promise<TelemetryState> {
-    const settings = await this.#config().telemetry();
+    const settings = await this.#settings();
     if (this.disabledByEnvironment) return { enabled: false, decidedBy: "environment", installId: settings.install_id };
     if (settings.enabled !== null) {
       return { enabled: settings.enabled, decidedBy: "setting", installId: settings.install_id };
@@ -61,21 +68,28 @@ export class Telemetry {
   }
 
   async setEnabled(enabled: boolean): Promise<void> {
-    await this.#config().telemetry();
-    await this.#config().update((config) =>
-      config.telemetry ? { ...config, telemetry: { ...config.telemetry, enabled, notice_shown: true } } : config,
-    );
+    await this.#change({ enabled, notice_shown: true });
   }
 
   /** True the first time telemetry is on and nobody has been told yet; remembers that they have been. */
   async takeNotice(): Promise<boolean> {
     if (this.disabledByEnvironment) return false;
-    const settings = await this.#config().telemetry();
+    const settings = await this.#settings();
     if (settings.notice_shown || settings.enabled === false) return false;
-    await this.#config().update((config) =>
-      config.telemetry ? { ...config, telemetry: { ...config.telemetry, notice_shown: true } } : config,
-    );
+    await this.#change({ notice_shown: true });
     return true;
+  }
+
+  /** The settings, read from config.json once per run (the notice, the status and the dispatch all ask). */
+  #settings(): Promise<TelemetrySettings> {
+    this.#cached ??= this.#config().telemetry();
+    return this.#cached;
+  }
+
+  async #change(patch: Partial<TelemetrySettings>): Promise<void> {
+    const settings = { ...(await this.#settings()), ...patch };
+    await this.#config().update((config) => ({ ...config, telemetry: { ...config.telemetry, ...settings } }));
+    this.#cached = Promise.resolve(settings);
   }
 
   record(event: TelemetryEventName, properties: Properties = {}): void {

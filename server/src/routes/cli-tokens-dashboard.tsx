@@ -55,8 +55,8 @@ export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date 
 
   routes.post("/", async (c) => {
     const body = await readForm(c);
-    const name = typeof body.name === "string" ? body.name.trim() : "";
-    const expiry = typeof body.expiry === "string" ? body.expiry : "";
+    const name = (body.name ?? "").trim();
+    const expiry = body.expiry ?? "";
     const choice = EXPIRY_CHOICES.find((option) => option.value === expiry);
     const parsed = CreateTokenRequest.safeParse({ name, expires_in_days: choice?.days });
     if (!choice || !parsed.success) {

@@ -107,7 +107,7 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
 
   routes.post("/", async (c) => {
     const form = await readForm(c);
-    const typed = typeof form.code === "string" ? form.code.trim() : "";
+    const typed = (form.code ?? "").trim();
     const viewer = c.var.page.viewer;
     if (!viewer) return signInFirst(c, typed);
     const decision = form.decision === "approve" ? "approved" : form.decision === "deny" ? "denied" : null;

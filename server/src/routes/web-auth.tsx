@@ -25,12 +25,6 @@ export interface WebAuthRouteDeps {
   now: () => Date;
 }
 
-/** Form fields arrive as strings, files or arrays; only a string counts. */
-function field(form: Record<string, unknown>, name: string): string {
-  const value = form[name];
-  return typeof value === "string" ? value : "";
-}
-
 /** Passes on the cookies Better Auth set (the session), then sends the browser on. */
 function redirectWithCookies(c: Context, headers: Headers, location: string) {
   for (const cookie of headers.getSetCookie()) c.header("set-cookie", cookie, { append: true });
@@ -72,9 +66,9 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
 
   routes.post("/login", async (c) => {
     const form = await readForm(c);
-    const next = safeNextPath(field(form, "next"));
-    const email = field(form, "email").trim().toLowerCase();
-    const password = field(form, "password");
+    const next = safeNextPath(form.next ?? "");
+    const email = (form.email ?? "").trim().toLowerCase();
+    const password = form.password ?? "";
     const again = (status: 400 | 401 | 429, error: MessageKey) =>
       c.html(<LoginPage page={c.var.page} next={next} email={email} error={error} />, status);
     if (!email || !password) return again(400, "login.missing");
@@ -109,10 +103,10 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
 
   routes.post("/register", async (c) => {
     const form = await readForm(c);
-    const next = safeNextPath(field(form, "next"));
-    const name = field(form, "name").trim();
-    const email = field(form, "email").trim().toLowerCase();
-    const password = field(form, "password");
+    const next = safeNextPath(form.next ?? "");
+    const name = (form.name ?? "").trim();
+    const email = (form.email ?? "").trim().toLowerCase();
+    const password = form.password ?? "";
     const again = (error: MessageKey, status: 400 | 409 = 400) =>
       c.html(<RegisterPage page={c.var.page} next={next} name={name} email={email} error={error} />, status);
     if (!name || name.length > 200) return again("register.nameMissing");
