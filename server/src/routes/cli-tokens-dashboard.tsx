@@ -13,6 +13,7 @@ import {
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 import { readForm } from "../validation.js";
+import { redirectToLogin } from "./next-path.js";
 
 /** `?done=` after a revoke: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {
@@ -33,7 +34,7 @@ export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date 
   routes.use("*", async (c, next) => {
     if (c.var.page.viewer) return next();
     const back = c.req.method === "GET" ? c.var.page.here : TOKENS_PATH;
-    return c.redirect(`/login?next=${encodeURIComponent(back)}`, c.req.method === "GET" ? 302 : 303);
+    return redirectToLogin(c, back);
   });
 
   const viewerId = (c: Context<AppEnv>) => c.var.page.viewer?.id ?? "";

@@ -11,6 +11,7 @@ import { Layout } from "../pages/layout.js";
 import { MessagePage, type Tone } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
 import { readForm } from "../validation.js";
+import { redirectToLogin } from "./next-path.js";
 
 type Outcome = "approved" | "denied" | "expired" | "used" | "limited" | "raced" | "unknown";
 
@@ -61,7 +62,7 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
 
   const signInFirst = (c: Context<AppEnv>, code: string) => {
     const back = code ? `/cli-auth?code=${encodeURIComponent(code)}` : "/cli-auth";
-    return c.redirect(`/login?next=${encodeURIComponent(back)}`, c.req.method === "GET" ? 302 : 303);
+    return redirectToLogin(c, back);
   };
 
   routes.get("/", async (c) => {

@@ -7,6 +7,7 @@ import { InvitePage } from "../pages/invite-page.js";
 import { MessagePage, type Tone } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
 import { maskEmail } from "./invites.js";
+import { redirectToLogin } from "./next-path.js";
 
 const PROBLEMS = {
   unknown: { title: "invite.unknown.title", body: "invite.unknown.body", status: 404 },
@@ -32,7 +33,7 @@ export function invitePageRoutes({ db, now }: { db: Db; now: () => Date }) {
 
   routes.get("/:secret", async (c) => {
     const here = `/invite/${encodeURIComponent(c.req.param("secret"))}`;
-    if (!c.var.page.viewer) return c.redirect(`/login?next=${encodeURIComponent(here)}`, 302);
+    if (!c.var.page.viewer) return redirectToLogin(c, here);
     const found = await lookUpInvite(db, c.req.param("secret"), now());
     if (found.kind !== "open") return problem(c, found.kind);
     return c.html(
@@ -50,7 +51,7 @@ export function invitePageRoutes({ db, now }: { db: Db; now: () => Date }) {
   routes.post("/:secret", async (c) => {
     const viewer = c.var.page.viewer;
     const here = `/invite/${encodeURIComponent(c.req.param("secret"))}`;
-    if (!viewer) return c.redirect(`/login?next=${encodeURIComponent(here)}`, 303);
+    if (!viewer) return redirectToLogin(c, here);
     const result = await acceptInvite(db, {
       secret: c.req.param("secret"),
       userId: viewer.id,

@@ -14,6 +14,7 @@ import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
 import { readForm, readJson } from "../validation.js";
+import { redirectToLogin } from "./next-path.js";
 
 export interface LoopbackRouteDeps {
   db: Db;
@@ -41,7 +42,7 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
     const { page } = c.var;
     if (!page.viewer) {
       const next = new URL(c.req.url);
-      return c.redirect(`/login?next=${encodeURIComponent(next.pathname + next.search)}`, 302);
+      return redirectToLogin(c, next.pathname + next.search);
     }
     const query = parsed.data;
     const fields: Record<string, string> = { ...query };

@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+
 /** Where a signed-in person lands when nothing else was asked for. */
 export const HOME_PATH = "/dashboard/settings/cli-tokens";
 
@@ -15,4 +17,12 @@ export function safeNextPath(next: unknown): string {
   const base = "http://claudemesh.invalid";
   const url = new URL(next, base);
   return url.origin === base ? url.pathname + url.search + url.hash : HOME_PATH;
+}
+
+/**
+ * Sends a signed-out visitor to `/login`, coming back to `back` afterwards:
+ * 302 for a page they asked for, 303 after a form post (so the browser follows with a GET).
+ */
+export function redirectToLogin(c: Context, back: string) {
+  return c.redirect(`/login?next=${encodeURIComponent(back)}`, c.req.method === "GET" ? 302 : 303);
 }
