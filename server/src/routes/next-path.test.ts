@@ -15,6 +15,8 @@ describe("safeNextPath", () => {
   it.each([
     "https://evil.example/",
     "//evil.example/path",
+    "/..//evil.example",
+    "/./%2e%2e//evil.example",
     "/\\evil.example",
     "\\\\evil.example",
     "javascript:alert(1)",

@@ -16,7 +16,9 @@ export function safeNextPath(next: unknown): string {
   if (/[\u0000-\u001f\u007f\\]/.test(next)) return HOME_PATH;
   const base = "http://claudemesh.invalid";
   const url = new URL(next, base);
-  return url.origin === base ? url.pathname + url.search + url.hash : HOME_PATH;
+  if (url.origin !== base) return HOME_PATH;
+  // Dot segments can collapse into `//host` (`/..//evil.example`), which a browser reads as another site.
+  return url.pathname.startsWith("//") ? HOME_PATH : url.pathname + url.search + url.hash;
 }
 
 /**
