@@ -19,5 +19,7 @@ export interface AppEnv {
     page: PageContext;
     /** An API request's JSON body, parsed once by the jsonBody middleware. */
     json: unknown;
+    /** The client's address as trusted reverse proxies report it (TRUST_PROXY); unset without them. */
+    clientAddress: string | undefined;
   };
 }

@@ -7,6 +7,7 @@ import type { Database } from "./db/database.js";
 import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
 import { createMailer, type Mailer } from "./email/mailer.js";
 import { requireCaller } from "./middleware/caller.js";
+import { clientAddressBehindProxies } from "./middleware/client-address.js";
 import { errorResponse, notFound, onError } from "./middleware/errors.js";
 import { jsonBody, METHODS_WITH_BODY } from "./middleware/json-body.js";
 import { pageContext } from "./middleware/page-context.js";
@@ -54,16 +55,21 @@ export interface AppDeps {
   now?: () => Date;
   /** Sends invite emails; by default they wait in the email_outbox table. */
   mailer?: Mailer;
+  /** Reverse proxies in front whose X-Forwarded-For entries are trusted (TRUST_PROXY); default 0. */
+  trustedProxies?: number;
 }
 
 /**
  * The whole HTTP surface, with no `listen()`: tests call `app.request()`,
  * `main.ts` serves it.
  */
-export function createApp({ database, auth, publicUrl, now = () => new Date(), mailer }: AppDeps) {
+export function createApp({ database, auth, publicUrl, now = () => new Date(), mailer, trustedProxies = 0 }: AppDeps) {
   const { db } = database;
   const mail = mailer ?? createMailer({ db, transport: null, from: "claudemesh <no-reply@localhost>", now });
   const app = new Hono<AppEnv>();
+
+  // Rate limits, audit rows and device fingerprints all key on this address.
+  if (trustedProxies > 0) app.use("*", clientAddressBehindProxies(trustedProxies));
 
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -93,7 +99,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   const wakeups = new DeviceCodeWakeups(database);
   app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }));
   app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, now }));
-  app.route("/api/auth", betterAuthRoutes(auth));
+  app.route("/api/auth", betterAuthRoutes({ auth, db, now }));
 
   // Server-rendered pages: one session read, language, security headers, and
   // same-origin form posts for all of them.

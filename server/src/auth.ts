@@ -45,6 +45,9 @@ export function createAuth({ db, secret, publicUrl, now = () => new Date() }: Au
         },
       },
     },
+    // Its own limiter counts in process memory and, behind @hono/node-server, sees
+    // no client IP (one bucket for everyone); ours is in the database (rate-limit.ts).
+    rateLimit: { enabled: false },
     // A self-hosted server reaches no one it was not asked to.
     telemetry: { enabled: false },
   });

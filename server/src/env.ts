@@ -12,6 +12,11 @@ const ServerEnv = z.object({
   BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
   /** Where browsers reach this server; default http://localhost:PORT. */
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * How many reverse proxies in front of this server append to X-Forwarded-For
+   * (1 for one nginx or Caddy); 0 trusts none and uses the socket's peer.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Where invite emails go out, e.g. smtps://user:pass@smtp.example.com; unset keeps them in email_outbox. */
   SMTP_URL: z.string().url().optional(),
   /** The From: of those emails. */

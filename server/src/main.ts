@@ -58,8 +58,11 @@ async function start(): Promise<void> {
     const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
     const transport = env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null;
     const mailer = createMailer({ db: database.db, transport, from: env.SMTP_FROM });
-    app = createApp({ database, publicUrl, mailer, auth: createAuth({ db: database.db, secret, publicUrl }) });
-    info(`listening on ${publicUrl}`);
+    const auth = createAuth({ db: database.db, secret, publicUrl });
+    app = createApp({ database, publicUrl, mailer, auth, trustedProxies: env.TRUST_PROXY });
+    // The bound address first (supervisors and tests wait for it), then where people reach it.
+    info(`listening on http://${displayHost(env.HOST)}:${port}`);
+    if (env.PUBLIC_URL) info(`public URL: ${publicUrl}`);
     info(`sign in from a terminal: CLAUDEMESH_API_URL=${publicUrl} claudemesh login`);
   });
 
@@ -83,3 +86,9 @@ start().catch((error: unknown) => {
   warn(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });
+
+/** How to write the bound host in a URL: localhost for "all interfaces", IPv6 in brackets. */
+function displayHost(host: string | undefined): string {
+  if (!host || host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}

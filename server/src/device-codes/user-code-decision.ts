@@ -1,7 +1,7 @@
 import type { DeviceCodeStatus } from "@claudemesh/sdk/contracts";
 import { normalizeUserCode } from "@claudemesh/sdk/contracts";
 import type { Db } from "../db/database.js";
-import { countHit, isLimited, type RateLimitWindow } from "../rate-limit.js";
+import { countHit, isLimited, RATE_LIMITS } from "../rate-limit.js";
 import type { RequestInfo } from "../request-info.js";
 import {
   type Decision,
@@ -10,9 +10,6 @@ import {
   effectiveStatus,
   findDeviceCodeByUserCode,
 } from "./device-code-store.js";
-
-/** Wrong user codes allowed per user and per IP before lookups are refused: 34.5 bits stay out of reach. */
-export const USER_CODE_LOOKUP_LIMIT: RateLimitWindow = { limit: 10, windowMs: 15 * 60 * 1000 };
 
 export type UserCodeLookup =
   | { kind: "limited" }
@@ -30,12 +27,12 @@ export async function lookUpUserCode(
 ): Promise<UserCodeLookup> {
   const keys = [`user-code:user:${input.userId}`, `user-code:ip:${input.request.ipAddress ?? "unknown"}`];
   for (const key of keys) {
-    if (await isLimited(db, key, USER_CODE_LOOKUP_LIMIT, input.now)) return { kind: "limited" };
+    if (await isLimited(db, key, RATE_LIMITS.userCodeMisses, input.now)) return { kind: "limited" };
   }
   const userCode = normalizeUserCode(input.typed);
   const row = userCode ? await findDeviceCodeByUserCode(db, userCode) : undefined;
   if (!userCode || !row) {
-    for (const key of keys) await countHit(db, key, USER_CODE_LOOKUP_LIMIT, input.now);
+    for (const key of keys) await countHit(db, key, RATE_LIMITS.userCodeMisses, input.now);
     return { kind: "unknown" };
   }
   return { kind: "found", row, status: effectiveStatus(row, input.now), userCode };

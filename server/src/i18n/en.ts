@@ -36,6 +36,7 @@ export const en = {
   "register.passwordLong": "That password is too long; use at most 128 characters.",
   "register.taken": "An account with that email already exists. Sign in instead.",
   "register.failed": "The account could not be created. Check the form and try again.",
+  "register.limited": "Too many new accounts from your network. Wait an hour and try again.",
 
   "logout.title": "Sign out of claudemesh?",
   "logout.body": "This signs out this browser. Terminals stay signed in; revoke them on the CLI tokens page.",

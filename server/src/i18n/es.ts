@@ -35,6 +35,7 @@ export const es: Record<MessageKey, string> = {
   "register.passwordLong": "Esa contraseña es demasiado larga; usa como máximo 128 caracteres.",
   "register.taken": "Ya existe una cuenta con ese correo. Inicia sesión.",
   "register.failed": "No se pudo crear la cuenta. Revisa el formulario y vuelve a intentarlo.",
+  "register.limited": "Demasiadas cuentas nuevas desde tu red. Espera una hora y vuelve a intentarlo.",
 
   "logout.title": "¿Cerrar la sesión de claudemesh?",
   "logout.body":

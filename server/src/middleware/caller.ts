@@ -4,6 +4,8 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Caller } from "../app-env.js";
 import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
+import { exceedsLimit, RATE_LIMITS } from "../rate-limit.js";
+import { requestInfo } from "../request-info.js";
 import { prepareTokenLookup, recordTokenUse } from "../tokens/token-store.js";
 import { errorResponse } from "./errors.js";
 import { isSameOrigin } from "./same-origin.js";
@@ -50,16 +52,27 @@ export function requireCaller(deps: {
       return next();
     }
 
+    const now = deps.now();
+    // Unknown and malformed tokens are counted per address in the database; past
+    // the limit the answer is 429. Revoked and expired tokens were real, so they
+    // are not guesses; and a known token costs nothing extra (256 bits are never guessed).
+    const refuseUnknown = async (message: string) => {
+      const key = `token-failure:ip:${requestInfo(c).ipAddress ?? "unknown"}`;
+      if (await exceedsLimit(deps.db, key, RATE_LIMITS.tokenFailuresPerIp, now)) {
+        return errorResponse(c, "rate_limited", "Too many unknown tokens from your address; wait 15 minutes.");
+      }
+      return errorResponse(c, "token_invalid", message);
+    };
+
     const raw = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-    if (!raw) return errorResponse(c, "token_invalid", "The Authorization header must be `Bearer <token>`.");
+    if (!raw) return refuseUnknown("The Authorization header must be `Bearer <token>`.");
     try {
       parseToken(raw);
     } catch (error) {
-      return errorResponse(c, "token_invalid", (error as Error).message);
+      return refuseUnknown((error as Error).message);
     }
     const found = await findToken(raw);
-    if (!found) return errorResponse(c, "token_invalid", "Token not recognised.");
-    const now = deps.now();
+    if (!found) return refuseUnknown("Token not recognised.");
     if (found.token.revokedAt) return errorResponse(c, "token_revoked", "Authentication failed (token revoked).");
     if (found.token.expiresAt && found.token.expiresAt.getTime() <= now.getTime()) {
       return errorResponse(c, "token_expired", "Authentication failed (token expired).");

@@ -1,11 +1,18 @@
 import { ClaudemeshError, ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
+import { redactTokens } from "@claudemesh/sdk/token";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** Answers `{ error, message }` with the status the sdk's table gives the code. */
+/**
+ * Answers `{ error, message }` with the status the sdk's table gives the code.
+ * Messages may quote the request (a path, a value), so tokens in them are redacted.
+ */
 export function errorResponse(c: Context, code: ErrorCode, message: string, status?: number) {
-  return c.json({ error: code, message }, (status ?? ERROR_CODES[code].http) as ContentfulStatusCode);
+  return c.json(
+    { error: code, message: redactTokens(message) },
+    (status ?? ERROR_CODES[code].http) as ContentfulStatusCode,
+  );
 }
 
 export const notFound: NotFoundHandler = (c) =>
@@ -23,6 +30,7 @@ export const onError: ErrorHandler = (error, c) => {
       error.status === 413 ? "payload_too_large" : error.status < 500 ? "invalid_input" : "server_error";
     return errorResponse(c, code, error.message || "Bad request.", error.status);
   }
-  console.error(`[claudemesh] ${c.req.method} ${c.req.path} failed:`, error);
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  console.error(redactTokens(`[claudemesh] ${c.req.method} ${c.req.path} failed: ${stack}`));
   return errorResponse(c, "server_error", "Something went wrong on the server.");
 };

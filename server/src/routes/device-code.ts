@@ -25,6 +25,7 @@ import type { DeviceCodeWakeups } from "../device-codes/wakeups.js";
 import { requireWebSession } from "../middleware/caller.js";
 import { errorResponse } from "../middleware/errors.js";
 import { requireSameOrigin } from "../middleware/same-origin.js";
+import { exceedsLimit, RATE_LIMITS } from "../rate-limit.js";
 import { requestInfo } from "../request-info.js";
 import { readJson } from "../validation.js";
 
@@ -53,7 +54,12 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
 
   routes.post("/", async (c) => {
     const device = await readJson(c, DeviceCodeRequest);
-    const { deviceCode, userCode, row } = await createDeviceCode(db, device, requestInfo(c), now());
+    const request = requestInfo(c);
+    const at = now();
+    if (await exceedsLimit(db, `device-code:ip:${request.ipAddress ?? "unknown"}`, RATE_LIMITS.deviceCodesPerIp, at)) {
+      return errorResponse(c, "rate_limited", "Too many sign-in attempts from your network; wait 15 minutes.");
+    }
+    const { deviceCode, userCode, row } = await createDeviceCode(db, device, request, at);
     const shown = formatUserCode(userCode);
     const complete = new URL(verificationUrl);
     complete.searchParams.set("code", shown);

@@ -5,20 +5,18 @@ import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { telemetryEvent } from "../db/schema.js";
 import { errorResponse } from "../middleware/errors.js";
-import { countHit, type RateLimitWindow } from "../rate-limit.js";
+import { exceedsLimit, RATE_LIMITS } from "../rate-limit.js";
 import { requestInfo } from "../request-info.js";
 import { readJson } from "../validation.js";
-
-/** Batches accepted per IP address; telemetry must never be a way to fill the disk. */
-export const TELEMETRY_LIMIT: RateLimitWindow = { limit: 120, windowMs: 60 * 60 * 1000 };
 
 /** `POST /api/telemetry`: anonymous CLI usage events (opt-out on the client), stored as they come. */
 export function telemetryRoutes({ db, now }: { db: Db; now: () => Date }) {
   return new Hono<AppEnv>().post("/", async (c) => {
     const batch = await readJson(c, TelemetryBatch);
     const at = now();
-    const hits = await countHit(db, `telemetry:ip:${requestInfo(c).ipAddress ?? "unknown"}`, TELEMETRY_LIMIT, at);
-    if (hits > TELEMETRY_LIMIT.limit) return errorResponse(c, "rate_limited", "Too many telemetry batches.");
+    const key = `telemetry:ip:${requestInfo(c).ipAddress ?? "unknown"}`;
+    if (await exceedsLimit(db, key, RATE_LIMITS.telemetryBatchesPerIp, at))
+      return errorResponse(c, "rate_limited", "Too many telemetry batches.");
     await db.insert(telemetryEvent).values(
       batch.events.map((event) => ({
         id: randomUUID(),

@@ -1,20 +1,16 @@
 import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
+import { recordSignInFailure, signInRefused, signUpRefused } from "../accounts/account-limits.js";
 import type { AppEnv } from "../app-env.js";
 import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
 import { isLocale, LOCALE_COOKIE } from "../i18n/locale.js";
 import { LoginPage, RegisterPage, SignOutPage } from "../pages/auth-pages.js";
-import { countHit, isLimited, type RateLimitWindow } from "../rate-limit.js";
 import { requestInfo } from "../request-info.js";
 import { readForm } from "../validation.js";
 import { HOME_PATH, safeNextPath } from "./next-path.js";
-
-/** Failed sign-ins allowed per account and per IP address before the form refuses for a while. */
-export const SIGN_IN_FAILURES_PER_EMAIL: RateLimitWindow = { limit: 10, windowMs: 15 * 60 * 1000 };
-export const SIGN_IN_FAILURES_PER_IP: RateLimitWindow = { limit: 50, windowMs: 15 * 60 * 1000 };
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
@@ -74,13 +70,8 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     if (!email || !password) return again(400, "login.missing");
 
     const at = now();
-    const limits: [string, RateLimitWindow][] = [
-      [`sign-in:email:${email}`, SIGN_IN_FAILURES_PER_EMAIL],
-      [`sign-in:ip:${requestInfo(c).ipAddress ?? "unknown"}`, SIGN_IN_FAILURES_PER_IP],
-    ];
-    for (const [key, window] of limits) {
-      if (await isLimited(db, key, window, at)) return again(429, "login.limited");
-    }
+    const ip = requestInfo(c).ipAddress;
+    if (await signInRefused(db, email, ip, at)) return again(429, "login.limited");
     try {
       const { headers } = await auth.api.signInEmail({
         body: { email, password },
@@ -90,7 +81,7 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
       return redirectWithCookies(c, headers, next);
     } catch (error) {
       if (!isAPIError(error)) throw error;
-      for (const [key, window] of limits) await countHit(db, key, window, at);
+      await recordSignInFailure(db, email, ip, at);
       return again(401, "login.invalid");
     }
   });
@@ -107,12 +98,13 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     const name = (form.name ?? "").trim();
     const email = (form.email ?? "").trim().toLowerCase();
     const password = form.password ?? "";
-    const again = (error: MessageKey, status: 400 | 409 = 400) =>
+    const again = (error: MessageKey, status: 400 | 409 | 429 = 400) =>
       c.html(<RegisterPage page={c.var.page} next={next} name={name} email={email} error={error} />, status);
     if (!name || name.length > 200) return again("register.nameMissing");
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return again("register.emailInvalid");
     if (password.length < 8) return again("register.passwordShort");
     if (password.length > 128) return again("register.passwordLong");
+    if (await signUpRefused(db, requestInfo(c).ipAddress, now())) return again("register.limited", 429);
     try {
       const { headers } = await auth.api.signUpEmail({
         body: { name, email, password },
