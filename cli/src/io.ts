@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import { redactTokens } from "@claudemesh/sdk/token";
 
 /** The streams a command talks through; tests pass buffers. */
 export interface IO {
@@ -49,11 +50,12 @@ export class Output {
   success(text: string): void {
     this.say(`${green(this.io.color, "✔")} ${text}`);
   }
+  // Warnings and failures may quote what the user typed or the server said, which can hold a token.
   warn(text: string): void {
-    this.say(`${yellow(this.io.color, "!")} ${text}`);
+    this.say(`${yellow(this.io.color, "!")} ${redactTokens(text)}`);
   }
   failure(text: string, hint?: string): void {
-    this.say(`${red(this.io.color, "✘")} ${text}`);
+    this.say(`${red(this.io.color, "✘")} ${redactTokens(text)}`);
     if (hint) this.say(`\n${hint}`);
   }
   bold(text: string): string {

@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors";
+import { redactTokens } from "@claudemesh/sdk/token";
 import { Command, CommanderError } from "commander";
 import { authCommand } from "./commands/auth.js";
 import { completionCommand } from "./commands/completion.js";
@@ -28,7 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run `claudemesh --help` for usage)")
     .configureOutput({
-      writeErr: (text) => ctx.out.io.stderr.write(text),
+      writeErr: (text) => ctx.out.io.stderr.write(redactTokens(text)),
       writeOut: (text) => ctx.out.io.stdout.write(text),
     })
     .exitOverride()

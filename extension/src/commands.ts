@@ -1,4 +1,4 @@
-import { type ApiClient, ClaudemeshError } from "@claudemesh/sdk";
+import { type ApiClient, ClaudemeshError, redactTokens } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import type { Identity } from "./identity.js";
 import { signInWithDeviceCode, signInWithToken, signOut } from "./sign-in.js";
@@ -21,7 +21,7 @@ function reported(run: (...args: never[]) => Promise<unknown>) {
       if (error instanceof ClaudemeshError && error.code === "cancelled") return undefined;
       const message = error instanceof Error ? error.message : String(error);
       const hint = error instanceof ClaudemeshError && error.hint ? ` ${error.hint}` : "";
-      void vscode.window.showErrorMessage(`claudemesh: ${message}${hint}`);
+      void vscode.window.showErrorMessage(redactTokens(`claudemesh: ${message}${hint}`));
       return undefined;
     }
   };

@@ -43,10 +43,13 @@ export {
 } from "./telemetry/telemetry-queue.js";
 export {
   isWellFormedToken,
+  looksLikeToken,
   mintToken,
   type ParsedToken,
   parseToken,
   redactToken,
+  redactTokens,
+  refuseTokenAsId,
   TOKEN_SCAN_REGEX,
   type TokenKind,
 } from "./token.js";

@@ -1,7 +1,15 @@
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ClaudemeshError } from "./errors.js";
-import { isWellFormedToken, mintToken, parseToken, redactToken, TOKEN_SCAN_REGEX } from "./token.js";
+import {
+  isWellFormedToken,
+  looksLikeToken,
+  mintToken,
+  parseToken,
+  redactToken,
+  redactTokens,
+  TOKEN_SCAN_REGEX,
+} from "./token.js";
 
 describe("token format", () => {
   it.each(["session", "pat"] as const)("mints cm_%s_ tokens that parse back", (kind) => {
@@ -67,9 +75,19 @@ describe("token format", () => {
     expect((error as Error).message).toBe("Invalid token format (expected cm_pat_…)");
   });
 
-  it("redacts to prefix and last four characters", () => {
+  it("redacts to the prefix and the first four characters", () => {
     const token = mintToken("session");
-    expect(redactToken(token)).toBe(`cm_session_…${token.slice(-4)}`);
-    expect(redactToken(token)).not.toContain(token.slice(11, 30));
+    expect(redactToken(token)).toBe(`cm_session_${token.slice(11, 15)}…`);
+    expect(redactToken(token)).not.toContain(token.slice(15, 30));
+  });
+
+  it("redacts every token-shaped string in a text, even a mistyped one, and leaves other text alone", () => {
+    const pat = mintToken("pat");
+    const text = `revoke ${pat} failed; also cm_session_abcdefghij and cm_pat_short and cm_other_${"x".repeat(40)}`;
+    expect(redactTokens(text)).toBe(
+      `revoke cm_pat_${pat.slice(7, 11)}… failed; also cm_session_abcd… and cm_pat_short and cm_other_${"x".repeat(40)}`,
+    );
+    expect(looksLikeToken(pat)).toBe(true);
+    expect(looksLikeToken("3f2c9a1e-5b7d-4c1a-9e8f-0a1b2c3d4e5f")).toBe(false);
   });
 });

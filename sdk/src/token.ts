@@ -81,14 +81,46 @@ export function isWellFormedToken(raw: string): boolean {
 }
 
 /**
- * A token safe to print or log: its prefix and last four characters.
+ * A token safe to print or log: its prefix and the first four characters of
+ * its random part (20 of 256 bits), enough to tell tokens apart.
  *
  * @example
- * redactToken("cm_pat_abcd…wxyz"); // "cm_pat_…wxyz"
+ * redactToken("cm_pat_abcdefgh…"); // "cm_pat_abcd…"
  */
 export function redactToken(token: string): string {
-  const prefix = /^cm_(?:session|pat)_/.exec(token)?.[0] ?? "";
-  return `${prefix}…${token.slice(-4)}`;
+  const prefix = /^cm_(?:session|pat)_/i.exec(token)?.[0] ?? "";
+  return `${prefix}${token.slice(prefix.length, prefix.length + 4)}…`;
+}
+
+// Anything shaped like one of our tokens, even mistyped or cut short.
+const TOKEN_LIKE = /cm_(?:session|pat)_[a-z0-9]{8,}/gi;
+
+/** True when the text holds something shaped like a token (even a mistyped one). */
+export function looksLikeToken(text: string): boolean {
+  return new RegExp(TOKEN_LIKE.source, "i").test(text);
+}
+
+/**
+ * Throws when a token was given where a session or token id belongs, before it
+ * is sent anywhere (a URL path ends up in proxy and server access logs).
+ */
+export function refuseTokenAsId(id: string): void {
+  if (!looksLikeToken(id)) return;
+  throw new ClaudemeshError(
+    "invalid_input",
+    `That is a token (${redactToken(id)}), not its id; \`claudemesh tokens list\` and \`claudemesh sessions list\` show ids.`,
+  );
+}
+
+/**
+ * Text safe to print or log: every token in it redacted. Error messages and
+ * logs pass through this, since a token can arrive where an id was expected.
+ *
+ * @example
+ * redactTokens(`No token ${raw}`); // "No token cm_pat_abcd…"
+ */
+export function redactTokens(text: string): string {
+  return text.replace(TOKEN_LIKE, redactToken);
 }
 
 function base32(bytes: Uint8Array): string {

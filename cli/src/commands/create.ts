@@ -1,7 +1,8 @@
-import { ClaudemeshError, localMeshFrom } from "@claudemesh/sdk";
+import { ClaudemeshError, CreateMeshRequest, localMeshFrom } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
+import { checkInput } from "../input.js";
 
 /** `claudemesh create "<name>" [--slug] [--json]`: a new mesh on the server, joined here. */
 export function createCommand(ctx: CliContext): Command {
@@ -11,10 +12,11 @@ export function createCommand(ctx: CliContext): Command {
     .option("--slug <slug>", "its short name in commands and URLs (default: from the name)")
     .option("--json", "print the mesh as JSON")
     .action(async (name: string, options: { slug?: string; json?: boolean }) => {
+      const request = checkInput(CreateMeshRequest, { name, slug: options.slug }, { name: "<name>", slug: "--slug" });
       const { api } = await authenticatedApi(ctx);
       let mesh: Awaited<ReturnType<typeof api.createMesh>>;
       try {
-        mesh = await api.createMesh({ name, slug: options.slug });
+        mesh = await api.createMesh(request);
       } catch (error) {
         if (error instanceof ClaudemeshError && error.code === "slug_taken" && error.suggestion) {
           throw new ClaudemeshError(

@@ -1,8 +1,9 @@
-import { ClaudemeshError, MAX_INVITE_SECONDS } from "@claudemesh/sdk";
+import { ClaudemeshError, CreateInviteRequest, MAX_INVITE_SECONDS } from "@claudemesh/sdk";
 import { Command, Option } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { formatDate } from "../format.js";
+import { checkInput } from "../input.js";
 
 const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86_400 };
 
@@ -36,13 +37,13 @@ export function inviteCommand(ctx: CliContext): Command {
         expiresIn: string;
         json?: boolean;
       }) => {
-        const expiresIn = parseInviteLifetime(options.expiresIn);
+        const request = checkInput(
+          CreateInviteRequest,
+          { email: options.email, role: options.role, expires_in: parseInviteLifetime(options.expiresIn) },
+          { email: "--email", role: "--role", expires_in: "--expires-in" },
+        );
         const { api } = await authenticatedApi(ctx);
-        const invite = await api.createInvite(options.mesh, {
-          email: options.email,
-          role: options.role,
-          expires_in: expiresIn,
-        });
+        const invite = await api.createInvite(options.mesh, request);
         if (options.json) return ctx.out.print(JSON.stringify(invite, null, 2));
         const { out } = ctx;
         out.success(

@@ -1,4 +1,4 @@
-import type { CliSession } from "@claudemesh/sdk";
+import { type CliSession, refuseTokenAsId } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
@@ -24,6 +24,7 @@ export function sessionsCommand(ctx: CliContext): Command {
         .description("sign a device out (`current` for this one)")
         .argument("<id>", "session id from `claudemesh sessions list`")
         .action(async (id: string) => {
+          refuseTokenAsId(id);
           const { api } = await authenticatedApi(ctx);
           await api.revokeSession(id);
           ctx.out.success(`Revoked session ${id}`);

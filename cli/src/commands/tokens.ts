@@ -1,8 +1,9 @@
-import { ClaudemeshError } from "@claudemesh/sdk";
+import { ClaudemeshError, CreateTokenRequest, refuseTokenAsId } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { formatDate } from "../format.js";
+import { checkInput } from "../input.js";
 
 /** `30d`, `90d`, `1y`, `365` or `never` → days (null = never). */
 export function parseLifetime(value: string): number | null {
@@ -29,9 +30,13 @@ export function tokensCommand(ctx: CliContext): Command {
         .option("--expires-in <lifetime>", "30d, 90d, 1y or never", "1y")
         .option("--json", "print JSON (includes the token)")
         .action(async (options: { name: string; expiresIn: string; json?: boolean }) => {
-          const days = parseLifetime(options.expiresIn);
+          const request = checkInput(
+            CreateTokenRequest,
+            { name: options.name, expires_in_days: parseLifetime(options.expiresIn) },
+            { name: "--name", expires_in_days: "--expires-in" },
+          );
           const { api } = await authenticatedApi(ctx);
-          const created = await api.createToken({ name: options.name, expires_in_days: days });
+          const created = await api.createToken(request);
           if (options.json) ctx.out.print(JSON.stringify(created, null, 2));
           else ctx.out.print(created.token);
           ctx.out.success(
@@ -61,6 +66,7 @@ export function tokensCommand(ctx: CliContext): Command {
         .description("revoke a token; anything using it stops working at once")
         .argument("<id>", "token id from `claudemesh tokens list`")
         .action(async (id: string) => {
+          refuseTokenAsId(id);
           const { api } = await authenticatedApi(ctx);
           await api.revokeToken(id);
           ctx.out.success(`Revoked token ${id}`);

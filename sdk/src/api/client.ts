@@ -38,6 +38,7 @@ import {
 } from "../contracts/index.js";
 import { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "../env.js";
 import { ClaudemeshError } from "../errors.js";
+import { refuseTokenAsId } from "../token.js";
 import { SDK_VERSION } from "../version.js";
 import { errorFromResponse, errorFromTransport } from "./http-errors.js";
 import { nodeHttpFetch } from "./node-http-fetch.js";
@@ -160,7 +161,7 @@ export class ApiClient {
 
   /** Revokes a CLI session by id, or `"current"` for the one this client's token is. */
   revokeSession(id: string, signal?: AbortSignal): Promise<RevokedResponse> {
-    return this.#send("delete", `api/my/cli/sessions/${encodeURIComponent(id)}`, RevokedResponseSchema, { signal });
+    return this.#send("delete", `api/my/cli/sessions/${idSegment(id)}`, RevokedResponseSchema, { signal });
   }
 
   createToken(input: CreateTokenRequest, signal?: AbortSignal): Promise<CreatedToken> {
@@ -172,7 +173,7 @@ export class ApiClient {
   }
 
   revokeToken(id: string, signal?: AbortSignal): Promise<RevokedResponse> {
-    return this.#send("delete", `api/my/cli/tokens/${encodeURIComponent(id)}`, RevokedResponseSchema, { signal });
+    return this.#send("delete", `api/my/cli/tokens/${idSegment(id)}`, RevokedResponseSchema, { signal });
   }
 
   // --- meshes and invites ---
@@ -262,4 +263,10 @@ export function normalizeBaseUrl(value: string): string {
     throw new ClaudemeshError("invalid_input", `CLAUDEMESH_API_URL must be http(s): ${value}`);
   }
   return url.toString().replace(/\/+$/, "");
+}
+
+/** A session or token id for a URL path (never a pasted token, which would land in access logs). */
+function idSegment(id: string): string {
+  refuseTokenAsId(id);
+  return encodeURIComponent(id);
 }

@@ -31,7 +31,7 @@ export type InviteRole = z.infer<typeof InviteRole>;
 
 /** `POST /api/my/meshes` */
 export const CreateMeshRequest = z.object({
-  name: z.string().trim().min(1, "name is required").max(100),
+  name: z.string().trim().min(1, "name is required").max(100, "at most 100 characters"),
   slug: z.string().regex(MESH_SLUG_PATTERN, "slug: lowercase letters, digits and dashes, 1–48 characters").optional(),
 });
 export type CreateMeshRequest = z.infer<typeof CreateMeshRequest>;
@@ -66,7 +66,7 @@ export const DEFAULT_INVITE_SECONDS = 7 * 24 * 60 * 60;
 
 /** `POST /api/my/meshes/:id/invites` (`:id` may also be the slug). */
 export const CreateInviteRequest = z.object({
-  email: z.email().max(254).optional(),
+  email: z.email("not an email address").max(254).optional(),
   role: InviteRole.default("member"),
   /** Seconds until it expires; 7 days when omitted. */
   expires_in: z.number().int().min(60).max(MAX_INVITE_SECONDS).default(DEFAULT_INVITE_SECONDS),

@@ -7,7 +7,7 @@ export const DEFAULT_PAT_LIFETIME_DAYS = 365;
 
 /** `POST /api/my/cli/tokens` */
 export const CreateTokenRequest = z.object({
-  name: z.string().trim().min(1, "name is required").max(100),
+  name: z.string().trim().min(1, "name is required").max(100, "at most 100 characters"),
   /** Days until it expires, 1–3650; null never expires; omitted is 365. */
   expires_in_days: z.number().int().min(1).max(3650).nullable().optional(),
 });
