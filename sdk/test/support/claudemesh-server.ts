@@ -21,14 +21,35 @@ export interface RunningServer {
 
 let accounts = 0;
 
-/** Starts `server/dist/main.js` on embedded PGlite in a temp dir, on a free port. */
-export async function startClaudemeshServer(): Promise<RunningServer> {
+export interface ServerOptions {
+  /** A Postgres to share with other instances; embedded PGlite in a temp dir when absent. */
+  databaseUrl?: string;
+  /** Where browsers reach it (a load balancer in front of several instances); its own address when absent. */
+  publicUrl?: string;
+  /** Receives everything the process prints, for tests that read its logs. */
+  onOutput?: (text: string) => void;
+}
+
+/** Starts `server/dist/main.js` on a free port, on embedded PGlite in a temp dir unless given a Postgres. */
+export async function startClaudemeshServer(options: ServerOptions = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`pnpm build\` first`);
   const dataDir = await mkdtemp(join(tmpdir(), "claudemesh-sdk-test-"));
   const child: ChildProcess = spawn(process.execPath, [SERVER_BUNDLE], {
-    env: { PATH: process.env.PATH ?? "", PORT: "0", CLAUDEMESH_DATA_DIR: dataDir, BETTER_AUTH_SECRET: "s".repeat(40) },
+    env: {
+      PATH: process.env.PATH ?? "",
+      PORT: "0",
+      CLAUDEMESH_DATA_DIR: dataDir,
+      BETTER_AUTH_SECRET: "s".repeat(40),
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...(options.publicUrl ? { PUBLIC_URL: options.publicUrl } : {}),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  if (options.onOutput) {
+    const forward = (chunk: Buffer) => options.onOutput?.(chunk.toString());
+    child.stdout?.on("data", forward);
+    child.stderr?.on("data", forward);
+  }
   const url = await new Promise<string>((resolve, reject) => {
     let output = "";
     const onData = (chunk: Buffer) => {
@@ -40,7 +61,7 @@ export async function startClaudemeshServer(): Promise<RunningServer> {
     child.stderr?.on("data", onData);
     child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
-  const origin = new URL(url).origin;
+  const origin = new URL(options.publicUrl ?? url).origin;
   const post = (path: string, body: unknown, cookie?: string) =>
     fetch(new URL(path, url), {
       method: "POST",

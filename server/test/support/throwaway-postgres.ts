@@ -60,7 +60,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   };
 }
 
-function postgresBinDir(): string {
+/** Debian's newest installed Postgres binaries. */
+export function postgresBinDir(): string {
   const root = "/usr/lib/postgresql";
   const versions = existsSync(root)
     ? readdirSync(root)
