@@ -1,13 +1,21 @@
 #!/usr/bin/env node
-// `pnpm bench <target>`: runs one package's benchmark. Each prints its ratios
-// against a baseline measured in the same run.
+// `pnpm bench [server|cli|flow|extension]`: runs one benchmark, or all of them in
+// turn. Each prints its figures and ratios against a baseline measured in the same run.
 import { spawnSync } from "node:child_process";
 
-const TARGETS = { server: "@claudemesh/server", cli: "@claudemesh/cli", extension: "claudemesh" };
+const TARGETS = {
+  server: ["--filter", "@claudemesh/server", "bench"],
+  cli: ["--filter", "@claudemesh/cli", "bench"],
+  flow: ["--filter", "@claudemesh/cli", "bench:flow"],
+  extension: ["--filter", "claudemesh", "bench"],
+};
 const target = process.argv[2];
-if (!target || !(target in TARGETS)) {
-  console.error(`usage: pnpm bench <${Object.keys(TARGETS).join("|")}>`);
+if (target !== undefined && !(target in TARGETS)) {
+  console.error(`usage: pnpm bench [${Object.keys(TARGETS).join("|")}]   (no argument: all of them)`);
   process.exit(1);
 }
-const result = spawnSync("pnpm", ["--filter", TARGETS[target], "bench"], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+for (const name of target ? [target] : Object.keys(TARGETS)) {
+  console.log(`\n=== bench ${name} ===`);
+  const result = spawnSync("pnpm", TARGETS[name], { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

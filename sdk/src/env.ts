@@ -11,6 +11,11 @@ export interface SdkEnv {
   httpsProxy?: string;
   httpProxy?: string;
   noProxy?: string;
+  /**
+   * False when CLAUDEMESH_LONG_POLL is 0/false/off: poll every interval instead of
+   * holding requests open, for proxies that cut idle connections.
+   */
+  longPoll?: boolean;
 }
 
 /** Reads the variables the SDK honours; empty values count as unset. */
@@ -23,6 +28,7 @@ export function readSdkEnv(env: NodeJS.ProcessEnv = process.env): SdkEnv {
     return undefined;
   };
   const store = get("CLAUDEMESH_TOKEN_STORE");
+  const longPoll = get("CLAUDEMESH_LONG_POLL")?.toLowerCase();
   return {
     apiUrl: get("CLAUDEMESH_API_URL"),
     token: get("CLAUDEMESH_TOKEN"),
@@ -31,5 +37,6 @@ export function readSdkEnv(env: NodeJS.ProcessEnv = process.env): SdkEnv {
     httpsProxy: get("HTTPS_PROXY", "https_proxy"),
     httpProxy: get("HTTP_PROXY", "http_proxy"),
     noProxy: get("NO_PROXY", "no_proxy"),
+    longPoll: longPoll === undefined ? undefined : !["0", "false", "off", "no"].includes(longPoll),
   };
 }

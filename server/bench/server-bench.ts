@@ -1,9 +1,15 @@
 // `pnpm bench server`: authenticated GET /api/my/whoami (PAT, one indexed read per
-// request) against a bare Hono hello-world, both measured here in one run with
-// 50 connections, on a throwaway real Postgres; then again with 1 M tokens in the table.
-// Targets (issue 4): whoami ≥ 50 % of hello-world requests/s, p99 ≤ 10 ms,
-// latency at 1 M tokens ≤ 1.2 × latency at 1 k.
-import { type ChildProcess, spawn } from "node:child_process";
+// request) against a bare Hono hello-world and against stock Better Auth's
+// apiKey-plugin verify route, all measured here in one run with 50 connections,
+// on a throwaway real Postgres; then again with 1 M tokens in the table; and
+// the server's idle memory on Postgres and on embedded PGlite.
+// Targets (issues 4 and 11): whoami ≥ 50 % of hello-world requests/s, p99 ≤ 10 ms,
+// ≥ 2 × the apiKey plugin's requests/s, latency at 1 M tokens ≤ 1.2 × at 1 k,
+// idle RSS < 120 MB on Postgres and < 200 MB on PGlite.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import postgres from "postgres";
@@ -13,8 +19,51 @@ const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const SERVER_BUNDLE = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const HELLO_WORLD = fileURLToPath(new URL("./hello-world.mjs", import.meta.url));
+const API_KEY_BASELINE = fileURLToPath(new URL("./api-key-baseline/", import.meta.url));
+const MB = 1024 * 1024;
 
-function startProcess(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/**
+ * Installs the apiKey baseline into a cache folder outside the workspace (its
+ * exact peer pins would change the server's own better-auth dependencies) and
+ * returns its entry point; null, with the reason printed, when npm cannot.
+ */
+function installApiKeyBaseline(): string | null {
+  const manifest = readFileSync(join(API_KEY_BASELINE, "package.json"), "utf8");
+  const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
+  const dir = join(cache, "claudemesh-bench", `api-key-baseline-${hashOf(manifest)}`);
+  if (!existsSync(join(dir, "node_modules", "@better-auth", "api-key"))) {
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(API_KEY_BASELINE, "package.json"), join(dir, "package.json"));
+    try {
+      console.error(`installing the apiKey baseline into ${dir}…`);
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--legacy-peer-deps"], { cwd: dir, stdio: "ignore" });
+    } catch (error) {
+      console.error(`cannot install the apiKey baseline (${(error as Error).message}); skipping it`);
+      return null;
+    }
+  }
+  copyFileSync(join(API_KEY_BASELINE, "server.mjs"), join(dir, "server.mjs"));
+  return join(dir, "server.mjs");
+}
+
+function hashOf(text: string): string {
+  let hash = 0;
+  for (const char of text) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return hash.toString(16);
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+function residentBytes(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function startProcess(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: string }> {
   const child = spawn(process.execPath, [script], {
     env: { ...process.env, PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -24,7 +73,7 @@ function startProcess(script: string, env: Record<string, string>): Promise<{ ch
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const url = /listening on (\S+)/.exec(output)?.[1];
-      if (url) resolve({ child, url });
+      if (url) resolve({ child, url, output });
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
@@ -65,6 +114,8 @@ async function main() {
       BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
     });
     processes.push(server.child);
+    await sleep(2000);
+    const idlePostgres = residentBytes(server.child.pid);
     const origin = new URL(server.url).origin;
     const signUp = await fetch(`${server.url}/api/auth/sign-up/email`, {
       method: "POST",
@@ -98,10 +149,37 @@ async function main() {
     await seed(1_000);
     const whoami1k = await load(whoamiUrl, auth);
 
+    const afterLoad = residentBytes(server.child.pid);
+
     const hello = await startProcess(HELLO_WORLD, {});
     processes.push(hello.child);
     const helloWorld = await load(hello.url);
     hello.child.kill("SIGTERM");
+
+    let apiKeyPlugin: Awaited<ReturnType<typeof load>> | null = null;
+    const baselineEntry = installApiKeyBaseline();
+    if (baselineEntry) {
+      await admin.unsafe("create database apikey");
+      const baseline = await startProcess(baselineEntry, {
+        DATABASE_URL: cluster.url.replace(/\/postgres$/, "/apikey"),
+      });
+      processes.push(baseline.child);
+      const key = /key (\S+)/.exec(baseline.output)?.[1] ?? "";
+      apiKeyPlugin = await load(`${baseline.url}/whoami`, { "x-api-key": key });
+      baseline.child.kill("SIGTERM");
+    }
+
+    const pgliteDir = mkdtempSync(join(tmpdir(), "claudemesh-bench-pglite-"));
+    const embedded = await startProcess(SERVER_BUNDLE, {
+      CLAUDEMESH_DATA_DIR: pgliteDir,
+      BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+    });
+    processes.push(embedded.child);
+    await sleep(2000);
+    const idlePglite = residentBytes(embedded.child.pid);
+    embedded.child.kill("SIGTERM");
+    await sleep(500);
+    rmSync(pgliteDir, { recursive: true, force: true });
 
     // Long-poll wake-up across instances: poll on A, approve on B (same database).
     const second = await startProcess(SERVER_BUNDLE, {
@@ -142,6 +220,7 @@ async function main() {
 
     const rows = [
       ["hello-world (bare Hono)", helloWorld],
+      ...(apiKeyPlugin ? ([["Better Auth apiKey verify", apiKeyPlugin]] as const) : []),
       ["whoami, 1 k tokens", whoami1k],
       ["whoami, 1 M tokens", whoami1m],
     ] as const;
@@ -163,11 +242,21 @@ async function main() {
       `\nwhoami / hello-world throughput: ${(throughputRatio * 100).toFixed(1)} % (target ≥ 50 %: ${verdict(throughputRatio >= 0.5)})`,
     );
     console.log(`whoami p99 at 1 k tokens: ${whoami1k.p99} ms (target ≤ 10 ms: ${verdict(whoami1k.p99 <= 10)})`);
+    if (apiKeyPlugin) {
+      const overPlugin = whoami1k.rps / apiKeyPlugin.rps;
+      console.log(
+        `whoami / Better Auth apiKey verify throughput: ${overPlugin.toFixed(2)}× (target ≥ 2×: ${verdict(overPlugin >= 2)})`,
+      );
+    }
     console.log(
       `long-poll wake-up across two instances (approve sent → poll answered, 20 logins): median ${wakeMedian.toFixed(1)} ms, max ${wakeMax.toFixed(1)} ms (target ≤ 100 ms: ${verdict(wakeMax <= 100)})`,
     );
     console.log(
       `latency 1 M / 1 k tokens: mean ${scaleRatio.toFixed(2)}×, p99 ${scaleRatioP99.toFixed(2)}× (target ≤ 1.2×: ${verdict(scaleRatio <= 1.2)})`,
+    );
+    const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+    console.log(
+      `idle RSS: Postgres ${mb(idlePostgres)} (target < 120 MB: ${verdict(idlePostgres < 120 * MB)}), after the load ${mb(afterLoad)}; PGlite ${mb(idlePglite)} (target < 200 MB: ${verdict(idlePglite < 200 * MB)})`,
     );
   } finally {
     for (const child of processes) child.kill("SIGTERM");

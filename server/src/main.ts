@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { type App, createApp } from "./app.js";
 import { createAuth } from "./auth.js";
-import { type DatabaseConfig, openDatabase } from "./db/database.js";
+import { type DatabaseConfig, initializePglite, needsInitdb, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { createMailer } from "./email/mailer.js";
 import { smtpTransport } from "./email/smtp-transport.js";
@@ -15,6 +16,9 @@ import { loadOrCreateSecret } from "./secret.js";
 const info = (message: string) => console.log(`[claudemesh] ${message}`);
 const warn = (message: string) => console.error(`[claudemesh] ${message}`);
 
+/** Run as `main.js --initdb-only`: creates the embedded database and exits (see below). */
+const INITDB_ONLY = "--initdb-only";
+
 async function start(): Promise<void> {
   const env = readServerEnv();
   const databaseConfig: DatabaseConfig = env.DATABASE_URL
@@ -26,6 +30,19 @@ async function start(): Promise<void> {
     warn(
       `warning: BETTER_AUTH_SECRET is not set; using the generated secret in ${secretFile}. Set BETTER_AUTH_SECRET in production.`,
     );
+  }
+
+  if (databaseConfig.kind === "pglite" && needsInitdb(databaseConfig.dataDir)) {
+    // initdb leaves ~500 MB of WASM memory behind in the process that ran it, so a
+    // short-lived child runs it and the server opens the finished cluster at its steady size.
+    info(`creating the embedded database in ${databaseConfig.dataDir} (first start)…`);
+    const initdb = spawnSync(process.execPath, [...process.execArgv, process.argv[1] ?? "", INITDB_ONLY], {
+      stdio: "inherit",
+    });
+    if (initdb.status !== 0) {
+      warn(`could not create the embedded database in ${databaseConfig.dataDir}`);
+      process.exit(1);
+    }
   }
 
   const database = await openDatabase(databaseConfig);
@@ -82,7 +99,8 @@ async function start(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-start().catch((error: unknown) => {
+const run = process.argv.includes(INITDB_ONLY) ? () => initializePglite(readServerEnv().CLAUDEMESH_DATA_DIR) : start;
+run().catch((error: unknown) => {
   warn(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

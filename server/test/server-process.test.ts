@@ -94,6 +94,8 @@ describe("server process on embedded PGlite", () => {
     try {
       const first = start({ CLAUDEMESH_DATA_DIR: dataDir });
       const url = await first.listening;
+      // initdb ran in a child process that has exited, so the server holds only the finished cluster.
+      expect(first.output()).toMatch(/creating the embedded database in .* \(first start\)/);
       expect(await health(url)).toEqual({ status: 200, body: { status: "ok" } });
       expect(first.output()).toMatch(/BETTER_AUTH_SECRET is not set.*Set BETTER_AUTH_SECRET in production/);
       const secretFile = join(dataDir, "better-auth-secret");
@@ -116,5 +118,5 @@ describe("server process on embedded PGlite", () => {
       await Promise.all(running.splice(0).map((server) => server.stop()));
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // two starts, the first running initdb: tens of seconds on a busy 2-core machine
 });

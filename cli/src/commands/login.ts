@@ -138,6 +138,7 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
     }
     return await new DeviceFlow({ api }).run({
       signal: abort.signal,
+      longPoll: ctx.env.longPoll,
       onEvent: (event) => {
         if (event.type === "code") {
           const url = options.signUp
