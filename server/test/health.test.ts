@@ -12,6 +12,6 @@ describe.each(DATABASE_KINDS)("health on %s", (kind) => {
     await testApp.close();
     const unhealthy = await testApp.get("/healthz");
     expect(unhealthy.status).toBe(503);
-    expect(await unhealthy.json()).toMatchObject({ error: "server_error" });
+    expect(await unhealthy.json()).toMatchObject({ error: "database_unavailable" });
   });
 });
