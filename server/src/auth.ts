@@ -15,7 +15,7 @@ export interface AuthConfig {
   now?: () => Date;
 }
 
-/** The errors Better Auth caught while handling the current request (it answers them itself, as 500s). */
+/** The errors Better Auth logged while handling the current request (it turns some into its own 500s). */
 const caughtErrors = new AsyncLocalStorage<unknown[]>();
 
 /**
