@@ -6,8 +6,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { startCli } from "../../cli/test/support/run-cli.js";
 import { type ServerProcess, spawnServer } from "../../server/test/support/server-process.js";
-import { startThrowawayPostgres } from "../../server/test/support/throwaway-postgres.js";
+import { freePort, startThrowawayPostgres } from "../../server/test/support/throwaway-postgres.js";
 import { postJson, REQUEST_TIMEOUT_MS, signUp } from "./support/browser-session.js";
 
 const DEVICE = { device_name: "faults", device_os: "linux", device_arch: "x64" };
@@ -26,18 +27,23 @@ const DATABASES = {
   },
 };
 
-describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])("server SIGKILLed on %s", (kind) => {
+/** Registers a describe block's clean-up hook; servers started with `start` stop after each test. */
+function useServers() {
   const cleanUps: (() => Promise<unknown>)[] = [];
   afterEach(async () => {
     for (const cleanUp of cleanUps.reverse()) await cleanUp();
     cleanUps.length = 0;
   });
-
   async function start(env: Record<string, string>): Promise<{ server: ServerProcess; url: string }> {
     const server = spawnServer({ ...env, BETTER_AUTH_SECRET: "s".repeat(40) });
     cleanUps.push(() => server.stop());
     return { server, url: await server.listening };
   }
+  return { start, cleanUps };
+}
+
+describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])("server SIGKILLed on %s", (kind) => {
+  const { start, cleanUps } = useServers();
 
   it("between approve and claim: after a restart the next poll gets the token, and only that poll", async () => {
     const database = await DATABASES[kind]();
@@ -76,5 +82,42 @@ describe.each(Object.keys(DATABASES) as (keyof typeof DATABASES)[])("server SIGK
 
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     expect(await poll()).toMatchObject({ status: "approved", token: null });
+  });
+});
+
+// One database kind is enough here: what is under test is the CLI riding out the restart.
+describe("server SIGKILLed on postgres", () => {
+  const { start, cleanUps } = useServers();
+
+  it("under a polling `claudemesh login`: it keeps polling through the restart and signs in", async () => {
+    const database = await DATABASES.postgres();
+    cleanUps.push(database.cleanUp);
+    // The same address before and after, as behind a load balancer or a supervisor.
+    const env = { ...database.env, PORT: String(await freePort()) };
+    const first = await start(env);
+    const cookie = await signUp(first.url, "Ada Lovelace", "ada@example.test");
+    const configDir = await mkdtemp(join(tmpdir(), "claudemesh-faults-kill-"));
+    cleanUps.push(() => rm(configDir, { recursive: true, force: true }));
+
+    const login = startCli(["login", "--no-browser"], {
+      CLAUDEMESH_API_URL: first.url,
+      CLAUDEMESH_CONFIG_DIR: configDir,
+      CLAUDEMESH_TOKEN_STORE: "file",
+      DO_NOT_TRACK: "1",
+    });
+    cleanUps.push(async () => {
+      login.child.kill("SIGKILL");
+    });
+    const [userCode] = await login.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
+    first.server.child.kill("SIGKILL"); // its held poll dies with it
+    await first.server.exited;
+
+    const second = await start(env);
+    expect(second.url).toBe(first.url);
+    const approved = await postJson(second.url, `/api/auth/cli/device-code/${userCode}/approve`, {}, { cookie });
+    expect(approved.status).toBe(200);
+    const result = await login.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("Authenticated as Ada Lovelace");
   });
 });
