@@ -10,20 +10,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../../cli/test/support/run-cli.js";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
+import { postJson, signUp } from "./support/browser-session.js";
+import { type ServerOnPostgres, startServerOnPostgres } from "./support/server-on-postgres.js";
 
 const KILLS = 30;
 const TEMP_FILE = /^\.auth\.json\..*\.tmp$/;
 
 describe("the CLI SIGKILLed while it writes credentials", () => {
-  let server: RunningServer;
+  let server: ServerOnPostgres;
   let configDir = "";
-  let tokens: string[] = [];
+  const tokens: string[] = [];
 
   beforeAll(async () => {
-    server = await startClaudemeshServer();
-    const { cookie } = await server.signUp("Ada Lovelace");
-    tokens = [(await server.createPat(cookie, "first")).token, (await server.createPat(cookie, "second")).token];
+    server = await startServerOnPostgres();
+    const cookie = await signUp(server.url, "Ada Lovelace", "ada@example.test");
+    for (const name of ["first", "second"]) {
+      const created = await postJson(server.url, "/api/my/cli/tokens", { name }, { cookie });
+      expect(created.status).toBe(201);
+      tokens.push(((await created.json()) as { token: string }).token);
+    }
     configDir = await mkdtemp(join(tmpdir(), "claudemesh-faults-cli-"));
   });
   afterAll(async () => {

@@ -7,9 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../../cli/test/support/run-cli.js";
-import { type ServerProcess, spawnServer } from "../../server/test/support/server-process.js";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "../../server/test/support/throwaway-postgres.js";
 import { postJson, signUp } from "./support/browser-session.js";
+import { type ServerOnPostgres, startServerOnPostgres } from "./support/server-on-postgres.js";
 
 /**
  * Generous for a busy CI box, where a 503 takes milliseconds; with the
@@ -23,17 +22,15 @@ const ROUNDS = 4;
 const DEVICE = { device_name: "faults", device_os: "linux", device_arch: "x64" };
 
 describe("the database going down under a running server", () => {
-  let cluster: ThrowawayPostgres;
-  let server: ServerProcess;
+  let running: ServerOnPostgres;
   let url = "";
   let cookie = "";
   let pat = "";
   let configDir = "";
 
   beforeAll(async () => {
-    cluster = await startThrowawayPostgres();
-    server = spawnServer({ DATABASE_URL: cluster.url, BETTER_AUTH_SECRET: "s".repeat(40) });
-    url = await server.listening;
+    running = await startServerOnPostgres();
+    url = running.url;
     cookie = await signUp(url, "Ada Lovelace", "ada@example.test");
     const created = await post("/api/my/cli/tokens", { name: "faults" }, { cookie });
     expect(created.status).toBe(201);
@@ -41,8 +38,7 @@ describe("the database going down under a running server", () => {
     configDir = await mkdtemp(join(tmpdir(), "claudemesh-faults-"));
   });
   afterAll(async () => {
-    await server?.stop();
-    await cluster?.stop();
+    await running?.stop();
     if (configDir) await rm(configDir, { recursive: true, force: true });
   });
 
@@ -77,7 +73,7 @@ describe("the database going down under a running server", () => {
     const held = get(`/api/auth/cli/device-code/${code.device_code}?wait=3`);
     await new Promise((resolve) => setTimeout(resolve, 500));
 
-    await cluster.crash();
+    await running.cluster.crash();
 
     const heldAnswer = await held;
     expect([heldAnswer.status, await heldAnswer.json()]).toEqual([
@@ -112,11 +108,11 @@ describe("the database going down under a running server", () => {
     expect(cli.stderr).not.toMatch(/\n\s+at /);
 
     // One log line per failed request, not a stack trace each.
-    expect(server.output()).toContain("database unavailable (");
-    expect(server.output()).not.toMatch(/DrizzleQueryError|\n\s+at /);
-    expect(server.child.exitCode).toBeNull();
+    expect(running.server.output()).toContain("database unavailable (");
+    expect(running.server.output()).not.toMatch(/DrizzleQueryError|\n\s+at /);
+    expect(running.server.child.exitCode).toBeNull();
 
-    await cluster.restart();
+    await running.cluster.restart();
     const restarted = Date.now();
     let recovered = await whoami();
     while (recovered.status !== 200 && Date.now() - restarted < RECOVER_WITHIN_MS) {

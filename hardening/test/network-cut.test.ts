@@ -7,19 +7,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCli } from "../../cli/test/support/run-cli.js";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
+import { postJson, signUp } from "./support/browser-session.js";
+import { type ServerOnPostgres, startServerOnPostgres } from "./support/server-on-postgres.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
 /** Longer than the first backoff steps (1.5 s, then 3 s), so the CLI fails more than once. */
 const CUT_MS = 4000;
 
 describe("the network cut while `claudemesh login` polls", () => {
-  let server: RunningServer;
+  let server: ServerOnPostgres;
   let proxy: TcpProxy;
   let configDir = "";
 
   beforeAll(async () => {
-    server = await startClaudemeshServer();
+    server = await startServerOnPostgres();
     proxy = await startTcpProxy(new URL(server.url));
     configDir = await mkdtemp(join(tmpdir(), "claudemesh-faults-net-"));
   });
@@ -30,7 +31,7 @@ describe("the network cut while `claudemesh login` polls", () => {
   });
 
   it("keeps retrying while the network is down and signs in once it returns", async () => {
-    const account = await server.signUp("Ada Lovelace");
+    const cookie = await signUp(server.url, "Ada Lovelace", "ada@example.test");
     const env = {
       CLAUDEMESH_API_URL: proxy.url,
       CLAUDEMESH_CONFIG_DIR: configDir,
@@ -45,7 +46,7 @@ describe("the network cut while `claudemesh login` polls", () => {
 
     const dropped = await proxy.cut();
     expect(dropped).toBeGreaterThan(0); // a poll was in flight and was cut
-    const approved = await server.decide(userCode, "approve", account.cookie);
+    const approved = await postJson(server.url, `/api/auth/cli/device-code/${userCode}/approve`, {}, { cookie });
     expect(approved.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, CUT_MS));
     expect(login.child.exitCode).toBeNull(); // still trying, not given up
