@@ -30,7 +30,7 @@ export async function ensurePrivateDir(dir: string, onWarning: (message: string)
   }
 }
 
-/** Temp files older than this are left over whoever wrote them (a write takes milliseconds). */
+/** A temp file older than this is a leftover, whoever wrote it: a write takes milliseconds. */
 const STALE_TEMP_MS = 60_000;
 
 /**
