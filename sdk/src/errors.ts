@@ -83,6 +83,11 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
     http: 500,
     hint: "Try again; if it keeps failing, check the server's log.",
   },
+  database_unavailable: {
+    exit: ExitStatus.failure,
+    http: 503,
+    hint: "The server cannot reach its database right now; try again in a minute.",
+  },
   keychain_unavailable: {
     exit: ExitStatus.failure,
     http: 500,

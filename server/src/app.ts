@@ -8,7 +8,7 @@ import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
 import { createMailer, type Mailer } from "./email/mailer.js";
 import { requireCaller } from "./middleware/caller.js";
 import { clientAddressBehindProxies } from "./middleware/client-address.js";
-import { errorResponse, notFound, onError } from "./middleware/errors.js";
+import { databaseUnavailable, errorResponse, notFound, onError } from "./middleware/errors.js";
 import { jsonBody, METHODS_WITH_BODY } from "./middleware/json-body.js";
 import { pageContext } from "./middleware/page-context.js";
 import { requireSameOriginForm } from "./middleware/same-origin.js";
@@ -90,7 +90,8 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
     try {
       await db.execute(sql`select 1`);
     } catch {
-      return errorResponse(c, "server_error", "The database is not answering.", 503);
+      // Any failure of `select 1` means the database cannot serve requests, whatever its code.
+      return databaseUnavailable(c);
     }
     return c.json({ status: "ok" });
   });

@@ -104,6 +104,13 @@ describe("DeviceFlow", () => {
     expect(retries).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it("keeps polling through a server whose database is down (503 database_unavailable)", async () => {
+    const down = () => new ClaudemeshError("database_unavailable", "The database is not answering.");
+    const { flow, sleeps } = scripted([down(), down(), approved]);
+    expect((await flow.run({ longPoll: false })).token).toBe("cm_session_x");
+    expect(sleeps).toEqual([1500, 3000]);
+  });
+
   it("resets the backoff once a poll gets through", async () => {
     const down = () => new ClaudemeshError("timeout", "slow");
     const { flow, sleeps } = scripted([down(), down(), pending, down(), approved]);

@@ -39,7 +39,7 @@ export interface DeviceFlowOptions {
 export const NETWORK_BACKOFF_START_MS = 1500;
 export const NETWORK_BACKOFF_MAX_MS = 30_000;
 const LONG_POLL_SECONDS = 25;
-const RETRIABLE = new Set(["network", "timeout", "server_error", "bad_response"]);
+const RETRIABLE = new Set(["network", "timeout", "server_error", "database_unavailable", "bad_response"]);
 
 /**
  * The device-code login (RFC 8628) from the client's side: ask for a code,

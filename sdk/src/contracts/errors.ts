@@ -40,6 +40,7 @@ export const ErrorCode = z.enum([
   "tls",
   "bad_response",
   "server_error",
+  "database_unavailable",
   "keychain_unavailable",
   "cancelled",
 ]);

@@ -2,7 +2,12 @@ import { readFile, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ClaudemeshError } from "../errors.js";
-import { ensurePrivateDir, tightenMode, writePrivateFileAtomically } from "../files/private-files.js";
+import {
+  ensurePrivateDir,
+  removeStaleTempFiles,
+  tightenMode,
+  writePrivateFileAtomically,
+} from "../files/private-files.js";
 import { AuthFile } from "./auth-file.js";
 
 /** `~/.claudemesh`, or CLAUDEMESH_CONFIG_DIR. */
@@ -59,8 +64,9 @@ export class AuthFileStore {
     await writePrivateFileAtomically(this.path, `${JSON.stringify(AuthFile.parse(file), null, 2)}\n`);
   }
 
-  /** Deletes the file; true if there was one. */
+  /** Deletes the file, and temp copies a killed write left (they may hold the token); true if there was one. */
   async remove(): Promise<boolean> {
+    await removeStaleTempFiles(this.path);
     try {
       await unlink(this.path);
       return true;

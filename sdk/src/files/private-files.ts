@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, rename, stat, unlink } from "node:fs/promises";
+import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ClaudemeshError } from "../errors.js";
 
@@ -30,12 +30,17 @@ export async function ensurePrivateDir(dir: string, onWarning: (message: string)
   }
 }
 
+/** A temp file older than this is a leftover, whoever wrote it: a write takes milliseconds. */
+const STALE_TEMP_MS = 60_000;
+
 /**
  * Replaces `path` with `content`, 0600: written whole to a temp file beside
  * it, synced, then renamed into place, so a crash leaves the old file or the
- * new one, never half of either.
+ * new one, never half of either. Temp files that killed writers left behind
+ * are removed first, since they may hold a token.
  */
 export async function writePrivateFileAtomically(path: string, content: string): Promise<void> {
+  await removeStaleTempFiles(path);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const handle = await open(temp, "wx", 0o600);
   try {
@@ -49,5 +54,43 @@ export async function writePrivateFileAtomically(path: string, content: string):
   } catch (error) {
     await unlink(temp).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Deletes the temp files of `path` (`.name.<pid>.<random>.tmp`) that a writer
+ * killed mid-write (SIGKILL, power loss) left behind: their process is gone,
+ * or they are too old to belong to a write in progress. Never throws.
+ */
+export async function removeStaleTempFiles(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+    if (!pid || pid === process.pid) continue;
+    const temp = join(dir, name);
+    try {
+      if (isRunning(pid) && Date.now() - (await stat(temp)).mtimeMs < STALE_TEMP_MS) continue;
+      await unlink(temp);
+    } catch {
+      // Gone already (another process cleaned it up, or its writer renamed it).
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

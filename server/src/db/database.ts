@@ -24,8 +24,10 @@ export interface Database {
   /**
    * Calls `onPayload` for every `pg_notify(channel, payload)` committed by any
    * connection (any instance, on Postgres). Resolves once listening, with a stop function.
+   * On Postgres, `onResume` is called when listening again after the database was
+   * lost: notifications sent in between were missed.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onPayload: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -40,8 +42,20 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return openPglite(config.dataDir);
 }
 
+/**
+ * Seconds a pool connection waits before reconnecting after a failure. The
+ * driver's default grows to 20 s, and a request queued behind such a
+ * connection waits as long, so an outage looked like a hang and recovery came
+ * up to 20 s late (LISTEN too, so long-polls missed approvals); capped at 1 s,
+ * a request answers 503 within a second and the pool and the LISTEN are back
+ * within a second of the database (at most `max` attempts a second).
+ */
+function reconnectBackoff(failures: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1);
+}
+
 function openPostgres(url: string): Database {
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const client = postgres(url, { max: 10, onnotice: () => {}, backoff: reconnectBackoff });
   const db: Db = drizzlePostgres(client, { schema });
   return {
     kind: "postgres",
@@ -55,9 +69,14 @@ function openPostgres(url: string): Database {
         await single.end();
       }
     },
-    async listen(channel, onPayload) {
-      // postgres-js keeps one extra connection for all LISTENs and re-listens after reconnects.
-      const { unlisten } = await client.listen(channel, onPayload);
+    async listen(channel, onPayload, onResume) {
+      // postgres-js keeps one extra connection for all LISTENs and LISTENs again after
+      // a reconnect, calling `onlisten` each time; every time after the first is a resume.
+      let listened = false;
+      const { unlisten } = await client.listen(channel, onPayload, () => {
+        if (listened) onResume?.();
+        listened = true;
+      });
       return unlisten;
     },
     close: () => client.end({ timeout: 5 }),

@@ -67,9 +67,16 @@ export class DeviceCodeWakeups {
   }
 
   #ensureListening(): Promise<() => Promise<void>> {
-    this.#listening ??= this.#database.listen(DEVICE_CODE_CHANNEL, (id) => {
-      for (const waiter of this.#waiters.get(id) ?? []) waiter();
-    });
+    this.#listening ??= this.#database.listen(
+      DEVICE_CODE_CHANNEL,
+      (id) => {
+        for (const waiter of this.#waiters.get(id) ?? []) waiter();
+      },
+      // Decisions made while the LISTEN was down went unheard: every held poll looks again.
+      () => {
+        for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter();
+      },
+    );
     // A failed LISTEN is retried by the next waiter instead of being cached.
     this.#listening.catch(() => {
       this.#listening = undefined;

@@ -85,6 +85,8 @@ export const en = {
   "notFound.title": "Page not found",
   "notFound.body": "There is nothing at this address.",
   "notFound.home": "Go to your CLI tokens",
+  "unavailable.title": "Temporarily unavailable",
+  "unavailable.body": "The server cannot reach its database right now. Try again in a minute.",
 
   "invite.title": "Join {mesh}?",
   "invite.body": "{inviter} invited you to the mesh {mesh} on claudemesh.",

@@ -86,6 +86,9 @@ export const es: Record<MessageKey, string> = {
   "notFound.title": "Página no encontrada",
   "notFound.body": "No hay nada en esta dirección.",
   "notFound.home": "Ir a tus tokens de la CLI",
+  "unavailable.title": "No disponible por el momento",
+  "unavailable.body":
+    "El servidor no puede conectar con su base de datos ahora mismo. Vuelve a intentarlo en un minuto.",
 
   "invite.title": "¿Unirte a {mesh}?",
   "invite.body": "{inviter} te ha invitado a la malla {mesh} en claudemesh.",

@@ -1,9 +1,10 @@
 import { type Context, Hono } from "hono";
 import { recordSignInFailure, signInRefused, signUpRefused } from "../accounts/account-limits.js";
 import type { AppEnv } from "../app-env.js";
-import type { Auth } from "../auth.js";
+import { type Auth, handleAuthRequest } from "../auth.js";
 import type { Db } from "../db/database.js";
-import { errorResponse, notFound } from "../middleware/errors.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
+import { databaseUnavailable, errorResponse, notFound } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
 
 export interface BetterAuthRouteDeps {
@@ -15,8 +16,9 @@ export interface BetterAuthRouteDeps {
 /**
  * Better Auth's standard routes under `/api/auth/*`, with its error answers
  * reshaped to ours: `{ error, message }` (its `code` kept for its own client),
- * and a JSON 404 where it answers an empty one. Sign-in and sign-up are held
- * to the same database-backed limits as the web forms.
+ * a JSON 404 where it answers an empty one, and a 503 where its 500 came from
+ * a database it could not reach. Sign-in and sign-up are held to the same
+ * database-backed limits as the web forms.
  */
 export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
   const routes = new Hono<AppEnv>();
@@ -43,8 +45,10 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
   routes.on(["GET", "POST"], "/*", answer);
 
   async function answer(c: Context<AppEnv>): Promise<Response> {
-    const response = await auth.handler(c.req.raw);
+    const { response, errors } = await handleAuthRequest(auth, c.req.raw);
     if (response.ok || response.status < 400) return response;
+    const lost = response.status >= 500 ? errors.find(isDatabaseUnavailable) : undefined;
+    if (lost) return databaseUnavailable(c, lost);
     if (response.status === 404 && !isJson(response)) return notFound(c);
     if (!isJson(response)) return response;
 

@@ -11,6 +11,10 @@ const run = promisify(execFile);
 export interface ThrowawayPostgres {
   /** Superuser connection string to the `postgres` database. */
   url: string;
+  /** Kills the cluster as a crash or a pulled plug would (`pg_ctl stop -m immediate`); the data stays. */
+  crash(): Promise<void>;
+  /** Starts the cluster again on the same port, after `crash()`. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,9 +37,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     owner ? run("runuser", ["-u", "postgres", "--", command, ...args]) : run(command, args);
 
   const port = await freePort();
-  try {
-    await asOwner(join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
-    await asOwner(join(bin, "pg_ctl"), [
+  const start = () =>
+    asOwner(join(bin, "pg_ctl"), [
       "-D",
       dataDir,
       "-l",
@@ -45,6 +48,10 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       "-w",
       "start",
     ]);
+  const stopNow = () => asOwner(join(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+  try {
+    await asOwner(join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
+    await start();
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     const detail = (error as { stderr?: string }).stderr || (error as Error).message;
@@ -53,8 +60,14 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
 
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async crash() {
+      await stopNow();
+    },
+    async restart() {
+      await start();
+    },
     async stop() {
-      await asOwner(join(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "stop"]).catch(() => {});
+      await stopNow().catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,68 @@
+// The network between `claudemesh login` and the server goes away while the
+// CLI polls (its held poll is dropped, new connections are refused), the
+// login is approved in the browser meanwhile, then the network returns. The
+// CLI must keep retrying with backoff and finish the login on its own.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCli } from "../../cli/test/support/run-cli.js";
+import { postJson, signUp } from "./support/browser-session.js";
+import { type ServerOnPostgres, startServerOnPostgres } from "./support/server-on-postgres.js";
+import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
+
+/** Longer than the first backoff steps (1.5 s, then 3 s), so the CLI fails more than once. */
+const CUT_MS = 4000;
+
+describe("the network cut while `claudemesh login` polls", () => {
+  let server: ServerOnPostgres;
+  let proxy: TcpProxy;
+  let configDir = "";
+
+  beforeAll(async () => {
+    server = await startServerOnPostgres();
+    proxy = await startTcpProxy(new URL(server.url));
+    configDir = await mkdtemp(join(tmpdir(), "claudemesh-faults-net-"));
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.stop();
+    if (configDir) await rm(configDir, { recursive: true, force: true });
+  });
+
+  it("keeps retrying while the network is down and signs in once it returns", async () => {
+    const cookie = await signUp(server.url, "Ada Lovelace", "ada@example.test");
+    const env = {
+      CLAUDEMESH_API_URL: proxy.url,
+      CLAUDEMESH_CONFIG_DIR: configDir,
+      CLAUDEMESH_TOKEN_STORE: "file",
+      DO_NOT_TRACK: "1",
+    };
+    const login = startCli(["login", "--no-browser"], env);
+    const [userCode] = await login.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
+    // Its first poll is held open by the server once connected.
+    const deadline = Date.now() + 10_000;
+    while (proxy.open() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const dropped = await proxy.cut();
+    expect(dropped).toBeGreaterThan(0); // a poll was in flight and was cut
+    const approved = await postJson(server.url, `/api/auth/cli/device-code/${userCode}/approve`, {}, { cookie });
+    expect(approved.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, CUT_MS));
+    expect(login.child.exitCode).toBeNull(); // still trying, not given up
+    await proxy.restore();
+
+    const result = await login.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("Authenticated as Ada Lovelace");
+
+    // The saved token works, straight against the server.
+    const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")) as { token: string };
+    expect(saved.token).toMatch(/^cm_session_/);
+    const whoami = await fetch(new URL("/api/my/whoami", server.url), {
+      headers: { authorization: `Bearer ${saved.token}` },
+    });
+    expect(whoami.status).toBe(200);
+    expect(await whoami.json()).toMatchObject({ user: { name: "Ada Lovelace" } });
+  });
+});
