@@ -3,7 +3,7 @@
 // against a baseline measured in the same run.
 import { spawnSync } from "node:child_process";
 
-const TARGETS = { server: "@claudemesh/server", cli: "@claudemesh/cli", extension: "claudemesh" };
+const TARGETS = { server: "claudemesh-server", cli: "claudemesh-cli", extension: "claudemesh" };
 const target = process.argv[2];
 if (!target || !(target in TARGETS)) {
   console.error(`usage: pnpm bench <${Object.keys(TARGETS).join("|")}>`);
