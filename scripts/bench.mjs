@@ -4,9 +4,9 @@
 import { spawnSync } from "node:child_process";
 
 const TARGETS = {
-  server: ["--filter", "@claudemesh/server", "bench"],
-  cli: ["--filter", "@claudemesh/cli", "bench"],
-  flow: ["--filter", "@claudemesh/cli", "bench:flow"],
+  server: ["--filter", "claudemesh-server", "bench"],
+  cli: ["--filter", "claudemesh-cli", "bench"],
+  flow: ["--filter", "claudemesh-cli", "bench:flow"],
   extension: ["--filter", "claudemesh", "bench"],
 };
 const target = process.argv[2];

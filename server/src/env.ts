@@ -24,6 +24,9 @@ const ServerEnv = z.object({
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 
+/** Every variable the server reads; docs/self-hosting.md describes each (a test holds it to that). */
+export const SERVER_ENV_VARIABLES = Object.keys(ServerEnv.shape) as (keyof ServerEnv)[];
+
 /** Parses the server's environment, or throws a message naming each bad variable. */
 export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   // Treat empty variables as unset, as shells and compose files often leave them.

@@ -70,12 +70,8 @@ describe("in a real VS Code (code-server)", () => {
       .trim()
       .split("\n")
       .at(-1) as string;
-    execFileSync("node", ["build.mjs"], { cwd: EXTENSION });
-    execFileSync(
-      join(EXTENSION, "node_modules", ".bin", "vsce"),
-      ["package", "--no-dependencies", "--allow-missing-repository", "--out", "dist/claudemesh.vsix"],
-      { cwd: EXTENSION, stdio: "ignore" },
-    );
+    // The same build and vsce flags as a release (the package script), so the .vsix tested is the one shipped.
+    execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION, stdio: "ignore" });
 
     server = await startClaudemeshServer();
     const signedUp = await server.signUp(account.name);

@@ -49,7 +49,7 @@ export interface ApiClientOptions {
   baseUrl?: string;
   /** A `cm_…` token for the `/api/my/*` endpoints. */
   token?: string;
-  /** Appended to the User-Agent, e.g. `claudemesh-cli/0.1.0`. */
+  /** Appended to the User-Agent, e.g. `claudemesh-cli/0.11.0`. */
   client?: string;
   /** Per-request timeout in milliseconds (long-polls get their wait on top). */
   timeoutMs?: number;
@@ -70,7 +70,7 @@ export type PollAnswer = { kind: "status"; body: DevicePollResponse } | { kind: 
  * server's reason, exit status 2).
  *
  * @example
- * const api = await ApiClient.create({ token: "cm_pat_…", client: "claudemesh-cli/0.1.0" });
+ * const api = await ApiClient.create({ token: "cm_pat_…", client: "claudemesh-cli/0.11.0" });
  * const me = await api.whoami();
  */
 export class ApiClient {

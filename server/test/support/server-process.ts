@@ -16,10 +16,10 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `node server/dist/main.js` with the given environment on a free port. */
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`pnpm build\` first`);
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+/** Starts `node server/dist/main.js` (or another build of it) with the given environment on a free port. */
+export function spawnServer(env: Record<string, string>, bundle: string = SERVER_BUNDLE): ServerProcess {
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`pnpm build\` first`);
+  const child = spawn(process.execPath, [bundle], {
     env: { PATH: process.env.PATH ?? "", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

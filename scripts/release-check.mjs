@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// `pnpm release:check`: what a release ships, checked as a user would meet it.
+// Builds everything from clean, packs the CLI, the server and the extension,
+// installs the packed CLI and server into empty prefixes, starts the installed
+// server (embedded PGlite, only CLAUDEMESH_DATA_DIR and PORT set), signs in with
+// the installed CLI by token, checks the .vsix, and prints the sizes. Exits 1 on
+// the first failure. Not part of `pnpm test` (it installs from the npm registry);
+// cli/test/packed-cli.test.ts is the offline part that is.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { dockerContext } from "./docker-context.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const VERSION = JSON.parse(readFileSync(join(ROOT, "cli", "package.json"), "utf8")).version;
+const scratch = mkdtempSync(join(tmpdir(), "claudemesh-release-"));
+const started = Date.now();
+let server;
+
+function fail(message) {
+  console.error(`\n✘ ${message}`);
+  finish(1);
+}
+
+function finish(code) {
+  if (server && server.exitCode === null) server.kill("SIGTERM");
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(code);
+}
+
+function step(name) {
+  console.log(`\n▸ ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+/** Runs a command to completion; fails the check unless it exits 0. Returns its stdout when captured. */
+function run(command, args, { cwd = ROOT, env = process.env, input, capture = false } = {}) {
+  const result = spawnSync(command, args, {
+    cwd,
+    env,
+    input,
+    encoding: "utf8",
+    stdio: [input === undefined ? "ignore" : "pipe", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
+  });
+  if (result.status !== 0) {
+    fail(
+      `${command} ${args.join(" ")} exited ${result.status ?? result.signal}\n${result.stdout ?? ""}${result.stderr ?? ""}`,
+    );
+  }
+  return result.stdout ?? "";
+}
+
+// pnpm is on PATH under `pnpm release:check`; run directly, fetch it as the README does.
+const pnpm = (args, options) =>
+  process.env.npm_execpath?.includes("pnpm")
+    ? run(process.execPath, [process.env.npm_execpath, ...args], options)
+    : run("npx", ["-y", "pnpm@10", ...args], options);
+
+function size(file) {
+  const bytes = statSync(file).size;
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** Installs a packed tarball into an empty prefix, as `npm i -g` would for a user. */
+function installInto(tarball, name) {
+  const prefix = join(scratch, name);
+  // keytar (the CLI's optional keychain) may not build here; npm skips an optional dependency that fails.
+  run("npm", ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", tarball], {
+    env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? "/usr" },
+  });
+  return prefix;
+}
+
+step("build from clean");
+for (const pkg of ["sdk", "cli", "server", "extension"])
+  rmSync(join(ROOT, pkg, "dist"), { recursive: true, force: true });
+pnpm(["build"]);
+
+step("pack");
+const packs = join(scratch, "packs");
+// pnpm pack, as pnpm publish would: it writes real versions for workspace: and catalog: ranges.
+for (const pkg of ["cli", "server"]) pnpm(["pack", "--pack-destination", packs], { cwd: join(ROOT, pkg) });
+const cliTarball = join(packs, `claudemesh-cli-${VERSION}.tgz`);
+const serverTarball = join(packs, `claudemesh-server-${VERSION}.tgz`);
+console.log(readdirSync(packs).join("\n"));
+pnpm(["--filter", "claudemesh", "package"]);
+const vsix = join(ROOT, "extension", "dist", "claudemesh.vsix");
+
+step("check the .vsix");
+const listing = run("unzip", ["-l", vsix], { capture: true });
+for (const entry of [
+  "extension/package.json",
+  "extension/dist/extension.js",
+  "extension/media/icon.png",
+  "extension/changelog.md",
+]) {
+  if (!listing.includes(entry)) fail(`${vsix} has no ${entry}:\n${listing}`);
+}
+const vsixManifest = JSON.parse(run("unzip", ["-p", vsix, "extension/package.json"], { capture: true }));
+if (vsixManifest.version !== VERSION) fail(`the .vsix is version ${vsixManifest.version}, expected ${VERSION}`);
+
+step("install the packed CLI and server into empty prefixes");
+const cliPrefix = installInto(cliTarball, "cli-prefix");
+const serverPrefix = installInto(serverTarball, "server-prefix");
+const claudemesh = join(cliPrefix, "bin", "claudemesh");
+const claudemeshServer = join(serverPrefix, "bin", "claudemesh-server");
+
+step("start the installed server on embedded PGlite");
+const dataDir = join(scratch, "data");
+server = spawn(claudemeshServer, [], {
+  env: { PATH: process.env.PATH ?? "", CLAUDEMESH_DATA_DIR: dataDir, PORT: "0" },
+  stdio: ["ignore", "pipe", "pipe"],
+});
+const url = await new Promise((resolve) => {
+  let output = "";
+  const onData = (chunk) => {
+    output += chunk;
+    const found = /listening on (\S+)/.exec(output)?.[1];
+    if (found) resolve(found);
+  };
+  server.stdout.on("data", onData);
+  server.stderr.on("data", onData);
+  server.once("exit", (code) => fail(`claudemesh-server exited ${code} before listening:\n${output}`));
+});
+const health = await fetch(new URL("/healthz", url));
+if (!health.ok) fail(`GET /healthz answered ${health.status}`);
+console.log(`${url} — /healthz ${health.status} ${await health.text()}`);
+
+step("token login with the installed CLI");
+const post = (path, body, cookie) =>
+  fetch(new URL(path, url), {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: new URL(url).origin, ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+const email = `release-${Date.now()}@example.test`;
+const signUp = await post("/api/auth/sign-up/email", {
+  name: "Release Check",
+  email,
+  password: "correct horse battery",
+});
+if (!signUp.ok) fail(`sign-up: ${signUp.status} ${await signUp.text()}`);
+const cookie = signUp.headers
+  .getSetCookie()
+  .map((line) => line.split(";")[0])
+  .join("; ");
+const created = await post("/api/my/cli/tokens", { name: "release-check" }, cookie);
+if (!created.ok) fail(`create token: ${created.status} ${await created.text()}`);
+const { token } = await created.json();
+
+// A clean environment: no D-Bus, so the keychain (if keytar built) is refused and auth.json is used.
+const cliEnv = {
+  PATH: process.env.PATH ?? "",
+  HOME: join(scratch, "home"),
+  CLAUDEMESH_API_URL: url,
+  CLAUDEMESH_CONFIG_DIR: join(scratch, "config"),
+  DO_NOT_TRACK: "1",
+};
+const printed = run(claudemesh, ["--version"], { env: cliEnv, capture: true }).trim();
+if (printed !== VERSION) fail(`claudemesh --version printed ${printed}, expected ${VERSION}`);
+const help = run(claudemesh, ["--help"], { env: cliEnv, capture: true });
+if (!help.startsWith("Usage: claudemesh")) fail(`claudemesh --help printed:\n${help}`);
+run(claudemesh, ["login", "--with-token"], { env: cliEnv, input: `${token}\n`, capture: true });
+const whoami = JSON.parse(run(claudemesh, ["whoami", "--json"], { env: cliEnv, capture: true }));
+if (whoami.user?.email !== email) fail(`whoami --json: ${JSON.stringify(whoami)}`);
+const mesh = JSON.parse(run(claudemesh, ["create", "Release check", "--json"], { env: cliEnv, capture: true }));
+console.log(
+  `claudemesh ${printed}: signed in as ${whoami.user.email} (${whoami.credential.kind}, token in ${whoami.credential.source}); created mesh ${mesh.slug ?? JSON.stringify(mesh)}`,
+);
+
+step("sizes");
+const context = dockerContext(ROOT);
+console.log(`CLI tarball     ${size(cliTarball)}  (claudemesh-cli-${VERSION}.tgz)`);
+console.log(`server tarball  ${size(serverTarball)}  (claudemesh-server-${VERSION}.tgz)`);
+console.log(`extension       ${size(vsix)}  (claudemesh.vsix)`);
+console.log(
+  `Docker context  ${(context.bytes / 1024 / 1024).toFixed(2)} MB in ${context.files.length} files (git ls-files minus .dockerignore; the image is not built here)`,
+);
+console.log(`\n✔ release check passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+finish(0);
