@@ -15,13 +15,11 @@ export const DOC_HOSTNAME = "ada-laptop";
 
 export interface DocSessionOptions {
   serverUrl: string;
-  /** The server's log so far, for a step that starts the server (`npx -y pnpm@10 start`). */
-  serverLog(): string;
   /** Put the built CLI on PATH as `claudemesh` (the quickstart installs it itself). */
   cliOnPath: boolean;
   /** Where commands run; a fresh temp dir when absent. */
   cwd?: string;
-  /** Commands the test stands in for; returns their output. */
+  /** Commands the test stands in for (`npx -y pnpm@10 start`: the server it started); each returns the output. */
   standIns?: Record<string, () => Promise<string> | string>;
 }
 
