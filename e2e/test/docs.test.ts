@@ -1,0 +1,84 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
+import { type DocSession, REPO_ROOT, startDocSession } from "./support/doc-session.js";
+import { docSteps } from "./support/doc-steps.js";
+
+// Every command the docs show runs here against the built server and CLI, and
+// the output they show must still appear (conventions: support/doc-steps.ts).
+
+const read = (path: string) => readFile(join(REPO_ROOT, path), "utf8");
+
+/**
+ * The two commands of the README are stood in for: `npx -y pnpm@10 start` is
+ * install + build (done before these tests run) + the server each test starts;
+ * `npx -y pnpm@10 test` is what is running this test.
+ */
+async function checkTheTwoCommands(): Promise<void> {
+  const { scripts } = JSON.parse(await read("package.json")) as { scripts: Record<string, string> };
+  expect(scripts.start).toBe("pnpm install --frozen-lockfile && pnpm build && node server/dist/main.js");
+  expect(scripts.test).toMatch(/node scripts\/test\.mjs$/);
+  expect(await read("scripts/test.mjs")).toContain('stage("tests (vitest)", bin("vitest")');
+}
+
+/** A server on a fresh database, and a reader's machine pointed at it; both go when the test ends. */
+async function readerWithServer(options: { cliOnPath: boolean; cwd?: string }): Promise<DocSession> {
+  let log = "";
+  const server = await startClaudemeshServer({
+    onOutput: (text) => {
+      log += text;
+    },
+  });
+  onTestFinished(() => server.stop());
+  const session = await startDocSession({
+    serverUrl: server.url,
+    ...options,
+    standIns: { "npx -y pnpm@10 start": () => log, "npx -y pnpm@10 test": () => "" },
+  });
+  onTestFinished(() => session.dispose());
+  return session;
+}
+
+// Each page gets its own server: slugs and emails are unique per server.
+describe("the docs, run as written", { timeout: 90_000 }, () => {
+  it("docs/quickstart.md: self-host, sign in, create, invite, join, launch", async () => {
+    await checkTheTwoCommands();
+    const steps = docSteps(await read("docs/quickstart.md"));
+    const commands = steps.filter((step) => step.kind === "command").map((step) => step.command);
+    expect(commands).toContain("claudemesh login");
+    expect(commands).toContain("claudemesh join http://localhost:3000/invite/<invite-code>");
+    expect(commands.at(-1)).toMatch(/^claudemesh launch --mesh platform-team/);
+
+    // The quickstart installs the CLI itself (step 2), from the repository.
+    const docs = await readerWithServer({ cliOnPath: false, cwd: REPO_ROOT });
+    await docs.run(steps);
+
+    expect(await docs.opened()).toEqual([expect.stringMatching(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/)]);
+    const [launch = ""] = await docs.launches();
+    expect(launch).toMatch(/^claude +mesh=platform-team id=\S+ name=Platform team peer=Grace role=reviewer api=http/);
+    expect(launch).toContain("token=none");
+  });
+
+  it("cli/README.md: every example, as one session", async () => {
+    const steps = docSteps(await read("cli/README.md"));
+    const docs = await readerWithServer({ cliOnPath: true });
+    await docs.run(steps);
+
+    const [launch = ""] = await docs.launches();
+    expect(launch).toMatch(/^claude --continue mesh=platform-team .* peer=Grace role=admin /);
+    expect(await readFile(join(docs.home, ".bashrc"), "utf8")).toContain("complete -F _claudemesh claudemesh");
+  });
+
+  it("README.md: the 60-second tour", async () => {
+    await checkTheTwoCommands();
+    const steps = docSteps(await read("README.md"));
+    const docs = await readerWithServer({ cliOnPath: true });
+    await docs.run(steps);
+
+    expect(await docs.opened()).toHaveLength(1);
+    const [launch = ""] = await docs.launches();
+    expect(launch).toMatch(/ mesh=platform-team .* peer=Ada role=owner /);
+    expect(docs.transcript.at(-1)?.command).toBe("claudemesh logout");
+  });
+});
