@@ -1,4 +1,4 @@
-import { ClaudemeshError, type ResolvedCredential, resolveCredential } from "@claudemesh/sdk";
+import { ClaudemeshError, isAuthError, type ResolvedCredential, resolveCredential } from "@claudemesh/sdk";
 import type { CliContext } from "./context.js";
 
 /** Where the token in use came from, as people read it. */
@@ -26,4 +26,20 @@ export async function requireCredential(ctx: CliContext, flag?: string): Promise
 export async function authenticatedApi(ctx: CliContext, flag?: string) {
   const credential = await requireCredential(ctx, flag);
   return { api: await ctx.api(credential.token), credential };
+}
+
+/**
+ * What to do about a refused credential. "Run `claudemesh login`" only helps
+ * when the saved login was refused: a token from CLAUDEMESH_TOKEN or --token
+ * wins over any new login, so the hint names where it came from instead.
+ */
+export function authFailureHint(error: ClaudemeshError, ctx: CliContext, argv: readonly string[]): string | undefined {
+  if (!isAuthError(error) || error.code === "auth_required") return error.hint;
+  if (argv.some((arg) => arg === "--token" || arg.startsWith("--token="))) {
+    return "The token given with --token was refused; pass a working one.";
+  }
+  if (ctx.env.token !== undefined) {
+    return "The token in CLAUDEMESH_TOKEN was refused; set it to a working one, or unset it to use your saved login.";
+  }
+  return error.hint;
 }

@@ -17,6 +17,7 @@ import { telemetryCommand } from "./commands/telemetry.js";
 import { tokensCommand } from "./commands/tokens.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext } from "./context.js";
+import { authFailureHint } from "./credentials.js";
 import { TELEMETRY_NOTICE } from "./telemetry.js";
 
 declare const CLAUDEMESH_VERSION: string;
@@ -102,7 +103,7 @@ async function execute(argv: string[], ctx: CliContext, retried: boolean): Promi
       ctx.telemetry.record("cli.api.error", { code: error.code });
       const offer = !retried && isAuthError(error) ? await offerSignIn(error, argv, ctx) : "not_offered";
       if (offer === "signed_in") return execute(argv, ctx, true);
-      if (offer === "not_offered") ctx.out.failure(error.message, error.hint);
+      if (offer === "not_offered") ctx.out.failure(error.message, authFailureHint(error, ctx, argv));
       return typeof offer === "number" ? offer : error.exitStatus;
     }
     ctx.out.failure(error instanceof Error ? error.message : String(error));

@@ -104,7 +104,7 @@ describe("claudemesh login with a token", () => {
     const unknown = await runCli(["login", "--token", mintToken("pat")], cli.env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Token not recognised.");
-    expect(unknown.stderr).toContain("Run `claudemesh login` to re-authenticate.");
+    expect(unknown.stderr).toContain("The token given with --token was refused; pass a working one.");
     expect(await hasAuthFile()).toBe(false);
   });
 });
@@ -166,6 +166,15 @@ describe("token resolution, whoami and auth status", () => {
       "✘ Authentication failed (token revoked).\n\nRun `claudemesh login` to re-authenticate.\n",
     );
     expect(await hasAuthFile()).toBe(true);
+
+    // The same token from CLAUDEMESH_TOKEN: a new login would not replace it, so the hint says so.
+    const fromEnv = await runCli(["whoami"], { ...cli.env, CLAUDEMESH_TOKEN: token });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain("The token in CLAUDEMESH_TOKEN was refused");
+    expect(fromEnv.stderr).not.toContain("claudemesh login");
+    const status = await runCli(["auth", "status"], { ...cli.env, CLAUDEMESH_TOKEN: token });
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain("The token in CLAUDEMESH_TOKEN was refused");
   });
 });
 

@@ -1,7 +1,7 @@
 import { ClaudemeshError, isAuthError } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { authenticatedApi, describeSource, requireCredential } from "../credentials.js";
+import { authenticatedApi, authFailureHint, describeSource, requireCredential } from "../credentials.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
 import { describeCredential } from "./whoami.js";
@@ -34,12 +34,16 @@ export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext
     const me = await api.whoami();
     if (options.json) {
       ctx.out.print(
-        JSON.stringify({
-          signed_in: true,
-          api_url: ctx.apiUrl(),
-          user: me.user,
-          credential: { ...me.credential, source: credential.source },
-        }),
+        JSON.stringify(
+          {
+            signed_in: true,
+            api_url: ctx.apiUrl(),
+            user: me.user,
+            credential: { ...me.credential, source: credential.source },
+          },
+          null,
+          2,
+        ),
       );
     } else {
       ctx.out.success(`Signed in to ${ctx.apiUrl()} as ${me.user.name} <${me.user.email}>`);
@@ -49,10 +53,10 @@ export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext
   } catch (error) {
     if (!(error instanceof ClaudemeshError) || !isAuthError(error)) throw error;
     if (options.json) {
-      ctx.out.print(JSON.stringify({ signed_in: false, api_url: ctx.apiUrl(), reason: error.code }));
+      ctx.out.print(JSON.stringify({ signed_in: false, api_url: ctx.apiUrl(), reason: error.code }, null, 2));
     } else {
-      const why = error.code === "auth_required" ? "" : `: ${error.message}`;
-      ctx.out.failure(`Not signed in to ${ctx.apiUrl()}${why}`, error.hint);
+      const why = error.code === "auth_required" ? "." : `: ${error.message}`;
+      ctx.out.failure(`Not signed in to ${ctx.apiUrl()}${why}`, authFailureHint(error, ctx, []));
     }
     return error.exitStatus;
   }
