@@ -3,7 +3,9 @@
 // Builds everything from clean, packs the CLI, the server and the extension,
 // installs the packed CLI and server into empty prefixes, starts the installed
 // server (embedded PGlite, only CLAUDEMESH_DATA_DIR and PORT set), signs in with
-// the installed CLI by token, checks the .vsix, and prints the sizes. Exits 1 on
+// the installed CLI by token, checks the .vsix and installs it into a real VS
+// Code (code-server), runs the quickstart and the other docs as written
+// (e2e/test/docs.test.ts) on the same build, and prints the sizes. Exits 1 on
 // the first failure. Not part of `pnpm test` (it installs from the npm registry);
 // cli/test/packed-cli.test.ts is the offline part that is.
 import { spawn, spawnSync } from "node:child_process";
@@ -168,6 +170,27 @@ const mesh = JSON.parse(run(claudemesh, ["create", "Release check", "--json"], {
 console.log(
   `claudemesh ${printed}: signed in as ${whoami.user.email} (${whoami.credential.kind}, token in ${whoami.credential.source}); created mesh ${mesh.slug ?? JSON.stringify(mesh)}`,
 );
+
+step("install the .vsix into a real VS Code (code-server)");
+// The same code-server the in-editor tests use (cached; compiled once, ~3 min the first time).
+const launcher = run("bash", [join(ROOT, "extension", "test", "vscode", "setup-code-server.sh")], { capture: true })
+  .trim()
+  .split("\n")
+  .at(-1);
+const extensionsDir = join(scratch, "vscode-extensions");
+const userDataDir = join(scratch, "vscode-user-data");
+const codeServer = (args) =>
+  run(launcher, ["--extensions-dir", extensionsDir, "--user-data-dir", userDataDir, ...args], { capture: true });
+codeServer(["--install-extension", vsix]);
+const installed = codeServer(["--list-extensions", "--show-versions"]);
+if (!installed.includes(`claudemesh.claudemesh@${VERSION}`)) {
+  fail(`code-server does not list claudemesh ${VERSION}:\n${installed}`);
+}
+console.log(installed.trim());
+
+step("run the docs (quickstart, README tour, cli/README) against this build");
+// e2e/test/docs.test.ts executes every command the docs show, on the bundles packed above.
+pnpm(["exec", "vitest", "run", "--project", "e2e", "test/docs.test.ts"]);
 
 step("sizes");
 const context = dockerContext(ROOT);
