@@ -46,6 +46,7 @@ export class Identity implements vscode.Disposable {
   readonly onDidChange = this.#changed.event;
   #state: IdentityState = { kind: "signed_out" };
   #refreshing: Promise<IdentityState> | undefined;
+  #recheck: Promise<IdentityState> | undefined;
   #stopWatching: (() => void) | undefined;
   #disposed = false;
 
@@ -74,9 +75,21 @@ export class Identity implements vscode.Disposable {
     else this.#stopWatching = stop;
   }
 
-  /** Re-reads the credential and asks the server who it belongs to; concurrent calls share one check. */
+  /**
+   * Re-reads the credential and asks the server who it belongs to. A call made
+   * while a check is in flight gets a fresh check after it (shared by every such
+   * call): the one in flight may have read a credential that has just changed,
+   * say a token revoked and removed by Sign Out, whose 401 would otherwise stand.
+   */
   refresh(): Promise<IdentityState> {
-    this.#refreshing ??= this.#check().finally(() => {
+    if (this.#refreshing) {
+      this.#recheck ??= this.#refreshing.then(() => {
+        this.#recheck = undefined;
+        return this.refresh();
+      });
+      return this.#recheck;
+    }
+    this.#refreshing = this.#check().finally(() => {
       this.#refreshing = undefined;
     });
     return this.#refreshing;
