@@ -169,26 +169,23 @@ async function main() {
       baseline.child.kill("SIGTERM");
     }
 
+    /** The server on embedded PGlite in `dataDir`, settled for 2 s: its resident memory. */
+    const idleOnPglite = async (dataDir: string) => {
+      const embedded = await startProcess(SERVER_BUNDLE, {
+        CLAUDEMESH_DATA_DIR: dataDir,
+        BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+      });
+      processes.push(embedded.child);
+      await sleep(2000);
+      const bytes = residentBytes(embedded.child.pid);
+      embedded.child.kill("SIGTERM");
+      await new Promise((resolve) => embedded.child.once("exit", resolve));
+      return bytes;
+    };
     const pgliteDir = mkdtempSync(join(tmpdir(), "claudemesh-bench-pglite-"));
-    const embedded = await startProcess(SERVER_BUNDLE, {
-      CLAUDEMESH_DATA_DIR: pgliteDir,
-      BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-    });
-    processes.push(embedded.child);
-    await sleep(2000);
-    const idlePgliteFirst = residentBytes(embedded.child.pid);
-    embedded.child.kill("SIGTERM");
-    await new Promise((resolve) => embedded.child.once("exit", resolve));
+    const idlePgliteFirst = await idleOnPglite(pgliteDir);
     // Every later start opens the cluster the first one made: the steady state.
-    const restarted = await startProcess(SERVER_BUNDLE, {
-      CLAUDEMESH_DATA_DIR: pgliteDir,
-      BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-    });
-    processes.push(restarted.child);
-    await sleep(2000);
-    const idlePglite = residentBytes(restarted.child.pid);
-    restarted.child.kill("SIGTERM");
-    await new Promise((resolve) => restarted.child.once("exit", resolve));
+    const idlePglite = await idleOnPglite(pgliteDir);
     rmSync(pgliteDir, { recursive: true, force: true });
 
     // Long-poll wake-up across instances: poll on A, approve on B (same database).
