@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../../cli/test/support/run-cli.js";
 import { postJson, signUp } from "./support/browser-session.js";
+import { DEVICE } from "./support/device-codes.js";
 import { type ServerOnPostgres, startServerOnPostgres } from "./support/server-on-postgres.js";
 
 /**
@@ -19,7 +20,6 @@ const ANSWER_WITHIN_MS = 5_000;
 const RECOVER_WITHIN_MS = 10_000;
 /** Rounds of probes during the outage: enough failed connects to grow any reconnect backoff. */
 const ROUNDS = 4;
-const DEVICE = { device_name: "faults", device_os: "linux", device_arch: "x64" };
 
 describe("the database going down under a running server", () => {
   let running: ServerOnPostgres;

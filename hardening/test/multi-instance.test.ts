@@ -5,32 +5,22 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCli } from "../../cli/test/support/run-cli.js";
 import type { RunningServer } from "../../sdk/test/support/claudemesh-server.js";
 import { RATE_LIMITS } from "../../server/src/rate-limit.js";
 import { type Cluster, startCluster } from "./support/cluster.js";
+import { DEVICE, pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
 
 const USER_CODE = /[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/;
-const DEVICE = { device_name: "hardening", device_os: "linux", device_arch: "x64" };
 const POLL_INTERVAL_MS = 1600; // a little over the server's 1.5 s, so no poll is told to slow down
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function requestCode(instance: RunningServer) {
-  const response = await fetch(`${instance.url}/api/auth/cli/device-code`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(DEVICE),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { device_code: string; user_code: string };
-}
-
+/** A poll that must be answered 200; its body. */
 async function poll(instance: RunningServer, deviceCode: string) {
-  const response = await fetch(`${instance.url}/api/auth/cli/device-code/${deviceCode}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as { status: string; token?: string | null };
+  const answer = await pollDeviceCode(instance.url, deviceCode);
+  expect(answer.httpStatus).toBe(200);
+  return answer.body;
 }
 
 const whoami = (url: string, token: string) =>
@@ -48,7 +38,7 @@ describe("two instances on one Postgres behind a round-robin balancer", () => {
 
   it("a code made on A is polled on both, approved on B, and claimed exactly once", async () => {
     const account = await a.signUp();
-    const code = await requestCode(a);
+    const code = await requestDeviceCode(a.url);
     expect(await poll(a, code.device_code)).toEqual({ status: "pending" });
     await sleep(POLL_INTERVAL_MS);
     expect(await poll(b, code.device_code)).toEqual({ status: "pending" });

@@ -1,17 +1,11 @@
 // Races, with two server processes on one Postgres, so contenders really run
 // at once (in different processes and database connections): however the
 // requests interleave, one login yields one token and one decision.
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../sdk/test/support/claudemesh-server.js";
 import { type Cluster, startCluster } from "./support/cluster.js";
-
-const DEVICE = { device_name: "racer", device_os: "linux", device_arch: "x64" };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface PollAnswer {
-  httpStatus: number;
-  body: { status?: string; token?: string | null; error?: string };
-}
+import { type PollAnswer, pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
 
 describe("races on two instances sharing one Postgres", () => {
   let cluster: Cluster;
@@ -23,20 +17,9 @@ describe("races on two instances sharing one Postgres", () => {
   });
   afterAll(() => cluster?.stop());
 
-  async function requestCode() {
-    const response = await fetch(`${nth(0).url}/api/auth/cli/device-code`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(DEVICE),
-    });
-    expect(response.status).toBe(201);
-    return (await response.json()) as { device_code: string; user_code: string };
-  }
-
-  async function poll(instance: RunningServer, deviceCode: string, waitSeconds = 0): Promise<PollAnswer> {
-    const response = await fetch(`${instance.url}/api/auth/cli/device-code/${deviceCode}?wait=${waitSeconds}`);
-    return { httpStatus: response.status, body: (await response.json()) as PollAnswer["body"] };
-  }
+  const requestCode = () => requestDeviceCode(nth(0).url);
+  const poll = (instance: RunningServer, deviceCode: string, waitSeconds = 0) =>
+    pollDeviceCode(instance.url, deviceCode, waitSeconds);
 
   const bearer = (url: string, token: string, init: RequestInit = {}) =>
     fetch(url, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });

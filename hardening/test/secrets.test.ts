@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../../cli/test/support/run-cli.js";
 import type { RunningServer } from "../../sdk/test/support/claudemesh-server.js";
@@ -98,7 +99,7 @@ describe("secrets after a full session of use", () => {
     // The CLI sends its queued telemetry (20 events) from a detached process; wait for it to land.
     for (let waited = 0; waited < 10_000; waited += 100) {
       if (cluster.balancer.exchanges.some((e) => e.path === "/api/telemetry" && e.status === 202)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     expect(cluster.balancer.exchanges.some((e) => e.path === "/api/telemetry" && e.status === 202)).toBe(true);
 

@@ -10,8 +10,8 @@ import { startCli } from "../../cli/test/support/run-cli.js";
 import { type ServerProcess, spawnServer } from "../../server/test/support/server-process.js";
 import { freePort, startThrowawayPostgres } from "../../server/test/support/throwaway-postgres.js";
 import { postJson, REQUEST_TIMEOUT_MS, signUp } from "./support/browser-session.js";
+import { DEVICE } from "./support/device-codes.js";
 
-const DEVICE = { device_name: "faults", device_os: "linux", device_arch: "x64" };
 /** Just over the server's 1.5 s poll interval, so the second poll is not told to slow down. */
 const POLL_INTERVAL_MS = 1600;
 

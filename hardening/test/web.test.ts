@@ -6,9 +6,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useBrowser } from "../../e2e/test/support/browser.js";
 import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
+import { pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
 
 const EVIL = "https://evil.example";
-const DEVICE = { device_name: "web-hardening", device_os: "linux", device_arch: "x64" };
 
 describe("web hardening on the real server", () => {
   let server: RunningServer;
@@ -21,18 +21,8 @@ describe("web hardening on the real server", () => {
 
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
-  async function newCode() {
-    const response = await fetch(`${server.url}/api/auth/cli/device-code`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(DEVICE),
-    });
-    return (await response.json()) as { device_code: string; user_code: string };
-  }
-  async function pollStatus(deviceCode: string) {
-    const response = await fetch(`${server.url}/api/auth/cli/device-code/${deviceCode}`);
-    return ((await response.json()) as { status: string }).status;
-  }
+  const newCode = () => requestDeviceCode(server.url);
+  const pollStatus = async (deviceCode: string) => (await pollDeviceCode(server.url, deviceCode)).body.status;
   async function tokenCount(cookie: string) {
     const response = await fetch(`${server.url}/api/my/cli/tokens`, { headers: { cookie } });
     return ((await response.json()) as { tokens: unknown[] }).tokens.length;

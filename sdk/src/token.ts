@@ -97,7 +97,8 @@ const TOKEN_LIKE = /cm_(?:session|pat)_[a-z0-9]{8,}/gi;
 
 /** True when the text holds something shaped like a token (even a mistyped one). */
 export function looksLikeToken(text: string): boolean {
-  return new RegExp(TOKEN_LIKE.source, "i").test(text);
+  // search() ignores the global flag's lastIndex, so the one pattern serves here and in redactTokens.
+  return text.search(TOKEN_LIKE) !== -1;
 }
 
 /**

@@ -21,6 +21,7 @@ const SERVER_BUNDLE = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 const HELLO_WORLD = fileURLToPath(new URL("./hello-world.mjs", import.meta.url));
 const API_KEY_BASELINE = fileURLToPath(new URL("./api-key-baseline/", import.meta.url));
 const MB = 1024 * 1024;
+const BETTER_AUTH_SECRET = "bench-secret-bench-secret-bench-secret-0123";
 
 /**
  * Installs the apiKey baseline into a cache folder outside the workspace (its
@@ -111,7 +112,7 @@ async function main() {
   try {
     const server = await startProcess(SERVER_BUNDLE, {
       DATABASE_URL: databaseUrl,
-      BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+      BETTER_AUTH_SECRET,
     });
     processes.push(server.child);
     await sleep(2000);
@@ -173,7 +174,7 @@ async function main() {
     const idleOnPglite = async (dataDir: string) => {
       const embedded = await startProcess(SERVER_BUNDLE, {
         CLAUDEMESH_DATA_DIR: dataDir,
-        BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+        BETTER_AUTH_SECRET,
       });
       processes.push(embedded.child);
       await sleep(2000);
@@ -191,7 +192,7 @@ async function main() {
     // Long-poll wake-up across instances: poll on A, approve on B (same database).
     const second = await startProcess(SERVER_BUNDLE, {
       DATABASE_URL: databaseUrl,
-      BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+      BETTER_AUTH_SECRET,
       PUBLIC_URL: server.url,
     });
     processes.push(second.child);
