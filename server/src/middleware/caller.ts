@@ -1,5 +1,5 @@
 import { parseToken } from "@claudemesh/sdk/token";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Caller } from "../app-env.js";
 import type { Auth } from "../auth.js";
@@ -53,26 +53,15 @@ export function requireCaller(deps: {
     }
 
     const now = deps.now();
-    // Unknown and malformed tokens are counted per address in the database; past
-    // the limit the answer is 429. Revoked and expired tokens were real, so they
-    // are not guesses; and a known token costs nothing extra (256 bits are never guessed).
-    const refuseUnknown = async (message: string) => {
-      const key = `token-failure:ip:${requestInfo(c).ipAddress ?? "unknown"}`;
-      if (await exceedsLimit(deps.db, key, RATE_LIMITS.tokenFailuresPerIp, now)) {
-        return errorResponse(c, "rate_limited", "Too many unknown tokens from your address; wait 15 minutes.");
-      }
-      return errorResponse(c, "token_invalid", message);
-    };
-
     const raw = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-    if (!raw) return refuseUnknown("The Authorization header must be `Bearer <token>`.");
+    if (!raw) return refuseUnknownToken(c, deps.db, now, "The Authorization header must be `Bearer <token>`.");
     try {
       parseToken(raw);
     } catch (error) {
-      return refuseUnknown((error as Error).message);
+      return refuseUnknownToken(c, deps.db, now, (error as Error).message);
     }
     const found = await findToken(raw);
-    if (!found) return refuseUnknown("Token not recognised.");
+    if (!found) return refuseUnknownToken(c, deps.db, now, "Token not recognised.");
     if (found.token.revokedAt) return errorResponse(c, "token_revoked", "Authentication failed (token revoked).");
     if (found.token.expiresAt && found.token.expiresAt.getTime() <= now.getTime()) {
       return errorResponse(c, "token_expired", "Authentication failed (token expired).");
@@ -97,4 +86,18 @@ export function requireWebSession(auth: Auth): MiddlewareHandler<AppEnv> {
     c.set("caller", caller);
     return next();
   });
+}
+
+/**
+ * A 401 `token_invalid` for an unknown or malformed token, counted per address
+ * in the database; past the limit the answer is 429. Revoked and expired tokens
+ * were real, so they are not guesses and are not counted; a known token costs
+ * nothing extra (256 bits are never guessed).
+ */
+async function refuseUnknownToken(c: Context<AppEnv>, db: Db, now: Date, message: string) {
+  const key = `token-failure:ip:${requestInfo(c).ipAddress ?? "unknown"}`;
+  if (await exceedsLimit(db, key, RATE_LIMITS.tokenFailuresPerIp, now)) {
+    return errorResponse(c, "rate_limited", "Too many unknown tokens from your address; wait 15 minutes.");
+  }
+  return errorResponse(c, "token_invalid", message);
 }
