@@ -3,7 +3,13 @@ import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { type App, createApp } from "./app.js";
 import { createAuth } from "./auth.js";
-import { type DatabaseConfig, initializePglite, needsInitdb, openDatabase } from "./db/database.js";
+import {
+  type DatabaseConfig,
+  initializePglite,
+  keepPgliteOnBaselineCompiler,
+  needsInitdb,
+  openDatabase,
+} from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { createMailer } from "./email/mailer.js";
 import { smtpTransport } from "./email/smtp-transport.js";
@@ -24,6 +30,7 @@ async function start(): Promise<void> {
   const databaseConfig: DatabaseConfig = env.DATABASE_URL
     ? { kind: "postgres", url: env.DATABASE_URL }
     : { kind: "pglite", dataDir: env.CLAUDEMESH_DATA_DIR };
+  if (databaseConfig.kind === "pglite") keepPgliteOnBaselineCompiler();
 
   const { secret, file: secretFile } = await loadOrCreateSecret(env.BETTER_AUTH_SECRET, env.CLAUDEMESH_DATA_DIR);
   if (secretFile) {
@@ -99,7 +106,13 @@ async function start(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-const run = process.argv.includes(INITDB_ONLY) ? () => initializePglite(readServerEnv().CLAUDEMESH_DATA_DIR) : start;
+async function initdbOnly(): Promise<void> {
+  // Baseline-compiled, initdb also runs faster: 4.8 s instead of 5.4 s.
+  keepPgliteOnBaselineCompiler();
+  await initializePglite(readServerEnv().CLAUDEMESH_DATA_DIR);
+}
+
+const run = process.argv.includes(INITDB_ONLY) ? initdbOnly : start;
 run().catch((error: unknown) => {
   warn(error instanceof Error ? error.message : String(error));
   process.exit(1);
