@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./app-env.js";
 import type { Auth } from "./auth.js";
 import type { Database } from "./db/database.js";
@@ -8,9 +7,9 @@ import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
 import { createMailer, type Mailer } from "./email/mailer.js";
 import { requireCaller } from "./middleware/caller.js";
 import { clientAddressBehindProxies } from "./middleware/client-address.js";
-import { databaseUnavailable, errorResponse, notFound, onError } from "./middleware/errors.js";
-import { jsonBody, METHODS_WITH_BODY } from "./middleware/json-body.js";
+import { databaseUnavailable, notFound, onError } from "./middleware/errors.js";
 import { pageContext } from "./middleware/page-context.js";
+import { requestGuards } from "./middleware/request-guards.js";
 import { requireSameOriginForm } from "./middleware/same-origin.js";
 import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
 import { notFoundPage, wantsPage } from "./pages/not-found-page.js";
@@ -43,9 +42,6 @@ const PAGE_PATHS = [
   "/invite/*",
 ];
 
-/** Bodies are small JSON documents; anything near this is a mistake or an attack. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
 export interface AppDeps {
   database: Database;
   auth: Auth;
@@ -71,20 +67,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   // Rate limits, audit rows and device fingerprints all key on this address.
   if (trustedProxies > 0) app.use("*", clientAddressBehindProxies(trustedProxies));
 
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => errorResponse(c, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
-  });
-  // Only requests that may carry a body: touching `c.req.raw.body` on a GET makes
-  // @hono/node-server build a full Request, which measurably slows every read.
-  app.use("*", async (c, next) => (METHODS_WITH_BODY.has(c.req.method) ? limitBody(c, next) : next()));
-  // A NUL in a path segment would reach Postgres, whose text cannot hold it.
-  app.use("*", async (c, next) =>
-    c.req.path.includes("\u0000") || /%00/i.test(c.req.path)
-      ? errorResponse(c, "invalid_input", "Paths may not contain NUL characters.")
-      : next(),
-  );
-  app.use("/api/*", jsonBody);
+  app.use("*", requestGuards());
 
   app.get("/healthz", async (c) => {
     try {

@@ -14,6 +14,7 @@ import { migrate } from "./db/migrate.js";
 import { createMailer } from "./email/mailer.js";
 import { smtpTransport } from "./email/smtp-transport.js";
 import { readServerEnv } from "./env.js";
+import { disableAsyncStoragesWhenIdle } from "./idle-async-storage.js";
 import { loadOrCreateSecret } from "./secret.js";
 
 // Reads the environment, opens and migrates the database, then listens.
@@ -27,6 +28,7 @@ const INITDB_ONLY = "--initdb-only";
 
 async function start(): Promise<void> {
   const env = readServerEnv();
+  disableAsyncStoragesWhenIdle();
   const databaseConfig: DatabaseConfig = env.DATABASE_URL
     ? { kind: "postgres", url: env.DATABASE_URL }
     : { kind: "pglite", dataDir: env.CLAUDEMESH_DATA_DIR };

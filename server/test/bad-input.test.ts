@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../src/app.js";
+import { MAX_BODY_BYTES } from "../src/middleware/request-guards.js";
 import { createTestApp, PUBLIC_URL, signUp, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
 

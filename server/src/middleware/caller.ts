@@ -6,7 +6,7 @@ import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
 import { exceedsLimit, RATE_LIMITS } from "../rate-limit.js";
 import { requestInfo } from "../request-info.js";
-import { prepareTokenLookup, recordTokenUse } from "../tokens/token-store.js";
+import { prepareTokenLookup, recordTokenUse, useRecordedRecently } from "../tokens/token-store.js";
 import { errorResponse } from "./errors.js";
 import { isSameOrigin } from "./same-origin.js";
 
@@ -66,7 +66,10 @@ export function requireCaller(deps: {
     if (found.token.expiresAt && found.token.expiresAt.getTime() <= now.getTime()) {
       return errorResponse(c, "token_expired", "Authentication failed (token expired).");
     }
-    const expiresAt = await recordTokenUse(deps.db, found.token, now);
+    // Nearly every request skips the write; not awaiting a no-op keeps promises off the hot path.
+    const expiresAt = useRecordedRecently(found.token, now)
+      ? found.token.expiresAt
+      : await recordTokenUse(deps.db, found.token, now);
     c.set("caller", {
       user: found.user,
       kind: found.token.kind,

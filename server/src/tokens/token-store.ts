@@ -94,12 +94,17 @@ export function prepareTokenLookup(db: Db): TokenLookup {
   };
 }
 
+/** True when the token's use was recorded less than a minute ago, so this one need not be. */
+export function useRecordedRecently(row: TokenRow, now: Date): boolean {
+  return row.lastUsedAt !== null && now.getTime() - row.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS;
+}
+
 /**
  * Records use at most once a minute per token (whichever instance gets there
  * first), sliding a session's expiry forward. Returns the expiry now in force.
  */
 export async function recordTokenUse(db: Db, row: TokenRow, now: Date): Promise<Date | null> {
-  if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return row.expiresAt;
+  if (useRecordedRecently(row, now)) return row.expiresAt;
   const expiresAt = row.kind === "session" ? new Date(now.getTime() + SESSION_LIFETIME_MS) : row.expiresAt;
   await db
     .update(cliToken)
