@@ -30,8 +30,11 @@ import { requestInfo } from "../request-info.js";
 import { readJson } from "../validation.js";
 
 // Device codes are 43 base64url characters; user codes are ABCD-EFGH in any case, dash optional.
-const DEVICE_CODE_PATH = "/:code{[A-Za-z0-9_-]{20,}}";
-const USER_CODE_PATH = "/:userCode{[A-Za-z]{4}-?[A-Za-z]{4}}";
+// Both sit at `/:code`, told apart here: with two patterned parameters at one position,
+// Hono's RegExpRouter gives up and every request of the app is routed by its slower trie.
+const DEVICE_CODE = /^[A-Za-z0-9_-]{20,}$/;
+const USER_CODE = /^[A-Za-z]{4}-?[A-Za-z]{4}$/;
+const CODE_PATH = "/:code";
 
 /** Longest a poll may be held open (`?wait=`), in seconds. */
 export const MAX_POLL_WAIT_SECONDS = 25;
@@ -76,7 +79,10 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
     );
   });
 
-  routes.get(DEVICE_CODE_PATH, async (c) => {
+  routes.get(CODE_PATH, async (c, next) => {
+    // A user code is the browser's lookup, answered by the signed-in route below.
+    if (USER_CODE.test(c.req.param("code"))) return next();
+    if (!DEVICE_CODE.test(c.req.param("code"))) return errorResponse(c, "not_found", "Unknown device code.");
     const wait = parseWait(c.req.query("wait"));
     if (wait === null) {
       return errorResponse(c, "invalid_input", `wait must be a number of seconds from 0 to ${MAX_POLL_WAIT_SECONDS}.`);
@@ -135,8 +141,10 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
 
   /** The code in the path, looked up for the signed-in caller; an error response when it cannot be used. */
   async function lookUp(c: Context<AppEnv>) {
+    const typed = c.req.param("code") ?? "";
+    if (!USER_CODE.test(typed)) return errorResponse(c, "not_found", "That is not a code from `claudemesh login`.");
     const found = await lookUpUserCode(db, {
-      typed: c.req.param("userCode") ?? "",
+      typed,
       userId: c.var.caller.user.id,
       request: requestInfo(c),
       now: now(),
@@ -153,7 +161,7 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
     return found;
   }
 
-  routes.get(USER_CODE_PATH, signedIn, async (c) => {
+  routes.get(CODE_PATH, signedIn, async (c) => {
     const found = await lookUp(c);
     if (found instanceof Response) return found;
     const { row } = found;
@@ -178,8 +186,8 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
     if (outcome.kind === "raced") return errorResponse(c, "conflict", "This login was decided a moment ago.");
     return c.json({ status: decision } satisfies DeviceDecisionResponse);
   };
-  routes.post(`${USER_CODE_PATH}/approve`, signedIn, sameOrigin, decide("approved"));
-  routes.post(`${USER_CODE_PATH}/deny`, signedIn, sameOrigin, decide("denied"));
+  routes.post(`${CODE_PATH}/approve`, signedIn, sameOrigin, decide("approved"));
+  routes.post(`${CODE_PATH}/deny`, signedIn, sameOrigin, decide("denied"));
   return routes;
 }
 
