@@ -142,7 +142,7 @@ function base32(bytes: Uint8Array): string {
 }
 
 function checksum(random: string): string {
-  let value = crc32(new TextEncoder().encode(random)) & 0x3fffffff;
+  let value = crc32OfAscii(random) & 0x3fffffff;
   let out = "";
   for (let i = 0; i < CHECKSUM_CHARS; i += 1) {
     out = ALPHABET[value & 31] + out;
@@ -153,7 +153,8 @@ function checksum(random: string): string {
 
 let crcTable: Uint32Array | undefined;
 
-function crc32(bytes: Uint8Array): number {
+/** CRC32 of a string of ASCII characters (base32 here), read as bytes without encoding it first. */
+function crc32OfAscii(text: string): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n += 1) {
@@ -163,6 +164,8 @@ function crc32(bytes: Uint8Array): number {
     }
   }
   let crc = 0xffffffff;
-  for (const byte of bytes) crc = (crcTable[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
+  for (let i = 0; i < text.length; i += 1) {
+    crc = (crcTable[(crc ^ text.charCodeAt(i)) & 0xff] as number) ^ (crc >>> 8);
+  }
   return (crc ^ 0xffffffff) >>> 0;
 }
