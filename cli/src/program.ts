@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import { validateWithoutCodegen } from "@claudemesh/sdk";
 import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors";
 import { redactTokens } from "@claudemesh/sdk/token";
 import { Command, CommanderError } from "commander";
@@ -75,6 +76,7 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Runs one command line and reports it (if telemetry is on); resolves with the exit status. */
 export async function run(argv: string[], ctx: CliContext = createContext()): Promise<number> {
+  validateWithoutCodegen();
   const started = performance.now();
   const subject = argv[2];
   if (subject !== "telemetry" && subject !== "completion" && (await ctx.telemetry.takeNotice().catch(() => false))) {

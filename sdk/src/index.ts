@@ -16,6 +16,7 @@ export {
 export { type ResolvedCredential, resolveCredential, type TokenSource } from "./auth/resolve.js";
 export { realSleep, type Sleep } from "./auth/sleep.js";
 export * from "./contracts/index.js";
+export { validateWithoutCodegen } from "./contracts/validation-mode.js";
 export { AuthFile, CredentialSource } from "./credentials/auth-file.js";
 export {
   CredentialStore,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, normalizeBaseUrl } from "../src/api/client.js";
+import { nodeHttpTransport } from "../src/api/transport.js";
 import { DeviceFlow } from "../src/auth/device-flow.js";
 import { readSdkEnv } from "../src/env.js";
 import { ClaudemeshError } from "../src/errors.js";
@@ -77,9 +78,9 @@ describe("ApiClient against the real server", () => {
         baseUrl: peer.url,
         client: "claudemesh-cli/9.9.9",
         env: NO_ENV,
-        fetch: async (input, init) => {
-          seen = new Request(input, init).headers.get("user-agent") ?? "";
-          return fetch(input, init);
+        transport: async (request) => {
+          seen = request.headers["user-agent"] ?? "";
+          return nodeHttpTransport(request);
         },
       });
       await api.listTokens().catch(() => {});

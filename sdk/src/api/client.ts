@@ -1,5 +1,4 @@
 import { arch, platform } from "node:os";
-import ky, { HTTPError, type KyInstance, type Options } from "ky";
 import type { z } from "zod";
 import {
   type AcceptedInvite,
@@ -40,9 +39,9 @@ import { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "../env.js";
 import { ClaudemeshError } from "../errors.js";
 import { refuseTokenAsId } from "../token.js";
 import { SDK_VERSION } from "../version.js";
-import { errorFromResponse, errorFromTransport } from "./http-errors.js";
-import { nodeHttpFetch } from "./node-http-fetch.js";
-import { proxyFetch } from "./proxy.js";
+import { errorFromResponse, errorFromTransport, parseJson } from "./http-errors.js";
+import { proxyTransport } from "./proxy.js";
+import { nodeHttpTransport, type Transport, type TransportResponse } from "./transport.js";
 
 export interface ApiClientOptions {
   /** Server origin; default CLAUDEMESH_API_URL, then https://claudemesh.com. */
@@ -58,16 +57,35 @@ export interface ApiClientOptions {
   /** Environment to read CLAUDEMESH_API_URL and proxy settings from. */
   env?: SdkEnv;
   /** Replaces the transport (tests, or a host's own); default node:http, or undici through a proxy. */
-  fetch?: typeof fetch;
+  transport?: Transport;
 }
 
 /** What a poll answered: a status, or "poll slower" with the interval to use. */
 export type PollAnswer = { kind: "status"; body: DevicePollResponse } | { kind: "slow_down"; intervalSeconds: number };
 
+/** How one call is sent; the client's defaults fill in the rest. */
+interface SendOptions {
+  json?: unknown;
+  signal?: AbortSignal;
+  /** For the whole call, retries included. */
+  timeoutMs?: number;
+  retries?: number;
+  /** Without the Authorization header, even from a signed-in client. */
+  anonymous?: boolean;
+}
+
+/** Answers worth another try: the server or a proxy in front of it is briefly away. */
+const RETRY_STATUSES = new Set([502, 503, 504]);
+/** Only requests that change nothing, or change it once whatever the count, are sent again. */
+const RETRY_METHODS = new Set(["GET", "DELETE"]);
+const BACKOFF_FIRST_MS = 300;
+const BACKOFF_LIMIT_MS = 4_000;
+
 /**
  * One method per endpoint of the claudemesh server. Answers are checked against
  * the contracts on arrival; every failure is a ClaudemeshError (401s with the
- * server's reason, exit status 2).
+ * server's reason, exit status 2). Reads and deletes are retried with backoff
+ * on network errors and 502/503/504; every call has a timeout.
  *
  * @example
  * const api = await ApiClient.create({ token: "cm_pat_…", client: "claudemesh-cli/0.11.0" });
@@ -75,36 +93,36 @@ export type PollAnswer = { kind: "status"; body: DevicePollResponse } | { kind: 
  */
 export class ApiClient {
   readonly baseUrl: string;
-  readonly #http: KyInstance;
+  readonly #transport: Transport;
+  readonly #headers: Record<string, string>;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
 
-  private constructor(baseUrl: string, http: KyInstance) {
+  private constructor(
+    baseUrl: string,
+    transport: Transport,
+    headers: Record<string, string>,
+    options: ApiClientOptions,
+  ) {
     this.baseUrl = baseUrl;
-    this.#http = http;
+    this.#transport = transport;
+    this.#headers = headers;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#retries = options.retries ?? 2;
   }
 
   /** Builds a client; async because a configured proxy loads its agent first. */
   static async create(options: ApiClientOptions = {}): Promise<ApiClient> {
     const env = options.env ?? readSdkEnv();
     const baseUrl = normalizeBaseUrl(options.baseUrl ?? env.apiUrl ?? DEFAULT_API_URL);
-    const fetchImpl = options.fetch ?? (await proxyFetch(env)) ?? nodeHttpFetch;
+    const transport = options.transport ?? (await proxyTransport(env)) ?? nodeHttpTransport;
     const userAgent = `claudemesh-sdk/${SDK_VERSION} (${platform()}; ${arch()})${options.client ? ` ${options.client}` : ""}`;
-    const http = ky.create({
-      prefixUrl: baseUrl,
-      timeout: options.timeoutMs ?? 15_000,
-      headers: {
-        "user-agent": userAgent,
-        accept: "application/json",
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      retry: {
-        limit: options.retries ?? 2,
-        statusCodes: [502, 503, 504],
-        afterStatusCodes: [],
-        backoffLimit: 4_000,
-      },
-      fetch: fetchImpl,
-    });
-    return new ApiClient(baseUrl, http);
+    const headers: Record<string, string> = {
+      "user-agent": userAgent,
+      accept: "application/json",
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    };
+    return new ApiClient(baseUrl, transport, headers, options);
   }
 
   /** A copy of this client that sends another token. */
@@ -129,8 +147,8 @@ export class ApiClient {
       const body = await this.#send("get", path, DevicePollResponseSchema, {
         signal: options.signal,
         // The server may hold the answer for `wait` seconds.
-        ...(wait > 0 ? { timeout: (wait + 15) * 1000 } : {}),
-        retry: { limit: 0 },
+        ...(wait > 0 ? { timeoutMs: (wait + 15) * 1000 } : {}),
+        retries: 0,
       });
       return { kind: "status", body };
     } catch (error) {
@@ -145,7 +163,7 @@ export class ApiClient {
     return this.#send("post", "api/auth/cli/loopback/token", LoopbackTokenResponseSchema, {
       json: input,
       signal,
-      retry: { limit: 0 }, // the code is single use
+      retries: 0, // the code is single use
     });
   }
 
@@ -184,13 +202,13 @@ export class ApiClient {
 
   /** A taken slug fails with `slug_taken`, whose `suggestion` is a free one. */
   createMesh(input: CreateMeshRequest, signal?: AbortSignal): Promise<Mesh> {
-    return this.#send("post", "api/my/meshes", MeshSchema, { json: input, signal, retry: { limit: 0 } });
+    return this.#send("post", "api/my/meshes", MeshSchema, { json: input, signal, retries: 0 });
   }
 
   /** Invites someone to the mesh with this id or slug; the answer's `url` carries the invite's secret. */
   createInvite(mesh: string, input: CreateInviteRequest, signal?: AbortSignal): Promise<CreatedInvite> {
     const path = `api/my/meshes/${encodeURIComponent(mesh)}/invites`;
-    return this.#send("post", path, CreatedInviteSchema, { json: input, signal, retry: { limit: 0 } });
+    return this.#send("post", path, CreatedInviteSchema, { json: input, signal, retries: 0 });
   }
 
   previewInvite(secret: string, signal?: AbortSignal): Promise<InvitePreview> {
@@ -207,37 +225,36 @@ export class ApiClient {
   /** Sends usage events; quick to give up, never retried: telemetry must not slow anything down. */
   async sendTelemetry(batch: TelemetryBatch, signal?: AbortSignal): Promise<void> {
     // Anonymous by design: no Authorization header, even from a signed-in client.
-    const headers = { authorization: undefined };
-    await this.#http.post("api/telemetry", { json: batch, headers, signal, retry: { limit: 0 }, timeout: 3000 });
+    const response = await this.#request("POST", "api/telemetry", {
+      json: batch,
+      signal,
+      retries: 0,
+      timeoutMs: 3000,
+      anonymous: true,
+    });
+    if (response.status >= 300) throw errorFromResponse(response);
   }
 
   async #send<Schema extends z.ZodType>(
     method: "get" | "post" | "delete",
     path: string,
     schema: Schema,
-    options: Options,
+    options: SendOptions,
   ): Promise<z.infer<Schema>> {
+    const response = await this.#request(method.toUpperCase() as "GET" | "POST" | "DELETE", path, options);
+    if (response.status >= 300) {
+      const error = errorFromResponse(response);
+      if (response.status === 429) {
+        const slow = SlowDownBody.safeParse(parseJson(response.body));
+        if (slow.success) throw Object.assign(error, { slowDown: slow.data.interval });
+      }
+      throw error;
+    }
     let body: unknown;
     try {
-      body = await this.#http(path, { method, ...options }).json();
-    } catch (error) {
-      if (error instanceof HTTPError) {
-        if (error.response.status === 429) {
-          const slow = SlowDownBody.safeParse(
-            await error.response
-              .clone()
-              .json()
-              .catch(() => null),
-          );
-          if (slow.success)
-            throw Object.assign(await errorFromResponse(error.response), { slowDown: slow.data.interval });
-        }
-        throw await errorFromResponse(error.response);
-      }
-      if (error instanceof SyntaxError) {
-        throw new ClaudemeshError("bad_response", `${this.baseUrl} answered ${path} with something that is not JSON.`);
-      }
-      throw errorFromTransport(error, this.baseUrl);
+      body = JSON.parse(response.body);
+    } catch {
+      throw new ClaudemeshError("bad_response", `${this.baseUrl} answered ${path} with something that is not JSON.`);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -249,6 +266,56 @@ export class ApiClient {
     }
     return parsed.data;
   }
+
+  /** Sends with the timeout, and again after a backoff while it may; any answer that came is returned. */
+  async #request(method: "GET" | "POST" | "DELETE", path: string, options: SendOptions): Promise<TransportResponse> {
+    const url = new URL(`${this.baseUrl}/${path}`);
+    const headers = { ...this.#headers };
+    if (options.anonymous) delete headers.authorization;
+    let body: string | undefined;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers["content-type"] = "application/json";
+    }
+    const retries = RETRY_METHODS.has(method) ? (options.retries ?? this.#retries) : 0;
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.#timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    for (let attempt = 0; ; attempt += 1) {
+      let response: TransportResponse | undefined;
+      let failure: unknown;
+      try {
+        response = await this.#transport({ method, url, headers, body, signal });
+      } catch (error) {
+        failure = error;
+      }
+      if (options.signal?.aborted) throw new ClaudemeshError("cancelled", "Cancelled.", { cause: failure });
+      if (timeout.aborted) {
+        throw new ClaudemeshError("timeout", `${this.baseUrl} did not answer in time.`, { cause: failure });
+      }
+      const again = response ? RETRY_STATUSES.has(response.status) : true;
+      if (!again || attempt >= retries) {
+        if (response) return response;
+        throw errorFromTransport(failure, this.baseUrl);
+      }
+      await backoff(attempt, signal).catch(() => {});
+    }
+  }
+}
+
+/** Waits before attempt `attempt + 1`: 0.3 s, doubling, at most 4 s; cut short by `signal`. */
+function backoff(attempt: number, signal: AbortSignal): Promise<void> {
+  const ms = Math.min(BACKOFF_FIRST_MS * 2 ** attempt, BACKOFF_LIMIT_MS);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** `https://host/` → `https://host`; rejects anything that is not an http(s) URL. */

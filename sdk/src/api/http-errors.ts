@@ -1,5 +1,6 @@
 import { ErrorBody, ErrorCode } from "../contracts/errors.js";
 import { ClaudemeshError } from "../errors.js";
+import type { TransportResponse } from "./transport.js";
 
 const TLS_CODES = new Set([
   "CERT_HAS_EXPIRED",
@@ -15,8 +16,8 @@ const TLS_CODES = new Set([
 const AUTH_CODES = new Set<ErrorCode>(["auth_required", "token_invalid", "token_expired", "token_revoked"]);
 
 /** A non-2xx answer as a ClaudemeshError: the server's own code and message when it sent them. */
-export async function errorFromResponse(response: Response): Promise<ClaudemeshError> {
-  const json: unknown = await response.json().catch(() => null);
+export function errorFromResponse(response: TransportResponse): ClaudemeshError {
+  const json = parseJson(response.body);
   const body = ErrorBody.safeParse(json);
   const offered = (json as { suggestion?: unknown } | null)?.suggestion;
   const suggestion = typeof offered === "string" ? offered : undefined;
@@ -29,6 +30,15 @@ export async function errorFromResponse(response: Response): Promise<ClaudemeshE
   }
   if (known?.success) return new ClaudemeshError(known.data, message, { suggestion });
   return new ClaudemeshError(codeForStatus(response.status), message);
+}
+
+/** The body as JSON, or null when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function codeForStatus(status: number): ErrorCode {
