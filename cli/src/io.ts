@@ -14,7 +14,17 @@ export interface IO {
   color: boolean;
 }
 
+/**
+ * A reader that stops early (`claudemesh whoami | head -1`) closes the pipe; the
+ * rest of the output has nowhere to go, which is no failure of the command, so it
+ * finishes as it would have (nothing it saves is cut short) instead of dying on EPIPE.
+ */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+}
+
 export function systemIO(env: NodeJS.ProcessEnv = process.env): IO {
+  if (!process.stdout.listeners("error").includes(ignoreClosedPipe)) process.stdout.on("error", ignoreClosedPipe);
   const isTTY = Boolean(process.stdout.isTTY);
   return {
     stdin: process.stdin,

@@ -42,3 +42,15 @@ describe("claudemesh completion", () => {
     expect(result.stderr).toContain('Unknown shell "powershell"; choose bash, zsh, fish.');
   });
 });
+
+describe("a reader that closes the pipe early", () => {
+  it("ends the command quietly with its own status, not an EPIPE stack", async () => {
+    // The reader closes its end at once; everything claudemesh then writes meets a closed pipe.
+    const script = `"${BINARY}" completion bash | (exec 0<&-; sleep 0.5); echo "status=\${PIPESTATUS[0]}" >&2`;
+    const { stderr } = await run("bash", ["--norc", "--noprofile", "-c", script], {
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    expect(stderr).toContain("status=0");
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+});
