@@ -1,12 +1,14 @@
 // `pnpm bench cli`: wall time of `claudemesh --version` and `claudemesh whoami`
 // (against a local server) beside `node -e 0`, measured here in one run.
-// Targets (issue 6): --version ≤ 1.3 × node -e 0, whoami ≤ 2.5 ×.
+// Targets (issue 6): --version ≤ 1.3 × node -e 0, whoami ≤ 2.5 ×. Also timed: a
+// script that only sends whoami's request (bare-request.mjs), the floor under any CLI.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startLocalServer } from "./local-server.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const CLI = fileURLToPath(new URL("../dist/claudemesh.js", import.meta.url));
+const BARE_REQUEST = fileURLToPath(new URL("./bare-request.mjs", import.meta.url));
 
 function median(command, args, env) {
   const times = [];
@@ -32,6 +34,7 @@ try {
   const baseline = median(process.execPath, ["-e", "0"], {});
   const version = median(process.execPath, [CLI, "--version"], env);
   const whoami = median(process.execPath, [CLI, "whoami"], env);
+  const bareRequest = median(process.execPath, [BARE_REQUEST], env);
   const verdict = (ok) => (ok ? "met" : "NOT met");
   console.log(`median of ${RUNS} runs each`);
   console.log(`node -e 0               ${baseline.toFixed(1)} ms`);
@@ -40,6 +43,9 @@ try {
   );
   console.log(
     `claudemesh whoami       ${whoami.toFixed(1)} ms  ${(whoami / baseline).toFixed(2)}× (target ≤ 2.5×: ${verdict(whoami / baseline <= 2.5)})`,
+  );
+  console.log(
+    `the floor: one node:http GET of whoami, nothing else  ${bareRequest.toFixed(1)} ms  ${(bareRequest / baseline).toFixed(2)}×`,
   );
 } finally {
   await server.stop();
