@@ -24,7 +24,7 @@ export function reportSync(ctx: CliContext, result: MeshReconciliation): void {
   const { out } = ctx;
   const mine = result.meshes.filter((mesh) => mesh.api_url === ctx.apiUrl());
   if (mine.length === 0) {
-    out.say(`No meshes yet. Create one: ${out.bold('claudemesh create "Platform team"')}`);
+    sayNoMeshes(ctx);
   } else {
     const noun = mine.length === 1 ? "mesh" : "meshes";
     out.success(`Synced ${mine.length} ${noun}: ${mine.map((mesh) => mesh.slug).join(", ")}`);
@@ -34,6 +34,13 @@ export function reportSync(ctx: CliContext, result: MeshReconciliation): void {
 }
 
 /** This server's joined mesh by slug or id, or a clear error saying how to get it. */
+/** The two ways to a first mesh: make one, or take up an invite someone sent. */
+export function sayNoMeshes({ out }: CliContext): void {
+  out.say(
+    `No meshes yet. Create one: ${out.bold('claudemesh create "Platform team"')}, or join one: ${out.bold("claudemesh join <invite-url>")}`,
+  );
+}
+
 export async function findLocalMesh(ctx: CliContext, slugOrId: string): Promise<LocalMesh> {
   const { meshes } = await ctx.config().read();
   const found = meshes.find(

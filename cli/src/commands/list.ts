@@ -2,6 +2,7 @@ import type { LocalMesh, Mesh } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
+import { sayNoMeshes } from "../meshes.js";
 
 /** Where a mesh is known: on the server and here, only on the server (sync adds it), or only here (sync drops it). */
 type Presence = "joined" | "server_only" | "local_only";
@@ -29,10 +30,7 @@ export function listCommand(ctx: CliContext): Command {
       );
       if (options.json) return ctx.out.print(JSON.stringify({ meshes: listed }, null, 2));
       const { out } = ctx;
-      if (listed.length === 0) {
-        out.say(`No meshes yet. Create one: ${out.bold('claudemesh create "Platform team"')}`);
-        return;
-      }
+      if (listed.length === 0) return sayNoMeshes(ctx);
       const width = Math.max(...listed.map((mesh) => mesh.slug.length));
       const marks: Record<Presence, string> = { joined: "●", server_only: "+", local_only: "-" };
       for (const mesh of listed) {
