@@ -1,17 +1,21 @@
 // The `claudemesh` entry point: answers --version before loading anything
 // else, so the cheapest call stays as fast as Node starting; every other
-// command loads the program (and the SDK) as a separate chunk.
+// command loads the program (and the SDK) as a separate chunk. Built as
+// CommonJS (see build.mjs), so no top-level await.
 
 declare const CLAUDEMESH_VERSION: string;
 
-const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
-  process.stdout.write(`${CLAUDEMESH_VERSION}\n`);
-} else if (args[0] === "__send-telemetry" /* SEND_TELEMETRY_COMMAND, not imported: this path stays small */) {
-  // A detached child of a finished command posts the queued usage events; nobody waits for it.
-  const { sendTelemetryQueue } = await import("./telemetry-sender.js");
-  await sendTelemetryQueue(process.env);
-} else {
+async function main(args: string[]): Promise<void> {
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+    process.stdout.write(`${CLAUDEMESH_VERSION}\n`);
+    return;
+  }
+  if (args[0] === "__send-telemetry" /* SEND_TELEMETRY_COMMAND, not imported: this path stays small */) {
+    // A detached child of a finished command posts the queued usage events; nobody waits for it.
+    const { sendTelemetryQueue } = await import("./telemetry-sender.js");
+    await sendTelemetryQueue(process.env);
+    return;
+  }
   const { run } = await import("./program.js");
   const status = await run(process.argv);
   // The command is done: flush what it printed and leave, rather than wait for
@@ -20,3 +24,5 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(status);
 }
+
+void main(process.argv.slice(2));

@@ -65,7 +65,13 @@ describe("the packed claudemesh-cli", () => {
   });
 
   it("carries the entry and every chunk it loads, and no sources or maps", () => {
-    const built = execFileSync("find", ["dist", "-name", "*.js"], { cwd: CLI, encoding: "utf8" }).trim().split("\n");
+    // The package.json files in dist/ say which files are CommonJS (the entry) and which ES modules.
+    const built = execFileSync("find", ["dist", "-name", "*.js", "-o", "-name", "package.json"], {
+      cwd: CLI,
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n");
     expect(built).toContain("dist/claudemesh.js");
     // npm adds README, LICENSE and CHANGELOG files on its own when they exist.
     const ours = packed.filter((path) => !/^(readme|license|changelog)\b/i.test(path));
