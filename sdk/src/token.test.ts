@@ -40,14 +40,6 @@ describe("token format", () => {
     expect(token.slice(-6)).toBe(mapped);
   });
 
-  it("still accepts tokens minted by 0.11.0", () => {
-    const minted = [
-      "cm_pat_f2wzvoofn7htlzi6dciwt3m7eyefqmld26vcftclsh5ktcjho2iakpsnjb",
-      "cm_session_ljj6vzdpfrdponl5zhtj7zvnbyw7fzpui2oaezgzj7mc62jlqrgqahwxy7",
-    ];
-    expect(minted.map((token) => parseToken(token).kind)).toEqual(["pat", "session"]);
-  });
-
   it("forgives surrounding whitespace from a paste", () => {
     const token = mintToken("pat");
     expect(parseToken(`  ${token}\n`).token).toBe(token);
