@@ -119,6 +119,17 @@ describe("ApiClient transport behaviour", () => {
     }
   });
 
+  it("never sends a POST twice, even on a 503", async () => {
+    const peer = await scriptedServer((_req, res) => json(503, { error: "server_error", message: "busy" })(res));
+    try {
+      const api = await ApiClient.create({ baseUrl: peer.url, env: NO_ENV });
+      await expect(api.createMesh({ name: "Platform team" })).rejects.toMatchObject({ code: "server_error" });
+      expect(peer.requests()).toBe(1);
+    } finally {
+      await peer.close();
+    }
+  });
+
   it("an answer of the wrong shape is bad_response, not a crash later", async () => {
     const peer = await scriptedServer((_req, res) => json(200, { tokens: "nope" })(res));
     try {

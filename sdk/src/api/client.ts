@@ -160,11 +160,8 @@ export class ApiClient {
 
   /** Browser login's back channel: trades the callback's code and the PKCE verifier for a token. */
   exchangeLoopbackCode(input: LoopbackTokenRequest, signal?: AbortSignal): Promise<LoopbackTokenResponse> {
-    return this.#send("post", "api/auth/cli/loopback/token", LoopbackTokenResponseSchema, {
-      json: input,
-      signal,
-      retries: 0, // the code is single use
-    });
+    // A POST, so never sent twice: the code is single use.
+    return this.#send("post", "api/auth/cli/loopback/token", LoopbackTokenResponseSchema, { json: input, signal });
   }
 
   // --- the signed-in user (token required) ---
@@ -202,13 +199,13 @@ export class ApiClient {
 
   /** A taken slug fails with `slug_taken`, whose `suggestion` is a free one. */
   createMesh(input: CreateMeshRequest, signal?: AbortSignal): Promise<Mesh> {
-    return this.#send("post", "api/my/meshes", MeshSchema, { json: input, signal, retries: 0 });
+    return this.#send("post", "api/my/meshes", MeshSchema, { json: input, signal });
   }
 
   /** Invites someone to the mesh with this id or slug; the answer's `url` carries the invite's secret. */
   createInvite(mesh: string, input: CreateInviteRequest, signal?: AbortSignal): Promise<CreatedInvite> {
     const path = `api/my/meshes/${encodeURIComponent(mesh)}/invites`;
-    return this.#send("post", path, CreatedInviteSchema, { json: input, signal, retries: 0 });
+    return this.#send("post", path, CreatedInviteSchema, { json: input, signal });
   }
 
   previewInvite(secret: string, signal?: AbortSignal): Promise<InvitePreview> {
@@ -222,13 +219,12 @@ export class ApiClient {
 
   // --- telemetry (no token) ---
 
-  /** Sends usage events; quick to give up, never retried: telemetry must not slow anything down. */
+  /** Sends usage events; quick to give up, and (a POST) never retried: telemetry must not slow anything down. */
   async sendTelemetry(batch: TelemetryBatch, signal?: AbortSignal): Promise<void> {
     // Anonymous by design: no Authorization header, even from a signed-in client.
     const response = await this.#request("POST", "api/telemetry", {
       json: batch,
       signal,
-      retries: 0,
       timeoutMs: 3000,
       anonymous: true,
     });
