@@ -63,6 +63,15 @@ function residentBytes(pid: number | undefined): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A server's resident memory once it has been left alone for 2 s. */
+async function settledResidentBytes(child: ChildProcess): Promise<number> {
+  await sleep(2000);
+  return residentBytes(child.pid);
+}
+
+/** Every process the bench started; all are stopped when it ends, however it ends. */
+const startedProcesses: ChildProcess[] = [];
+
 function startProcess(
   script: string,
   env: Record<string, string>,
@@ -71,6 +80,7 @@ function startProcess(
     env: { ...process.env, PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  startedProcesses.push(child);
   return new Promise((resolve, reject) => {
     let output = "";
     const onData = (chunk: Buffer) => {
@@ -176,15 +186,12 @@ async function main() {
   await admin.unsafe("create database bench");
   const databaseUrl = cluster.url.replace(/\/postgres$/, "/bench");
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  const processes: ChildProcess[] = [];
   try {
     const server = await startProcess(SERVER_BUNDLE, {
       DATABASE_URL: databaseUrl,
       BETTER_AUTH_SECRET,
     });
-    processes.push(server.child);
-    await sleep(2000);
-    const idlePostgres = residentBytes(server.child.pid);
+    const idlePostgres = await settledResidentBytes(server.child);
     const origin = new URL(server.url).origin;
     const { userId, cookie, token } = await signUpWithToken(server.url);
     const whoamiUrl = `${server.url}/api/my/whoami`;
@@ -192,7 +199,6 @@ async function main() {
 
     // The hello-world server stays up: every whoami figure is measured beside it.
     const hello = await startProcess(HELLO_WORLD, {});
-    processes.push(hello.child);
     const helloCase = { url: hello.url };
     const whoamiCase = { url: whoamiUrl, headers: auth };
 
@@ -209,7 +215,6 @@ async function main() {
       const baseline = await startProcess(baselineEntry, {
         DATABASE_URL: cluster.url.replace(/\/postgres$/, "/apikey"),
       });
-      processes.push(baseline.child);
       const key = /key (\S+)/.exec(baseline.output)?.[1] ?? "";
       [apiKeyPlugin = null] = await interleaved([{ url: `${baseline.url}/whoami`, headers: { "x-api-key": key } }]);
       baseline.child.kill("SIGTERM");
@@ -221,9 +226,7 @@ async function main() {
         CLAUDEMESH_DATA_DIR: dataDir,
         BETTER_AUTH_SECRET,
       });
-      processes.push(embedded.child);
-      await sleep(2000);
-      const bytes = residentBytes(embedded.child.pid);
+      const bytes = await settledResidentBytes(embedded.child);
       embedded.child.kill("SIGTERM");
       await new Promise((resolve) => embedded.child.once("exit", resolve));
       return bytes;
@@ -240,7 +243,6 @@ async function main() {
       BETTER_AUTH_SECRET,
       PUBLIC_URL: server.url,
     });
-    processes.push(second.child);
     const wakeups: number[] = [];
     // Login 0 is the second instance's first approval, which compiles the whole
     // approve path (session, rate limit, audit); it is reported, not counted.
@@ -275,7 +277,6 @@ async function main() {
     await admin.unsafe("create database bench_1m");
     const millionUrl = cluster.url.replace(/\/postgres$/, "/bench_1m");
     const million = await startProcess(SERVER_BUNDLE, { DATABASE_URL: millionUrl, BETTER_AUTH_SECRET });
-    processes.push(million.child);
     const owner = await signUpWithToken(million.url);
     const millionSql = postgres(millionUrl, { max: 1, onnotice: () => {} });
     console.error("seeding 1,000,000 tokens…");
@@ -329,7 +330,7 @@ async function main() {
       `idle RSS: Postgres ${mb(idlePostgres)} (target < 120 MB: ${verdict(idlePostgres < 120 * MB)}), after the load ${mb(afterLoad)}; PGlite ${mb(idlePglite)} (target < 200 MB: ${verdict(idlePglite < 200 * MB)}; ${mb(idlePgliteFirst)} on the first start, which creates the database)`,
     );
   } finally {
-    for (const child of processes) child.kill("SIGTERM");
+    for (const child of startedProcesses) child.kill("SIGTERM");
     await sql.end();
     await admin.end();
     await cluster.stop();
