@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
+import { packWithNpm } from "../../sdk/test/support/npm-pack.js";
 
 const CLI = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(CLI, "package.json"), "utf8")) as {
@@ -27,21 +28,12 @@ describe("the packed claudemesh-cli", () => {
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), "claudemesh-packed-cli-"));
     const serverStarted = startClaudemeshServer();
-    const [pack] = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], {
-        cwd: CLI,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }),
-    ) as { filename: string; files: { path: string }[] }[];
-    if (!pack) throw new Error("npm pack printed nothing");
-    packed = pack.files.map((file) => file.path);
+    const pack = packWithNpm(CLI, scratch);
+    packed = pack.files;
     const prefix = join(scratch, "prefix");
-    execFileSync(
-      "npm",
-      ["install", "-g", "--offline", "--omit=optional", "--prefix", prefix, join(scratch, pack.filename)],
-      { stdio: "ignore" },
-    );
+    execFileSync("npm", ["install", "-g", "--offline", "--omit=optional", "--prefix", prefix, pack.tarball], {
+      stdio: "ignore",
+    });
     binary = join(prefix, "bin", "claudemesh");
     server = await serverStarted;
   }, 120_000); // packs, installs and starts a server; slow on a loaded machine

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packWithNpm } from "../../sdk/test/support/npm-pack.js";
 import { spawnServer } from "./support/server-process.js";
 
 const SERVER = fileURLToPath(new URL("..", import.meta.url));
@@ -24,20 +25,13 @@ describe("the packed claudemesh-server", () => {
 
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), "claudemesh-packed-server-"));
-    const [pack] = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], {
-        cwd: SERVER,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }),
-    ) as { filename: string; files: { path: string }[] }[];
-    if (!pack) throw new Error("npm pack printed nothing");
-    packed = pack.files.map((file) => file.path);
+    const pack = packWithNpm(SERVER, scratch);
+    packed = pack.files;
     // Lay it out as `npm install` would: the package, and its one dependency beside it.
     const modules = join(scratch, "node_modules");
     installed = join(modules, manifest.name);
     mkdirSync(installed, { recursive: true });
-    execFileSync("tar", ["xzf", join(scratch, pack.filename), "-C", installed, "--strip-components=1"]);
+    execFileSync("tar", ["xzf", pack.tarball, "-C", installed, "--strip-components=1"]);
     mkdirSync(join(modules, "@electric-sql"));
     symlinkSync(
       realpathSync(join(SERVER, "node_modules", "@electric-sql", "pglite")),
