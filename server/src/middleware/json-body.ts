@@ -8,10 +8,10 @@ export const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /**
  * Every API body is JSON: anything else is 415, unparsable JSON is 400, both
  * before a route (or Better Auth, which would answer 5xx or 200 to some of it) sees it.
- * An empty body passes: sign-out and revocations carry none.
+ * An empty body passes: sign-out and revocations carry none. Run for
+ * METHODS_WITH_BODY only (request-guards.ts), so reads never touch the body.
  */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
-  if (!METHODS_WITH_BODY.has(c.req.method)) return next();
   const text = await c.req.raw.clone().text();
   if (text.length === 0) return next();
 

@@ -102,9 +102,10 @@ export function useRecordedRecently(row: TokenRow, now: Date): boolean {
 /**
  * Records use at most once a minute per token (whichever instance gets there
  * first), sliding a session's expiry forward. Returns the expiry now in force.
+ * For a row whose use was not recorded recently (`useRecordedRecently`); the
+ * update's own condition keeps two instances from both writing.
  */
 export async function recordTokenUse(db: Db, row: TokenRow, now: Date): Promise<Date | null> {
-  if (useRecordedRecently(row, now)) return row.expiresAt;
   const expiresAt = row.kind === "session" ? new Date(now.getTime() + SESSION_LIFETIME_MS) : row.expiresAt;
   await db
     .update(cliToken)
