@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { Timestamp, User } from "./common.js";
+import { DisplayName } from "./neutral-text.js";
 
 /** RFC 8628 §6.1: consonants only, so no words and no 0/O or 1/I confusion. */
 export const USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
@@ -26,9 +27,9 @@ export function formatUserCode(code: string): string {
 
 /** `POST /api/auth/cli/device-code`: the CLI describes itself. */
 export const DeviceCodeRequest = z.object({
-  device_name: z.string().trim().min(1).max(200),
-  device_os: z.string().trim().min(1).max(50),
-  device_arch: z.string().trim().min(1).max(50),
+  device_name: DisplayName(200),
+  device_os: DisplayName(50),
+  device_arch: DisplayName(50),
 });
 export type DeviceCodeRequest = z.infer<typeof DeviceCodeRequest>;
 

@@ -37,6 +37,13 @@ export {
   SlugTakenBody,
   slugify,
 } from "./meshes.js";
+export {
+  DisplayName,
+  hasUnsafeCharacters,
+  neutralizeStrings,
+  neutralText,
+  UNSAFE_NAME_MESSAGE,
+} from "./neutral-text.js";
 export { CliSession, RevokedResponse, SessionList } from "./sessions.js";
 export { TelemetryBatch, TelemetryEventName } from "./telemetry.js";
 export {

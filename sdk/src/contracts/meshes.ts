@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { Timestamp } from "./common.js";
+import { DisplayName } from "./neutral-text.js";
 
 /** Lowercase letters, digits and single dashes, 1–48 characters, no dash at either end. */
 export const MESH_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
@@ -31,7 +32,7 @@ export type InviteRole = z.infer<typeof InviteRole>;
 
 /** `POST /api/my/meshes` */
 export const CreateMeshRequest = z.object({
-  name: z.string().trim().min(1, "name is required").max(100, "at most 100 characters"),
+  name: DisplayName(100),
   slug: z.string().regex(MESH_SLUG_PATTERN, "slug: lowercase letters, digits and dashes, 1–48 characters").optional(),
 });
 export type CreateMeshRequest = z.infer<typeof CreateMeshRequest>;

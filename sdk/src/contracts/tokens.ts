@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { Timestamp } from "./common.js";
+import { DisplayName } from "./neutral-text.js";
 
 /** Lifetimes offered for personal access tokens, in days; null is "never". */
 export const PAT_LIFETIMES_DAYS = [30, 90, 365, null] as const;
@@ -7,7 +8,7 @@ export const DEFAULT_PAT_LIFETIME_DAYS = 365;
 
 /** `POST /api/my/cli/tokens` */
 export const CreateTokenRequest = z.object({
-  name: z.string().trim().min(1, "name is required").max(100, "at most 100 characters"),
+  name: DisplayName(100),
   /** Days until it expires, 1–3650; null never expires; omitted is 365. */
   expires_in_days: z.number().int().min(1).max(3650).nullable().optional(),
 });
