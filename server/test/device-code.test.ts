@@ -10,7 +10,7 @@ import {
   POLL_INTERVAL_MS,
   SLOW_DOWN_STEP_MS,
 } from "../src/device-codes/device-code-store.js";
-import { RATE_LIMITS } from "../src/rate-limit.js";
+import { RATE_LIMITS } from "../src/limits/rate-limits.js";
 import { DEVICE, decide, deviceLogin, poll, pollOk, requestDeviceCode } from "./support/device-login.js";
 import { createTestApp, PUBLIC_URL, signUp, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
@@ -217,14 +217,14 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
       const account = await signUp(testApp);
       const code = await requestDeviceCode(testApp);
       const wrong = code.user_code === "BBBB-BBBB" ? "CCCC-CCCC" : "BBBB-BBBB";
-      for (let i = 0; i < RATE_LIMITS.userCodeMisses.limit; i += 1) {
+      for (let i = 0; i < RATE_LIMITS.userCodesPerAccount.limit; i += 1) {
         expect((await testApp.get(`/api/auth/cli/device-code/${wrong}`, { cookie: account.cookie })).status).toBe(404);
       }
       const blocked = await decide(testApp, code.user_code, "approve", account);
       expect(blocked.status).toBe(429);
       expect(await blocked.json()).toMatchObject({ error: "rate_limited" });
 
-      testApp.clock.advance(RATE_LIMITS.userCodeMisses.windowMs);
+      testApp.clock.advance(RATE_LIMITS.userCodesPerAccount.windowMs);
       const later = await decide(testApp, code.user_code, "approve", account);
       expect(later.status).toBe(410); // the window reopened; by now the code itself has expired
     });

@@ -1,7 +1,7 @@
 import { parseToken } from "@claudemesh/sdk/token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVICE_CODE_LIFETIME_MS } from "../src/device-codes/device-code-store.js";
-import { RATE_LIMITS } from "../src/rate-limit.js";
+import { RATE_LIMITS } from "../src/limits/rate-limits.js";
 import { pollOk, requestDeviceCode } from "./support/device-login.js";
 import { createTestApp, PUBLIC_URL, sessionCookie, signUp, type TestApp } from "./support/test-app.js";
 
@@ -114,13 +114,13 @@ describe("web pages", () => {
 
     it("stops guessing one account's password after a handful of failures", async () => {
       const account = await signUp(testApp);
-      for (let i = 0; i < RATE_LIMITS.signInFailuresPerEmail.limit; i += 1) {
+      for (let i = 0; i < RATE_LIMITS.passwordPerAccountAndAddress.limit; i += 1) {
         expect((await testApp.postForm("/login", { email: account.email, password: `guess ${i}` })).status).toBe(401);
       }
       const right = await testApp.postForm("/login", { email: account.email, password: account.password });
       expect(right.status).toBe(429);
       expect(text(await right.text())).toContain("Too many failed sign-ins");
-      testApp.clock.advance(RATE_LIMITS.signInFailuresPerEmail.windowMs);
+      testApp.clock.advance(RATE_LIMITS.passwordPerAccountAndAddress.windowMs);
       expect((await testApp.postForm("/login", { email: account.email, password: account.password })).status).toBe(303);
     });
 

@@ -165,11 +165,16 @@ export const auditLog = pgTable(
   (table) => [index("audit_log_user_id_created_at_idx").on(table.userId, table.createdAt)],
 );
 
-/** Fixed-window counters shared by every instance (e.g. failed user-code lookups per user and per IP). */
+/**
+ * Attempt counters shared by every instance (limits/attempts.ts): attempts in
+ * the window that opened at `window_start`, and, under back-off, when the next
+ * one may come.
+ */
 export const rateLimit = pgTable("rate_limit", {
   key: text("key").primaryKey(),
   windowStart: at("window_start").notNull(),
   count: integer("count").notNull(),
+  nextAt: at("next_at"),
 });
 
 /**

@@ -1,7 +1,9 @@
 import type { DeviceCodeStatus } from "@claudemesh/sdk/contracts";
 import { normalizeUserCode } from "@claudemesh/sdk/contracts";
 import type { Db } from "../db/database.js";
-import { countHit, isLimited, RATE_LIMITS } from "../rate-limit.js";
+import { addressKey } from "../limits/address-key.js";
+import { giveBackAttempts, takeAttempts } from "../limits/attempts.js";
+import { RATE_LIMITS } from "../limits/rate-limits.js";
 import type { RequestInfo } from "../request-info.js";
 import {
   type Decision,
@@ -17,24 +19,28 @@ export type UserCodeLookup =
   | { kind: "found"; row: DeviceCodeRow; status: DeviceCodeStatus /** Normalized, `ABCDEFGH`. */; userCode: string };
 
 /**
- * Finds the code a signed-in person typed (any case, dash optional), counting
- * misses against them and their IP, so codes cannot be guessed from the
- * approval page or the API.
+ * Finds the code a signed-in person typed (any case, dash optional). Each
+ * lookup is counted first, against the account and (more loosely) its
+ * address, and given back when the code exists, so only misses add up: codes
+ * cannot be guessed, and one account's misses never use up another's.
  */
 export async function lookUpUserCode(
   db: Db,
   input: { typed: string; userId: string; request: RequestInfo; now: Date },
 ): Promise<UserCodeLookup> {
-  const keys = [`user-code:user:${input.userId}`, `user-code:ip:${input.request.ipAddress ?? "unknown"}`];
-  for (const key of keys) {
-    if (await isLimited(db, key, RATE_LIMITS.userCodeMisses, input.now)) return { kind: "limited" };
-  }
+  const taken = await takeAttempts(
+    db,
+    [
+      { key: `user-code:account:${input.userId}`, limit: RATE_LIMITS.userCodesPerAccount },
+      { key: `user-code:address:${addressKey(input.request.ipAddress)}`, limit: RATE_LIMITS.userCodesPerAddress },
+    ],
+    input.now,
+  );
+  if (!taken) return { kind: "limited" };
   const userCode = normalizeUserCode(input.typed);
   const row = userCode ? await findDeviceCodeByUserCode(db, userCode) : undefined;
-  if (!userCode || !row) {
-    for (const key of keys) await countHit(db, key, RATE_LIMITS.userCodeMisses, input.now);
-    return { kind: "unknown" };
-  }
+  if (!userCode || !row) return { kind: "unknown" };
+  await giveBackAttempts(db, taken, input.now);
   return { kind: "found", row, status: effectiveStatus(row, input.now), userCode };
 }
 

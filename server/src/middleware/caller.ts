@@ -4,7 +4,9 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Caller } from "../app-env.js";
 import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
-import { exceedsLimit, RATE_LIMITS } from "../rate-limit.js";
+import { addressKey } from "../limits/address-key.js";
+import { takeAttempt } from "../limits/attempts.js";
+import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requestInfo } from "../request-info.js";
 import { prepareTokenLookup, recordTokenUse, useRecordedRecently } from "../tokens/token-store.js";
 import { errorResponse } from "./errors.js";
@@ -98,8 +100,8 @@ export function requireWebSession(auth: Auth): MiddlewareHandler<AppEnv> {
  * nothing extra (256 bits are never guessed).
  */
 async function refuseUnknownToken(c: Context<AppEnv>, db: Db, now: Date, message: string) {
-  const key = `token-failure:ip:${requestInfo(c).ipAddress ?? "unknown"}`;
-  if (await exceedsLimit(db, key, RATE_LIMITS.tokenFailuresPerIp, now)) {
+  const key = `unknown-token:address:${addressKey(requestInfo(c).ipAddress)}`;
+  if (!(await takeAttempt(db, key, RATE_LIMITS.unknownTokensPerAddress, now))) {
     return errorResponse(c, "rate_limited", "Too many unknown tokens from your address; wait 15 minutes.");
   }
   return errorResponse(c, "token_invalid", message);

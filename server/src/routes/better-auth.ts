@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { recordSignInFailure, signInRefused, signUpRefused } from "../accounts/account-limits.js";
+import { type PasswordCheck, takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, handleAuthRequest } from "../auth.js";
 import type { Db } from "../db/database.js";
@@ -23,29 +23,52 @@ export interface BetterAuthRouteDeps {
 export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
   const routes = new Hono<AppEnv>();
 
+  const refusedPassword = (c: Context<AppEnv>) =>
+    errorResponse(
+      c,
+      "rate_limited",
+      "Too many wrong passwords for this account from your network. Wait a few minutes and try again.",
+    );
+
+  /** Hands a password-checking request to Better Auth under the password limits of `email`. */
+  async function checkingPassword(c: Context<AppEnv>, email: string, request: Request = c.req.raw) {
+    const checked = await withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
+      const response = await answer(c, request);
+      return { outcome: await passwordCheckOf(response), value: response };
+    });
+    return checked.refused ? refusedPassword(c) : checked.value;
+  }
+
   routes.post("/sign-in/email", async (c) => {
-    const email = bodyEmail(c);
-    const ip = requestInfo(c).ipAddress;
-    const at = now();
-    if (email && (await signInRefused(db, email, ip, at))) {
-      return errorResponse(c, "rate_limited", "Too many failed sign-ins. Wait 15 minutes and try again.");
-    }
-    const response = await answer(c);
-    if (email && response.status === 401) await recordSignInFailure(db, email, ip, at);
-    return response;
+    const email = bodyField(c, "email");
+    return email ? checkingPassword(c, email) : answer(c);
+  });
+
+  // The signed-in account's password, checked again: the same limits as signing in.
+  routes.post("/verify-password", async (c) => {
+    const session = await auth.api.getSession({ headers: c.req.raw.headers });
+    return session ? checkingPassword(c, session.user.email) : answer(c);
+  });
+
+  // A new password ends every other session, web and CLI (auth.ts ends the CLI ones), whatever the client asked.
+  routes.post("/change-password", async (c) => {
+    const session = await auth.api.getSession({ headers: c.req.raw.headers });
+    if (!session) return answer(c);
+    const body = { ...(c.var.json as object | undefined), revokeOtherSessions: true };
+    return checkingPassword(c, session.user.email, withJsonBody(c.req.raw, body));
   });
 
   routes.post("/sign-up/email", async (c) => {
-    if (await signUpRefused(db, requestInfo(c).ipAddress, now())) {
+    if (!(await takeSignUpAttempt(db, requestInfo(c).ipAddress, now()))) {
       return errorResponse(c, "rate_limited", "Too many new accounts from your network. Wait an hour and try again.");
     }
     return answer(c);
   });
 
-  routes.on(["GET", "POST"], "/*", answer);
+  routes.on(["GET", "POST"], "/*", (c) => answer(c));
 
-  async function answer(c: Context<AppEnv>): Promise<Response> {
-    const { response, errors } = await handleAuthRequest(auth, c.req.raw);
+  async function answer(c: Context<AppEnv>, request: Request = c.req.raw): Promise<Response> {
+    const { response, errors } = await handleAuthRequest(auth, request);
     if (response.ok || response.status < 400) return response;
     const lost = response.status >= 500 ? errors.find(isDatabaseUnavailable) : undefined;
     if (lost) return databaseUnavailable(c, lost);
@@ -62,10 +85,31 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
   return routes;
 }
 
-/** The email a sign-in body names, as the JSON middleware parsed it. */
-function bodyEmail(c: Context<AppEnv>): string | null {
-  const json = c.var.json as { email?: unknown } | undefined;
-  return typeof json?.email === "string" && json.email.length > 0 ? json.email : null;
+/** A string field of the JSON body, as the JSON middleware parsed it. */
+function bodyField(c: Context<AppEnv>, name: string): string | null {
+  const value = (c.var.json as Record<string, unknown> | undefined)?.[name];
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+// Better Auth's codes for a password that was compared and did not match.
+const WRONG_PASSWORD_CODES = new Set(["invalid_email_or_password", "invalid_password"]);
+
+/** Whether an answer from Better Auth means a password was compared, and how it went. */
+async function passwordCheckOf(response: Response): Promise<PasswordCheck> {
+  if (response.ok) return "right";
+  if (!isJson(response)) return "unchecked";
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { error?: unknown } | null;
+  return typeof body?.error === "string" && WRONG_PASSWORD_CODES.has(body.error) ? "wrong" : "unchecked";
+}
+
+/** `request` with another JSON body (the headers kept, but the old body's length). */
+function withJsonBody(request: Request, body: unknown): Request {
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  return new Request(request.url, { method: request.method, headers, body: JSON.stringify(body) });
 }
 
 function isJson(response: Response): boolean {

@@ -22,10 +22,12 @@ import {
 } from "../device-codes/device-code-store.js";
 import { decideUserCode, lookUpUserCode } from "../device-codes/user-code-decision.js";
 import type { DeviceCodeWakeups } from "../device-codes/wakeups.js";
+import { addressKey } from "../limits/address-key.js";
+import { takeAttempt } from "../limits/attempts.js";
+import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requireWebSession } from "../middleware/caller.js";
 import { errorResponse } from "../middleware/errors.js";
 import { requireSameOrigin } from "../middleware/same-origin.js";
-import { exceedsLimit, RATE_LIMITS } from "../rate-limit.js";
 import { requestInfo } from "../request-info.js";
 import { readJson } from "../validation.js";
 
@@ -59,7 +61,8 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
     const device = await readJson(c, DeviceCodeRequest);
     const request = requestInfo(c);
     const at = now();
-    if (await exceedsLimit(db, `device-code:ip:${request.ipAddress ?? "unknown"}`, RATE_LIMITS.deviceCodesPerIp, at)) {
+    const key = `device-code:address:${addressKey(request.ipAddress)}`;
+    if (!(await takeAttempt(db, key, RATE_LIMITS.deviceCodesPerAddress, at))) {
       return errorResponse(c, "rate_limited", "Too many sign-in attempts from your network; wait 15 minutes.");
     }
     const { deviceCode, userCode, row } = await createDeviceCode(db, device, request, at);

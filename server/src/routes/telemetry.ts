@@ -4,8 +4,10 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { telemetryEvent } from "../db/schema.js";
+import { addressKey } from "../limits/address-key.js";
+import { takeAttempt } from "../limits/attempts.js";
+import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { errorResponse } from "../middleware/errors.js";
-import { exceedsLimit, RATE_LIMITS } from "../rate-limit.js";
 import { requestInfo } from "../request-info.js";
 import { readJson } from "../validation.js";
 
@@ -14,8 +16,8 @@ export function telemetryRoutes({ db, now }: { db: Db; now: () => Date }) {
   return new Hono<AppEnv>().post("/", async (c) => {
     const batch = await readJson(c, TelemetryBatch);
     const at = now();
-    const key = `telemetry:ip:${requestInfo(c).ipAddress ?? "unknown"}`;
-    if (await exceedsLimit(db, key, RATE_LIMITS.telemetryBatchesPerIp, at))
+    const key = `telemetry:address:${addressKey(requestInfo(c).ipAddress)}`;
+    if (!(await takeAttempt(db, key, RATE_LIMITS.telemetryBatchesPerAddress, at)))
       return errorResponse(c, "rate_limited", "Too many telemetry batches.");
     await db.insert(telemetryEvent).values(
       batch.events.map((event) => ({

@@ -1,7 +1,7 @@
 import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
-import { recordSignInFailure, signInRefused, signUpRefused } from "../accounts/account-limits.js";
+import { takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
 import type { AppEnv } from "../app-env.js";
 import type { Auth } from "../auth.js";
 import type { Db } from "../db/database.js";
@@ -69,21 +69,22 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
       c.html(<LoginPage page={c.var.page} next={next} email={email} error={error} />, status);
     if (!email || !password) return again(400, "login.missing");
 
-    const at = now();
-    const ip = requestInfo(c).ipAddress;
-    if (await signInRefused(db, email, ip, at)) return again(429, "login.limited");
-    try {
-      const { headers } = await auth.api.signInEmail({
-        body: { email, password },
-        headers: c.req.raw.headers,
-        returnHeaders: true,
-      });
-      return redirectWithCookies(c, headers, next);
-    } catch (error) {
-      if (!isAPIError(error)) throw error;
-      await recordSignInFailure(db, email, ip, at);
-      return again(401, "login.invalid");
-    }
+    const signedIn = await withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
+      try {
+        const { headers } = await auth.api.signInEmail({
+          body: { email, password },
+          headers: c.req.raw.headers,
+          returnHeaders: true,
+        });
+        return { outcome: "right", value: headers };
+      } catch (error) {
+        if (!isAPIError(error)) throw error;
+        return { outcome: betterAuthCode(error) === "INVALID_EMAIL_OR_PASSWORD" ? "wrong" : "unchecked", value: null };
+      }
+    });
+    if (signedIn.refused) return again(429, "login.limited");
+    if (!signedIn.value) return again(401, "login.invalid");
+    return redirectWithCookies(c, signedIn.value, next);
   });
 
   routes.get("/register", (c) => {
@@ -104,7 +105,7 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return again("register.emailInvalid");
     if (password.length < 8) return again("register.passwordShort");
     if (password.length > 128) return again("register.passwordLong");
-    if (await signUpRefused(db, requestInfo(c).ipAddress, now())) return again("register.limited", 429);
+    if (!(await takeSignUpAttempt(db, requestInfo(c).ipAddress, now()))) return again("register.limited", 429);
     try {
       const { headers } = await auth.api.signUpEmail({
         body: { name, email, password },
