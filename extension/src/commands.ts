@@ -1,4 +1,4 @@
-import { type ApiClient, ClaudemeshError, redactTokens } from "@claudemesh/sdk";
+import { type ApiClient, ClaudemeshError, MESH_SLUG_PATTERN, redactTokens } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import type { Identity } from "./identity.js";
 import { signInWithDeviceCode, signInWithToken, signOut } from "./sign-in.js";
@@ -119,6 +119,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     command("claudemesh.meshes.launch", async (node: InfoNode) => {
       const slug = node?.options.resource;
       if (!slug) return;
+      // The slug is typed into a shell: a server's `x; curl … | sh` must never get there.
+      if (!MESH_SLUG_PATTERN.test(slug)) {
+        throw new ClaudemeshError(
+          "bad_response",
+          vscode.l10n.t("The server sent a mesh slug that is not one: {0}", slug),
+        );
+      }
       const terminal = vscode.window.createTerminal({ name: `claudemesh · ${slug}` });
       terminal.show();
       terminal.sendText(`claudemesh launch --mesh ${slug}`);

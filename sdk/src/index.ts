@@ -1,4 +1,5 @@
 export { ApiClient, type ApiClientOptions, normalizeBaseUrl, type PollAnswer } from "./api/client.js";
+export type { Transport, TransportRequest, TransportResponse } from "./api/transport.js";
 export {
   DeviceFlow,
   type DeviceFlowDeps,

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { constants, hostname } from "node:os";
 import { createInterface } from "node:readline/promises";
-import { ClaudemeshError, type LocalMesh } from "@claudemesh/sdk";
+import { ClaudemeshError, type LocalMesh, looksLikeToken, neutralText } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { requireCredential } from "../credentials.js";
@@ -14,9 +14,23 @@ export interface LaunchOptions {
   yes?: boolean;
 }
 
-/** What Claude Code is told about the mesh it runs in (never a token). */
-export function meshEnvironment(mesh: LocalMesh, name: string, role: string): Record<string, string> {
-  return {
+/**
+ * The whole environment Claude Code starts with: this process's, less CLAUDEMESH_TOKEN and
+ * any variable holding something shaped like a claudemesh token (Claude Code and what it
+ * runs must not inherit a credential), plus the mesh it runs in, as neutral text.
+ */
+export function meshEnvironment(
+  parent: NodeJS.ProcessEnv,
+  mesh: LocalMesh,
+  name: string,
+  role: string,
+): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parent)) {
+    if (value === undefined || key === "CLAUDEMESH_TOKEN" || looksLikeToken(key) || looksLikeToken(value)) continue;
+    inherited[key] = value;
+  }
+  const mine = {
     CLAUDEMESH_API_URL: mesh.api_url,
     CLAUDEMESH_MESH_ID: mesh.id,
     CLAUDEMESH_MESH_SLUG: mesh.slug,
@@ -24,6 +38,8 @@ export function meshEnvironment(mesh: LocalMesh, name: string, role: string): Re
     CLAUDEMESH_PEER_NAME: name,
     CLAUDEMESH_PEER_ROLE: role,
   };
+  for (const [key, value] of Object.entries(mine)) inherited[key] = neutralText(value);
+  return inherited;
 }
 
 /** `claudemesh launch --mesh <slug> [--name] [--role] [-y] [-- claude args]`: Claude Code, in the mesh. */
@@ -43,8 +59,9 @@ export function launchCommand(ctx: CliContext): Command {
 export async function runLaunch(options: LaunchOptions, claudeArgs: string[], ctx: CliContext): Promise<number> {
   await requireCredential(ctx);
   const mesh = await findLocalMesh(ctx, options.mesh);
-  const name = options.name ?? mesh.display_name ?? hostname();
-  const role = options.role ?? mesh.launch_role ?? mesh.role;
+  // Printed, remembered and handed to Claude Code: neutral, wherever they came from (the host name too).
+  const name = neutralText(options.name ?? mesh.display_name ?? hostname());
+  const role = neutralText(options.role ?? mesh.launch_role ?? mesh.role);
   const { out } = ctx;
 
   if (!options.yes && out.io.isTTY && out.io.stdinIsTTY) {
@@ -74,7 +91,7 @@ export async function runLaunch(options: LaunchOptions, claudeArgs: string[], ct
   return new Promise<number>((resolve, reject) => {
     const child = spawn(binary, claudeArgs, {
       stdio: "inherit",
-      env: { ...ctx.processEnv, ...meshEnvironment(mesh, name, role) },
+      env: meshEnvironment(ctx.processEnv, mesh, name, role),
     });
     // Ctrl-C belongs to Claude Code now; it decides what to do with it.
     const ignore = () => {};

@@ -35,6 +35,7 @@ import {
   type Whoami,
   Whoami as WhoamiSchema,
 } from "../contracts/index.js";
+import { neutralizeStrings } from "../contracts/neutral-text.js";
 import { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "../env.js";
 import { ClaudemeshError } from "../errors.js";
 import { refuseTokenAsId } from "../token.js";
@@ -248,7 +249,8 @@ export class ApiClient {
     }
     let body: unknown;
     try {
-      body = JSON.parse(response.body);
+      // Whatever the server says is printed, shown or passed on later: no control or bidi characters in it.
+      body = neutralizeStrings(JSON.parse(response.body));
     } catch {
       throw new ClaudemeshError("bad_response", `${this.baseUrl} answered ${path} with something that is not JSON.`);
     }

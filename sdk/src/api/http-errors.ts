@@ -1,4 +1,5 @@
 import { ErrorBody, ErrorCode } from "../contracts/errors.js";
+import { neutralizeStrings, neutralText } from "../contracts/neutral-text.js";
 import { ClaudemeshError } from "../errors.js";
 import type { TransportResponse } from "./transport.js";
 
@@ -22,7 +23,7 @@ export function errorFromResponse(response: TransportResponse): ClaudemeshError 
   const offered = (json as { suggestion?: unknown } | null)?.suggestion;
   const suggestion = typeof offered === "string" ? offered : undefined;
   const known = body.success ? ErrorCode.safeParse(body.data.error) : undefined;
-  const message = body.success ? body.data.message : `${response.status} ${response.statusText}`.trim();
+  const message = body.success ? body.data.message : `${response.status} ${neutralText(response.statusText)}`.trim();
   if (response.status === 401) {
     // Any 401 is an authentication failure (exit 2), whatever its code.
     const code = known?.success && AUTH_CODES.has(known.data) ? known.data : "token_rejected";
@@ -32,10 +33,10 @@ export function errorFromResponse(response: TransportResponse): ClaudemeshError 
   return new ClaudemeshError(codeForStatus(response.status), message);
 }
 
-/** The body as JSON, or null when it is not JSON. */
+/** The body as JSON with every string neutral (error messages get printed), or null when it is not JSON. */
 export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return neutralizeStrings(JSON.parse(text));
   } catch {
     return null;
   }
@@ -65,6 +66,6 @@ export function errorFromTransport(error: unknown, origin: string): ClaudemeshEr
   if (code && TLS_CODES.has(code)) {
     return new ClaudemeshError("tls", `The TLS certificate of ${origin} was not accepted (${code}).`, { cause: error });
   }
-  const detail = code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  const detail = neutralText(code ?? cause?.message ?? (error as Error)?.message ?? String(error));
   return new ClaudemeshError("network", `Cannot reach ${origin} (${detail}).`, { cause: error });
 }

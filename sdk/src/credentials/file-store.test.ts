@@ -49,6 +49,15 @@ describe("AuthFileStore", () => {
     expect(await store.read()).toBeNull();
   });
 
+  it("reads a name an older server saved with escape sequences and bidi overrides as neutral text", async () => {
+    const file = sampleAuthFile("A", {
+      user: { id: "u1", name: "\u001b]0;owned\u0007Ada\r✔ fake\u202e", email: "ada\u001b[2J@example.test" },
+    });
+    await mkdir(configDir, { recursive: true, mode: 0o700 });
+    await writeFile(store.path, JSON.stringify(file), { mode: 0o600 });
+    expect((await store.read())?.user).toEqual({ id: "u1", name: "]0;ownedAda✔ fake", email: "ada[2J@example.test" });
+  });
+
   it("narrows a folder or file others can read, and says so", async () => {
     await store.write(sampleAuthFile("A"));
     await chmod(store.path, 0o644);

@@ -1,6 +1,7 @@
 import { readFile, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { neutralizeStrings } from "../contracts/neutral-text.js";
 import { ClaudemeshError } from "../errors.js";
 import {
   ensurePrivateDir,
@@ -47,7 +48,8 @@ export class AuthFileStore {
     } catch {
       throw new ClaudemeshError("auth_file_corrupted", `Auth file corrupted (${this.path} is not valid JSON).`);
     }
-    const parsed = AuthFile.safeParse(json);
+    // The user's name and email came from a server (maybe an older, laxer one) and get printed.
+    const parsed = AuthFile.safeParse(neutralizeStrings(json));
     if (!parsed.success) {
       const problem = parsed.error.issues[0];
       throw new ClaudemeshError(

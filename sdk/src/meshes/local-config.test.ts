@@ -30,6 +30,27 @@ describe("LocalConfigStore", () => {
     expect((await store.telemetry()).install_id).toBe(first.install_id);
   });
 
+  it("reads mesh names an older version saved raw as neutral text", async () => {
+    const store = new LocalConfigStore({ configDir: dir });
+    const mesh = {
+      id: "m1",
+      slug: "evil\u001b]0;owned\u0007",
+      name: "\u001b]52;c;cm0gLXJm\u0007Platform\r✔ team\u202e",
+      role: "member",
+      api_url: "http://127.0.0.1:9",
+      joined_at: "2026-01-01T00:00:00.000Z",
+      display_name: "ada\u009b31m",
+      launch_role: "rev\u2066iewer",
+    };
+    await writeFile(store.path, JSON.stringify({ version: 1, meshes: [mesh] }));
+    expect((await store.read()).meshes[0]).toMatchObject({
+      slug: "evil]0;owned",
+      name: "]52;c;cm0gLXJmPlatform✔ team",
+      display_name: "ada31m",
+      launch_role: "reviewer",
+    });
+  });
+
   it("reports a corrupt file instead of replacing it", async () => {
     const store = new LocalConfigStore({ configDir: dir });
     await writeFile(store.path, "{ nope");

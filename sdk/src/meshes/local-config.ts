@@ -4,6 +4,7 @@ import { join } from "node:path";
 import * as z from "zod";
 import { Timestamp } from "../contracts/common.js";
 import { MeshRole } from "../contracts/meshes.js";
+import { neutralizeStrings } from "../contracts/neutral-text.js";
 import { defaultConfigDir } from "../credentials/file-store.js";
 import { ClaudemeshError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFileAtomically } from "../files/private-files.js";
@@ -72,7 +73,8 @@ export class LocalConfigStore {
     } catch {
       throw new ClaudemeshError("invalid_input", `${this.path} is not valid JSON; fix it or move it aside.`);
     }
-    const parsed = LocalConfig.safeParse(json);
+    // Older versions saved mesh names and slugs as the server sent them; they are printed and passed to Claude Code.
+    const parsed = LocalConfig.safeParse(neutralizeStrings(json));
     if (!parsed.success) {
       const problem = parsed.error.issues[0];
       throw new ClaudemeshError(

@@ -1,0 +1,176 @@
+// A server that is not ours answers the CLI with names full of terminal escape
+// sequences (window title, clipboard write, screen clear), carriage returns over
+// fake "✔" lines and bidi overrides. The built CLI, spawned without a terminal,
+// must print the names' letters and none of those characters, in human output and
+// in --json alike.
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../cli/test/support/run-cli.js";
+import { mintToken } from "../../sdk/src/token.js";
+import { forbiddenIn, hostile } from "./support/hostile-text.js";
+
+const WHEN = "2026-01-01T00:00:00.000Z";
+const USER = { id: "u1", name: hostile("Ada Lovelace"), email: "ada\u202e@example.\u2066test\r" };
+const TOKEN_SUMMARY = { id: "t1", name: hostile("ci deploy"), created_at: WHEN, last_used_at: WHEN, expires_at: null };
+
+/** The hostile server's answers, by method and path (the paths the SDK's ApiClient calls). */
+const ANSWERS: Record<string, { status: number; body: unknown }> = {
+  "GET /api/my/whoami": {
+    status: 200,
+    body: { user: USER, credential: { kind: "pat", id: "t1", name: hostile("ci deploy"), expires_at: null } },
+  },
+  "GET /api/my/meshes": {
+    status: 200,
+    body: {
+      meshes: [
+        {
+          id: "m1",
+          name: hostile("Platform team"),
+          slug: "\u202eplatform-team\u2066\r",
+          role: "owner",
+          member_count: 3,
+          created_at: WHEN,
+          joined_at: WHEN,
+        },
+      ],
+    },
+  },
+  "GET /api/my/cli/sessions": {
+    status: 200,
+    body: {
+      sessions: [
+        {
+          id: "s1",
+          device_name: hostile("ada-laptop"),
+          device_os: hostile("linux"),
+          device_arch: "x64\u202e",
+          ip_address: "10.0.0.1\u001b[2J",
+          created_at: WHEN,
+          last_used_at: WHEN,
+          expires_at: null,
+          current: true,
+        },
+      ],
+    },
+  },
+  "GET /api/my/cli/tokens": { status: 200, body: { tokens: [TOKEN_SUMMARY] } },
+  "DELETE /api/my/cli/sessions/s9": {
+    status: 404,
+    body: { error: "not_found", message: hostile("No session s9 here") },
+  },
+};
+
+let server: Server;
+let apiUrl = "";
+const seen: string[] = [];
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const key = `${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`;
+    seen.push(key);
+    const answer = ANSWERS[key] ?? { status: 404, body: { error: "not_found", message: `No route for ${key}` } };
+    res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+let configDir = "";
+let env: Record<string, string> = {};
+beforeEach(async () => {
+  configDir = await mkdtemp(join(tmpdir(), "claudemesh-hostile-"));
+  // A login saved from this server earlier, its user name as hostile as the rest.
+  const token = mintToken("pat");
+  const authFile = {
+    version: 1,
+    token,
+    token_store: "file",
+    token_kind: "pat",
+    api_url: apiUrl,
+    user: USER,
+    created_at: WHEN,
+    expires_at: null,
+    source: "pat",
+  };
+  await writeFile(join(configDir, "auth.json"), JSON.stringify(authFile), { mode: 0o600 });
+  env = {
+    CLAUDEMESH_API_URL: apiUrl,
+    CLAUDEMESH_CONFIG_DIR: configDir,
+    CLAUDEMESH_TOKEN_STORE: "file",
+    DO_NOT_TRACK: "1",
+    NO_COLOR: "1",
+  };
+  seen.length = 0;
+});
+afterEach(() => rm(configDir, { recursive: true, force: true }));
+
+/** Every string in a --json answer, as a consumer that parses it would get them. */
+function jsonStrings(stdout: string): string {
+  const strings: string[] = [];
+  JSON.parse(stdout, (_key, value: unknown) => {
+    if (typeof value === "string") strings.push(value);
+    return value;
+  });
+  return strings.join("\n");
+}
+
+describe("the CLI against a hostile server", () => {
+  it.each([
+    { command: "whoami", request: "GET /api/my/whoami", shows: ["Ada Lovelace", "ada@example.test", "ci deploy"] },
+    {
+      command: "whoami --sessions",
+      request: "GET /api/my/cli/sessions",
+      shows: ["Ada Lovelace", "ada-laptop", "linux", "x64"],
+    },
+    { command: "auth status", request: "GET /api/my/whoami", shows: ["Ada Lovelace", "ada@example.test"] },
+    { command: "list", request: "GET /api/my/meshes", shows: ["platform-team", "Platform team"] },
+    { command: "sync", request: "GET /api/my/meshes", shows: ["Synced 1 mesh: platform-team"] },
+    { command: "sessions list", request: "GET /api/my/cli/sessions", shows: ["ada-laptop", "linux", "s1"] },
+    { command: "tokens list", request: "GET /api/my/cli/tokens", shows: ["ci deploy", "t1"] },
+  ])(
+    "`claudemesh $command` prints the names' letters and none of their escapes",
+    async ({ command, request, shows }) => {
+      const result = await runCli(command.split(" "), env);
+      expect(seen).toContain(request);
+      expect({ code: result.code, stderr: forbiddenIn(result.stderr) }).toEqual({ code: 0, stderr: [] });
+      expect(forbiddenIn(result.stdout)).toEqual([]);
+      for (const text of shows) expect(result.stdout + result.stderr).toContain(text);
+    },
+  );
+
+  it.each([
+    { command: "whoami --json", shows: ["Ada Lovelace", "ada@example.test", "ci deploy"] },
+    { command: "whoami --json --sessions", shows: ["Ada Lovelace", "ada@example.test", "ada-laptop"] },
+    { command: "list --json", shows: ["platform-team", "Platform team"] },
+    { command: "sessions list --json", shows: ["ada-laptop", "10.0.0.1"] },
+    { command: "tokens list --json", shows: ["ci deploy"] },
+  ])("`claudemesh $command` gives scripts names without escapes, even once parsed", async ({ command, shows }) => {
+    const result = await runCli(command.split(" "), env);
+    expect({ code: result.code, stderr: forbiddenIn(result.stderr) }).toEqual({ code: 0, stderr: [] });
+    const strings = jsonStrings(result.stdout);
+    expect({ raw: forbiddenIn(result.stdout), parsed: forbiddenIn(strings) }).toEqual({ raw: [], parsed: [] });
+    for (const text of shows) expect(strings).toContain(text);
+  });
+
+  it("prints the server's error message without its escapes", async () => {
+    const result = await runCli(["sessions", "revoke", "s9"], env);
+    expect(seen).toContain("DELETE /api/my/cli/sessions/s9");
+    expect(result.code).toBe(1);
+    expect(forbiddenIn(result.stdout + result.stderr)).toEqual([]);
+    expect(result.stderr).toContain("No session s9 here");
+  });
+
+  it("signing in with a token prints the user and the synced meshes without escapes", async () => {
+    const result = await runCli(["login", "--with-token"], env, mintToken("pat"));
+    expect(result.code).toBe(0);
+    expect(forbiddenIn(result.stdout + result.stderr)).toEqual([]);
+    expect(result.stderr).toContain("Authenticated as ");
+    expect(result.stderr).toContain("Ada Lovelace");
+    expect(result.stderr).toContain("Synced 1 mesh: platform-team");
+  });
+});
