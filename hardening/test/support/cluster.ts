@@ -22,7 +22,7 @@ export interface Cluster {
 }
 
 /** `count` server processes on one real Postgres behind a round-robin balancer, as a self-hoster would scale out. */
-export async function startCluster(count = 2): Promise<Cluster> {
+export async function startCluster(count = 2, env: Record<string, string> = {}): Promise<Cluster> {
   const postgres = await startThrowawayPostgres();
   const balancer = await startRoundRobin();
   let output = "";
@@ -34,6 +34,7 @@ export async function startCluster(count = 2): Promise<Cluster> {
         await startClaudemeshServer({
           databaseUrl: postgres.url,
           publicUrl: balancer.url,
+          env,
           onOutput: (text) => {
             output += text;
           },

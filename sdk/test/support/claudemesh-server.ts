@@ -28,6 +28,8 @@ export interface ServerOptions {
   publicUrl?: string;
   /** Receives everything the process prints, for tests that read its logs. */
   onOutput?: (text: string) => void;
+  /** More environment for the server (TRUST_PROXY, SMTP_URL, …). */
+  env?: Record<string, string>;
 }
 
 /** Starts `server/dist/main.js` on a free port, on embedded PGlite in a temp dir unless given a Postgres. */
@@ -42,6 +44,7 @@ export async function startClaudemeshServer(options: ServerOptions = {}): Promis
       BETTER_AUTH_SECRET: "s".repeat(40),
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.publicUrl ? { PUBLIC_URL: options.publicUrl } : {}),
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
