@@ -13,6 +13,7 @@ import { requestGuards } from "./middleware/request-guards.js";
 import { requireSameOriginForm } from "./middleware/same-origin.js";
 import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
 import { notFoundPage, wantsPage } from "./pages/not-found-page.js";
+import { SECURITY_PATH } from "./pages/security-page.js";
 import { assetRoutes } from "./routes/assets.js";
 import { betterAuthRoutes } from "./routes/better-auth.js";
 import { cliSessionRoutes } from "./routes/cli-sessions.js";
@@ -24,6 +25,7 @@ import { invitePageRoutes } from "./routes/invite-page.js";
 import { inviteRoutes } from "./routes/invites.js";
 import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
 import { meshRoutes } from "./routes/meshes.js";
+import { securityDashboardRoutes } from "./routes/security-dashboard.js";
 import { telemetryRoutes } from "./routes/telemetry.js";
 import { webAuthRoutes } from "./routes/web-auth.js";
 import { whoamiRoutes } from "./routes/whoami.js";
@@ -95,6 +97,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.route("/invite", invitePageRoutes({ db, now }));
   app.get("/dashboard", (c) => c.redirect(TOKENS_PATH, 302));
   app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, now }));
+  app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, now }));
 
   const signedIn = requireCaller({ db, auth, publicUrl, now });
   app.use("/api/my/*", signedIn);

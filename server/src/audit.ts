@@ -11,6 +11,8 @@ export type AuditAction =
   | "auth.cli.session.revoked"
   | "auth.cli.pat.created"
   | "auth.cli.pat.revoked"
+  | "auth.password.changed"
+  | "auth.web.session.revoked"
   | "mesh.created"
   | "mesh.invite.created"
   | "mesh.invite.accepted";

@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { endSessionsAfterPasswordChange } from "./accounts/password-change.js";
+import { checkedUserName } from "./accounts/user-name.js";
 import type { Db } from "./db/database.js";
 import * as schema from "./db/schema.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
-import { revokeAllSessions } from "./tokens/token-store.js";
 
 export interface AuthConfig {
   db: Db;
@@ -33,13 +34,10 @@ export async function handleAuthRequest(
 
 /**
  * Better Auth: users, email + password, and web session cookies, on our drizzle
- * schema. A password change or reset revokes the user's CLI session tokens
- * (not their PATs, which they manage by hand).
+ * schema. A password change or reset ends every other session, browser and CLI
+ * (not PATs, which the security page offers to revoke).
  */
 export function createAuth({ db, secret, publicUrl, now = () => new Date() }: AuthConfig) {
-  const revokeCliSessions = async (userId: string) => {
-    await revokeAllSessions(db, userId, now());
-  };
   return betterAuth({
     appName: "claudemesh",
     baseURL: publicUrl,
@@ -51,14 +49,21 @@ export function createAuth({ db, secret, publicUrl, now = () => new Date() }: Au
       enabled: true,
       autoSignIn: true,
       minPasswordLength: 8,
-      onPasswordReset: ({ user }) => revokeCliSessions(user.id),
+      onPasswordReset: ({ user }) =>
+        endSessionsAfterPasswordChange(db, { userId: user.id, keepWebSession: null, now: now() }),
     },
     databaseHooks: {
+      user: {
+        create: { before: async (user) => ({ data: { ...user, ...checkedUserName(user.name) } }) },
+        update: { before: async (user) => ({ data: { ...user, ...checkedUserName(user.name) } }) },
+      },
       account: {
         update: {
-          // change-password and set-password update the credential account.
-          after: async (account) => {
-            if (account.providerId === "credential" && account.password) await revokeCliSessions(account.userId);
+          // change-password and set-password update the credential account; the session that did it stays.
+          after: async (account, context) => {
+            if (account.providerId !== "credential" || !account.password) return;
+            const keepWebSession = context?.context.session?.session.id ?? null;
+            await endSessionsAfterPasswordChange(db, { userId: account.userId, keepWebSession, now: now() });
           },
         },
       },

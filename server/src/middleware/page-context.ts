@@ -23,7 +23,9 @@ export function pageContextOf(c: Context, viewer: PageContext["viewer"] = null):
 export function pageContext(auth: Auth): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
-    const viewer = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;
+    const viewer = session
+      ? { id: session.user.id, name: session.user.name, email: session.user.email, sessionId: session.session.id }
+      : null;
     const page = pageContextOf(c, viewer);
     c.set("page", page);
     await next();

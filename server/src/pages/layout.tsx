@@ -37,6 +37,7 @@ export function Layout(props: { page: PageContext; title: string; wide?: boolean
           {page.viewer ? (
             <nav class="account" aria-label="claudemesh">
               <a href="/dashboard/settings/cli-tokens">{t("nav.tokens")}</a>
+              <a href="/dashboard/settings/security">{t("nav.security")}</a>
               <span class="who">{t("nav.signedInAs", { email: page.viewer.email })}</span>
               <form method="post" action="/logout">
                 <button type="submit" class="link">

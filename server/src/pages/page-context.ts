@@ -6,5 +6,6 @@ export interface PageContext {
   t: Translate;
   /** This page's path and query, so switching language comes back here. */
   here: string;
-  viewer: { id: string; name: string; email: string } | null;
+  /** Who is signed in, and which of their browser sessions this request rides on. */
+  viewer: { id: string; name: string; email: string; sessionId: string } | null;
 }

@@ -31,9 +31,9 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     );
 
   /** Hands a password-checking request to Better Auth under the password limits of `email`. */
-  async function checkingPassword(c: Context<AppEnv>, email: string, request: Request = c.req.raw) {
+  async function checkingPassword(c: Context<AppEnv>, email: string) {
     const checked = await withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
-      const response = await answer(c, request);
+      const response = await answer(c);
       return { outcome: await passwordCheckOf(response), value: response };
     });
     return checked.refused ? refusedPassword(c) : checked.value;
@@ -50,12 +50,10 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     return session ? checkingPassword(c, session.user.email) : answer(c);
   });
 
-  // A new password ends every other session, web and CLI (auth.ts ends the CLI ones), whatever the client asked.
+  // The same limits; a new password ends every other session, browser and CLI (auth.ts).
   routes.post("/change-password", async (c) => {
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
-    if (!session) return answer(c);
-    const body = { ...(c.var.json as object | undefined), revokeOtherSessions: true };
-    return checkingPassword(c, session.user.email, withJsonBody(c.req.raw, body));
+    return session ? checkingPassword(c, session.user.email) : answer(c);
   });
 
   routes.post("/sign-up/email", async (c) => {
@@ -65,10 +63,10 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     return answer(c);
   });
 
-  routes.on(["GET", "POST"], "/*", (c) => answer(c));
+  routes.on(["GET", "POST"], "/*", answer);
 
-  async function answer(c: Context<AppEnv>, request: Request = c.req.raw): Promise<Response> {
-    const { response, errors } = await handleAuthRequest(auth, request);
+  async function answer(c: Context<AppEnv>): Promise<Response> {
+    const { response, errors } = await handleAuthRequest(auth, c.req.raw);
     if (response.ok || response.status < 400) return response;
     const lost = response.status >= 500 ? errors.find(isDatabaseUnavailable) : undefined;
     if (lost) return databaseUnavailable(c, lost);
@@ -103,13 +101,6 @@ async function passwordCheckOf(response: Response): Promise<PasswordCheck> {
     .json()
     .catch(() => null)) as { error?: unknown } | null;
   return typeof body?.error === "string" && WRONG_PASSWORD_CODES.has(body.error) ? "wrong" : "unchecked";
-}
-
-/** `request` with another JSON body (the headers kept, but the old body's length). */
-function withJsonBody(request: Request, body: unknown): Request {
-  const headers = new Headers(request.headers);
-  headers.delete("content-length");
-  return new Request(request.url, { method: request.method, headers, body: JSON.stringify(body) });
 }
 
 function isJson(response: Response): boolean {

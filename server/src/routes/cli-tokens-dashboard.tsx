@@ -13,7 +13,7 @@ import {
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 import { readForm } from "../validation.js";
-import { redirectToLogin } from "./next-path.js";
+import { requireViewer } from "./next-path.js";
 
 /** `?done=` after a revoke: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {
@@ -31,11 +31,7 @@ const DONE_NOTICES: Record<string, MessageKey> = {
 export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date }) {
   const routes = new Hono<AppEnv>();
 
-  routes.use("*", async (c, next) => {
-    if (c.var.page.viewer) return next();
-    const back = c.req.method === "GET" ? c.var.page.here : TOKENS_PATH;
-    return redirectToLogin(c, back);
-  });
+  routes.use("*", requireViewer(TOKENS_PATH));
 
   const viewerId = (c: Context<AppEnv>) => c.var.page.viewer?.id ?? "";
 

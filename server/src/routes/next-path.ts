@@ -1,4 +1,5 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-env.js";
 
 /** Where a signed-in person lands when nothing else was asked for. */
 export const HOME_PATH = "/dashboard/settings/cli-tokens";
@@ -19,6 +20,14 @@ export function safeNextPath(next: unknown): string {
   if (url.origin !== base) return HOME_PATH;
   // Dot segments can collapse into `//host` (`/..//evil.example`), which a browser reads as another site.
   return url.pathname.startsWith("//") ? HOME_PATH : url.pathname + url.search + url.hash;
+}
+
+/** For a group of dashboard routes: a signed-out visitor is sent to sign in and come back to `home`. */
+export function requireViewer(home: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.var.page.viewer) return next();
+    return redirectToLogin(c, c.req.method === "GET" ? c.var.page.here : home);
+  };
 }
 
 /**

@@ -179,6 +179,26 @@ export async function revokeToken(
   });
 }
 
+/** Revokes every live personal access token of the user (one audit row each); how many. */
+export async function revokeAllPersonalAccessTokens(
+  db: Db,
+  userId: string,
+  request: RequestInfo,
+  now: Date,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(cliToken)
+      .set({ revokedAt: now })
+      .where(and(eq(cliToken.userId, userId), eq(cliToken.kind, "pat"), isLive(now)))
+      .returning({ id: cliToken.id });
+    for (const { id } of revoked) {
+      await recordAudit(tx, { action: "auth.cli.pat.revoked", userId, targetId: id, request, at: now });
+    }
+    return revoked.length;
+  });
+}
+
 /**
  * A personal access token the user asked for (API or dashboard), recorded in
  * the audit log in the same transaction. `days` null never expires.
