@@ -39,6 +39,7 @@ export {
 } from "./meshes.js";
 export {
   DisplayName,
+  escapeUnsafeCharacters,
   hasUnsafeCharacters,
   neutralizeStrings,
   neutralText,
