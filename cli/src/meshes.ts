@@ -1,6 +1,7 @@
 import {
   type ApiClient,
   ClaudemeshError,
+  isMeshIdShaped,
   type LocalMesh,
   type MeshReconciliation,
   reconcileMeshes,
@@ -33,7 +34,6 @@ export function reportSync(ctx: CliContext, result: MeshReconciliation): void {
   for (const mesh of result.removed) out.say(`  - ${mesh.slug} ${out.dim("(no longer on the server)")}`);
 }
 
-/** This server's joined mesh by slug or id, or a clear error saying how to get it. */
 /** The two ways to a first mesh: make one, or take up an invite someone sent. */
 export function sayNoMeshes({ out }: CliContext): void {
   out.say(
@@ -41,10 +41,18 @@ export function sayNoMeshes({ out }: CliContext): void {
   );
 }
 
+/**
+ * This server's joined mesh by slug or id, or a clear error saying how to get it.
+ * An id-shaped name matches ids only and anything else slugs only, as on the
+ * server, so a mesh whose slug looks like another's id cannot be taken for it.
+ */
 export async function findLocalMesh(ctx: CliContext, slugOrId: string): Promise<LocalMesh> {
   const { meshes } = await ctx.config().read();
+  const byId = isMeshIdShaped(slugOrId);
   const found = meshes.find(
-    (mesh) => mesh.api_url === ctx.apiUrl() && (mesh.slug === slugOrId || mesh.id === slugOrId),
+    (mesh) =>
+      mesh.api_url === ctx.apiUrl() &&
+      (byId ? mesh.id.toLowerCase() === slugOrId.toLowerCase() : mesh.slug === slugOrId),
   );
   if (!found) {
     throw new ClaudemeshError(

@@ -61,16 +61,18 @@ describe("two instances on one Postgres behind a round-robin balancer", () => {
         CLAUDEMESH_TOKEN_STORE: "file",
       };
       const before = cluster.balancer.exchanges.length;
+      const forwardedBefore = cluster.balancer.forwarded.length;
       const login = startCli(["login", "--no-browser"], env);
       const [userCode] = await login.waitFor(USER_CODE);
-      // Wait until the CLI's first poll is parked on an instance, then approve on the other one.
+      // Wait until the CLI's first poll has been passed to an instance (not a guess at how long
+      // that takes), then approve on the other one while that poll is open.
       let parked: number | undefined;
       while (parked === undefined) {
         await sleep(50);
-        const created = cluster.balancer.exchanges.slice(before).find((e) => e.path === "/api/auth/cli/device-code");
-        if (created) parked = (created.backend + 1) % 2;
+        parked = cluster.balancer.forwarded
+          .slice(forwardedBefore)
+          .find((e) => e.method === "GET" && e.path.startsWith("/api/auth/cli/device-code/"))?.backend;
       }
-      await sleep(300);
       const approver = parked === 0 ? b : a;
       expect((await approver.decide(userCode, "approve", account.cookie)).status).toBe(200);
 

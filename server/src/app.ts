@@ -8,6 +8,7 @@ import { createMailer, type Mailer } from "./email/mailer.js";
 import { requireCaller } from "./middleware/caller.js";
 import { clientAddressBehindProxies } from "./middleware/client-address.js";
 import { databaseUnavailable, notFound, onError } from "./middleware/errors.js";
+import { noStore } from "./middleware/no-store.js";
 import { pageContext } from "./middleware/page-context.js";
 import { requestGuards } from "./middleware/request-guards.js";
 import { requireSameOriginForm } from "./middleware/same-origin.js";
@@ -65,6 +66,9 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   const { db } = database;
   const mail = mailer ?? createMailer({ db, transport: null, from: "claudemesh <no-reply@localhost>", now });
   const app = new Hono<AppEnv>();
+
+  // Outermost, so error answers (thrown anywhere below) are covered too.
+  app.use("*", noStore());
 
   // Rate limits, audit rows and device fingerprints all key on this address.
   if (trustedProxies > 0) app.use("*", clientAddressBehindProxies(trustedProxies));

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { inspect } from "node:util";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { endSessionsAfterPasswordChange } from "./accounts/password-change.js";
@@ -6,6 +7,7 @@ import { checkedUserName } from "./accounts/user-name.js";
 import type { Db } from "./db/database.js";
 import * as schema from "./db/schema.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
+import { log } from "./log.js";
 
 export interface AuthConfig {
   db: Db;
@@ -77,10 +79,9 @@ export function createAuth({ db, secret, publicUrl, now = () => new Date() }: Au
       log: (level, message, ...args) => {
         caughtErrors.getStore()?.push(...args);
         if (args.some(isDatabaseUnavailable)) return;
-        (level === "error" ? console.error : level === "warn" ? console.warn : console.log)(
-          `[claudemesh] auth: ${message}`,
-          ...args,
-        );
+        // Its messages and errors may quote a request (an email, a header): one escaped line.
+        const text = [message, ...args.map((arg) => (typeof arg === "string" ? arg : inspect(arg)))].join(" ");
+        (level === "error" ? log.error : level === "warn" ? log.warn : log.info)(`auth: ${text}`);
       },
     },
     // Errors that are not its own APIErrors reach our error handler (a 503 for a lost

@@ -15,13 +15,11 @@ import { createMailer } from "./email/mailer.js";
 import { smtpTransport } from "./email/smtp-transport.js";
 import { readServerEnv } from "./env.js";
 import { disableAsyncStoragesWhenIdle } from "./idle-async-storage.js";
+import { log } from "./log.js";
 import { loadOrCreateSecret } from "./secret.js";
 
 // Reads the environment, opens and migrates the database, then listens.
 // Any failure before listening exits non-zero, so a health check fails closed.
-
-const info = (message: string) => console.log(`[claudemesh] ${message}`);
-const warn = (message: string) => console.error(`[claudemesh] ${message}`);
 
 /** Run as `main.js --initdb-only`: creates the embedded database and exits (see below). */
 const INITDB_ONLY = "--initdb-only";
@@ -36,7 +34,7 @@ async function start(): Promise<void> {
 
   const { secret, file: secretFile } = await loadOrCreateSecret(env.BETTER_AUTH_SECRET, env.CLAUDEMESH_DATA_DIR);
   if (secretFile) {
-    warn(
+    log.warn(
       `warning: BETTER_AUTH_SECRET is not set; using the generated secret in ${secretFile}. Set BETTER_AUTH_SECRET in production.`,
     );
   }
@@ -44,27 +42,29 @@ async function start(): Promise<void> {
   if (databaseConfig.kind === "pglite" && needsInitdb(databaseConfig.dataDir)) {
     // initdb leaves ~500 MB of WASM memory behind in the process that ran it, so a
     // short-lived child runs it and the server opens the finished cluster at its steady size.
-    info(`creating the embedded database in ${databaseConfig.dataDir} (first start)…`);
+    log.info(`creating the embedded database in ${databaseConfig.dataDir} (first start)…`);
     const initdb = spawnSync(process.execPath, [...process.execArgv, process.argv[1] ?? "", INITDB_ONLY], {
       stdio: "inherit",
     });
     if (initdb.status !== 0) {
-      warn(`could not create the embedded database in ${databaseConfig.dataDir}`);
+      log.error(`could not create the embedded database in ${databaseConfig.dataDir}`);
       process.exit(1);
     }
   }
 
   const database = await openDatabase(databaseConfig);
-  info(
+  log.info(
     database.kind === "postgres"
       ? "database: Postgres (DATABASE_URL)"
       : `database: embedded PGlite in ${env.CLAUDEMESH_DATA_DIR}`,
   );
   try {
     const { applied, total } = await migrate(database);
-    info(applied > 0 ? `migrations: applied ${applied} (${total} in all)` : `migrations: up to date (${total} in all)`);
+    log.info(
+      applied > 0 ? `migrations: applied ${applied} (${total} in all)` : `migrations: up to date (${total} in all)`,
+    );
   } catch (error) {
-    warn(`migrations failed: ${(error as Error).message}`);
+    log.error(`migrations failed: ${(error as Error).message}`);
     await database.close().catch(() => {});
     process.exit(1);
   }
@@ -76,7 +76,7 @@ async function start(): Promise<void> {
     fetch: (request, bindings) => (app ? app.fetch(request, bindings) : new Response(null, { status: 503 })),
   });
   server.on("error", (error) => {
-    warn(`cannot listen on port ${env.PORT}: ${error.message}`);
+    log.error(`cannot listen on port ${env.PORT}: ${error.message}`);
     process.exit(1);
   });
   server.listen(env.PORT, env.HOST, () => {
@@ -87,16 +87,16 @@ async function start(): Promise<void> {
     const auth = createAuth({ db: database.db, secret, publicUrl });
     app = createApp({ database, publicUrl, mailer, auth, trustedProxies: env.TRUST_PROXY });
     // The bound address first (supervisors and tests wait for it), then where people reach it.
-    info(`listening on http://${displayHost(env.HOST)}:${port}`);
-    if (env.PUBLIC_URL) info(`public URL: ${publicUrl}`);
-    info(`sign in from a terminal: CLAUDEMESH_API_URL=${publicUrl} claudemesh login`);
+    log.info(`listening on http://${displayHost(env.HOST)}:${port}`);
+    if (env.PUBLIC_URL) log.info(`public URL: ${publicUrl}`);
+    log.info(`sign in from a terminal: CLAUDEMESH_API_URL=${publicUrl} claudemesh login`);
   });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    info(`${signal}: shutting down`);
+    log.info(`${signal}: shutting down`);
     server.close();
     // Closing PGlite flushes it, so the data dir is consistent at the next start.
     database.close().then(
@@ -116,7 +116,7 @@ async function initdbOnly(): Promise<void> {
 
 const run = process.argv.includes(INITDB_ONLY) ? initdbOnly : start;
 run().catch((error: unknown) => {
-  warn(error instanceof Error ? error.message : String(error));
+  log.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });
 

@@ -2,7 +2,7 @@ import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import type { Context } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "./app-env.js";
-import { containsNul, NUL_MESSAGE } from "./middleware/json-body.js";
+import { checkParsedBody } from "./middleware/json-body.js";
 
 /** The request's JSON body checked against a contract; a mismatch is a 400 that names each field. */
 export async function readJson<Schema extends z.ZodType>(c: Context<AppEnv>, schema: Schema): Promise<z.infer<Schema>> {
@@ -16,7 +16,7 @@ export async function readJson<Schema extends z.ZodType>(c: Context<AppEnv>, sch
 
 /**
  * A browser form post's fields (strings only; files and repeats dropped).
- * A body that is not a form, or holds NUL characters, is a 400.
+ * A body that is not a form, holds NUL characters or too many fields is a 400.
  */
 export async function readForm(c: Context): Promise<Record<string, string>> {
   let parsed: Record<string, unknown>;
@@ -30,6 +30,6 @@ export async function readForm(c: Context): Promise<Record<string, string>> {
   }
   const fields: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) if (typeof value === "string") fields[name] = value;
-  if (containsNul(fields)) throw new ClaudemeshError("invalid_input", NUL_MESSAGE);
+  checkParsedBody(fields);
   return fields;
 }

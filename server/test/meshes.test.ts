@@ -1,11 +1,20 @@
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { AcceptedInvite, CreatedInvite, InvitePreview, Mesh, MeshList, SlugTakenBody } from "@claudemesh/sdk/contracts";
+import {
+  AcceptedInvite,
+  CreatedInvite,
+  InvitePreview,
+  isMeshIdShaped,
+  Mesh,
+  MeshList,
+  SlugTakenBody,
+} from "@claudemesh/sdk/contracts";
 import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, emailOutbox, telemetryEvent } from "../src/db/schema.js";
+import { auditLog, emailOutbox, meshMember, mesh as meshTable, telemetryEvent } from "../src/db/schema.js";
 import { createMailer } from "../src/email/mailer.js";
 import { createTestApp, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
@@ -142,6 +151,38 @@ describe.each(DATABASE_KINDS)("meshes and invites on %s", (kind) => {
       },
     );
     expect(asOwner.status).toBe(400);
+  });
+
+  it("refuses id-shaped slugs, and names a mesh by id or by slug, never one for the other", async () => {
+    const alice = await signUp(testApp);
+    const mallory = await signUp(testApp);
+    const alpha = Mesh.parse((await createMesh(alice, { name: "Alpha" })).body);
+    const lookalike = await createMesh(mallory, { name: "Lookalike", slug: alpha.id });
+    expect(lookalike.status).toBe(400);
+    expect(lookalike.body).toMatchObject({ error: "invalid_input", message: expect.stringContaining("mesh id") });
+    // A name that is an id gets a slug that is not one, and so does the suggestion when it is taken.
+    const named = Mesh.parse((await createMesh(mallory, { name: alpha.id })).body);
+    expect(named.slug).toBe(`mesh-${alpha.id}`);
+    const suggestion = SlugTakenBody.parse((await createMesh(alice, { name: alpha.id })).body).suggestion;
+    expect(suggestion).toBe(`mesh-${alpha.id}-2`);
+    expect(isMeshIdShaped(suggestion)).toBe(false);
+
+    // A slug that is another mesh's id (made before this check, or by hand), with both people in it.
+    const legacyId = randomUUID();
+    const at = testApp.clock.now();
+    await testApp.database.db
+      .insert(meshTable)
+      .values({ id: legacyId, name: "Legacy", slug: alpha.id, createdBy: mallory.id, createdAt: at });
+    await testApp.database.db.insert(meshMember).values([
+      { meshId: legacyId, userId: mallory.id, role: "owner", joinedAt: at },
+      { meshId: legacyId, userId: alice.id, role: "admin", joinedAt: at },
+    ]);
+    expect((await invite(alice, alpha.id)).mesh.id).toBe(alpha.id);
+    expect((await invite(alice, alpha.id.toUpperCase())).mesh.id).toBe(alpha.id);
+    expect((await invite(alice, alpha.slug)).mesh.id).toBe(alpha.id);
+    expect((await invite(mallory, named.slug)).mesh.id).toBe(named.id);
+    const byMallory = await testApp.postJson(`/api/my/meshes/${alpha.id}/invites`, {}, { cookie: mallory.cookie });
+    expect(byMallory.status).toBe(404);
   });
 
   it("queues an emailed invite without SMTP, and only that account may accept it", async () => {

@@ -11,12 +11,21 @@ export interface Exchange {
   responseBody: string;
 }
 
+/** One request as the balancer passed it on, before any answer. */
+export interface Forwarded {
+  backend: number;
+  method: string;
+  path: string;
+}
+
 export interface RoundRobin {
   url: string;
   /** Points the balancer at its backends (they start after it, knowing its URL). */
   setBackends(urls: string[]): void;
   /** Which backend answered each request so far, in order. */
   readonly exchanges: Exchange[];
+  /** Each request as it was sent on to a backend, answered or not (a held poll shows here first). */
+  readonly forwarded: Forwarded[];
   close(): Promise<void>;
 }
 
@@ -29,6 +38,7 @@ export async function startRoundRobin(): Promise<RoundRobin> {
   let backends: URL[] = [];
   let next = 0;
   const exchanges: Exchange[] = [];
+  const forwarded: Forwarded[] = [];
 
   const server = createServer((incoming, outgoing) => {
     const backendIndex = next % backends.length;
@@ -42,6 +52,7 @@ export async function startRoundRobin(): Promise<RoundRobin> {
     incoming.on("data", (chunk: Buffer) => requestChunks.push(chunk));
     incoming.on("end", () => {
       const requestBody = Buffer.concat(requestChunks);
+      forwarded.push({ backend: backendIndex, method: incoming.method ?? "GET", path: incoming.url ?? "/" });
       const proxied = forwardRequest(
         {
           host: backend.hostname,
@@ -84,6 +95,7 @@ export async function startRoundRobin(): Promise<RoundRobin> {
       backends = urls.map((url) => new URL(url));
     },
     exchanges,
+    forwarded,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -29,6 +29,7 @@ export {
   InvitePreview,
   InviteRole,
   inviteSecretFrom,
+  isMeshIdShaped,
   MAX_INVITE_SECONDS,
   MESH_SLUG_PATTERN,
   Mesh,
@@ -39,6 +40,7 @@ export {
 } from "./meshes.js";
 export {
   DisplayName,
+  escapeUnsafeCharacters,
   hasUnsafeCharacters,
   neutralizeStrings,
   neutralText,

@@ -5,8 +5,27 @@ import { DisplayName } from "./neutral-text.js";
 /** Lowercase letters, digits and single dashes, 1–48 characters, no dash at either end. */
 export const MESH_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 
+/** A mesh id: a UUID (the server makes them with randomUUID), in any case. */
+const MESH_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * The slug a mesh name becomes when none is given.
+ * True when `value` has the shape of a mesh id. Slugs never do, so wherever a
+ * mesh is named "by id or slug" an id-shaped name is looked up by id only and
+ * anything else by slug only: one mesh's slug cannot stand for another's id.
+ *
+ * @example
+ * isMeshIdShaped("0f8fad5b-d9cb-469f-a165-70867728950e"); // true
+ * isMeshIdShaped("platform-team"); // false
+ */
+export function isMeshIdShaped(value: string): boolean {
+  return MESH_ID_SHAPE.test(value);
+}
+
+const ID_SHAPED_SLUG_MESSAGE = "must not have the shape of a mesh id (a UUID)";
+
+/**
+ * The slug a mesh name becomes when none is given; never id-shaped (a name that
+ * is a UUID gets a `mesh-` prefix).
  *
  * @example
  * slugify("Platform team"); // "platform-team"
@@ -21,6 +40,7 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, "")
     .slice(0, 48)
     .replace(/-+$/g, "");
+  if (isMeshIdShaped(slug)) return `mesh-${slug}`;
   return slug || "mesh";
 }
 
@@ -33,7 +53,11 @@ export type InviteRole = z.infer<typeof InviteRole>;
 /** `POST /api/my/meshes` */
 export const CreateMeshRequest = z.object({
   name: DisplayName(100),
-  slug: z.string().regex(MESH_SLUG_PATTERN, "slug: lowercase letters, digits and dashes, 1–48 characters").optional(),
+  slug: z
+    .string()
+    .regex(MESH_SLUG_PATTERN, "slug: lowercase letters, digits and dashes, 1–48 characters")
+    .refine((slug) => !isMeshIdShaped(slug), ID_SHAPED_SLUG_MESSAGE)
+    .optional(),
 });
 export type CreateMeshRequest = z.infer<typeof CreateMeshRequest>;
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DisplayName, hasUnsafeCharacters, neutralizeStrings, neutralText } from "./neutral-text.js";
+import {
+  DisplayName,
+  escapeUnsafeCharacters,
+  hasUnsafeCharacters,
+  neutralizeStrings,
+  neutralText,
+} from "./neutral-text.js";
 
 const HOSTILE = [
   "\u001b]0;owned\u0007", // window title (OSC 0)
@@ -43,6 +49,20 @@ describe("neutral text", () => {
     let unwrapped = neutralizeStrings(deep);
     for (let i = 0; i < 100_000; i += 1) unwrapped = (unwrapped as unknown[])[0];
     expect(unwrapped).toBe("bottom");
+  });
+
+  it.each(HOSTILE)("escapes every unsafe character in %j onto one visible line", (text) => {
+    const escaped = escapeUnsafeCharacters(text);
+    expect(hasUnsafeCharacters(escaped)).toBe(false);
+    expect(escaped).not.toBe(text);
+  });
+
+  it("writes escapes that say what was there, and leaves safe text alone", () => {
+    expect(escapeUnsafeCharacters("/x\r\n[claudemesh] forged\t\u001b[2J\u0085\u2028\u202e")).toBe(
+      "/x\\r\\n[claudemesh] forged\\t\\u001b[2J\\u0085\\u2028\\u202e",
+    );
+    for (const text of ["Équipe Ñandú", "日本語", "👩‍💻 dev", "back\\slash"])
+      expect(escapeUnsafeCharacters(text)).toBe(text);
   });
 
   it("refuses unsafe names and caps their length", () => {

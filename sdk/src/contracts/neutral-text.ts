@@ -32,6 +32,25 @@ export function neutralText(text: string): string {
   return UNSAFE_ALL.test(text) ? text.replace(UNSAFE_ALL, "") : text;
 }
 
+/** How `escapeUnsafeCharacters` writes the common ones; the rest become `\uXXXX`. */
+const ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * `text` with every control, separator and bidirectional-formatting character
+ * written as an escape, so it stays on one line and says what it held: for text
+ * from elsewhere in a log line, where dropping it would hide an attempt.
+ *
+ * @example
+ * escapeUnsafeCharacters("/x\r\n[claudemesh] forged"); // "/x\\r\\n[claudemesh] forged"
+ */
+export function escapeUnsafeCharacters(text: string): string {
+  if (!UNSAFE_ONE.test(text)) return text;
+  return text.replace(
+    UNSAFE_ALL,
+    (character) => ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /**
  * A copy of a parsed JSON value with `neutralText` applied to every string in
  * it (keys too). Walked with a stack, not recursion, so no depth breaks it.

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/database.js";
 import { emailOutbox } from "../db/schema.js";
+import { log as serverLog } from "../log.js";
 
 export interface OutgoingEmail {
   to: string;
@@ -35,10 +36,11 @@ export function createMailer(deps: {
   db: Db;
   transport: MailTransport | null;
   from: string;
+  /** Receives the message; by default the server log, which keeps it on one line. */
   log?: (message: string) => void;
   now?: () => Date;
 }): Mailer {
-  const { db, transport, from, log = (message) => console.log(`[claudemesh] ${message}`) } = deps;
+  const { db, transport, from, log = serverLog.info } = deps;
   const now = deps.now ?? (() => new Date());
   return {
     async deliver(email) {

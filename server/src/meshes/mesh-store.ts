@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type Mesh, type MeshRole, slugify } from "@claudemesh/sdk/contracts";
-import { and, eq, like, or, sql } from "drizzle-orm";
+import { isMeshIdShaped, type Mesh, type MeshRole, slugify } from "@claudemesh/sdk/contracts";
+import { and, eq, like, sql } from "drizzle-orm";
 import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { mesh, meshMember } from "../db/schema.js";
@@ -34,17 +34,22 @@ export async function listMeshes(db: Db, userId: string): Promise<Mesh[]> {
   return rows.map((row) => meshView(row.mesh, row.role, row.joinedAt, Number(row.members)));
 }
 
-/** `userId`'s membership in the mesh with this id or slug; undefined when they are not in it. */
+/**
+ * `userId`'s membership in the mesh with this id or slug; undefined when they are
+ * not in it. An id-shaped name is looked up by id only, anything else by slug
+ * only, so a slug can never be taken for another mesh's id.
+ */
 export async function findMembership(db: Db, userId: string, idOrSlug: string) {
+  const named = isMeshIdShaped(idOrSlug) ? eq(mesh.id, idOrSlug.toLowerCase()) : eq(mesh.slug, idOrSlug);
   const [row] = await db
     .select({ mesh, role: meshMember.role, joinedAt: meshMember.joinedAt, members: memberCount })
     .from(meshMember)
     .innerJoin(mesh, eq(mesh.id, meshMember.meshId))
-    .where(and(eq(meshMember.userId, userId), or(eq(mesh.id, idOrSlug), eq(mesh.slug, idOrSlug))));
+    .where(and(eq(meshMember.userId, userId), named));
   return row ? { row: row.mesh, view: meshView(row.mesh, row.role, row.joinedAt, Number(row.members)) } : undefined;
 }
 
-/** The first of `base-2`, `base-3`, … that no mesh uses. */
+/** The first of `base-2`, `base-3`, … that no mesh uses and that is not id-shaped. */
 async function freeSlugLike(db: Db, base: string): Promise<string> {
   const stem = base.slice(0, 44).replace(/-+$/, "");
   const taken = new Set(
@@ -57,7 +62,7 @@ async function freeSlugLike(db: Db, base: string): Promise<string> {
   );
   for (let n = 2; ; n += 1) {
     const candidate = `${stem}-${n}`;
-    if (!taken.has(candidate)) return candidate;
+    if (!taken.has(candidate) && !isMeshIdShaped(candidate)) return candidate;
   }
 }
 

@@ -2,8 +2,10 @@ import { ClaudemeshError, ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/er
 import { redactTokens } from "@claudemesh/sdk/token";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
+import { log } from "../log.js";
 import { wantsPage } from "../pages/not-found-page.js";
 import { unavailablePage } from "../pages/unavailable-page.js";
 
@@ -26,11 +28,7 @@ export const notFound: NotFoundHandler = (c) =>
  * reached; with a `cause`, logged in one line (not a stack per request while it is down).
  */
 export function databaseUnavailable(c: Context, cause?: unknown) {
-  if (cause !== undefined) {
-    console.error(
-      redactTokens(`[claudemesh] ${c.req.method} ${c.req.path}: database unavailable (${rootMessage(cause)})`),
-    );
-  }
+  if (cause !== undefined) log.error(`${routeOf(c)}: database unavailable (${rootMessage(cause)})`);
   if (wantsPage(c)) return unavailablePage(c);
   return errorResponse(c, "database_unavailable", "The database is not answering.");
 }
@@ -49,7 +47,7 @@ export const onError: ErrorHandler = (error, c) => {
     return errorResponse(c, code, error.message || "Bad request.", error.status);
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  console.error(redactTokens(`[claudemesh] ${c.req.method} ${c.req.path} failed: ${stack}`));
+  log.error(`${routeOf(c)} failed: ${stack}`);
   return errorResponse(c, "server_error", "Something went wrong on the server.");
 };
 
@@ -58,4 +56,12 @@ function rootMessage(error: unknown): string {
   let current = error;
   while (current instanceof Error && current.cause instanceof Error) current = current.cause;
   return current instanceof Error ? current.message : String(current);
+}
+
+/**
+ * The request as a log names it: method and the pattern of the route that was
+ * running (`GET /api/invites/*`), never the path, which carries codes and secrets.
+ */
+export function routeOf(c: Context): string {
+  return `${c.req.method} ${routePath(c) || "(no route)"}`;
 }

@@ -17,8 +17,8 @@ export function pageContextOf(c: Context, viewer: PageContext["viewer"] = null):
 /**
  * For every server-rendered page: reads the browser session once (the header
  * shows who is signed in, the routes decide with it), picks the language, and
- * sets the headers no page may go without — CSP with `frame-ancestors 'none'`,
- * no referrer (codes travel in URLs), and `no-store` (pages show codes and tokens).
+ * sets the headers no page may go without — CSP with `frame-ancestors 'none'` and
+ * no referrer (codes travel in URLs); `no-store` is set for every answer (no-store.ts).
  */
 export function pageContext(auth: Auth): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {

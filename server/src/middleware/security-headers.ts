@@ -21,5 +21,4 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   // User codes ride in /cli-auth?code=…; no link out may carry them. (Not
   // no-referrer: with it Chromium sends `Origin: null` on our own form posts.)
   "referrer-policy": "same-origin",
-  "cache-control": "no-store",
 };

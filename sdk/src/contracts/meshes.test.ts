@@ -1,0 +1,33 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { CreateMeshRequest, isMeshIdShaped, MESH_SLUG_PATTERN, slugify } from "./meshes.js";
+
+const ID = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+describe("mesh ids and slugs cannot be confused", () => {
+  it("knows an id by its shape, in any case, and nothing else as one", () => {
+    expect(isMeshIdShaped(randomUUID())).toBe(true);
+    expect(isMeshIdShaped(ID.toUpperCase())).toBe(true);
+    for (const name of ["platform-team", `${ID}-2`, `x${ID}`, ID.replaceAll("-", ""), ID.slice(0, -1)]) {
+      expect(isMeshIdShaped(name), name).toBe(false);
+    }
+  });
+
+  it("refuses an id-shaped slug, though the slug pattern alone would take it", () => {
+    expect(MESH_SLUG_PATTERN.test(ID)).toBe(true);
+    const parsed = CreateMeshRequest.safeParse({ name: "Lookalike", slug: ID });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
+      ["slug", "must not have the shape of a mesh id (a UUID)"],
+    ]);
+    expect(CreateMeshRequest.safeParse({ name: "Fine", slug: `${ID}-2` }).success).toBe(true);
+  });
+
+  it("never derives an id-shaped slug from a name", () => {
+    expect(slugify(ID)).toBe(`mesh-${ID}`);
+    expect(slugify(` ${ID.toUpperCase()} `)).toBe(`mesh-${ID}`);
+    expect(MESH_SLUG_PATTERN.test(slugify(ID))).toBe(true);
+    expect(CreateMeshRequest.safeParse({ name: ID, slug: slugify(ID) }).success).toBe(true);
+    expect(slugify("Platform team")).toBe("platform-team");
+  });
+});
