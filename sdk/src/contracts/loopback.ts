@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { Timestamp, User } from "./common.js";
+import { DisplayName } from "./neutral-text.js";
 
 /**
  * RFC 8252 §7.3: the browser sends the code back to a loopback address only,
@@ -25,9 +26,9 @@ export const LoopbackAuthorizeQuery = z.object({
   /** base64url(SHA-256(code_verifier)), RFC 7636. */
   code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "code_challenge must be a base64url SHA-256"),
   code_challenge_method: z.literal("S256"),
-  device_name: z.string().trim().min(1).max(200),
-  device_os: z.string().trim().min(1).max(50),
-  device_arch: z.string().trim().min(1).max(50),
+  device_name: DisplayName(200),
+  device_os: DisplayName(50),
+  device_arch: DisplayName(50),
 });
 export type LoopbackAuthorizeQuery = z.infer<typeof LoopbackAuthorizeQuery>;
 

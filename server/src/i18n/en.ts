@@ -61,6 +61,8 @@ export const en = {
   "device.card.expiredNow": "This code has expired.",
   "device.card.warning":
     "Approve only if you started this sign-in in your own terminal just now. Someone who sends you a code is trying to get into your account.",
+  "device.card.otherNetwork":
+    "This sign-in was requested from {from}, another network than yours ({you}). If you are not signing in on that machine, deny it.",
   "device.card.approve": "Approve",
   "device.card.deny": "Deny",
   "device.approved.title": "CLI authenticated",

@@ -61,6 +61,8 @@ export const es: Record<MessageKey, string> = {
   "device.card.expiredNow": "Este código ha caducado.",
   "device.card.warning":
     "Aprueba solo si acabas de iniciar este acceso en tu propia terminal. Quien te envía un código intenta entrar en tu cuenta.",
+  "device.card.otherNetwork":
+    "Este acceso se solicitó desde {from}, una red distinta de la tuya ({you}). Si no estás entrando en esa máquina, deniégalo.",
   "device.card.approve": "Aprobar",
   "device.card.deny": "Denegar",
   "device.approved.title": "CLI autenticada",

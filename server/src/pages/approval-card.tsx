@@ -1,4 +1,6 @@
+import { neutralText } from "@claudemesh/sdk/contracts";
 import type { Child } from "hono/jsx";
+import { addressKey } from "../limits/address-key.js";
 import type { PageContext } from "./page-context.js";
 
 export interface ApprovalDevice {
@@ -33,11 +35,15 @@ export function ApprovalCard(props: {
   requestedAt?: Date;
   expiresAt?: Date;
   now: Date;
+  /** The approver's own address: a request from another network gets a louder warning. */
+  approverAddress?: string | null;
   actions: Child;
 }) {
   const { page, device } = props;
   const { t } = page;
   const viewer = page.viewer;
+  const otherNetwork =
+    device.ipAddress && props.approverAddress && addressKey(device.ipAddress) !== addressKey(props.approverAddress);
   return (
     <section class="card" aria-labelledby="approval-title">
       <h1 id="approval-title">{t("device.card.title")}</h1>
@@ -63,7 +69,8 @@ export function ApprovalCard(props: {
         ) : null}
         <dt>{t("device.card.device")}</dt>
         <dd data-testid="device">
-          {device.name} · {device.os} · {device.arch}
+          <bdi>{neutralText(device.name)}</bdi> · <bdi>{neutralText(device.os)}</bdi> ·{" "}
+          <bdi>{neutralText(device.arch)}</bdi>
         </dd>
         {device.ipAddress ? (
           <>
@@ -88,6 +95,11 @@ export function ApprovalCard(props: {
           </>
         ) : null}
       </dl>
+      {otherNetwork ? (
+        <p class="notice error" role="alert" data-testid="other-network">
+          {t("device.card.otherNetwork", { from: device.ipAddress ?? "", you: props.approverAddress ?? "" })}
+        </p>
+      ) : null}
       <p class="notice warn" role="note">
         {t("device.card.warning")}
       </p>

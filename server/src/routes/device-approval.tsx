@@ -90,6 +90,7 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
           requestedAt={row.createdAt}
           expiresAt={row.expiresAt}
           now={at}
+          approverAddress={requestInfo(c).ipAddress}
           actions={
             <>
               <DecisionButton action="/cli-auth" fields={{ code }} decision="deny" label={t("device.card.deny")} />

@@ -41,7 +41,14 @@ export interface RequestOptions {
 /** The real app on a fresh, migrated database of the given kind (or on one it shares). */
 export async function createTestApp(
   kind: DatabaseKind,
-  options: { database?: TestDatabase; clock?: TestClock; publicUrl?: string; mailer?: Mailer } = {},
+  options: {
+    database?: TestDatabase;
+    clock?: TestClock;
+    publicUrl?: string;
+    mailer?: Mailer;
+    /** TRUST_PROXY: tests then say where a request comes from with X-Forwarded-For. */
+    trustedProxies?: number;
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createMigratedDatabase(kind));
   const clock = options.clock ?? new TestClock();
@@ -52,7 +59,14 @@ export async function createTestApp(
     publicUrl,
     now: clock.now,
   });
-  const app = createApp({ database, auth, publicUrl, now: clock.now, mailer: options.mailer });
+  const app = createApp({
+    database,
+    auth,
+    publicUrl,
+    now: clock.now,
+    mailer: options.mailer,
+    trustedProxies: options.trustedProxies,
+  });
   const headers = (options?: RequestOptions): Record<string, string> => ({
     origin: new URL(publicUrl).origin,
     ...(options?.cookie ? { cookie: options.cookie } : {}),
