@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { hashedSessionTokens } from "./accounts/hashed-session-tokens.js";
 import { endSessionsAfterPasswordChange } from "./accounts/password-change.js";
 import { checkedUserName } from "./accounts/user-name.js";
 import type { Db } from "./db/database.js";
@@ -46,7 +47,7 @@ export function createAuth({ db, secret, publicUrl, now = () => new Date() }: Au
     basePath: "/api/auth",
     secret,
     trustedOrigins: [publicUrl],
-    database: drizzleAdapter(db, { provider: "pg", schema }),
+    database: hashedSessionTokens(drizzleAdapter(db, { provider: "pg", schema })),
     emailAndPassword: {
       enabled: true,
       autoSignIn: true,

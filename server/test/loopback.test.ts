@@ -67,7 +67,7 @@ describe.each(DATABASE_KINDS)("browser (loopback) login on %s", (kind) => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("Link this CLI session?");
-    expect(html).toContain("Grace&#39;s desktop · linux · x64");
+    expect(html).toContain("<bdi>Grace&#39;s desktop</bdi> · <bdi>linux</bdi> · <bdi>x64</bdi>");
     expect(html).toContain(account.email);
     expect(html).toContain("Approve only if you started this sign-in in your own terminal just now.");
   });

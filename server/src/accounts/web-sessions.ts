@@ -28,16 +28,24 @@ export function listWebSessions(db: Db, userId: string, now: Date): Promise<WebS
     .orderBy(desc(session.updatedAt));
 }
 
+/** Which of a user's browser sessions to end: one by id, one by its stored (hashed) token, or all but one. */
+export type WebSessionSelector = { id: string } | { storedToken: string } | { allBut: string };
+
 /**
- * Ends browser sessions of `userId`: one by id, or every one but `keep`. Better
- * Auth reads the row on every request, so the browser is signed out at once.
- * One audit row per session ended; how many were.
+ * Ends browser sessions of `userId`. Better Auth reads the row on every
+ * request, so the browser is signed out at once. One audit row per session
+ * ended; how many were.
  */
 export async function endWebSessions(
   db: Db,
-  input: { userId: string; which: { id: string } | { allBut: string }; request: RequestInfo; now: Date },
+  input: { userId: string; which: WebSessionSelector; request: RequestInfo; now: Date },
 ): Promise<number> {
-  const which = "id" in input.which ? eq(session.id, input.which.id) : ne(session.id, input.which.allBut);
+  const which =
+    "id" in input.which
+      ? eq(session.id, input.which.id)
+      : "storedToken" in input.which
+        ? eq(session.token, input.which.storedToken)
+        : ne(session.id, input.which.allBut);
   return db.transaction(async (tx) => {
     const ended = await tx
       .delete(session)

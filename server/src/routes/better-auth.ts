@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { type PasswordCheck, takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
+import { endWebSessions, type WebSessionSelector } from "../accounts/web-sessions.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, handleAuthRequest } from "../auth.js";
 import type { Db } from "../db/database.js";
@@ -55,6 +56,25 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
     return session ? checkingPassword(c, session.user.email) : answer(c);
   });
+
+  // Session tokens are stored hashed (accounts/hashed-session-tokens.ts), so Better Auth's own
+  // revocations, which compare and delete by token, miss the rows listed by user: after its checks
+  // pass, the same sessions are ended here by id or by stored hash.
+  routes.post("/revoke-other-sessions", async (c) => {
+    const response = await answer(c);
+    const session = response.ok ? await auth.api.getSession({ headers: c.req.raw.headers }) : null;
+    if (session) await endSessions(c, session.user.id, { allBut: session.session.id });
+    return response;
+  });
+  routes.post("/revoke-session", async (c) => {
+    const session = await auth.api.getSession({ headers: c.req.raw.headers });
+    const response = await answer(c);
+    const listed = bodyField(c, "token");
+    if (response.ok && session && listed) await endSessions(c, session.user.id, { storedToken: listed });
+    return response;
+  });
+  const endSessions = (c: Context<AppEnv>, userId: string, which: WebSessionSelector) =>
+    endWebSessions(db, { userId, which, request: requestInfo(c), now: now() });
 
   routes.post("/sign-up/email", async (c) => {
     if (!(await takeSignUpAttempt(db, requestInfo(c).ipAddress, now()))) {

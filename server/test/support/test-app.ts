@@ -48,6 +48,8 @@ export async function createTestApp(
     mailer?: Mailer;
     /** TRUST_PROXY: tests then say where a request comes from with X-Forwarded-For. */
     trustedProxies?: number;
+    /** The secret that signs cookies; random unless a test needs to sign one itself. */
+    secret?: string;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createMigratedDatabase(kind));
@@ -55,7 +57,7 @@ export async function createTestApp(
   const publicUrl = options.publicUrl ?? PUBLIC_URL;
   const auth = createAuth({
     db: database.db,
-    secret: randomBytes(32).toString("hex"),
+    secret: options.secret ?? randomBytes(32).toString("hex"),
     publicUrl,
     now: clock.now,
   });
