@@ -6,7 +6,7 @@ import type { Database } from "./db/database.js";
 import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
 import { createMailer, type Mailer } from "./email/mailer.js";
 import { requireCaller } from "./middleware/caller.js";
-import { clientAddressBehindProxies } from "./middleware/client-address.js";
+import { clientAddressBehindProxies, passClientAddress } from "./middleware/client-address.js";
 import { databaseUnavailable, notFound, onError } from "./middleware/errors.js";
 import { noStore } from "./middleware/no-store.js";
 import { pageContext } from "./middleware/page-context.js";
@@ -89,11 +89,12 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   const wakeups = new DeviceCodeWakeups(database);
   app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }));
   app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, now }));
+  app.use("/api/auth/*", passClientAddress);
   app.route("/api/auth", betterAuthRoutes({ auth, db, now }));
 
   // Server-rendered pages: one session read, language, security headers, and
   // same-origin form posts for all of them.
-  for (const path of PAGE_PATHS) app.use(path, pageContext(auth), requireSameOriginForm(publicUrl));
+  for (const path of PAGE_PATHS) app.use(path, passClientAddress, pageContext(auth), requireSameOriginForm(publicUrl));
   app.route("/assets", assetRoutes());
   app.route("/", webAuthRoutes({ db, auth, publicUrl, now }));
   app.route("/cli-auth", deviceApprovalRoutes({ db, now }));

@@ -9,6 +9,7 @@ import type { Db } from "./db/database.js";
 import * as schema from "./db/schema.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { log } from "./log.js";
+import { CLIENT_ADDRESS_HEADER } from "./middleware/client-address.js";
 
 export interface AuthConfig {
   db: Db;
@@ -88,6 +89,8 @@ export function createAuth({ db, secret, publicUrl, now = () => new Date() }: Au
     // Errors that are not its own APIErrors reach our error handler (a 503 for a lost
     // database, a logged 500 otherwise) instead of a bare 500 and a stack on stderr.
     onAPIError: { throw: true },
+    // Sessions record the address our middleware resolved, not one a client claims (client-address.ts).
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     // A self-hosted server reaches no one it was not asked to.
     telemetry: { enabled: false },
   });

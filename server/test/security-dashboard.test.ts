@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../src/db/schema.js";
@@ -5,6 +6,8 @@ import { SECURITY_PATH } from "../src/pages/security-page.js";
 import { deviceLogin } from "./support/device-login.js";
 import { createTestApp, sessionCookie, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
+
+const SECRET = randomBytes(32).toString("hex");
 
 // Visible text of a page, tags and entities gone, so assertions read as a person would.
 const text = (html: string) =>
@@ -16,7 +19,7 @@ const text = (html: string) =>
 describe.each(DATABASE_KINDS)("sessions and the security page on %s", (kind) => {
   let testApp: TestApp;
   beforeAll(async () => {
-    testApp = await createTestApp(kind);
+    testApp = await createTestApp(kind, { secret: SECRET });
   });
   afterAll(() => testApp.close());
 
@@ -140,6 +143,50 @@ describe.each(DATABASE_KINDS)("sessions and the security page on %s", (kind) => 
     );
     expect(attempt.headers.get("location")).toBe(`${SECURITY_PATH}?done=gone`);
     expect(await signedIn(aliceOther)).toBe(true);
+  });
+
+  it.each(["/tokens/revoke-all", "/other-sessions/revoke", "/password"])(
+    "refuses %s posted from another site, and changes nothing",
+    async (path) => {
+      const account = await signUp(testApp);
+      const other = await secondBrowser(account);
+      const pat = await createPat(account.cookie);
+      const response = await testApp.postForm(
+        `${SECURITY_PATH}${path}`,
+        { current: account.password, password: "a brand new password" },
+        { cookie: account.cookie, headers: { origin: "https://evil.example" } },
+      );
+      expect(response.status).toBe(403);
+      expect(await signedIn(other)).toBe(true);
+      expect(await whoami(pat)).toBe(200);
+    },
+  );
+
+  it("records the address the server resolved for a session, never one the client claims", async () => {
+    const spoofed = "10.9.9.9";
+    const account = await signUp(testApp);
+    await testApp.postJson(
+      "/api/auth/sign-in/email",
+      { email: account.email, password: account.password },
+      { headers: { "x-forwarded-for": spoofed, "x-claudemesh-client-address": spoofed } },
+    );
+    const listed = await (await testApp.get(SECURITY_PATH, { cookie: account.cookie })).text();
+    expect(listed).not.toContain(spoofed);
+
+    // Behind one trusted proxy, the proxy's entry is the one recorded.
+    const behindProxy = await createTestApp(kind, {
+      database: testApp.database,
+      trustedProxies: 1,
+      secret: SECRET,
+    });
+    await behindProxy.postJson(
+      "/api/auth/sign-in/email",
+      { email: account.email, password: account.password },
+      { headers: { "x-forwarded-for": `${spoofed}, 198.51.100.7` } },
+    );
+    const page = await (await behindProxy.get(SECURITY_PATH, { cookie: account.cookie })).text();
+    expect(page).toContain("198.51.100.7");
+    expect(page).not.toContain(spoofed);
   });
 
   it.each(["Ada\u001b]0;owned\u0007", "Ada\r\n✔ admin", "Ada\u202egnp.exe", "x".repeat(101)])(

@@ -21,7 +21,7 @@ export const en = {
   "login.signedOut": "You are signed out.",
   "login.invalid": "That email and password do not match an account.",
   "login.missing": "Enter your email and password.",
-  "login.limited": "Too many failed sign-ins. Wait 15 minutes and try again.",
+  "login.limited": "Too many failed sign-ins. Wait a few minutes and try again.",
 
   "register.title": "Create your account",
   "register.name": "Name",

@@ -20,7 +20,7 @@ export const es: Record<MessageKey, string> = {
   "login.signedOut": "Has cerrado la sesión.",
   "login.invalid": "Ese correo y esa contraseña no coinciden con ninguna cuenta.",
   "login.missing": "Escribe tu correo y tu contraseña.",
-  "login.limited": "Demasiados intentos fallidos. Espera 15 minutos y vuelve a intentarlo.",
+  "login.limited": "Demasiados intentos fallidos. Espera unos minutos y vuelve a intentarlo.",
 
   "register.title": "Crea tu cuenta",
   "register.name": "Nombre",

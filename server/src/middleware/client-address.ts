@@ -1,5 +1,7 @@
+import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
+import { requestInfo } from "../request-info.js";
 
 /**
  * Behind `trustedProxies` reverse proxies (TRUST_PROXY), the client is the
@@ -19,3 +21,19 @@ export function clientAddressBehindProxies(trustedProxies: number) {
     return next();
   });
 }
+
+/** The header Better Auth reads a client's address from (auth.ts), for the sessions it records. */
+export const CLIENT_ADDRESS_HEADER = "x-claudemesh-client-address";
+
+/**
+ * Hands Better Auth the address requestInfo resolved (socket peer, or what
+ * trusted proxies forwarded), replacing any value the client sent. Left to
+ * itself Better Auth believes a lone X-Forwarded-For, so anyone signing in
+ * could write the address the security page shows for their session.
+ */
+export const passClientAddress: MiddlewareHandler<AppEnv> = (c, next) => {
+  const address = requestInfo(c).ipAddress;
+  if (address) c.req.raw.headers.set(CLIENT_ADDRESS_HEADER, address);
+  else c.req.raw.headers.delete(CLIENT_ADDRESS_HEADER);
+  return next();
+};
