@@ -89,8 +89,9 @@ export function createAuth({ db, secret, publicUrl, now = () => new Date() }: Au
     // Errors that are not its own APIErrors reach our error handler (a 503 for a lost
     // database, a logged 500 otherwise) instead of a bare 500 and a stack on stderr.
     onAPIError: { throw: true },
-    // Sessions record the address our middleware resolved, not one a client claims (client-address.ts).
-    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
+    // Sessions record the address our middleware resolved, not one a client claims (client-address.ts),
+    // whole: the security page shows it to the person, who knows their address, not their /64.
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER], ipv6Subnet: 128 } },
     // A self-hosted server reaches no one it was not asked to.
     telemetry: { enabled: false },
   });

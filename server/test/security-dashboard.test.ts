@@ -83,7 +83,7 @@ describe.each(DATABASE_KINDS)("sessions and the security page on %s", (kind) => 
     if (door === "form") {
       // The page says the tokens still work, and one click revokes them.
       const page = await testApp.get(changed.headers.get("location") ?? "", { cookie: account.cookie });
-      expect(text(await page.text())).toContain("Your 1 personal access tokens still work");
+      expect(text(await page.text())).toContain("Personal access tokens still working: 1.");
       const revoked = await testApp.postForm(`${SECURITY_PATH}/tokens/revoke-all`, {}, { cookie: account.cookie });
       expect(revoked.status).toBe(303);
       expect(await whoami(pat)).toBe(401);

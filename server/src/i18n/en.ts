@@ -191,7 +191,7 @@ export const en = {
   "security.done.passwordChanged":
     "Your password was changed. Every other browser and every CLI session is signed out.",
   "security.done.tokensStillWork":
-    "Your {count} personal access tokens still work. If the old password may have leaked, revoke them too.",
+    "Personal access tokens still working: {count}. If the old password may have leaked, revoke them too.",
   "security.done.tokensRevoked": "Every personal access token was revoked. Scripts using them are signed out now.",
   "security.done.sessionRevoked": "That browser is signed out.",
   "security.done.othersRevoked": "Every other browser is signed out.",

@@ -196,7 +196,7 @@ export const es: Record<MessageKey, string> = {
   "security.done.passwordChanged":
     "Tu contraseña ha cambiado. Se cerró la sesión en todos los demás navegadores y en cada sesión de la CLI.",
   "security.done.tokensStillWork":
-    "Tus {count} tokens de acceso personal siguen funcionando. Si la contraseña anterior pudo filtrarse, revócalos también.",
+    "Tokens de acceso personal que siguen funcionando: {count}. Si la contraseña anterior pudo filtrarse, revócalos también.",
   "security.done.tokensRevoked":
     "Se revocaron todos los tokens de acceso personal. Los scripts que los usaban ya no tienen sesión.",
   "security.done.sessionRevoked": "Se cerró la sesión de ese navegador.",

@@ -20,6 +20,10 @@ describe("browser labels", () => {
       "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 CriOS/126.0 Mobile Safari/604.1",
       "Chrome · iOS",
     ],
+    [
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0 Safari/537.36",
+      "Chrome · Linux",
+    ],
     ["curl/8.5.0", "curl"],
   ])("%s → %s", (ua, label) => {
     expect(browserLabel(ua)).toBe(label);

@@ -15,6 +15,16 @@ export interface SecurityNotice {
   count?: number;
 }
 
+/** `::1` rather than `0000:…:0001`: Better Auth stores IPv6 addresses written out in full. */
+function compactAddress(address: string): string {
+  if (!address.includes(":")) return address;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address;
+  }
+}
+
 /** A button that posts a form with no fields: one click, no script needed. */
 function ActionButton(props: { action: string; label: string; danger?: boolean; ariaLabel?: string }) {
   return (
@@ -98,16 +108,7 @@ export function SecurityPage(props: {
       </section>
 
       <section class="card" aria-labelledby="browser-sessions-title">
-        <div class="section-head">
-          <h2 id="browser-sessions-title">{t("security.sessions.title")}</h2>
-          {props.sessions.length > 1 ? (
-            <ActionButton
-              action={`${SECURITY_PATH}/other-sessions/revoke`}
-              label={t("security.sessions.others")}
-              danger
-            />
-          ) : null}
-        </div>
+        <h2 id="browser-sessions-title">{t("security.sessions.title")}</h2>
         <p class="muted">{t("security.sessions.body")}</p>
         <table class="responsive" data-testid="browser-session-table">
           <thead>
@@ -128,10 +129,14 @@ export function SecurityPage(props: {
               return (
                 <tr data-current={current ? "true" : undefined}>
                   <td data-label={t("security.col.browser")}>
-                    <strong>{browser}</strong>
-                    {current ? <span class="badge">{t("security.sessions.current")}</span> : null}
+                    <span>
+                      <strong>{browser}</strong>
+                      {current ? <span class="badge">{t("security.sessions.current")}</span> : null}
+                    </span>
                   </td>
-                  <td data-label={t("security.col.address")}>{row.ipAddress ?? "—"}</td>
+                  <td data-label={t("security.col.address")}>
+                    <span class="address">{row.ipAddress ? compactAddress(row.ipAddress) : "—"}</span>
+                  </td>
                   <td data-label={t("security.col.signedIn")}>{when(row.createdAt)}</td>
                   <td data-label={t("security.col.lastActive")}>{when(row.updatedAt)}</td>
                   <td class="actions-cell">
@@ -148,6 +153,15 @@ export function SecurityPage(props: {
             })}
           </tbody>
         </table>
+        {props.sessions.length > 1 ? (
+          <div class="actions start">
+            <ActionButton
+              action={`${SECURITY_PATH}/other-sessions/revoke`}
+              label={t("security.sessions.others")}
+              danger
+            />
+          </div>
+        ) : null}
       </section>
 
       <section class="card" aria-labelledby="security-tokens-title">
