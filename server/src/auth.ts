@@ -4,6 +4,8 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import type { Db } from "./db/database.js";
 import * as schema from "./db/schema.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
+import type { Mailer } from "./email/mailer.js";
+import { verificationEmailOptions } from "./email-verification/verification-email.js";
 import { revokeAllSessions } from "./tokens/token-store.js";
 
 export interface AuthConfig {
@@ -12,6 +14,8 @@ export interface AuthConfig {
   secret: string;
   /** Where browsers reach the server, e.g. `http://localhost:3000`; also the trusted origin. */
   publicUrl: string;
+  /** Sends the verification emails. */
+  mailer: Mailer;
   now?: () => Date;
 }
 
@@ -36,7 +40,7 @@ export async function handleAuthRequest(
  * schema. A password change or reset revokes the user's CLI session tokens
  * (not their PATs, which they manage by hand).
  */
-export function createAuth({ db, secret, publicUrl, now = () => new Date() }: AuthConfig) {
+export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date() }: AuthConfig) {
   const revokeCliSessions = async (userId: string) => {
     await revokeAllSessions(db, userId, now());
   };
@@ -53,6 +57,7 @@ export function createAuth({ db, secret, publicUrl, now = () => new Date() }: Au
       minPasswordLength: 8,
       onPasswordReset: ({ user }) => revokeCliSessions(user.id),
     },
+    emailVerification: verificationEmailOptions({ db, mailer, publicUrl, now }),
     databaseHooks: {
       account: {
         update: {

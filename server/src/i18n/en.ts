@@ -109,6 +109,10 @@ export const en = {
   "role.owner": "Owner",
   "role.admin": "Admin",
   "role.member": "Member",
+  "invite.unverified.title": "Confirm your email address first",
+  "invite.unverified.body":
+    "This invite is for {email}, and this account has not confirmed that address yet. Open the link in the verification email we sent to it, then come back to this page.",
+  "invite.unverified.resend": "Send the verification email again",
 
   "tokens.title": "CLI tokens",
   "tokens.intro": "Where your account is signed in from the command line, and the tokens scripts use.",
@@ -155,6 +159,28 @@ export const en = {
   "tokens.confirm.sessionBody": "That terminal will need `claudemesh login` again. This cannot be undone.",
   "tokens.confirm.submit": "Revoke",
   "tokens.confirm.cancel": "Cancel",
+
+  "verify.done.title": "Your email address is verified",
+  "verify.done.body": "{email} is confirmed. Invites sent to it can now be accepted.",
+  "verify.continue": "Continue",
+  "verify.pending.title": "Confirm your email address",
+  "verify.pending.body": "Open the link we sent to {email} to confirm that the address is yours.",
+  "verify.failed.title": "This verification link does not work",
+  "verify.expired.body": "It has expired: links work for one hour. Send yourself a new one.",
+  "verify.invalid.body": "It is not a valid link. Check that you opened all of it, or send yourself a new one.",
+  "verify.resend": "Send a new verification email",
+  "verify.sent.title": "Verification email sent",
+  "verify.sent.body": "Open the link we sent to {email}. It works for one hour.",
+  "verify.limited.title": "Too many verification emails",
+  "verify.limited.body":
+    "Several were sent to {email} in the last hour. Look for them (and in your spam folder), or wait an hour and ask again.",
+  "verify.notSent.title": "The email could not be sent",
+  "verify.notSent.body": "The server could not hand the email to its mail server. Try again in a few minutes.",
+
+  "email.verify.subject": "Confirm your email address for claudemesh",
+  "email.verify.intro": "Open this link to confirm that this email address belongs to your claudemesh account:",
+  "email.verify.expires": "The link works for one hour.",
+  "email.verify.ignore": "If you did not create a claudemesh account, ignore this email; nothing else will happen.",
 } as const;
 
 /** The name of one page string. */

@@ -112,6 +112,10 @@ export const es: Record<MessageKey, string> = {
   "role.owner": "Propietario",
   "role.admin": "Administrador",
   "role.member": "Miembro",
+  "invite.unverified.title": "Confirma primero tu correo electrónico",
+  "invite.unverified.body":
+    "Esta invitación es para {email} y esta cuenta aún no ha confirmado esa dirección. Abre el enlace del correo de verificación que le enviamos y vuelve a esta página.",
+  "invite.unverified.resend": "Enviar de nuevo el correo de verificación",
 
   "tokens.title": "Tokens de la CLI",
   "tokens.intro": "Dónde tiene tu cuenta sesión abierta desde la línea de comandos, y los tokens que usan tus scripts.",
@@ -159,4 +163,27 @@ export const es: Record<MessageKey, string> = {
   "tokens.confirm.sessionBody": "Esa terminal necesitará `claudemesh login` de nuevo. No se puede deshacer.",
   "tokens.confirm.submit": "Revocar",
   "tokens.confirm.cancel": "Cancelar",
+
+  "verify.done.title": "Tu correo electrónico está verificado",
+  "verify.done.body": "{email} está confirmado. Ya se pueden aceptar las invitaciones enviadas a esa dirección.",
+  "verify.continue": "Continuar",
+  "verify.pending.title": "Confirma tu correo electrónico",
+  "verify.pending.body": "Abre el enlace que enviamos a {email} para confirmar que la dirección es tuya.",
+  "verify.failed.title": "Este enlace de verificación no funciona",
+  "verify.expired.body": "Ha caducado: los enlaces duran una hora. Envíate uno nuevo.",
+  "verify.invalid.body": "No es un enlace válido. Comprueba que lo abriste entero o envíate uno nuevo.",
+  "verify.resend": "Enviar un correo de verificación nuevo",
+  "verify.sent.title": "Correo de verificación enviado",
+  "verify.sent.body": "Abre el enlace que enviamos a {email}. Dura una hora.",
+  "verify.limited.title": "Demasiados correos de verificación",
+  "verify.limited.body":
+    "Se enviaron varios a {email} en la última hora. Búscalos (también en la carpeta de spam) o espera una hora y vuelve a pedirlo.",
+  "verify.notSent.title": "No se pudo enviar el correo",
+  "verify.notSent.body":
+    "El servidor no pudo entregar el correo a su servidor de correo. Vuelve a intentarlo en unos minutos.",
+
+  "email.verify.subject": "Confirma tu correo electrónico para claudemesh",
+  "email.verify.intro": "Abre este enlace para confirmar que esta dirección de correo es de tu cuenta de claudemesh:",
+  "email.verify.expires": "El enlace dura una hora.",
+  "email.verify.ignore": "Si no creaste una cuenta de claudemesh, ignora este correo; no pasará nada más.",
 };
