@@ -182,6 +182,17 @@ export const es: Record<MessageKey, string> = {
   "verify.notSent.body":
     "El servidor no pudo entregar el correo a su servidor de correo. Vuelve a intentarlo en unos minutos.",
 
+  "email.invite.subject": "Te han invitado a una malla de claudemesh",
+  "email.invite.intro": "Te han invitado a unirte a una malla en claudemesh.",
+  "email.invite.inviter": "Invitación de",
+  "email.invite.mesh": "Malla",
+  "email.invite.role": "Rol",
+  "email.invite.browser": "Acéptala en tu navegador:",
+  "email.invite.terminal": "O desde una terminal:",
+  "email.invite.expires": "La invitación sirve una sola vez y caduca el {date}.",
+  "email.invite.verified": "Solo puede aceptarla una cuenta que haya confirmado esta dirección de correo.",
+  "email.invite.names": "Los nombres de arriba los eligieron personas, no claudemesh.",
+  "email.invite.ignore": "Si no esperabas esta invitación, ignora este correo.",
   "email.verify.subject": "Confirma tu correo electrónico para claudemesh",
   "email.verify.intro": "Abre este enlace para confirmar que esta dirección de correo es de tu cuenta de claudemesh:",
   "email.verify.expires": "El enlace dura una hora.",
