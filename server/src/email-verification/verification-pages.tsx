@@ -30,9 +30,11 @@ export function VerificationPage(props: {
   return (
     <MessagePage page={page} title={props.title} message={props.message} tone={props.tone}>
       {props.offer === "continue" ? (
-        <a class="button primary block" href={props.next}>
-          {page.t("verify.continue")}
-        </a>
+        <div class="actions">
+          <a class="button primary" href={props.next}>
+            {page.t("verify.continue")}
+          </a>
+        </div>
       ) : null}
       {props.offer === "resend" ? <ResendForm page={page} next={props.next} /> : null}
     </MessagePage>
@@ -47,7 +49,7 @@ export function UnverifiedInvitePage(props: { page: PageContext; email: string; 
       page={props.page}
       title={t("invite.unverified.title")}
       message={t("invite.unverified.body", { email: props.email })}
-      tone="bad"
+      tone="neutral"
     >
       <ResendForm page={props.page} next={props.next} label={t("invite.unverified.resend")} />
     </MessagePage>
