@@ -1,7 +1,9 @@
 import { CreatedInvite, Mesh } from "@claudemesh/sdk/contracts";
 import { eq } from "drizzle-orm";
+import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { user } from "../src/db/schema.js";
+import { createMailer } from "../src/email/mailer.js";
 import { RATE_LIMITS } from "../src/limits/rate-limits.js";
 import { outboxFor, verificationLinkFor, verifyAddress } from "./support/outbox.js";
 import { createTestApp, sessionCookie, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
@@ -195,5 +197,26 @@ describe.each(DATABASE_KINDS)("email verification on %s", (kind) => {
       expect(joined.status).toBe(200);
       expect(text(await joined.text())).toContain("You joined Verified only");
     });
+  });
+});
+
+describe("email verification when the mail server is down", () => {
+  it("still signs up, and a resend says it failed without spending the hour's allowance", async () => {
+    const base = await createTestApp("pglite");
+    try {
+      const logged: string[] = [];
+      const transport = nodemailer.createTransport("smtp://127.0.0.1:1");
+      const mailer = createMailer({ db: base.database.db, transport, from: "x <x@test>", log: (l) => logged.push(l) });
+      const testApp = await createTestApp("pglite", { database: base.database, clock: base.clock, mailer });
+      const account = await signUp(testApp);
+      expect(logged.join("\n")).toContain("could not send");
+      for (let attempt = 0; attempt <= PER_HOUR.limit; attempt += 1) {
+        const resent = await testApp.postForm("/email-verification/resend", { next: "/" }, { cookie: account.cookie });
+        expect(resent.status).toBe(503);
+        expect(text(await resent.text())).toContain("The email could not be sent");
+      }
+    } finally {
+      await base.close();
+    }
   });
 });

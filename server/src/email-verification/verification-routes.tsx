@@ -1,5 +1,5 @@
 import { isAPIError } from "better-auth/api";
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import type { Auth } from "../auth.js";
@@ -10,6 +10,9 @@ import { readForm } from "../validation.js";
 import { VERIFIED_PATH } from "./verification-email.js";
 import { VerificationPage } from "./verification-pages.js";
 import { isAddressVerified } from "./verified-address.js";
+
+/** What a verification page says; the page context and `next` come from the request. */
+type Outcome = Omit<Parameters<typeof VerificationPage>[0], "page" | "next">;
 
 /** The verification page, sending a verified account on to `next`. */
 const verifiedPageFor = (next: string) => `${VERIFIED_PATH}?next=${encodeURIComponent(next)}`;
@@ -27,8 +30,7 @@ export function emailVerificationRoutes({ db, auth }: { db: Db; auth: Auth }) {
     if (!viewer) return redirectToLogin(c, c.var.page.here);
     const { t } = c.var.page;
     const next = safeNextPath(c.req.query("next"));
-    const page = (props: Omit<Parameters<typeof VerificationPage>[0], "page" | "next">) =>
-      c.html(<VerificationPage page={c.var.page} next={next} {...props} />);
+    const page = (props: Outcome) => c.html(<VerificationPage page={c.var.page} next={next} {...props} />);
     if (await isAddressVerified(db, viewer.id)) {
       const message = t("verify.done.body", { email: viewer.email });
       return page({ title: t("verify.done.title"), message, tone: "ok", offer: "continue" });
@@ -48,7 +50,7 @@ export function emailVerificationRoutes({ db, auth }: { db: Db; auth: Auth }) {
     const next = safeNextPath((await readForm(c)).next);
     if (!viewer) return redirectToLogin(c, verifiedPageFor(next));
     const { t } = c.var.page;
-    const page = (status: 200 | 429 | 503, props: Omit<Parameters<typeof VerificationPage>[0], "page" | "next">) =>
+    const page = (status: 200 | 429 | 503, props: Outcome) =>
       c.html(<VerificationPage page={c.var.page} next={next} {...props} />, status);
     try {
       await auth.api.sendVerificationEmail({
@@ -81,7 +83,7 @@ export function emailVerificationRoutes({ db, auth }: { db: Db; auth: Auth }) {
  * say-so, spending that account's hourly emails; signing in needs no verified address.
  */
 export function resendNeedsSession(auth: Auth): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c: Context<AppEnv>, next) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     if (!(await auth.api.getSession({ headers: c.req.raw.headers }))) {
       return errorResponse(c, "auth_required", "Sign in first, then ask for a new verification email.");
     }
