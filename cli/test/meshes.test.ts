@@ -88,6 +88,20 @@ describe("meshes from the CLI", () => {
     expect(byMember.stderr).toContain("Only a mesh's owners and admins can invite people.");
   });
 
+  it("join of an invite sent to an address the account has not verified prints why and what to do", async () => {
+    await cli.deviceLogin("Vera Owner");
+    await runCli(["create", "Verified team"], cli.env);
+    const guest = await anotherUser("Una Verified");
+    const invited = await runCli(["invite", "--mesh", "verified-team", "--email", guest.account.email], cli.env);
+    expect(invited.code).toBe(0);
+
+    const joined = await runCli(["join", invited.stdout.trim()], guest.env);
+    expect(joined.code).toBe(1);
+    expect(joined.stderr).toContain(`This invite is for ${guest.account.email}, and this account has not confirmed`);
+    expect(joined.stderr).toContain("Open the link in the verification email, then run `claudemesh join` again.");
+    expect((await localConfig(guest.configDir)).meshes).toEqual([]);
+  });
+
   it.each([
     [["invite", "--mesh", "x", "--expires-in", "31d"], "at most 30d"],
     [["invite", "--mesh", "x", "--expires-in", "soon"], "like 30m, 12h or 7d"],

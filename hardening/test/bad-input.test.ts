@@ -33,6 +33,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/api/telemetry", auth: "none", kind: "api" },
   { method: "POST", path: "/api/auth/sign-in/email", auth: "none", kind: "api" },
   { method: "POST", path: "/api/auth/sign-up/email", auth: "none", kind: "api" },
+  { method: "POST", path: "/api/auth/send-verification-email", auth: "cookie", kind: "api" },
+  { method: "GET", path: "/api/auth/verify-email?token={}&callbackURL={}", auth: "cookie", kind: "api" },
   { method: "GET", path: "/api/{}", auth: "token", kind: "api" },
   { method: "GET", path: "/cli-auth?code={}", auth: "cookie", kind: "page" },
   { method: "POST", path: "/cli-auth", auth: "cookie", kind: "page" },
@@ -40,6 +42,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/register", auth: "none", kind: "page" },
   { method: "POST", path: "/dashboard/settings/cli-tokens", auth: "cookie", kind: "page" },
   { method: "GET", path: "/invite/{}", auth: "cookie", kind: "page" },
+  { method: "GET", path: "/email-verification?error={}&next={}", auth: "cookie", kind: "page" },
+  { method: "POST", path: "/email-verification/resend", auth: "cookie", kind: "page" },
   { method: "GET", path: "/lang/{}?next={}", auth: "none", kind: "page" },
 ];
 

@@ -53,10 +53,15 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   not_found: { exit: ExitStatus.failure, http: 404 },
   gone: { exit: ExitStatus.failure, http: 410 },
   conflict: { exit: ExitStatus.failure, http: 409 },
-  rate_limited: { exit: ExitStatus.failure, http: 429, hint: "Wait a minute and try again." },
+  rate_limited: { exit: ExitStatus.failure, http: 429, hint: "Wait a while, then try again." },
   slug_taken: { exit: ExitStatus.failure, http: 409, hint: "Choose another slug with `--slug`." },
   invite_expired: { exit: ExitStatus.failure, http: 410, hint: "Ask whoever invited you for a new invite." },
   invite_used: { exit: ExitStatus.failure, http: 410, hint: "Invites work once; ask for a new one." },
+  email_unverified: {
+    exit: ExitStatus.failure,
+    http: 403,
+    hint: "Open the link in the verification email, then run `claudemesh join` again. No email? Open the invite link in a browser to send a new one.",
+  },
   claude_not_found: {
     exit: ExitStatus.failure,
     http: 500,

@@ -5,6 +5,10 @@ import type { Auth } from "./auth.js";
 import type { Database } from "./db/database.js";
 import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
 import { createMailer, type Mailer } from "./email/mailer.js";
+import { mailLocale } from "./email-verification/mail-locale.js";
+import { VERIFIED_PATH } from "./email-verification/verification-email.js";
+import { RESEND_PATH } from "./email-verification/verification-pages.js";
+import { emailVerificationRoutes, resendNeedsSession } from "./email-verification/verification-routes.js";
 import { requireCaller } from "./middleware/caller.js";
 import { clientAddressBehindProxies, passClientAddress } from "./middleware/client-address.js";
 import { databaseUnavailable, notFound, onError } from "./middleware/errors.js";
@@ -43,7 +47,12 @@ const PAGE_PATHS = [
   "/dashboard",
   "/dashboard/*",
   "/invite/*",
+  VERIFIED_PATH,
+  `${VERIFIED_PATH}/*`,
 ];
+
+/** Routes that may send a verification email, which is written in the request's language. */
+const MAIL_SENDING_PATHS = ["/register", "/api/auth/sign-up/email", "/api/auth/send-verification-email", RESEND_PATH];
 
 export interface AppDeps {
   database: Database;
@@ -74,6 +83,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   if (trustedProxies > 0) app.use("*", clientAddressBehindProxies(trustedProxies));
 
   app.use("*", requestGuards());
+  for (const path of MAIL_SENDING_PATHS) app.use(path, mailLocale());
 
   app.get("/healthz", async (c) => {
     try {
@@ -90,6 +100,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }));
   app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, now }));
   app.use("/api/auth/*", passClientAddress);
+  app.use("/api/auth/send-verification-email", resendNeedsSession(auth));
   app.route("/api/auth", betterAuthRoutes({ auth, db, now }));
 
   // Server-rendered pages: one session read, language, security headers, and
@@ -100,6 +111,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.route("/cli-auth", deviceApprovalRoutes({ db, now }));
   app.route("/cli-auth", loopbackPageRoutes({ db, now }));
   app.route("/invite", invitePageRoutes({ db, now }));
+  app.route(VERIFIED_PATH, emailVerificationRoutes({ db, auth }));
   app.get("/dashboard", (c) => c.redirect(TOKENS_PATH, 302));
   app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, now }));
   app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, now }));

@@ -8,6 +8,8 @@ import { checkedUserName } from "./accounts/user-name.js";
 import type { Db } from "./db/database.js";
 import * as schema from "./db/schema.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
+import type { Mailer } from "./email/mailer.js";
+import { verificationEmailOptions } from "./email-verification/verification-email.js";
 import { log } from "./log.js";
 import { CLIENT_ADDRESS_HEADER } from "./middleware/client-address.js";
 
@@ -17,6 +19,8 @@ export interface AuthConfig {
   secret: string;
   /** Where browsers reach the server, e.g. `http://localhost:3000`; also the trusted origin. */
   publicUrl: string;
+  /** Sends the verification emails. */
+  mailer: Mailer;
   now?: () => Date;
 }
 
@@ -41,7 +45,7 @@ export async function handleAuthRequest(
  * schema. A password change or reset ends every other session, browser and CLI
  * (not PATs, which the security page offers to revoke).
  */
-export function createAuth({ db, secret, publicUrl, now = () => new Date() }: AuthConfig) {
+export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date() }: AuthConfig) {
   return betterAuth({
     appName: "claudemesh",
     baseURL: publicUrl,
@@ -56,6 +60,7 @@ export function createAuth({ db, secret, publicUrl, now = () => new Date() }: Au
       onPasswordReset: ({ user }) =>
         endSessionsAfterPasswordChange(db, { userId: user.id, keepWebSession: null, now: now() }),
     },
+    emailVerification: verificationEmailOptions({ db, mailer, publicUrl, now }),
     databaseHooks: {
       user: {
         create: { before: async (user) => ({ data: { ...user, ...checkedUserName(user.name) } }) },

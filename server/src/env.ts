@@ -17,7 +17,7 @@ const ServerEnv = z.object({
    * (1 for one nginx or Caddy); 0 trusts none and uses the socket's peer.
    */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
-  /** Where invite emails go out, e.g. smtps://user:pass@smtp.example.com; unset keeps them in email_outbox. */
+  /** Where invite and verification emails go out, e.g. smtps://user:pass@smtp.example.com; unset keeps them in email_outbox. */
   SMTP_URL: z.string().url().optional(),
   /** The From: of those emails. */
   SMTP_FROM: z.string().min(3).default("claudemesh <no-reply@localhost>"),

@@ -84,7 +84,7 @@ async function start(): Promise<void> {
     const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
     const transport = env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null;
     const mailer = createMailer({ db: database.db, transport, from: env.SMTP_FROM });
-    const auth = createAuth({ db: database.db, secret, publicUrl });
+    const auth = createAuth({ db: database.db, secret, publicUrl, mailer });
     app = createApp({ database, publicUrl, mailer, auth, trustedProxies: env.TRUST_PROXY });
     // The bound address first (supervisors and tests wait for it), then where people reach it.
     log.info(`listening on http://${displayHost(env.HOST)}:${port}`);

@@ -16,6 +16,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, meshMember, mesh as meshTable, telemetryEvent } from "../src/db/schema.js";
 import { createMailer } from "../src/email/mailer.js";
+import { verifyAddress } from "./support/outbox.js";
 import { createTestApp, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
 
@@ -185,7 +186,7 @@ describe.each(DATABASE_KINDS)("meshes and invites on %s", (kind) => {
     expect(byMallory.status).toBe(404);
   });
 
-  it("queues an emailed invite without SMTP, and only that account may accept it", async () => {
+  it("queues an emailed invite without SMTP, and only that account, once verified, may accept it", async () => {
     const owner = await signUp(testApp);
     const stranger = await signUp(testApp);
     const invitee = await signUp(testApp);
@@ -202,6 +203,10 @@ describe.each(DATABASE_KINDS)("meshes and invites on %s", (kind) => {
     const wrong = await accept(stranger, created.secret);
     expect(wrong.status).toBe(403);
     expect((await wrong.json()) as { message: string }).toMatchObject({ message: expect.stringContaining("…@") });
+    const unverified = await accept(invitee, created.secret);
+    expect(unverified.status).toBe(403);
+    expect(await unverified.json()).toMatchObject({ error: "email_unverified" });
+    await verifyAddress(testApp, invitee);
     expect((await accept(invitee, created.secret)).status).toBe(200);
   });
 

@@ -25,7 +25,7 @@ export function inviteCommand(ctx: CliContext): Command {
   return new Command("invite")
     .description("invite someone to a mesh; prints a single-use link (and emails it with --email)")
     .requiredOption("--mesh <slug>", "the mesh, by slug or id")
-    .option("--email <address>", "also email the link; only that account can accept it")
+    .option("--email <address>", "also email the link; only an account that has verified that address can accept it")
     .addOption(new Option("--role <role>", "what they join as").choices(["member", "admin"]).default("member"))
     .option("--expires-in <time>", "how long the link works: 30m, 12h, 7d (at most 30d)", "7d")
     .option("--json", "print JSON (includes the link)")

@@ -33,6 +33,7 @@ export const ErrorCode = z.enum([
   "slug_taken",
   "invite_expired",
   "invite_used",
+  "email_unverified",
   "claude_not_found",
   // Transport and server.
   "network",

@@ -75,26 +75,34 @@ export async function lookUpInvite(db: Db, secret: string, now: Date): Promise<I
 export type AcceptResult =
   | { kind: "joined" | "already_member"; mesh: Mesh }
   | { kind: "unknown" | "expired" | "used" }
-  | { kind: "wrong_account"; email: string };
+  | { kind: "wrong_account" | "email_unverified"; email: string };
 
 /**
  * `userId` accepts an invite: joins the mesh with the invite's role and uses
  * the invite up, in one transaction (a conditional UPDATE, so two people
  * racing for one invite cannot both get in). Someone already in the mesh
- * keeps the invite unused. An invite sent to an email address is for that
- * account only.
+ * keeps the invite unused. An invite sent to an email address is for the
+ * account that has proved it owns that address (Better Auth's email
+ * verification), read from the database now; an unverified one is told so.
  */
 export async function acceptInvite(
   db: Db,
-  input: { secret: string; userId: string; userEmail: string; request: RequestInfo; now: Date },
+  input: { secret: string; userId: string; request: RequestInfo; now: Date },
 ): Promise<AcceptResult> {
   const found = await lookUpInvite(db, input.secret, input.now);
   if (found.kind === "unknown") return found;
   const existing = await findMembership(db, input.userId, found.mesh.id);
   if (existing) return { kind: "already_member", mesh: existing.view };
   if (found.kind !== "open") return { kind: found.kind };
-  if (found.invite.email && found.invite.email.toLowerCase() !== input.userEmail.toLowerCase()) {
-    return { kind: "wrong_account", email: found.invite.email };
+  if (found.invite.email) {
+    const [account] = await db
+      .select({ email: user.email, verified: user.emailVerified })
+      .from(user)
+      .where(eq(user.id, input.userId));
+    if (account?.email.toLowerCase() !== found.invite.email.toLowerCase()) {
+      return { kind: "wrong_account", email: found.invite.email };
+    }
+    if (!account.verified) return { kind: "email_unverified", email: found.invite.email };
   }
 
   const joined = await db.transaction(async (tx) => {

@@ -1,6 +1,8 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
+import { UnverifiedInvitePage } from "../email-verification/verification-pages.js";
+import { isAddressVerified } from "../email-verification/verified-address.js";
 import type { MessageKey } from "../i18n/en.js";
 import { acceptInvite, lookUpInvite } from "../meshes/invite-store.js";
 import { InvitePage } from "../pages/invite-page.js";
@@ -17,7 +19,9 @@ const PROBLEMS = {
 
 /**
  * `/invite/:secret`: the page an invite link opens. Signed out → sign in and
- * come back; otherwise the mesh and an accept button (a plain form post).
+ * come back; otherwise the mesh and an accept button (a plain form post), or,
+ * for an invite sent to this account's address before it is verified, why not
+ * yet and a button that sends the verification email again.
  */
 export function invitePageRoutes({ db, now }: { db: Db; now: () => Date }) {
   const routes = new Hono<AppEnv>();
@@ -36,6 +40,11 @@ export function invitePageRoutes({ db, now }: { db: Db; now: () => Date }) {
     if (!c.var.page.viewer) return redirectToLogin(c, here);
     const found = await lookUpInvite(db, c.req.param("secret"), now());
     if (found.kind !== "open") return problem(c, found.kind);
+    const { viewer } = c.var.page;
+    const forViewer = found.invite.email?.toLowerCase() === viewer.email.toLowerCase();
+    if (forViewer && !(await isAddressVerified(db, viewer.id))) {
+      return c.html(<UnverifiedInvitePage page={c.var.page} email={viewer.email} next={here} />);
+    }
     return c.html(
       <InvitePage
         page={c.var.page}
@@ -55,7 +64,6 @@ export function invitePageRoutes({ db, now }: { db: Db; now: () => Date }) {
     const result = await acceptInvite(db, {
       secret: c.req.param("secret"),
       userId: viewer.id,
-      userEmail: viewer.email,
       request: requestInfo(c),
       now: now(),
     });
@@ -68,6 +76,9 @@ export function invitePageRoutes({ db, now }: { db: Db; now: () => Date }) {
         "bad",
         403,
       );
+    }
+    if (result.kind === "email_unverified") {
+      return c.html(<UnverifiedInvitePage page={c.var.page} email={viewer.email} next={here} />, 403);
     }
     if (result.kind !== "joined" && result.kind !== "already_member") return problem(c, result.kind);
     const values = { mesh: result.mesh.name, slug: result.mesh.slug };

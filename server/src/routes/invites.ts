@@ -37,7 +37,6 @@ export function inviteRoutes({ db, now }: { db: Db; now: () => Date }) {
     const result = await acceptInvite(db, {
       secret: c.req.param("secret"),
       userId: user.id,
-      userEmail: user.email,
       request: requestInfo(c),
       now: now(),
     });
@@ -46,6 +45,13 @@ export function inviteRoutes({ db, now }: { db: Db; now: () => Date }) {
         c,
         "forbidden",
         `This invite was sent to ${maskEmail(result.email)}; sign in as that account.`,
+      );
+    }
+    if (result.kind === "email_unverified") {
+      return errorResponse(
+        c,
+        "email_unverified",
+        `This invite is for ${result.email}, and this account has not confirmed that address yet. Open the link in the verification email we sent to it, then accept again; to get a new one, open the invite link in a browser.`,
       );
     }
     if (result.kind !== "joined" && result.kind !== "already_member") {

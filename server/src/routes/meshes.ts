@@ -9,6 +9,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import type { Mailer } from "../email/mailer.js";
+import { inviteEmail } from "../email/templates.js";
+import { DEFAULT_LOCALE } from "../i18n/locale.js";
+import { type InviteRefusal, takeInviteAttempts } from "../meshes/invite-limits.js";
 import { createInvite } from "../meshes/invite-store.js";
 import { createMesh, findMembership, listMeshes } from "../meshes/mesh-store.js";
 import { errorResponse } from "../middleware/errors.js";
@@ -21,6 +24,15 @@ export interface MeshRouteDeps {
   publicUrl: string;
   now: () => Date;
 }
+
+/** What a refused invite's 429 says to do instead. */
+const REFUSALS: Record<InviteRefusal, string> = {
+  invites: "Too many invites from you or for this mesh today. Try again tomorrow.",
+  emails:
+    "Too many invite emails from you or for this mesh today. Create the invite without an email and send its link yourself, or try again tomorrow.",
+  recipient:
+    "That address has been sent too many invites today. Create the invite without an email and send its link yourself, or try again tomorrow.",
+};
 
 /** The link an invite is shared as: its page on this server, carrying the secret. */
 export function inviteUrl(publicUrl: string, secret: string): string {
@@ -64,29 +76,37 @@ export function meshRoutes({ db, mailer, publicUrl, now }: MeshRouteDeps) {
       return errorResponse(c, "forbidden", "Only a mesh's owners and admins can invite people.");
     }
     const at = now();
+    const email = input.email ?? null;
+    const refused = await takeInviteAttempts(db, {
+      userId: caller.user.id,
+      meshId: membership.row.id,
+      email,
+      now: at,
+    });
+    if (refused) return errorResponse(c, "rate_limited", REFUSALS[refused]);
     const { secret, row } = await createInvite(db, {
       mesh: membership.row,
       createdBy: caller.user.id,
-      email: input.email ?? null,
+      email,
       role: input.role,
       expiresInSeconds: input.expires_in,
       request: requestInfo(c),
       now: at,
     });
     const url = inviteUrl(publicUrl, secret);
-    const emailStatus = input.email
-      ? await mailer.deliver({
-          to: input.email,
-          subject: `${caller.user.name} invited you to ${membership.row.name} on claudemesh`,
-          text: [
-            `${caller.user.name} invited you to join the mesh "${membership.row.name}" as ${input.role}.`,
-            "",
-            `Accept in your browser: ${url}`,
-            `Or from a terminal:     claudemesh join ${url}`,
-            "",
-            `The invite works once and expires ${row.expiresAt.toUTCString()}.`,
-          ].join("\n"),
-        })
+    // Nobody's language is stored, so the recipient's is not known: English, the default.
+    const emailStatus = email
+      ? await mailer.deliver(
+          inviteEmail({
+            to: email,
+            locale: DEFAULT_LOCALE,
+            inviter: caller.user.name,
+            mesh: membership.row.name,
+            role: row.role,
+            url,
+            expiresAt: row.expiresAt,
+          }),
+        )
       : "none";
     return c.json(
       CreatedInvite.parse({

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type App, createApp } from "../../src/app.js";
 import { createAuth } from "../../src/auth.js";
-import type { Mailer } from "../../src/email/mailer.js";
+import { createMailer, type Mailer } from "../../src/email/mailer.js";
 import { createMigratedDatabase, type DatabaseKind, type TestDatabase } from "./test-database.js";
 
 /** The origin tests pretend to be, as a browser on the server's own pages would send. */
@@ -55,10 +55,15 @@ export async function createTestApp(
   const database = options.database ?? (await createMigratedDatabase(kind));
   const clock = options.clock ?? new TestClock();
   const publicUrl = options.publicUrl ?? PUBLIC_URL;
+  // Without one given, mail waits in email_outbox, where tests read it.
+  const mailer =
+    options.mailer ??
+    createMailer({ db: database.db, transport: null, from: "claudemesh <t@test>", log: () => {}, now: clock.now });
   const auth = createAuth({
     db: database.db,
     secret: options.secret ?? randomBytes(32).toString("hex"),
     publicUrl,
+    mailer,
     now: clock.now,
   });
   const app = createApp({
@@ -66,7 +71,7 @@ export async function createTestApp(
     auth,
     publicUrl,
     now: clock.now,
-    mailer: options.mailer,
+    mailer,
     trustedProxies: options.trustedProxies,
   });
   const headers = (options?: RequestOptions): Record<string, string> => ({
@@ -111,6 +116,7 @@ export interface TestAccount {
 export async function signUp(
   testApp: TestApp,
   overrides: Partial<{ name: string; email: string; password: string }> = {},
+  headers: Record<string, string> = {},
 ): Promise<TestAccount> {
   accounts += 1;
   const account = {
@@ -119,7 +125,7 @@ export async function signUp(
     password: "correct horse battery",
     ...overrides,
   };
-  const response = await testApp.postJson("/api/auth/sign-up/email", account);
+  const response = await testApp.postJson("/api/auth/sign-up/email", account, { headers });
   if (response.status !== 200) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
   const body = (await response.json()) as { user: { id: string } };
   return { ...account, id: body.user.id, cookie: sessionCookie(response) };
