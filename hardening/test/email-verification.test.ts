@@ -98,8 +98,9 @@ describe("email-bound invites need a verified address", () => {
     const opened = await get(link ?? "");
     expect(opened.status).toBe(302);
     expect(opened.headers.get("location")).toBe("/email-verification");
+    expect(cookieOf(opened)).not.toContain("session_token=");
     const landed = await fetch(new URL("/email-verification", server.url), {
-      headers: { cookie: cookieOf(opened), "accept-language": "es" },
+      headers: { cookie, "accept-language": "es" },
     });
     expect(await landed.text()).toContain("Tu correo electrónico está verificado");
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { isAPIError } from "better-auth/api";
 import { hashedSessionTokens } from "./accounts/hashed-session-tokens.js";
 import { endSessionsAfterPasswordChange } from "./accounts/password-change.js";
 import { checkedUserName } from "./accounts/user-name.js";
@@ -22,6 +23,13 @@ export interface AuthConfig {
   /** Sends the verification emails. */
   mailer: Mailer;
   now?: () => Date;
+}
+
+/** Better Auth's error code for a failed `auth.api` call (`INVALID_PASSWORD`, …), if it is one of its own errors. */
+export function betterAuthErrorCode(error: unknown): string | undefined {
+  if (!isAPIError(error)) return undefined;
+  const body = error.body as { code?: unknown } | undefined;
+  return typeof body?.code === "string" ? body.code : undefined;
 }
 
 /** The errors Better Auth logged while handling the current request (it turns some into its own 500s). */

@@ -11,7 +11,7 @@ import { currentMailLocale } from "./mail-locale.js";
 /** The page a verification link lands on (Better Auth redirects there, with `?error=` when the link failed). */
 export const VERIFIED_PATH = "/email-verification";
 
-/** How long a verification link works: it also signs its opener in, so not for long. */
+/** How long a verification link works. */
 const LINK_LIFETIME_SECONDS = 60 * 60;
 
 export interface VerificationEmailDeps {
@@ -31,7 +31,9 @@ export interface VerificationEmailDeps {
 export function verificationEmailOptions(deps: VerificationEmailDeps) {
   return {
     sendOnSignUp: true,
-    autoSignInAfterVerification: true,
+    // A link that signed its opener in would be a sign-in sitting in email_outbox (no SMTP) for
+    // its whole life: a copy of the database would be one. The opener signs in as usual instead.
+    autoSignInAfterVerification: false,
     expiresIn: LINK_LIFETIME_SECONDS,
     async sendVerificationEmail({ user, url }) {
       const taken = { key: `verification-email:account:${user.id}`, limit: RATE_LIMITS.verificationEmailsPerAccount };

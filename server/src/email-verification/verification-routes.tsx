@@ -1,8 +1,7 @@
-import { isAPIError } from "better-auth/api";
 import { Hono, type MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
-import type { Auth } from "../auth.js";
+import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import { errorResponse } from "../middleware/errors.js";
 import { redirectToLogin, safeNextPath } from "../routes/next-path.js";
@@ -58,7 +57,7 @@ export function emailVerificationRoutes({ db, auth }: { db: Db; auth: Auth }) {
         headers: c.req.raw.headers,
       });
     } catch (error) {
-      const code = betterAuthCode(error);
+      const code = betterAuthErrorCode(error);
       if (code === "EMAIL_ALREADY_VERIFIED") return c.redirect(verifiedPageFor(next), 303);
       if (code === "RATE_LIMITED") {
         const message = t("verify.limited.body", { email: viewer.email });
@@ -89,11 +88,4 @@ export function resendNeedsSession(auth: Auth): MiddlewareHandler<AppEnv> {
     }
     await next();
   });
-}
-
-/** Better Auth's error code for a failed call, if it is one of its own errors. */
-function betterAuthCode(error: unknown): string | undefined {
-  if (!isAPIError(error)) return undefined;
-  const body = error.body as { code?: unknown } | undefined;
-  return typeof body?.code === "string" ? body.code : undefined;
 }

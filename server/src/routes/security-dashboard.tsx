@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { withPasswordAttempt } from "../accounts/password-attempts.js";
 import { endWebSessions, listWebSessions } from "../accounts/web-sessions.js";
 import type { AppEnv } from "../app-env.js";
-import type { Auth } from "../auth.js";
+import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
 import { SECURITY_PATH, type SecurityNotice, SecurityPage } from "../pages/security-page.js";
@@ -92,7 +92,7 @@ export function securityDashboardRoutes({ db, auth, now }: { db: Db; auth: Auth;
           return { outcome: "right", value: { headers } };
         } catch (error) {
           if (!isAPIError(error)) throw error;
-          const code = (error.body as { code?: unknown } | undefined)?.code;
+          const code = betterAuthErrorCode(error);
           if (code === "INVALID_PASSWORD") return { outcome: "wrong", value: { error: "security.password.wrong" } };
           const known = typeof code === "string" ? NEW_PASSWORD_ERRORS[code] : undefined;
           return { outcome: "unchecked", value: { error: known ?? "security.password.missing" } };

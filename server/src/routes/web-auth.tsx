@@ -4,7 +4,7 @@ import { setCookie } from "hono/cookie";
 import { takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
 import { UserName } from "../accounts/user-name.js";
 import type { AppEnv } from "../app-env.js";
-import type { Auth } from "../auth.js";
+import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
 import { isLocale, LOCALE_COOKIE } from "../i18n/locale.js";
@@ -26,13 +26,6 @@ export interface WebAuthRouteDeps {
 function redirectWithCookies(c: Context, headers: Headers, location: string) {
   for (const cookie of headers.getSetCookie()) c.header("set-cookie", cookie, { append: true });
   return c.redirect(location, 303);
-}
-
-/** Better Auth's error code for a failed call, if it is one of its own errors. */
-function betterAuthCode(error: unknown): string | undefined {
-  if (!isAPIError(error)) return undefined;
-  const body = error.body as { code?: unknown } | undefined;
-  return typeof body?.code === "string" ? body.code : undefined;
 }
 
 const SIGN_UP_ERRORS: Record<string, MessageKey> = {
@@ -80,7 +73,10 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
         return { outcome: "right", value: headers };
       } catch (error) {
         if (!isAPIError(error)) throw error;
-        return { outcome: betterAuthCode(error) === "INVALID_EMAIL_OR_PASSWORD" ? "wrong" : "unchecked", value: null };
+        return {
+          outcome: betterAuthErrorCode(error) === "INVALID_EMAIL_OR_PASSWORD" ? "wrong" : "unchecked",
+          value: null,
+        };
       }
     });
     if (signedIn.refused) return again(429, "login.limited");
@@ -117,7 +113,7 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
       return redirectWithCookies(c, headers, next);
     } catch (error) {
       if (!isAPIError(error)) throw error;
-      const key = SIGN_UP_ERRORS[betterAuthCode(error) ?? ""] ?? "register.failed";
+      const key = SIGN_UP_ERRORS[betterAuthErrorCode(error) ?? ""] ?? "register.failed";
       return again(key, key === "register.taken" ? 409 : 400);
     }
   });
