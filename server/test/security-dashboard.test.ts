@@ -49,47 +49,51 @@ describe.each(DATABASE_KINDS)("sessions and the security page on %s", (kind) => 
       .where(and(eq(auditLog.userId, userId), eq(auditLog.action, action)));
 
   it.each([
-    ["Better Auth's JSON route, even without revokeOtherSessions", "json"],
-    ["the security page's form", "form"],
-  ])("a new password through %s ends every other browser and CLI session, not PATs", async (_label, door) => {
-    const account = await signUp(testApp);
-    const other = await secondBrowser(account);
-    const cliSession = await deviceLogin(testApp, account);
-    const pat = await createPat(account.cookie);
+    ["Better Auth's JSON route without revokeOtherSessions", "json", false],
+    ["Better Auth's JSON route with revokeOtherSessions", "json", true],
+    ["the security page's form", "form", false],
+  ])(
+    "a new password through %s ends every other browser and CLI session, not PATs",
+    async (_label, door, revokeOtherSessions) => {
+      const account = await signUp(testApp);
+      const other = await secondBrowser(account);
+      const cliSession = await deviceLogin(testApp, account);
+      const pat = await createPat(account.cookie);
 
-    const newPassword = "a brand new password";
-    const changed =
-      door === "json"
-        ? await testApp.postJson(
-            "/api/auth/change-password",
-            { currentPassword: account.password, newPassword, revokeOtherSessions: false },
-            { cookie: account.cookie },
-          )
-        : await testApp.postForm(
-            `${SECURITY_PATH}/password`,
-            { current: account.password, password: newPassword },
-            { cookie: account.cookie },
-          );
-    expect(changed.status).toBe(door === "json" ? 200 : 303);
+      const newPassword = "a brand new password";
+      const changed =
+        door === "json"
+          ? await testApp.postJson(
+              "/api/auth/change-password",
+              { currentPassword: account.password, newPassword, revokeOtherSessions },
+              { cookie: account.cookie },
+            )
+          : await testApp.postForm(
+              `${SECURITY_PATH}/password`,
+              { current: account.password, password: newPassword },
+              { cookie: account.cookie },
+            );
+      expect(changed.status).toBe(door === "json" ? 200 : 303);
 
-    expect(await signedIn(other)).toBe(false);
-    expect(await signedIn(account.cookie)).toBe(true);
-    expect(await whoami(cliSession)).toBe(401);
-    expect(await whoami(pat)).toBe(200);
-    const [audit] = await actions(account.id, "auth.password.changed");
-    expect(audit?.metadata).toEqual({ web_sessions_ended: 1, cli_sessions_ended: 1 });
-    expect(await actions(account.id, "auth.web.session.revoked")).toHaveLength(1);
+      expect(await signedIn(other)).toBe(false);
+      expect(await signedIn(account.cookie)).toBe(true);
+      expect(await whoami(cliSession)).toBe(401);
+      expect(await whoami(pat)).toBe(200);
+      const [audit] = await actions(account.id, "auth.password.changed");
+      expect(audit?.metadata).toEqual({ web_sessions_ended: 1, cli_sessions_ended: 1 });
+      expect(await actions(account.id, "auth.web.session.revoked")).toHaveLength(1);
 
-    if (door === "form") {
-      // The page says the tokens still work, and one click revokes them.
-      const page = await testApp.get(changed.headers.get("location") ?? "", { cookie: account.cookie });
-      expect(text(await page.text())).toContain("Personal access tokens still working: 1.");
-      const revoked = await testApp.postForm(`${SECURITY_PATH}/tokens/revoke-all`, {}, { cookie: account.cookie });
-      expect(revoked.status).toBe(303);
-      expect(await whoami(pat)).toBe(401);
-      expect(await actions(account.id, "auth.cli.pat.revoked")).toHaveLength(1);
-    }
-  });
+      if (door === "form") {
+        // The page says the tokens still work, and one click revokes them.
+        const page = await testApp.get(changed.headers.get("location") ?? "", { cookie: account.cookie });
+        expect(text(await page.text())).toContain("Personal access tokens still working: 1.");
+        const revoked = await testApp.postForm(`${SECURITY_PATH}/tokens/revoke-all`, {}, { cookie: account.cookie });
+        expect(revoked.status).toBe(303);
+        expect(await whoami(pat)).toBe(401);
+        expect(await actions(account.id, "auth.cli.pat.revoked")).toHaveLength(1);
+      }
+    },
+  );
 
   it("a wrong current password changes nothing and ends nothing", async () => {
     const account = await signUp(testApp);

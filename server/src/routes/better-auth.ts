@@ -32,9 +32,9 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     );
 
   /** Hands a password-checking request to Better Auth under the password limits of `email`. */
-  async function checkingPassword(c: Context<AppEnv>, email: string) {
+  async function checkingPassword(c: Context<AppEnv>, email: string, request = c.req.raw) {
     const checked = await withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
-      const response = await answer(c);
+      const response = await answer(c, request);
       return { outcome: await passwordCheckOf(response), value: response };
     });
     return checked.refused ? refusedPassword(c) : checked.value;
@@ -51,10 +51,13 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     return session ? checkingPassword(c, session.user.email) : answer(c);
   });
 
-  // The same limits; a new password ends every other session, browser and CLI (auth.ts).
+  // The same limits. A new password ends every other session, browser and CLI, in auth.ts's hook,
+  // one audit row each; Better Auth's own revokeOtherSessions would end them unrecorded first.
   routes.post("/change-password", async (c) => {
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
-    return session ? checkingPassword(c, session.user.email) : answer(c);
+    if (!session) return answer(c);
+    const body = { ...(c.var.json as object | undefined), revokeOtherSessions: false };
+    return checkingPassword(c, session.user.email, withJsonBody(c.req.raw, body));
   });
 
   // Session tokens are stored hashed (accounts/hashed-session-tokens.ts), so Better Auth's own
@@ -83,10 +86,10 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     return answer(c);
   });
 
-  routes.on(["GET", "POST"], "/*", answer);
+  routes.on(["GET", "POST"], "/*", (c) => answer(c));
 
-  async function answer(c: Context<AppEnv>): Promise<Response> {
-    const { response, errors } = await handleAuthRequest(auth, c.req.raw);
+  async function answer(c: Context<AppEnv>, request = c.req.raw): Promise<Response> {
+    const { response, errors } = await handleAuthRequest(auth, request);
     if (response.ok || response.status < 400) return response;
     const lost = response.status >= 500 ? errors.find(isDatabaseUnavailable) : undefined;
     if (lost) return databaseUnavailable(c, lost);
@@ -125,4 +128,11 @@ async function passwordCheckOf(response: Response): Promise<PasswordCheck> {
 
 function isJson(response: Response): boolean {
   return (response.headers.get("content-type") ?? "").includes("application/json");
+}
+
+/** `request` with another JSON body: its headers, but not the old body's length. */
+function withJsonBody(request: Request, body: unknown): Request {
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  return new Request(request.url, { method: request.method, headers, body: JSON.stringify(body) });
 }
