@@ -6,18 +6,9 @@ import { user } from "../src/db/schema.js";
 import { createMailer } from "../src/email/mailer.js";
 import { RATE_LIMITS } from "../src/limits/rate-limits.js";
 import { outboxFor, verificationLinkFor, verifyAddress } from "./support/outbox.js";
+import { pageText as text } from "./support/page-text.js";
 import { createTestApp, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
-
-/** The page's visible text, roughly: tags dropped, entities for quotes decoded. */
-function text(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-}
 
 const PER_HOUR = RATE_LIMITS.verificationEmailsPerAccount;
 

@@ -4,17 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../src/db/schema.js";
 import { SECURITY_PATH } from "../src/pages/security-page.js";
 import { deviceLogin } from "./support/device-login.js";
+import { pageText as text } from "./support/page-text.js";
 import { createTestApp, sessionCookie, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
 
 const SECRET = randomBytes(32).toString("hex");
-
-// Visible text of a page, tags and entities gone, so assertions read as a person would.
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;|&#x27;/g, "'")
-    .replace(/\s+/g, " ");
 
 describe.each(DATABASE_KINDS)("sessions and the security page on %s", (kind) => {
   let testApp: TestApp;

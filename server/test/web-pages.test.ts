@@ -3,19 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVICE_CODE_LIFETIME_MS } from "../src/device-codes/device-code-store.js";
 import { RATE_LIMITS } from "../src/limits/rate-limits.js";
 import { pollOk, requestDeviceCode } from "./support/device-login.js";
+import { pageText as text } from "./support/page-text.js";
 import { createTestApp, PUBLIC_URL, sessionCookie, signUp, type TestApp } from "./support/test-app.js";
 
 const TOKENS = "/dashboard/settings/cli-tokens";
-
-/** The page's visible text, roughly: tags dropped, entities for quotes decoded. */
-function text(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-}
 
 describe("web pages", () => {
   let testApp: TestApp;
