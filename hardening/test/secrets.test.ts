@@ -1,6 +1,6 @@
 // After a whole session of real use — device login, PAT login, tokens made and
-// revoked, meshes, invites, telemetry, failures, logout — no raw token or device
-// code that the server issued appears in its logs, in the CLI's output (apart
+// revoked, meshes, invites, telemetry, failures, logout — no raw token, device
+// code or browser session token that the server issued appears in its logs, in the CLI's output (apart
 // from the one-time displays), in the CLI's other files, or anywhere in the
 // database. Everything that crossed the wire is recorded by the balancer, so
 // the list of secrets to look for is complete, not a guess.
@@ -27,6 +27,8 @@ describe("secrets after a full session of use", () => {
   let cliOutput = "";
   /** The outputs that show a token on purpose (`tokens create`), kept apart. */
   const oneTimeDisplays: string[] = [];
+  /** The raw tokens inside the browser session cookies the server set. */
+  const webSessionTokens: string[] = [];
 
   beforeAll(async () => {
     cluster = await startCluster(1);
@@ -54,6 +56,7 @@ describe("secrets after a full session of use", () => {
 
   async function deviceLogin(extra: string[] = []) {
     const account = await server.signUp("Grace Hopper");
+    webSessionTokens.push(rawSessionToken(account.cookie));
     const login = startCli(["login", "--no-browser", ...extra], env);
     const [code] = await login.waitFor(USER_CODE);
     expect((await server.decide(code, "approve", account.cookie)).status).toBe(200);
@@ -109,6 +112,7 @@ describe("secrets after a full session of use", () => {
     const deviceCodes = new Set([...wire.matchAll(DEVICE_CODE)].map((match) => match[1] as string));
     expect(tokens.size).toBeGreaterThanOrEqual(4); // three device logins and the PAT
     expect(deviceCodes.size).toBe(3);
+    expect(webSessionTokens.filter((token) => token.length >= 20)).toHaveLength(3);
 
     const otherCliFiles = await Promise.all(
       (await readdir(configDir))
@@ -126,7 +130,7 @@ describe("secrets after a full session of use", () => {
 
     const leaks: string[] = [];
     for (const [place, text] of Object.entries(places)) {
-      for (const secret of [...tokens, ...deviceCodes]) {
+      for (const secret of [...tokens, ...deviceCodes, ...webSessionTokens]) {
         if (text.includes(secret)) leaks.push(`${place}: ${secret.slice(0, 14)}…`);
       }
     }
@@ -135,5 +139,16 @@ describe("secrets after a full session of use", () => {
     // the dump does hold the PAT's row (as its SHA-256, the only form stored).
     expect(oneTimeDisplays.join("\n")).toContain(pat.token);
     expect(places.database).toContain(createHash("sha256").update(pat.token).digest("hex"));
+    expect(places.database).toContain(
+      createHash("sha256")
+        .update(webSessionTokens[0] ?? "")
+        .digest("hex"),
+    );
   });
 });
+
+/** The raw token inside a Better Auth session cookie (`name=token.signature`, URL-encoded). */
+function rawSessionToken(cookie: string): string {
+  const value = /better-auth\.session_token=([^;]+)/.exec(cookie)?.[1] ?? "";
+  return decodeURIComponent(value).split(".")[0] ?? "";
+}
