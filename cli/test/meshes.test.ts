@@ -98,7 +98,7 @@ describe("meshes from the CLI", () => {
     const joined = await runCli(["join", invited.stdout.trim()], guest.env);
     expect(joined.code).toBe(1);
     expect(joined.stderr).toContain(`This invite is for ${guest.account.email}, and this account has not confirmed`);
-    expect(joined.stderr).toContain("Open the link in the verification email, then run `claudemesh join` again.");
+    expect(joined.stderr).toContain("Once the address is confirmed, run `claudemesh join` again.");
     expect((await localConfig(guest.configDir)).meshes).toEqual([]);
   });
 

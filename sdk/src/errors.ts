@@ -60,7 +60,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   email_unverified: {
     exit: ExitStatus.failure,
     http: 403,
-    hint: "Open the link in the verification email, then run `claudemesh join` again. No email? Open the invite link in a browser to send a new one.",
+    hint: "Once the address is confirmed, run `claudemesh join` again.",
   },
   claude_not_found: {
     exit: ExitStatus.failure,

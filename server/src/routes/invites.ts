@@ -51,7 +51,7 @@ export function inviteRoutes({ db, now }: { db: Db; now: () => Date }) {
       return errorResponse(
         c,
         "email_unverified",
-        `This invite is for ${result.email}, and this account has not confirmed that address yet: open the link in the verification email we sent to it.`,
+        `This invite is for ${result.email}, and this account has not confirmed that address yet: open the link in the verification email we sent to it, or open the invite link in a browser to get a new one.`,
       );
     }
     if (result.kind !== "joined" && result.kind !== "already_member") {
