@@ -4,22 +4,12 @@
 // with the line CI reads, "N passed, N failed"; a failed stage that is not a
 // failed test (lint, a suite that could not load) counts as one failure.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureKeytarBuilt } from "./keytar.mjs";
 
 const bin = (name) => join("node_modules", ".bin", name);
-const keytarDir = readdirSync(join("node_modules", ".pnpm")).find((name) => name.startsWith("keytar@"));
-const KEYTAR_BINARY = join(
-  "node_modules",
-  ".pnpm",
-  keytarDir ?? "keytar",
-  "node_modules",
-  "keytar",
-  "build",
-  "Release",
-  "keytar.node",
-);
 let passed = 0;
 let failed = 0;
 
@@ -32,7 +22,10 @@ function stage(name, command, args) {
 
 // keytar is optional (the stores fall back to auth.json); an install that ran
 // before libsecret was there skipped it, so build it now that it is.
-if (!existsSync(KEYTAR_BINARY)) stage("build keytar", "pnpm", ["rebuild", "keytar"]);
+if (!ensureKeytarBuilt()) {
+  console.error("✘ keytar could not be built");
+  failed += 1;
+}
 if (!stage("lint (biome)", bin("biome"), ["check", "."])) failed += 1;
 if (!stage("typecheck", "pnpm", ["-r", "typecheck"])) failed += 1;
 

@@ -54,6 +54,11 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   gone: { exit: ExitStatus.failure, http: 410 },
   conflict: { exit: ExitStatus.failure, http: 409 },
   rate_limited: { exit: ExitStatus.failure, http: 429, hint: "Wait a while, then try again." },
+  scopes_unsupported: {
+    exit: ExitStatus.failure,
+    http: 400,
+    hint: "Leave out `scopes`: every token has its account's full access until scopes exist.",
+  },
   slug_taken: { exit: ExitStatus.failure, http: 409, hint: "Choose another slug with `--slug`." },
   invite_expired: { exit: ExitStatus.failure, http: 410, hint: "Ask whoever invited you for a new invite." },
   invite_used: { exit: ExitStatus.failure, http: 410, hint: "Invites work once; ask for a new one." },

@@ -188,6 +188,21 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
   });
 
   describe("personal access tokens", () => {
+    it.each([[["meshes:read"]], [[]], [null]])(
+      "refuses scopes %j with scopes_unsupported, and makes no token",
+      async (scopes) => {
+        const account = await signUp(testApp);
+        const session = await deviceLogin(testApp, account);
+        const response = await testApp.postJson("/api/my/cli/tokens", { name: "narrow", scopes }, { token: session });
+        expect(response.status).toBe(400);
+        expect(await response.json()).toMatchObject({ error: "scopes_unsupported" });
+        const listed = (await (await testApp.get("/api/my/cli/tokens", { token: session })).json()) as {
+          tokens: unknown[];
+        };
+        expect(listed.tokens).toEqual([]);
+      },
+    );
+
     it("creation returns the token once; lists show metadata only", async () => {
       const account = await signUp(testApp);
       const session = await deviceLogin(testApp, account);

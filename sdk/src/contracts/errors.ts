@@ -29,6 +29,7 @@ export const ErrorCode = z.enum([
   "gone",
   "conflict",
   "rate_limited",
+  "scopes_unsupported",
   // Meshes and invites.
   "slug_taken",
   "invite_expired",

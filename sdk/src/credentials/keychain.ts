@@ -30,7 +30,7 @@ export async function loadKeytarKeychain(timeoutMs = KEYCHAIN_TIMEOUT_MS): Promi
   } catch (error) {
     throw new ClaudemeshError(
       "keychain_unavailable",
-      `The OS keychain cannot be used here (keytar did not load: ${(error as Error).message}).`,
+      `The OS keychain cannot be used here (${whyKeytarFailed(error)}).`,
       {
         cause: error,
       },
@@ -42,6 +42,19 @@ export async function loadKeytarKeychain(timeoutMs = KEYCHAIN_TIMEOUT_MS): Promi
     set: (account, secret) => guarded("write", () => keytar.setPassword(KEYCHAIN_SERVICE, account, secret)),
     delete: (account) => guarded("delete", () => keytar.deletePassword(KEYCHAIN_SERVICE, account)),
   };
+}
+
+/**
+ * Why keytar did not load, in one line: Node's "Cannot find module …" comes with
+ * a multi-line require stack that says nothing to the person reading it.
+ */
+export function whyKeytarFailed(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") {
+    return "keytar, which reaches it, is not installed or was not built on this machine";
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `keytar did not load: ${message.split("\n")[0]?.trim() ?? ""}`;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -6,6 +6,7 @@ import {
   type TokenList,
   type TokenSummary,
 } from "@claudemesh/sdk/contracts";
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
@@ -30,6 +31,13 @@ export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
 
   routes.post("/", async (c) => {
     const caller = c.var.caller;
+    // Accepting scopes and ignoring them would hand out full access to someone who asked for less.
+    if ((c.var.json as Record<string, unknown> | undefined)?.scopes !== undefined) {
+      throw new ClaudemeshError(
+        "scopes_unsupported",
+        "Token scopes are not supported yet: every token has its account's full access.",
+      );
+    }
     const input = await readJson(c, CreateTokenRequest);
     const days = input.expires_in_days === undefined ? DEFAULT_PAT_LIFETIME_DAYS : input.expires_in_days;
     const created = await createPersonalAccessToken(db, {
