@@ -19,6 +19,7 @@ import { tokensCommand } from "./commands/tokens.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext } from "./context.js";
 import { authFailureHint } from "./credentials.js";
+import { closestName } from "./did-you-mean.js";
 import { TELEMETRY_NOTICE } from "./telemetry.js";
 
 declare const CLAUDEMESH_VERSION: string;
@@ -35,7 +36,22 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (text) => ctx.out.io.stdout.write(text),
     })
     .exitOverride()
+    // A word that is no command reaches the bare action as an argument, never the wizard.
+    .allowExcessArguments(true)
     .action(async () => {
+      const [typed] = program.args;
+      if (typed !== undefined) {
+        const meant = closestName(
+          typed,
+          program.commands.map((command) => command.name()),
+        );
+        ctx.out.failure(
+          `unknown command '${typed}'.${meant ? ` Did you mean '${meant}'?` : ""}`,
+          "Run `claudemesh --help` to see every command.",
+        );
+        process.exitCode = ExitStatus.failure;
+        return;
+      }
       // Bare `claudemesh`: the wizard at a terminal; elsewhere there is nobody to answer it.
       if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
         program.outputHelp({ error: true });

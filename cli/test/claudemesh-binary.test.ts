@@ -41,4 +41,17 @@ describe("the claudemesh binary", () => {
     expect(result.stderr).toMatch(/unknown option '--bogus'/);
     expect(result.stderr).toMatch(/claudemesh --help/);
   });
+
+  it.each([
+    ["logni", "unknown command 'logni'. Did you mean 'login'?"],
+    ["whoamy", "unknown command 'whoamy'. Did you mean 'whoami'?"],
+    ["peers", "unknown command 'peers'."],
+  ])("an unknown command (%s) exits 1, suggests the one meant, and never starts the wizard", async (word, message) => {
+    const result = await claudemesh(word);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`✘ ${message}\n`);
+    expect(result.stderr).toContain("claudemesh --help");
+    expect(result.stderr).not.toMatch(/too many arguments/);
+    expect(result.stdout).toBe("");
+  });
 });
