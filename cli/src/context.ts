@@ -26,6 +26,8 @@ export interface CliContext {
   telemetry: Telemetry;
   /** Opens the browser unless it makes no sense here; the reason when it did not. */
   openBrowser(url: string): Promise<string | null>;
+  /** `--token`, given to any command: wins over CLAUDEMESH_TOKEN and the saved login. */
+  tokenFlag?: string;
 }
 
 export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: IO = systemIO(processEnv)): CliContext {

@@ -16,14 +16,14 @@ export function describeSource(credential: ResolvedCredential, ctx: CliContext):
 }
 
 /** The credential this command runs with (`--token` > CLAUDEMESH_TOKEN > store), or `auth_required`. */
-export async function requireCredential(ctx: CliContext, flag?: string): Promise<ResolvedCredential> {
+export async function requireCredential(ctx: CliContext, flag = ctx.tokenFlag): Promise<ResolvedCredential> {
   const credential = await resolveCredential({ flag, envToken: ctx.env.token, store: ctx.store() });
   if (!credential) throw new ClaudemeshError("auth_required", `Not signed in to ${ctx.apiUrl()}.`);
   return credential;
 }
 
 /** An API client signed in with the credential this command runs with. */
-export async function authenticatedApi(ctx: CliContext, flag?: string) {
+export async function authenticatedApi(ctx: CliContext, flag = ctx.tokenFlag) {
   const credential = await requireCredential(ctx, flag);
   return { api: await ctx.api(credential.token), credential };
 }

@@ -63,6 +63,7 @@ export function buildProgram(ctx: CliContext): Command {
     })
     // The command's own name (never its arguments) is what telemetry may know of it.
     .hook("preAction", (_program, action) => {
+      ctx.tokenFlag = takesTokenFlag(action) ? action.opts<{ token?: string }>().token : undefined;
       const path: string[] = [];
       for (let command: Command | null = action; command && command !== program; command = command.parent) {
         path.unshift(command.name());
@@ -87,7 +88,28 @@ export function buildProgram(ctx: CliContext): Command {
   ]) {
     program.addCommand(command.exitOverride());
   }
+  for (const command of leafCommands(program)) {
+    if (takesTokenFlag(command))
+      command.option("--token <token>", "use this token for this command instead of the saved login");
+  }
   return program;
+}
+
+// Seed 003's resolution (--token > CLAUDEMESH_TOKEN > saved login) holds on every command that talks
+// to the server. Not on login (its own --token signs in with it), logout (it ends the saved login),
+// or the ones that never call the server.
+const TOKEN_FLAG_EXEMPT = new Set(["login", "logout", "telemetry", "completion"]);
+
+/** Whether `--token` chooses the credential of this command (`auth login` is login too). */
+function takesTokenFlag(command: Command): boolean {
+  let top = command;
+  while (top.parent?.parent) top = top.parent;
+  return !TOKEN_FLAG_EXEMPT.has(command.name()) && !TOKEN_FLAG_EXEMPT.has(top.name());
+}
+
+/** The commands that run something, nested ones included (`tokens create`, not `tokens`). */
+function leafCommands(parent: Command): Command[] {
+  return parent.commands.flatMap((command) => (command.commands.length > 0 ? leafCommands(command) : [command]));
 }
 
 /** Runs one command line and reports it (if telemetry is on); resolves with the exit status. */

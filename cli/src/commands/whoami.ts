@@ -7,7 +7,6 @@ import { deviceLabel, formatDate, lastUsed } from "../format.js";
 export interface WhoamiOptions {
   sessions?: boolean;
   json?: boolean;
-  token?: string;
 }
 
 /** `claudemesh whoami [--sessions] [--json]`: who the server says you are, and with which credential. */
@@ -16,14 +15,13 @@ export function whoamiCommand(ctx: CliContext): Command {
     .description("show who you are signed in as")
     .option("--sessions", "also list every device signed in to your account")
     .option("--json", "print JSON (never includes the token)")
-    .option("--token <token>", "use this token instead of the saved one")
     .action(async (options: WhoamiOptions) => {
       process.exitCode = await runWhoami(options, ctx);
     });
 }
 
 export async function runWhoami(options: WhoamiOptions, ctx: CliContext): Promise<number> {
-  const { api, credential } = await authenticatedApi(ctx, options.token);
+  const { api, credential } = await authenticatedApi(ctx);
   const me = await api.whoami();
   const sessions = options.sessions ? await api.listSessions() : undefined;
 
