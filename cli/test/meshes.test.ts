@@ -88,6 +88,32 @@ describe("meshes from the CLI", () => {
     expect(byMember.stderr).toContain("Only a mesh's owners and admins can invite people.");
   });
 
+  it("invite without --mesh: the only mesh you can invite to, or, without a terminal, the slugs to choose from", async () => {
+    await cli.deviceLogin("Uma Unnamed");
+    const none = await runCli(["invite"], cli.env);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("You are in no mesh yet");
+
+    await runCli(["create", "Only one"], cli.env);
+    const only = await runCli(["invite"], cli.env);
+    expect(only.code).toBe(0);
+    expect(only.stderr).toContain("Invite to only-one as member");
+    expect(only.stdout.trim()).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+
+    // A mesh where this account is only a member does not count: it could not invite there.
+    const owner = await anotherUser("Max Member-maker");
+    await runCli(["create", "Not mine"], owner.env);
+    const link = (await runCli(["invite", "--mesh", "not-mine"], owner.env)).stdout.trim();
+    expect((await runCli(["join", link], cli.env)).code).toBe(0);
+    expect((await runCli(["invite"], cli.env)).stderr).toContain("Invite to only-one");
+
+    await runCli(["create", "Second one"], cli.env);
+    const two = await runCli(["invite"], cli.env);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toContain("Which mesh? Name it with --mesh: only-one, second-one.");
+    expect(two.stderr).not.toMatch(/required option/);
+  });
+
   it("join of an invite sent to an address the account has not verified prints why and what to do", async () => {
     await cli.deviceLogin("Vera Owner");
     await runCli(["create", "Verified team"], cli.env);

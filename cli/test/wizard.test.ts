@@ -125,6 +125,78 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
     expect(await readdir(cli.configDir)).not.toContain("auth.json");
   });
 
+  it("bare `claudemesh launch` at a terminal walks the launch path: mesh, name, role, Claude Code", async () => {
+    await cli.deviceLogin("Lana Launch");
+    await runCli(["create", "Launch pad"], cli.env);
+    const claude = await fakeClaude();
+    const terminal = inTerminal(["launch"], {
+      TERM: "xterm-256color",
+      ...cli.env,
+      CLAUDEMESH_CLAUDE_BIN: claude.script,
+    });
+    await terminal.waitFor(/Mesh \(pick one — 1 available\)/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Your name in the mesh/);
+    terminal.type(`lana-box${KEYS.enter}`);
+    await terminal.waitFor(/Your role there/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Launch Claude Code in launch-pad as lana-box/);
+    terminal.type(KEYS.enter);
+    expect(await terminal.exited).toBe(7);
+    expect(await readFile(claude.record, "utf8")).toContain("CLAUDEMESH_MESH_SLUG=launch-pad");
+  });
+
+  it("bare `claudemesh launch` without a terminal names --mesh instead of failing on a missing option", async () => {
+    await cli.deviceLogin("Nia Noterminal");
+    const result = await runCli(["launch"], cli.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("claudemesh launch --mesh <slug>");
+    expect(result.stderr).not.toMatch(/required option/);
+  });
+
+  it("with no mesh yet, offers to join with an invite link, and launches in it", async () => {
+    const owner = await cli.server.signUp("Ivo Inviter");
+    const origin = new URL(cli.server.url).origin;
+    const post = (path: string, body: unknown) =>
+      fetch(new URL(path, cli.server.url), {
+        method: "POST",
+        headers: { "content-type": "application/json", origin, cookie: owner.cookie },
+        body: JSON.stringify(body),
+      }).then((response) => response.json() as Promise<{ slug: string; url: string }>);
+    const mesh = await post("/api/my/meshes", { name: `Linked ${Date.now()}` });
+    const { url } = await post(`/api/my/meshes/${mesh.slug}/invites`, {});
+    await cli.deviceLogin("Jo Joiner");
+    const claude = await fakeClaude();
+
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env, CLAUDEMESH_CLAUDE_BIN: claude.script });
+    await terminal.waitFor(/You are in no mesh yet/);
+    expect(terminal.screen()).toContain("Join with an invite link");
+    terminal.type(`${KEYS.down}${KEYS.enter}`);
+    await terminal.waitFor(/Paste the invite link/);
+    terminal.type(`${url}${KEYS.enter}`);
+    await terminal.waitFor(new RegExp(`Joined ${mesh.slug} as member`));
+    await terminal.waitFor(/Your name in the mesh/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Your role there/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Launch Claude Code in/);
+    terminal.type(KEYS.enter);
+    expect(await terminal.exited).toBe(7);
+    expect(await readFile(claude.record, "utf8")).toContain(`CLAUDEMESH_MESH_SLUG=${mesh.slug}`);
+  });
+
+  it("`claudemesh invite` with several meshes at a terminal asks which one", async () => {
+    await cli.deviceLogin("Pia Picker");
+    await runCli(["create", "First pick"], cli.env);
+    await runCli(["create", "Second pick"], cli.env);
+    const terminal = inTerminal(["invite"], { TERM: "xterm-256color", ...cli.env });
+    await terminal.waitFor(/Invite to which mesh\?/);
+    terminal.type(`${KEYS.down}${KEYS.enter}`);
+    await terminal.waitFor(/Invite to \S*second-pick\S* as member/);
+    expect(await terminal.exited).toBe(0);
+    expect(terminal.screen()).toMatch(/\/invite\/[A-Za-z0-9_-]{43}/);
+  });
+
   it("without a terminal prints help and exits 1 instead of waiting", async () => {
     const result = await runCli([], cli.env);
     expect(result.code).toBe(1);

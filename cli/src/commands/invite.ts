@@ -1,4 +1,4 @@
-import { ClaudemeshError, CreateInviteRequest, MAX_INVITE_SECONDS } from "@claudemesh/sdk";
+import { type ApiClient, ClaudemeshError, CreateInviteRequest, MAX_INVITE_SECONDS } from "@claudemesh/sdk";
 import { Command, Option } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
@@ -20,18 +20,52 @@ export function parseInviteLifetime(value: string): number {
   return seconds;
 }
 
-/** `claudemesh invite --mesh <slug> [--email] [--role] [--expires-in 7d]`: prints the invite link. */
+/**
+ * The mesh to invite to when `--mesh` is not given: the only one the caller can
+ * invite to (owner or admin), a pick at a terminal, or an error naming the slugs.
+ */
+export async function chooseInviteMesh(ctx: CliContext, api: ApiClient): Promise<string> {
+  const { meshes } = await api.listMeshes();
+  const mine = meshes.filter((mesh) => mesh.role !== "member");
+  const [only] = mine;
+  if (mine.length === 1 && only) return only.slug;
+  if (mine.length === 0) {
+    throw new ClaudemeshError(
+      "invalid_input",
+      meshes.length === 0
+        ? 'You are in no mesh yet. Create one first: claudemesh create "Platform team".'
+        : "Only a mesh's owners and admins can invite, and you are neither in any of yours.",
+    );
+  }
+  if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
+    throw new ClaudemeshError(
+      "invalid_input",
+      `Which mesh? Name it with --mesh: ${mine.map((mesh) => mesh.slug).join(", ")}.`,
+    );
+  }
+  const prompts = await import("@clack/prompts");
+  const picked = await prompts.select({
+    input: ctx.out.io.stdin,
+    output: ctx.out.io.stderr,
+    message: "Invite to which mesh?",
+    options: mine.map((mesh) => ({ value: mesh.slug, label: mesh.slug, hint: `${mesh.name} · ${mesh.role}` })),
+  });
+  if (prompts.isCancel(picked)) throw new ClaudemeshError("cancelled", "Cancelled.");
+  return picked;
+}
+
+/** `claudemesh invite [--mesh <slug>] [--email] [--role] [--expires-in 7d]`: prints the invite link. */
 export function inviteCommand(ctx: CliContext): Command {
   return new Command("invite")
     .description("invite someone to a mesh; prints a single-use link (and emails it with --email)")
-    .requiredOption("--mesh <slug>", "the mesh, by slug or id")
+    .option("--mesh <slug>", "the mesh, by slug or id (default: your only one; at a terminal, a pick)")
     .option("--email <address>", "also email the link; only an account that has verified that address can accept it")
     .addOption(new Option("--role <role>", "what they join as").choices(["member", "admin"]).default("member"))
     .option("--expires-in <time>", "how long the link works: 30m, 12h, 7d (at most 30d)", "7d")
     .option("--json", "print JSON (includes the link)")
     .action(
       async (options: {
-        mesh: string;
+        mesh?: string;
         email?: string;
         role: "member" | "admin";
         expiresIn: string;
@@ -43,7 +77,7 @@ export function inviteCommand(ctx: CliContext): Command {
           { email: "--email", role: "--role", expires_in: "--expires-in" },
         );
         const { api } = await authenticatedApi(ctx);
-        const invite = await api.createInvite(options.mesh, request);
+        const invite = await api.createInvite(options.mesh ?? (await chooseInviteMesh(ctx, api)), request);
         if (options.json) return ctx.out.print(JSON.stringify(invite, null, 2));
         const { out } = ctx;
         out.success(

@@ -8,7 +8,8 @@ import { requireCredential } from "../credentials.js";
 import { findLocalMesh } from "../meshes.js";
 
 export interface LaunchOptions {
-  mesh: string;
+  /** Without it, a terminal gets the wizard's launch path; anything else, an error naming the flag. */
+  mesh?: string;
   name?: string;
   role?: string;
   yes?: boolean;
@@ -42,21 +43,39 @@ export function meshEnvironment(
   return inherited;
 }
 
-/** `claudemesh launch --mesh <slug> [--name] [--role] [-y] [-- claude args]`: Claude Code, in the mesh. */
+/**
+ * `claudemesh launch [--mesh <slug>] [--name] [--role] [-y] [-- claude args]`: Claude Code, in
+ * the mesh. Bare at a terminal, the wizard's path (sign in, pick a mesh, name, role, launch).
+ */
 export function launchCommand(ctx: CliContext): Command {
   return new Command("launch")
     .description("start Claude Code in a mesh (passes its output and exit code through)")
-    .requiredOption("--mesh <slug>", "a mesh you have joined")
+    .option("--mesh <slug>", "a mesh you have joined (without it, at a terminal: pick one step by step)")
     .option("--name <name>", "your name in the mesh (remembered; default: this machine's name)")
     .option("--role <role>", "what you do there, e.g. reviewer (remembered; default: your mesh role)")
     .option("-y, --yes", "do not ask for confirmation")
     .argument("[claude-args...]", "passed to claude (after --)")
     .action(async (claudeArgs: string[], options: LaunchOptions) => {
-      process.exitCode = await runLaunch(options, claudeArgs, ctx);
+      if (options.mesh !== undefined) {
+        process.exitCode = await runLaunch({ ...options, mesh: options.mesh }, claudeArgs, ctx);
+        return;
+      }
+      if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
+        throw new ClaudemeshError(
+          "invalid_input",
+          "Name the mesh to launch in: `claudemesh launch --mesh <slug>` (see `claudemesh list`). At a terminal, bare `claudemesh launch` walks you through it.",
+        );
+      }
+      const { runWizard } = await import("../wizard/run-wizard.js");
+      process.exitCode = await runWizard(ctx);
     });
 }
 
-export async function runLaunch(options: LaunchOptions, claudeArgs: string[], ctx: CliContext): Promise<number> {
+export async function runLaunch(
+  options: LaunchOptions & { mesh: string },
+  claudeArgs: string[],
+  ctx: CliContext,
+): Promise<number> {
   await requireCredential(ctx);
   const mesh = await findLocalMesh(ctx, options.mesh);
   // Printed, remembered and handed to Claude Code: neutral, wherever they came from (the host name too).

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import * as prompts from "@clack/prompts";
 import {
+  type ApiClient,
   ClaudemeshError,
   inviteSecretFrom,
   isWellFormedToken,
@@ -124,11 +125,13 @@ const mesh: WizardStep = {
         options: [
           ...mine.map((known) => ({ value: known.id, label: known.slug, hint: `${known.name} · ${known.role}` })),
           { value: "__create", label: "Create a mesh" },
+          { value: "__join", label: "Join with an invite link" },
           { value: "__exit", label: "Exit" },
         ],
       }),
     );
     if (picked === "__exit") throw new ClaudemeshError("cancelled", "Bye.");
+    if (picked === "__join") return { ...state, mesh: await joinByLink(ctx, api) };
     if (picked !== "__create") return { ...state, mesh: mine.find((known) => known.id === picked) };
     const name = answered(
       await prompts.text({
@@ -145,6 +148,23 @@ const mesh: WizardStep = {
     return { ...state, mesh: local };
   },
 };
+
+/** The mesh an invite link someone sent leads to, joined and saved to config.json. */
+async function joinByLink(ctx: CliContext, api: ApiClient): Promise<LocalMesh> {
+  const link = answered(
+    await prompts.text({
+      ...io(ctx),
+      message: "Paste the invite link",
+      placeholder: `${ctx.apiUrl()}/invite/…`,
+      validate: (value) => (inviteSecretFrom(value ?? "") ? undefined : "That is not an invite link."),
+    }),
+  );
+  const accepted = await api.acceptInvite(inviteSecretFrom(link) ?? "");
+  prompts.log.success(`Joined ${accepted.mesh.slug} as ${accepted.mesh.role}`, io(ctx));
+  const synced = await syncMeshes(ctx, api);
+  const joined = synced.meshes.find((known) => known.id === accepted.mesh.id && known.api_url === ctx.apiUrl());
+  return joined ?? localMeshFrom(accepted.mesh, ctx.apiUrl());
+}
 
 /** A free-text step with a default (Enter keeps it). */
 function textStep(id: "name" | "role", message: string, fallback: (state: WizardState) => string): WizardStep {
