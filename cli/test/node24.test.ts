@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, readlink, realpath, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -14,18 +14,30 @@ import { runCli, startCli } from "./support/run-cli.js";
 describe.skipIf(SKIP_NODE24)("the built CLI and server on Node 24", () => {
   let node = "";
   let server: RunningServer | undefined;
-  let configDir = "";
+  let scratch = "";
   let env: Record<string, string> = {};
+  // Each process's os.tmpdir(), where Node keeps its compile cache unless NODE_COMPILE_CACHE says otherwise.
+  const serverTmp = () => join(scratch, "server-tmp");
+  const cliTmp = () => join(scratch, "cli-tmp");
+  const configDir = () => join(scratch, "config");
+  /** The files of Node 24's compile cache under a tmpdir (one folder per Node version). */
+  const compileCache = async (tmp: string) => {
+    const root = join(tmp, "node-compile-cache");
+    const versions = await readdir(root).catch(() => []);
+    return (await Promise.all(versions.map((version) => readdir(join(root, version))))).flat();
+  };
 
   beforeAll(async () => {
     node = await node24();
-    server = await startClaudemeshServer({ node });
-    configDir = await mkdtemp(join(tmpdir(), "claudemesh-node24-"));
+    scratch = await mkdtemp(join(tmpdir(), "claudemesh-node24-"));
+    await Promise.all([mkdir(serverTmp()), mkdir(cliTmp())]);
+    server = await startClaudemeshServer({ node, env: { TMPDIR: serverTmp() } });
     env = {
       // The CLI's `#!/usr/bin/env node` finds Node 24 first, as on a machine that has it.
       PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ""}`,
+      TMPDIR: cliTmp(),
       CLAUDEMESH_API_URL: server.url,
-      CLAUDEMESH_CONFIG_DIR: configDir,
+      CLAUDEMESH_CONFIG_DIR: configDir(),
       CLAUDEMESH_TOKEN_STORE: "file",
       DO_NOT_TRACK: "1",
     };
@@ -33,7 +45,7 @@ describe.skipIf(SKIP_NODE24)("the built CLI and server on Node 24", () => {
 
   afterAll(async () => {
     await server?.stop();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
   it("has a Node 24 to run them on", async () => {
@@ -61,11 +73,18 @@ describe.skipIf(SKIP_NODE24)("the built CLI and server on Node 24", () => {
     expect(whoami.code).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ user: { name: "Ada Lovelace", email: account.email } });
 
-    const { token } = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")) as { token: string };
+    const { token } = JSON.parse(await readFile(join(configDir(), "auth.json"), "utf8")) as { token: string };
     const logout = await runCli(["logout"], env);
     expect(logout.code).toBe(0);
     expect(logout.stderr).toContain("✔ Token revoked on server");
     const revoked = await runCli(["whoami"], { ...env, CLAUDEMESH_TOKEN: token });
     expect(revoked.code).toBe(2);
+  });
+
+  it("the server and the CLI keep their compiled code for the next start (Node's compile cache)", async () => {
+    // Node writes the cache as a process exits (the server on SIGTERM).
+    await server?.stop();
+    expect((await compileCache(serverTmp())).length).toBeGreaterThan(0);
+    expect((await compileCache(cliTmp())).length).toBeGreaterThan(0);
   });
 });
