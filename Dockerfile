@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 # The claudemesh auth server. The build stage packs the server exactly as it is
 # published (claudemesh-server: one bundle, the migrations, PGlite) and installs
-# that package; the runtime stage gets only the installed package.
+# that package; the runtime stage gets only the installed package. Node 24 LTS (the
+# packages still run on 20.19+: engines in package.json).
 #   docker build -t claudemesh-server:0.11.0 .
 # Self-hosting guide: docs/self-hosting.md; with Postgres: compose.yaml.
 
-FROM node:20-bookworm AS build
+FROM node:24-bookworm AS build
 WORKDIR /src
 RUN npm install -g pnpm@10
 # Manifests first, so the dependency layer is reused until they change.
@@ -26,7 +27,7 @@ RUN pnpm --filter claudemesh-server build \
 RUN npm install -g --prefix /opt/claudemesh /tmp/pack/claudemesh-server-*.tgz \
   && test -f /opt/claudemesh/lib/node_modules/claudemesh-server/migrations/meta/_journal.json
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PATH=/opt/claudemesh/bin:$PATH \
     PORT=3000 \
@@ -38,7 +39,7 @@ USER node
 WORKDIR /home/node
 VOLUME ["/data"]
 EXPOSE 3000
-# slim has no curl; Node 20 has fetch.
+# slim has no curl; Node has fetch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["claudemesh-server"]

@@ -16,6 +16,11 @@ async function main(args: string[]): Promise<void> {
     await sendTelemetryQueue(process.env);
     return;
   }
+  // Node 22.8+ keeps the chunks' compiled code in os.tmpdir()/node-compile-cache for the next run; Node 20 lacks it.
+  const nodeModule = process.getBuiltinModule("node:module");
+  if ("enableCompileCache" in nodeModule && typeof nodeModule.enableCompileCache === "function") {
+    nodeModule.enableCompileCache();
+  }
   const { run } = await import("./program.js");
   const status = await run(process.argv);
   // The command is done: flush what it printed and leave, rather than wait for

@@ -42,10 +42,17 @@ const runtimeArgs = (keyword: string) =>
   runtime?.instructions.filter((instruction) => instruction.keyword === keyword).map((i) => i.args) ?? [];
 
 describe("Dockerfile", () => {
-  it("builds in node:20 and runs in node:20 slim, in separate stages", () => {
+  it("builds in node:24 and runs in node:24 slim, in separate stages", () => {
     expect(all.length).toBeGreaterThanOrEqual(2);
-    expect(all[0]?.from).toMatch(/^node:20(?:[-.]|$)/);
-    expect(runtime?.from).toMatch(/^node:20[\w.-]*-slim$/);
+    expect(all[0]?.from).toMatch(/^node:24(?:[-.]|$)/);
+    expect(runtime?.from).toMatch(/^node:24[\w.-]*-slim$/);
+  });
+
+  it("ships on Node 24 while every package still promises Node 20.19 and later", () => {
+    for (const manifest of ["package.json", "server/package.json", "cli/package.json"]) {
+      const { engines } = JSON.parse(readFileSync(join(ROOT, manifest), "utf8")) as { engines?: { node?: string } };
+      expect(engines?.node, manifest).toBe(">=20.19");
+    }
   });
 
   it("runs as a user that is not root", () => {

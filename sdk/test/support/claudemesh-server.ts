@@ -10,6 +10,8 @@ const SERVER_BUNDLE = fileURLToPath(new URL("../../../server/dist/main.js", impo
 
 export interface RunningServer {
   url: string;
+  /** The server process's id. */
+  pid: number | undefined;
   /** Signs a new user up; returns their browser cookie. */
   signUp(name?: string): Promise<{ cookie: string; email: string; name: string }>;
   /** Approves or denies a user code as that signed-in browser would. */
@@ -30,13 +32,15 @@ export interface ServerOptions {
   onOutput?: (text: string) => void;
   /** More environment for the server (TRUST_PROXY, SMTP_URL, …). */
   env?: Record<string, string>;
+  /** The Node binary to run it on; this test process's when absent. */
+  node?: string;
 }
 
 /** Starts `server/dist/main.js` on a free port, on embedded PGlite in a temp dir unless given a Postgres. */
 export async function startClaudemeshServer(options: ServerOptions = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`pnpm build\` first`);
   const dataDir = await mkdtemp(join(tmpdir(), "claudemesh-sdk-test-"));
-  const child: ChildProcess = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child: ChildProcess = spawn(options.node ?? process.execPath, [SERVER_BUNDLE], {
     env: {
       PATH: process.env.PATH ?? "",
       PORT: "0",
@@ -74,6 +78,7 @@ export async function startClaudemeshServer(options: ServerOptions = {}): Promis
 
   return {
     url,
+    pid: child.pid,
     async signUp(name = "Ada Lovelace") {
       accounts += 1;
       const email = `sdk${accounts}.${Date.now()}@example.test`;

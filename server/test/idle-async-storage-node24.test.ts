@@ -1,0 +1,77 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "../../sdk/test/support/node24.js";
+
+// The patch main.ts switches on (src/idle-async-storage.ts), run by another Node than the
+// one running the tests: it matters on Node 20, and on Node 24 it must leave Node alone.
+
+const SOURCE = fileURLToPath(new URL("../src/", import.meta.url));
+
+/** What a process sees with the patch on: is `run` replaced, and is a storage used by a finished run turned off? */
+const PROBE = `
+import { AsyncLocalStorage } from "node:async_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { disableAsyncStoragesWhenIdle } from "./idle-async-storage.ts";
+
+const nodeRun = AsyncLocalStorage.prototype.run;
+const restore = disableAsyncStoragesWhenIdle();
+const replacesRun = AsyncLocalStorage.prototype.run !== nodeRun;
+const storage = new AsyncLocalStorage();
+storage.enterWith("entered outside any run");
+await storage.run("in a run", () => sleep(1));
+await sleep(0);
+const storeOnceIdle = storage.getStore() ?? null;
+restore();
+console.log(JSON.stringify({ version: process.version, replacesRun, storeOnceIdle }));
+`;
+
+interface ProbeResult {
+  version: string;
+  replacesRun: boolean;
+  storeOnceIdle: string | null;
+}
+
+describe("disableAsyncStoragesWhenIdle in a process of its own", () => {
+  let probe = "";
+  const runProbe = async (node: string): Promise<ProbeResult> => {
+    const { stdout } = await promisify(execFile)(node, ["--input-type=module", "--eval", probe], { encoding: "utf8" });
+    return JSON.parse(stdout) as ProbeResult;
+  };
+
+  beforeAll(async () => {
+    const bundle = await build({
+      stdin: { contents: PROBE, resolveDir: SOURCE, loader: "ts" },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      write: false,
+      logLevel: "silent",
+    });
+    probe = bundle.outputFiles[0]?.text ?? "";
+  });
+
+  it.runIf(Number(process.versions.node.split(".")[0]) < 24)(
+    "on this Node (async hooks) replaces run() and turns a storage off once no run is in progress",
+    async () => {
+      expect(await runProbe(process.execPath)).toEqual({
+        version: process.version,
+        replacesRun: true,
+        storeOnceIdle: null,
+      });
+    },
+  );
+
+  it.skipIf(SKIP_NODE24)(
+    "on Node 24 (AsyncContextFrame) leaves run() as Node has it and never turns a storage off",
+    async () => {
+      const result = await runProbe(await node24());
+      expect(result.version).toMatch(/^v24\./);
+      expect(result).toMatchObject({ replacesRun: false, storeOnceIdle: "entered outside any run" });
+    },
+    NODE24_INSTALL_TIMEOUT,
+  );
+});
