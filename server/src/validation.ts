@@ -2,7 +2,6 @@ import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import type { Context } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "./app-env.js";
-import { checkParsedBody } from "./middleware/json-body.js";
 
 /** The request's JSON body checked against a contract; a mismatch is a 400 that names each field. */
 export async function readJson<Schema extends z.ZodType>(c: Context<AppEnv>, schema: Schema): Promise<z.infer<Schema>> {
@@ -14,22 +13,10 @@ export async function readJson<Schema extends z.ZodType>(c: Context<AppEnv>, sch
   throw new ClaudemeshError("invalid_input", problems.join("; "));
 }
 
-/**
- * A browser form post's fields (strings only; files and repeats dropped).
- * A body that is not a form, holds NUL characters or too many fields is a 400.
- */
+/** A browser form post's fields (strings only; files and repeats dropped), vetted already by formBody. */
 export async function readForm(c: Context): Promise<Record<string, string>> {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = await c.req.parseBody();
-  } catch {
-    throw new ClaudemeshError(
-      "invalid_input",
-      "The form could not be read; send it as application/x-www-form-urlencoded.",
-    );
-  }
+  const parsed = await c.req.parseBody();
   const fields: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) if (typeof value === "string") fields[name] = value;
-  checkParsedBody(fields);
   return fields;
 }
