@@ -1,3 +1,4 @@
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
@@ -11,13 +12,12 @@ import { RESEND_PATH } from "./email-verification/verification-pages.js";
 import { emailVerificationRoutes, resendNeedsSession } from "./email-verification/verification-routes.js";
 import { requireCaller } from "./middleware/caller.js";
 import { clientAddressBehindProxies, passClientAddress } from "./middleware/client-address.js";
-import { databaseUnavailable, notFound, onError } from "./middleware/errors.js";
+import { notFound, onError } from "./middleware/errors.js";
 import { noStore } from "./middleware/no-store.js";
 import { pageContext } from "./middleware/page-context.js";
 import { requestGuards } from "./middleware/request-guards.js";
-import { requireSameOriginForm } from "./middleware/same-origin.js";
+import { sameOrigin } from "./middleware/same-origin.js";
 import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
-import { notFoundPage, wantsPage } from "./pages/not-found-page.js";
 import { SECURITY_PATH } from "./pages/security-page.js";
 import { assetRoutes } from "./routes/assets.js";
 import { betterAuthRoutes } from "./routes/better-auth.js";
@@ -90,7 +90,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
       await db.execute(sql`select 1`);
     } catch {
       // Any failure of `select 1` means the database cannot serve requests, whatever its code.
-      return databaseUnavailable(c);
+      throw new ClaudemeshError("database_unavailable", "The database is not answering.");
     }
     return c.json({ status: "ok" });
   });
@@ -105,7 +105,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
 
   // Server-rendered pages: one session read, language, security headers, and
   // same-origin form posts for all of them.
-  for (const path of PAGE_PATHS) app.use(path, passClientAddress, pageContext(auth), requireSameOriginForm(publicUrl));
+  for (const path of PAGE_PATHS) app.use(path, passClientAddress, pageContext(auth), sameOrigin(publicUrl));
   app.route("/assets", assetRoutes());
   app.route("/", webAuthRoutes({ db, auth, publicUrl, now }));
   app.route("/cli-auth", deviceApprovalRoutes({ db, now }));
@@ -126,7 +126,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.route("/api/invites", inviteRoutes({ db, now }));
   app.route("/api/telemetry", telemetryRoutes({ db, now }));
 
-  app.notFound((c) => (wantsPage(c) ? notFoundPage(c) : notFound(c)));
+  app.notFound(notFound);
   app.onError(onError);
   return app;
 }

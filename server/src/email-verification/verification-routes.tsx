@@ -1,9 +1,9 @@
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono, type MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
-import { errorResponse } from "../middleware/errors.js";
 import { redirectToLogin, safeNextPath } from "../routes/next-path.js";
 import { readForm } from "../validation.js";
 import { VERIFIED_PATH } from "./verification-email.js";
@@ -84,7 +84,7 @@ export function emailVerificationRoutes({ db, auth }: { db: Db; auth: Auth }) {
 export function resendNeedsSession(auth: Auth): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!(await auth.api.getSession({ headers: c.req.raw.headers }))) {
-      return errorResponse(c, "auth_required", "Sign in first, then ask for a new verification email.");
+      throw new ClaudemeshError("auth_required", "Sign in first, then ask for a new verification email.");
     }
     await next();
   });

@@ -1,18 +1,9 @@
-import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
+import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import type { Auth } from "../auth.js";
-import { LOCALE_COOKIE, pickLocale, translator } from "../i18n/locale.js";
-import type { PageContext } from "../pages/page-context.js";
+import { pageContextOf } from "../pages/page-context.js";
 import { PAGE_SECURITY_HEADERS } from "./security-headers.js";
-
-/** The language and (optionally) the signed-in viewer of a request, without the middleware. */
-export function pageContextOf(c: Context, viewer: PageContext["viewer"] = null): PageContext {
-  const locale = pickLocale(getCookie(c, LOCALE_COOKIE), c.req.header("accept-language"));
-  const url = new URL(c.req.url);
-  return { locale, t: translator(locale), here: url.pathname + url.search, viewer };
-}
 
 /**
  * For every server-rendered page: reads the browser session once (the header

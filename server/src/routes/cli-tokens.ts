@@ -6,10 +6,10 @@ import {
   type TokenList,
   type TokenSummary,
 } from "@claudemesh/sdk/contracts";
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
-import { errorResponse } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
 import { readJson } from "../validation.js";
@@ -56,7 +56,7 @@ export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
       requestInfo(c),
       at,
     );
-    if (!revoked) return errorResponse(c, "not_found", "No such personal access token.");
+    if (!revoked) throw new ClaudemeshError("not_found", "No such personal access token.");
     return c.json({ id: revoked.id, revoked_at: at.toISOString() } satisfies RevokedResponse);
   });
 
