@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
+import { requireViewer } from "../next-path.js";
 import {
   CliTokensPage,
   EXPIRY_CHOICES,
@@ -13,7 +14,6 @@ import {
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 import { readForm } from "../validation.js";
-import { requireViewer } from "./next-path.js";
 
 /** `?done=` after a revoke: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {

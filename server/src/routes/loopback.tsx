@@ -9,12 +9,12 @@ import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { issueLoopbackCode, redeemLoopbackCode } from "../loopback/loopback-store.js";
 import { contentSecurityPolicy } from "../middleware/security-headers.js";
+import { redirectToLogin } from "../next-path.js";
 import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
 import { readForm, readJson } from "../validation.js";
-import { redirectToLogin } from "./next-path.js";
 
 export interface LoopbackRouteDeps {
   db: Db;

@@ -6,11 +6,11 @@ import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
+import { requireViewer } from "../next-path.js";
 import { SECURITY_PATH, type SecurityNotice, SecurityPage } from "../pages/security-page.js";
 import { requestInfo } from "../request-info.js";
 import { listTokens, revokeAllPersonalAccessTokens } from "../tokens/token-store.js";
 import { readForm } from "../validation.js";
-import { requireViewer } from "./next-path.js";
 
 /** `?done=` after an action: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {

@@ -8,10 +8,10 @@ import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
 import { isLocale, LOCALE_COOKIE } from "../i18n/locale.js";
+import { HOME_PATH, safeNextPath } from "../next-path.js";
 import { LoginPage, RegisterPage, SignOutPage } from "../pages/auth-pages.js";
 import { requestInfo } from "../request-info.js";
 import { readForm } from "../validation.js";
-import { HOME_PATH, safeNextPath } from "./next-path.js";
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 

@@ -4,11 +4,11 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
-import { redirectToLogin, safeNextPath } from "../routes/next-path.js";
+import { VERIFIED_PATH } from "../email-verification/verification-email.js";
+import { VerificationPage } from "../email-verification/verification-pages.js";
+import { isAddressVerified } from "../email-verification/verified-address.js";
+import { redirectToLogin, safeNextPath } from "../next-path.js";
 import { readForm } from "../validation.js";
-import { VERIFIED_PATH } from "./verification-email.js";
-import { VerificationPage } from "./verification-pages.js";
-import { isAddressVerified } from "./verified-address.js";
 
 /** What a verification page says; the page context and `next` come from the request. */
 type Outcome = Omit<Parameters<typeof VerificationPage>[0], "page" | "next">;
