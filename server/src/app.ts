@@ -9,10 +9,10 @@ import { createMailer, type Mailer } from "./email/mailer.js";
 import { mailLocale } from "./email-verification/mail-locale.js";
 import { VERIFIED_PATH } from "./email-verification/verification-email.js";
 import { RESEND_PATH } from "./email-verification/verification-pages.js";
+import { answerHeaders } from "./middleware/answer-headers.js";
 import { requireCaller } from "./middleware/caller.js";
 import { clientAddressBehindProxies, passClientAddress } from "./middleware/client-address.js";
 import { notFound, onError } from "./middleware/errors.js";
-import { noStore } from "./middleware/no-store.js";
 import { pageContext } from "./middleware/page-context.js";
 import { requestGuards } from "./middleware/request-guards.js";
 import { sameOrigin } from "./middleware/same-origin.js";
@@ -77,7 +77,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   const app = new Hono<AppEnv>();
 
   // Outermost, so error answers (thrown anywhere below) are covered too.
-  app.use("*", noStore());
+  app.use("*", answerHeaders());
 
   // Rate limits, audit rows and device fingerprints all key on this address.
   if (trustedProxies > 0) app.use("*", clientAddressBehindProxies(trustedProxies));

@@ -10,7 +10,6 @@ import { log } from "../log.js";
 import { ErrorPage } from "../pages/error-page.js";
 import { pageContextOf } from "../pages/page-context.js";
 import { isApiPath } from "./request-guards.js";
-import { PAGE_SECURITY_HEADERS } from "./security-headers.js";
 
 /** What a failed request is answered with, however it failed. */
 interface Refusal {
@@ -63,7 +62,7 @@ function answer(c: Context<AppEnv>, { code, message, status, suggestion }: Refus
   const contentful = status as ContentfulStatusCode;
   if (answersWithPage(c)) {
     const page = c.var.page ?? pageContextOf(c);
-    return c.html(<ErrorPage page={page} code={code} />, contentful, PAGE_SECURITY_HEADERS as Record<string, string>);
+    return c.html(<ErrorPage page={page} code={code} />, contentful);
   }
   const extra = suggestion === undefined ? {} : { suggestion };
   return c.json({ error: code, message: redactTokens(message), ...extra }, contentful);

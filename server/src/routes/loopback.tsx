@@ -8,7 +8,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { issueLoopbackCode, redeemLoopbackCode } from "../loopback/loopback-store.js";
-import { contentSecurityPolicy } from "../middleware/security-headers.js";
+import { pageSecurityHeaders } from "../middleware/security-headers.js";
 import { redirectToLogin } from "../next-path.js";
 import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
@@ -36,7 +36,14 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
       400,
     );
 
-  routes.get("/authorize", async (c) => {
+  // The approval's form post is answered with a redirect to the CLI's loopback
+  // address, and form-action covers redirects too.
+  const approvalHeaders = pageSecurityHeaders((c) => {
+    const parsed = LoopbackAuthorizeQuerySchema.safeParse(c.req.query());
+    return parsed.success ? new URL(parsed.data.redirect_uri).origin : "'self'";
+  });
+
+  routes.get("/authorize", approvalHeaders, async (c) => {
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(c.req.query());
     if (!parsed.success) return badRequest(c, describe(parsed.error.issues));
     const { page } = c.var;
@@ -46,9 +53,6 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
     }
     const query = parsed.data;
     const fields: Record<string, string> = { ...query };
-    // The approval's form post is answered with a redirect to the CLI's
-    // loopback address, and form-action covers redirects too.
-    c.header("content-security-policy", contentSecurityPolicy([new URL(query.redirect_uri).origin]));
     return c.html(
       <Layout page={page} title={page.t("device.card.title")}>
         <ApprovalCard
