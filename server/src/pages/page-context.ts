@@ -1,6 +1,5 @@
 import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
-import { LOCALE_COOKIE, type Locale, pickLocale, type Translate, translator } from "../i18n/locale.js";
+import { type Locale, requestLocale, type Translate, translator } from "../i18n/locale.js";
 
 /** Who is looking at a page, in which language, and where they are (for the language switcher). */
 export interface PageContext {
@@ -14,7 +13,7 @@ export interface PageContext {
 
 /** A request's page context: its language and, when the caller read it, who is signed in. */
 export function pageContextOf(c: Context, viewer: PageContext["viewer"] = null): PageContext {
-  const locale = pickLocale(getCookie(c, LOCALE_COOKIE), c.req.header("accept-language"));
+  const locale = requestLocale(c);
   const url = new URL(c.req.url);
   return { locale, t: translator(locale), here: url.pathname + url.search, viewer };
 }
