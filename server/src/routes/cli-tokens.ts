@@ -12,7 +12,7 @@ import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
-import { readJson } from "../validation.js";
+import { validJson } from "../validation.js";
 
 function summary(row: TokenRow): TokenSummary {
   return {
@@ -28,9 +28,9 @@ function summary(row: TokenRow): TokenSummary {
 export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
   const routes = new Hono<AppEnv>();
 
-  routes.post("/", async (c) => {
+  routes.post("/", validJson(CreateTokenRequest), async (c) => {
     const caller = c.var.caller;
-    const input = await readJson(c, CreateTokenRequest);
+    const input = c.req.valid("json");
     const days = input.expires_in_days === undefined ? DEFAULT_PAT_LIFETIME_DAYS : input.expires_in_days;
     const created = await createPersonalAccessToken(db, {
       userId: caller.user.id,

@@ -29,7 +29,7 @@ import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requireWebSession } from "../middleware/caller.js";
 import { sameOrigin } from "../middleware/same-origin.js";
 import { requestInfo } from "../request-info.js";
-import { readJson } from "../validation.js";
+import { validJson } from "../validation.js";
 
 // Device codes are 43 base64url characters; user codes are ABCD-EFGH in any case, dash optional.
 // Both sit at `/:code`, told apart here: with two patterned parameters at one position,
@@ -57,8 +57,8 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
   const routes = new Hono<AppEnv>();
   const verificationUrl = new URL("/cli-auth", publicUrl).toString();
 
-  routes.post("/", async (c) => {
-    const device = await readJson(c, DeviceCodeRequest);
+  routes.post("/", validJson(DeviceCodeRequest), async (c) => {
+    const device = c.req.valid("json");
     const request = requestInfo(c);
     const at = now();
     const key = `device-code:address:${addressKey(request.ipAddress)}`;

@@ -8,7 +8,7 @@ import { VERIFIED_PATH } from "../email-verification/verification-email.js";
 import { VerificationPage } from "../email-verification/verification-pages.js";
 import { isAddressVerified } from "../email-verification/verified-address.js";
 import { redirectToLogin, safeNextPath } from "../next-path.js";
-import { readForm } from "../validation.js";
+import { formFields } from "../validation.js";
 
 /** What a verification page says; the page context and `next` come from the request. */
 type Outcome = Omit<Parameters<typeof VerificationPage>[0], "page" | "next">;
@@ -44,9 +44,9 @@ export function emailVerificationRoutes({ db, auth }: { db: Db; auth: Auth }) {
     return page({ title: t("verify.pending.title"), message, tone: "neutral", offer: "resend" });
   });
 
-  routes.post("/resend", async (c) => {
+  routes.post("/resend", formFields, async (c) => {
     const viewer = c.var.page.viewer;
-    const next = safeNextPath((await readForm(c)).next);
+    const next = safeNextPath(c.req.valid("form").next);
     if (!viewer) return redirectToLogin(c, verifiedPageFor(next));
     const { t } = c.var.page;
     const page = (status: 200 | 429 | 503, props: Outcome) =>

@@ -14,7 +14,7 @@ import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
-import { readForm, readJson } from "../validation.js";
+import { describeIssues, formFields, validJson } from "../validation.js";
 
 export interface LoopbackRouteDeps {
   db: Db;
@@ -45,7 +45,7 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
 
   routes.get("/authorize", approvalHeaders, async (c) => {
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(c.req.query());
-    if (!parsed.success) return badRequest(c, describe(parsed.error.issues));
+    if (!parsed.success) return badRequest(c, describeIssues(parsed.error.issues, "query"));
     const { page } = c.var;
     if (!page.viewer) {
       const next = new URL(c.req.url);
@@ -80,7 +80,7 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
     );
   });
 
-  routes.post("/authorize", async (c) => {
+  routes.post("/authorize", formFields, async (c) => {
     const { page } = c.var;
     if (!page.viewer) {
       return c.html(
@@ -93,9 +93,9 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
         401,
       );
     }
-    const form = await readForm(c);
+    const form = c.req.valid("form");
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(form);
-    if (!parsed.success) return badRequest(c, describe(parsed.error.issues));
+    if (!parsed.success) return badRequest(c, describeIssues(parsed.error.issues, "query"));
     const query: LoopbackAuthorizeQuery = parsed.data;
     const back = new URL(query.redirect_uri);
     back.searchParams.set("state", query.state);
@@ -113,8 +113,8 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
 
 /** `POST /api/auth/cli/loopback/token`: the CLI trades the code (and its PKCE verifier) for a session token. */
 export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
-  return new Hono<AppEnv>().post("/", async (c) => {
-    const input = await readJson(c, LoopbackTokenRequest);
+  return new Hono<AppEnv>().post("/", validJson(LoopbackTokenRequest), async (c) => {
+    const input = c.req.valid("json");
     const redeemed = await redeemLoopbackCode(db, {
       code: input.code,
       verifier: input.code_verifier,
@@ -128,8 +128,4 @@ export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
       expires_at: redeemed.expiresAt.toISOString(),
     } satisfies LoopbackTokenResponse);
   });
-}
-
-function describe(issues: { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("; ");
 }

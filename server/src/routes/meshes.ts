@@ -10,7 +10,7 @@ import { type InviteRefusal, takeInviteAttempts } from "../meshes/invite-limits.
 import { createInvite } from "../meshes/invite-store.js";
 import { createMesh, findMembership, listMeshes } from "../meshes/mesh-store.js";
 import { requestInfo } from "../request-info.js";
-import { readJson } from "../validation.js";
+import { validJson } from "../validation.js";
 
 export interface MeshRouteDeps {
   db: Db;
@@ -39,8 +39,8 @@ export function meshRoutes({ db, mailer, publicUrl, now }: MeshRouteDeps) {
 
   routes.get("/", async (c) => c.json({ meshes: await listMeshes(db, c.var.caller.user.id) } satisfies MeshList));
 
-  routes.post("/", async (c) => {
-    const input = await readJson(c, CreateMeshRequest);
+  routes.post("/", validJson(CreateMeshRequest), async (c) => {
+    const input = c.req.valid("json");
     const result = await createMesh(db, {
       userId: c.var.caller.user.id,
       name: input.name,
@@ -55,9 +55,9 @@ export function meshRoutes({ db, mailer, publicUrl, now }: MeshRouteDeps) {
     return c.json(result.mesh, 201);
   });
 
-  routes.post("/:mesh/invites", async (c) => {
+  routes.post("/:mesh/invites", validJson(CreateInviteRequest), async (c) => {
     const caller = c.var.caller;
-    const input = await readJson(c, CreateInviteRequest);
+    const input = c.req.valid("json");
     const membership = await findMembership(db, caller.user.id, c.req.param("mesh"));
     if (!membership) throw new ClaudemeshError("not_found", "You are not in a mesh with that id or slug.");
     if (membership.view.role === "member") {

@@ -9,12 +9,12 @@ import { addressKey } from "../limits/address-key.js";
 import { takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requestInfo } from "../request-info.js";
-import { readJson } from "../validation.js";
+import { validJson } from "../validation.js";
 
 /** `POST /api/telemetry`: anonymous CLI usage events (opt-out on the client), stored as they come. */
 export function telemetryRoutes({ db, now }: { db: Db; now: () => Date }) {
-  return new Hono<AppEnv>().post("/", async (c) => {
-    const batch = await readJson(c, TelemetryBatch);
+  return new Hono<AppEnv>().post("/", validJson(TelemetryBatch), async (c) => {
+    const batch = c.req.valid("json");
     const at = now();
     const key = `telemetry:address:${addressKey(requestInfo(c).ipAddress)}`;
     if (!(await takeAttempt(db, key, RATE_LIMITS.telemetryBatchesPerAddress, at))) {
