@@ -1,3 +1,4 @@
+import { crc32 } from "node:zlib";
 import { ClaudemeshError } from "./errors.js";
 
 // Token format: cm_<kind>_<random><checksum>
@@ -142,30 +143,12 @@ function base32(bytes: Uint8Array): string {
 }
 
 function checksum(random: string): string {
-  let value = crc32OfAscii(random) & 0x3fffffff;
+  // The random part is ASCII, so CRC32 of the string (as UTF-8) is CRC32 of its bytes.
+  let value = crc32(random) & 0x3fffffff;
   let out = "";
   for (let i = 0; i < CHECKSUM_CHARS; i += 1) {
     out = ALPHABET[value & 31] + out;
     value >>>= 5;
   }
   return out;
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** CRC32 of a string of ASCII characters (base32 here), read as bytes without encoding it first. */
-function crc32OfAscii(text: string): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n += 1) {
-      let c = n;
-      for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = 0; i < text.length; i += 1) {
-    crc = (crcTable[(crc ^ text.charCodeAt(i)) & 0xff] as number) ^ (crc >>> 8);
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }

@@ -16,6 +16,7 @@ export interface Caller {
 export interface AppEnv {
   Variables: {
     caller: Caller;
+    /** Set by the pages' middleware; errors on a page are answered with a page (errors.tsx). */
     page: PageContext;
     /** An API request's JSON body, parsed once by the jsonBody middleware. */
     json: unknown;

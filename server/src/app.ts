@@ -1,3 +1,4 @@
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
@@ -8,16 +9,14 @@ import { createMailer, type Mailer } from "./email/mailer.js";
 import { mailLocale } from "./email-verification/mail-locale.js";
 import { VERIFIED_PATH } from "./email-verification/verification-email.js";
 import { RESEND_PATH } from "./email-verification/verification-pages.js";
-import { emailVerificationRoutes, resendNeedsSession } from "./email-verification/verification-routes.js";
+import { answerHeaders } from "./middleware/answer-headers.js";
 import { requireCaller } from "./middleware/caller.js";
 import { clientAddressBehindProxies, passClientAddress } from "./middleware/client-address.js";
-import { databaseUnavailable, notFound, onError } from "./middleware/errors.js";
-import { noStore } from "./middleware/no-store.js";
+import { notFound, onError } from "./middleware/errors.js";
 import { pageContext } from "./middleware/page-context.js";
 import { requestGuards } from "./middleware/request-guards.js";
-import { requireSameOriginForm } from "./middleware/same-origin.js";
+import { sameOrigin } from "./middleware/same-origin.js";
 import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
-import { notFoundPage, wantsPage } from "./pages/not-found-page.js";
 import { SECURITY_PATH } from "./pages/security-page.js";
 import { assetRoutes } from "./routes/assets.js";
 import { betterAuthRoutes } from "./routes/better-auth.js";
@@ -26,6 +25,7 @@ import { cliTokenRoutes } from "./routes/cli-tokens.js";
 import { cliTokensDashboardRoutes } from "./routes/cli-tokens-dashboard.js";
 import { deviceApprovalRoutes } from "./routes/device-approval.js";
 import { deviceCodeRoutes } from "./routes/device-code.js";
+import { emailVerificationRoutes, resendNeedsSession } from "./routes/email-verification.js";
 import { invitePageRoutes } from "./routes/invite-page.js";
 import { inviteRoutes } from "./routes/invites.js";
 import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
@@ -77,7 +77,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   const app = new Hono<AppEnv>();
 
   // Outermost, so error answers (thrown anywhere below) are covered too.
-  app.use("*", noStore());
+  app.use("*", answerHeaders());
 
   // Rate limits, audit rows and device fingerprints all key on this address.
   if (trustedProxies > 0) app.use("*", clientAddressBehindProxies(trustedProxies));
@@ -90,7 +90,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
       await db.execute(sql`select 1`);
     } catch {
       // Any failure of `select 1` means the database cannot serve requests, whatever its code.
-      return databaseUnavailable(c);
+      throw new ClaudemeshError("database_unavailable", "The database is not answering.");
     }
     return c.json({ status: "ok" });
   });
@@ -105,7 +105,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
 
   // Server-rendered pages: one session read, language, security headers, and
   // same-origin form posts for all of them.
-  for (const path of PAGE_PATHS) app.use(path, passClientAddress, pageContext(auth), requireSameOriginForm(publicUrl));
+  for (const path of PAGE_PATHS) app.use(path, passClientAddress, pageContext(auth), sameOrigin(publicUrl));
   app.route("/assets", assetRoutes());
   app.route("/", webAuthRoutes({ db, auth, publicUrl, now }));
   app.route("/cli-auth", deviceApprovalRoutes({ db, now }));
@@ -126,7 +126,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.route("/api/invites", inviteRoutes({ db, now }));
   app.route("/api/telemetry", telemetryRoutes({ db, now }));
 
-  app.notFound((c) => (wantsPage(c) ? notFoundPage(c) : notFound(c)));
+  app.notFound(notFound);
   app.onError(onError);
   return app;
 }

@@ -12,7 +12,7 @@ import { isDatabaseUnavailable } from "./db/unavailable.js";
 import type { Mailer } from "./email/mailer.js";
 import { verificationEmailOptions } from "./email-verification/verification-email.js";
 import { log } from "./log.js";
-import { CLIENT_ADDRESS_HEADER } from "./middleware/client-address.js";
+import { CLIENT_ADDRESS_HEADER } from "./request-info.js";
 
 export interface AuthConfig {
   db: Db;

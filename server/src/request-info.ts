@@ -1,6 +1,9 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 
+/** The header Better Auth reads a client's address from (auth.ts), for the sessions it records. */
+export const CLIENT_ADDRESS_HEADER = "x-claudemesh-client-address";
+
 /** Where a request came from, for audit rows, device fingerprints and rate limits. */
 export interface RequestInfo {
   ipAddress: string | null;

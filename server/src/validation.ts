@@ -1,35 +1,33 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
-import type { Context } from "hono";
+import { validator } from "hono/validator";
 import type { z } from "zod";
-import type { AppEnv } from "./app-env.js";
-import { checkParsedBody } from "./middleware/json-body.js";
 
-/** The request's JSON body checked against a contract; a mismatch is a 400 that names each field. */
-export async function readJson<Schema extends z.ZodType>(c: Context<AppEnv>, schema: Schema): Promise<z.infer<Schema>> {
-  // The jsonBody middleware has parsed (and vetted) it already; an empty body is `{}`.
-  const body = c.get("json") ?? {};
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
-  throw new ClaudemeshError("invalid_input", problems.join("; "));
+/** A contract's complaints, one per field: `name: Too small; slug: …` (`whole` names the value itself). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], whole: string): string {
+  return issues.map((issue) => `${issue.path.join(".") || whole}: ${issue.message}`).join("; ");
 }
 
 /**
- * A browser form post's fields (strings only; files and repeats dropped).
- * A body that is not a form, holds NUL characters or too many fields is a 400.
+ * Hono's validator for a JSON body against one of the sdk's contracts: a
+ * mismatch is a 400 `invalid_input` that names each field; the route reads the
+ * result as `c.req.valid("json")`. jsonBody has refused anything but JSON and
+ * vetted it first; a request with no body is checked as `{}`.
  */
-export async function readForm(c: Context): Promise<Record<string, string>> {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = await c.req.parseBody();
-  } catch {
-    throw new ClaudemeshError(
-      "invalid_input",
-      "The form could not be read; send it as application/x-www-form-urlencoded.",
-    );
-  }
-  const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parsed)) if (typeof value === "string") fields[name] = value;
-  checkParsedBody(fields);
-  return fields;
+export function validJson<Schema extends z.ZodType>(schema: Schema) {
+  return validator("json", (value): z.infer<Schema> => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    throw new ClaudemeshError("invalid_input", describeIssues(parsed.error.issues, "body"));
+  });
 }
+
+/**
+ * Hono's validator for a browser form post, which formBody has vetted: its
+ * string fields (files and repeated fields dropped), read as `c.req.valid("form")`.
+ * A body that is not a form reads as no fields.
+ */
+export const formFields = validator("form", (value) => {
+  const fields: Record<string, string> = {};
+  for (const [name, field] of Object.entries(value)) if (typeof field === "string") fields[name] = field;
+  return fields;
+});

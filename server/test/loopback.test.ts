@@ -72,6 +72,17 @@ describe.each(DATABASE_KINDS)("browser (loopback) login on %s", (kind) => {
     expect(html).toContain("Approve only if you started this sign-in in your own terminal just now.");
   });
 
+  it("lets the approval form's redirect reach the CLI's loopback address, and no other site (form-action)", async () => {
+    const account = await signUp(testApp);
+    const query = new URLSearchParams(authorizeQuery(pkce().challenge));
+    const response = await testApp.get(`/cli-auth/authorize?${query}`, { cookie: account.cookie });
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain(`form-action 'self' ${new URL(REDIRECT).origin};`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    const login = await testApp.get("/login");
+    expect(login.headers.get("content-security-policy")).toContain("form-action 'self';");
+  });
+
   it.each([
     ["a redirect off this machine", { redirect_uri: "https://evil.example/callback" }],
     ["a plain challenge method", { code_challenge_method: "plain" }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HOME_PATH } from "../routes/next-path.js";
+import { HOME_PATH } from "../next-path.js";
 import { VERIFIED_PATH, verificationLink } from "./verification-email.js";
 
 const PUBLIC_URL = "https://mesh.example";

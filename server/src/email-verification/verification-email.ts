@@ -5,7 +5,7 @@ import type { Mailer } from "../email/mailer.js";
 import { verificationEmail } from "../email/templates.js";
 import { giveBackAttempts, takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
-import { safeNextPath } from "../routes/next-path.js";
+import { safeNextPath } from "../next-path.js";
 import { currentMailLocale } from "./mail-locale.js";
 
 /** The page a verification link lands on (Better Auth redirects there, with `?error=` when the link failed). */

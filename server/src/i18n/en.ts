@@ -91,6 +91,10 @@ export const en = {
   "notFound.home": "Go to your CLI tokens",
   "unavailable.title": "Temporarily unavailable",
   "unavailable.body": "The server cannot reach its database right now. Try again in a minute.",
+  "badRequest.title": "This request could not be used",
+  "badRequest.body": "The browser sent something this page cannot read. Go back, reload the page and try again.",
+  "serverError.title": "Something went wrong",
+  "serverError.body": "The server could not finish this request. Try again in a moment.",
 
   "invite.title": "Join {mesh}?",
   "invite.body": "{inviter} invited you to the mesh {mesh} on claudemesh.",

@@ -93,6 +93,11 @@ export const es: Record<MessageKey, string> = {
   "unavailable.title": "No disponible por el momento",
   "unavailable.body":
     "El servidor no puede conectar con su base de datos ahora mismo. Vuelve a intentarlo en un minuto.",
+  "badRequest.title": "No se pudo usar esta solicitud",
+  "badRequest.body":
+    "El navegador envió algo que esta página no puede leer. Vuelve atrás, recarga la página e inténtalo de nuevo.",
+  "serverError.title": "Algo salió mal",
+  "serverError.body": "El servidor no pudo terminar esta solicitud. Inténtalo de nuevo en un momento.",
 
   "invite.title": "¿Unirte a {mesh}?",
   "invite.body": "{inviter} te ha invitado a la malla {mesh} en claudemesh.",

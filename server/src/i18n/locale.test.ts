@@ -1,5 +1,6 @@
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { catalogs, LOCALES, pickLocale, translator } from "./locale.js";
+import { catalogs, LOCALE_COOKIE, LOCALES, requestLocale, translator } from "./locale.js";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
@@ -25,7 +26,15 @@ describe("page strings", () => {
   });
 });
 
-describe("pickLocale", () => {
+describe("requestLocale", () => {
+  const app = new Hono().get("/", (c) => c.text(requestLocale(c)));
+  const localeOf = async (cookie?: string, acceptLanguage?: string) => {
+    const headers: Record<string, string> = {};
+    if (cookie !== undefined) headers.cookie = `${LOCALE_COOKIE}=${cookie}`;
+    if (acceptLanguage !== undefined) headers["accept-language"] = acceptLanguage;
+    return (await app.request("/", { headers })).text();
+  };
+
   it.each([
     [undefined, undefined, "en"],
     [undefined, "es-MX,es;q=0.9,en;q=0.8", "es"],
@@ -33,10 +42,11 @@ describe("pickLocale", () => {
     [undefined, "en;q=0.2, es;q=0.9", "es"],
     [undefined, "es;q=0, en", "en"],
     [undefined, "de, fr", "en"],
+    [undefined, "ES-419", "es"],
     ["es", "en-US", "es"],
     ["en", "es", "en"],
     ["klingon", "es", "es"],
-  ])("cookie %s, Accept-Language %s → %s", (cookie, header, expected) => {
-    expect(pickLocale(cookie, header)).toBe(expected);
+  ])("cookie %s, Accept-Language %s → %s", async (cookie, header, expected) => {
+    expect(await localeOf(cookie, header)).toBe(expected);
   });
 });

@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+import { type DetectorOptions, detectFromCookie, detectFromHeader } from "hono/language";
 import { en, type MessageKey } from "./en.js";
 import { es } from "./es.js";
 
@@ -16,22 +18,29 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
+// Hono's language detection, asked for the cookie then the header (the fields it needs besides are unused).
+const DETECTION: DetectorOptions = {
+  order: ["cookie", "header"],
+  lookupCookie: LOCALE_COOKIE,
+  lookupFromHeaderKey: "accept-language",
+  lookupQueryString: "lang",
+  lookupFromPathIndex: 0,
+  caches: false,
+  ignoreCase: true,
+  fallbackLanguage: DEFAULT_LOCALE,
+  supportedLanguages: [...LOCALES],
+};
+
 /**
- * The language a page is shown in: the switcher's cookie, else the first
- * `Accept-Language` range we have (by q-value, `es-MX` counts as `es`), else English.
+ * The language a request is answered in (pages, and the emails it sends): the
+ * switcher's cookie, else the first `Accept-Language` range we have (by
+ * q-value, `es-MX` counts as `es`), else English. Called where needed rather
+ * than run as Hono's languageDetector middleware, since error pages need it
+ * outside any middleware and the API never does.
  */
-export function pickLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
-  if (isLocale(cookie)) return cookie;
-  const ranges = (acceptLanguage ?? "")
-    .split(",")
-    .map((part, index) => {
-      const [tag = "", ...params] = part.trim().split(";");
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-      return { language: tag.split("-")[0]?.toLowerCase() ?? "", q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((range) => range.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  return ranges.map((range) => range.language).find(isLocale) ?? DEFAULT_LOCALE;
+export function requestLocale(c: Context): Locale {
+  const detected = detectFromCookie(c, DETECTION) ?? detectFromHeader(c, DETECTION);
+  return isLocale(detected) ? detected : DEFAULT_LOCALE;
 }
 
 export function translator(locale: Locale): Translate {

@@ -1,3 +1,4 @@
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { parseToken } from "@claudemesh/sdk/token";
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -9,8 +10,7 @@ import { takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requestInfo } from "../request-info.js";
 import { prepareTokenLookup, recordTokenUse, useRecordedRecently } from "../tokens/token-store.js";
-import { errorResponse } from "./errors.js";
-import { isSameOrigin } from "./same-origin.js";
+import { crossSiteRefusal, isSameOrigin } from "./same-origin.js";
 
 /** Who is signed in through Better Auth's cookie, or null. */
 async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | null> {
@@ -44,11 +44,11 @@ export function requireCaller(deps: {
     const header = c.req.header("authorization");
     if (!header) {
       const caller = await webSessionCaller(deps.auth, c.req.raw.headers);
-      if (!caller) return errorResponse(c, "auth_required", "Sign in first: send `Authorization: Bearer cm_…`.");
+      if (!caller) throw new ClaudemeshError("auth_required", "Sign in first: send `Authorization: Bearer cm_…`.");
       // A cookie rides along on cross-site requests; a bearer token never does.
       const writes = c.req.method !== "GET" && c.req.method !== "HEAD";
       if (writes && !isSameOrigin(c.req.header("origin"), c.req.header("sec-fetch-site"), ours)) {
-        return errorResponse(c, "forbidden", "Cross-site request refused.");
+        throw crossSiteRefusal();
       }
       c.set("caller", caller);
       return next();
@@ -56,17 +56,17 @@ export function requireCaller(deps: {
 
     const now = deps.now();
     const raw = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-    if (!raw) return refuseUnknownToken(c, deps.db, now, "The Authorization header must be `Bearer <token>`.");
+    if (!raw) throw await unknownToken(c, deps.db, now, "The Authorization header must be `Bearer <token>`.");
     try {
       parseToken(raw);
     } catch (error) {
-      return refuseUnknownToken(c, deps.db, now, (error as Error).message);
+      throw await unknownToken(c, deps.db, now, (error as Error).message);
     }
     const found = await findToken(raw);
-    if (!found) return refuseUnknownToken(c, deps.db, now, "Token not recognised.");
-    if (found.token.revokedAt) return errorResponse(c, "token_revoked", "Authentication failed (token revoked).");
+    if (!found) throw await unknownToken(c, deps.db, now, "Token not recognised.");
+    if (found.token.revokedAt) throw new ClaudemeshError("token_revoked", "Authentication failed (token revoked).");
     if (found.token.expiresAt && found.token.expiresAt.getTime() <= now.getTime()) {
-      return errorResponse(c, "token_expired", "Authentication failed (token expired).");
+      throw new ClaudemeshError("token_expired", "Authentication failed (token expired).");
     }
     // Nearly every request skips the write; not awaiting a no-op keeps promises off the hot path.
     const expiresAt = useRecordedRecently(found.token, now)
@@ -87,22 +87,22 @@ export function requireCaller(deps: {
 export function requireWebSession(auth: Auth): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const caller = await webSessionCaller(auth, c.req.raw.headers);
-    if (!caller) return errorResponse(c, "auth_required", "Sign in in the browser first.");
+    if (!caller) throw new ClaudemeshError("auth_required", "Sign in in the browser first.");
     c.set("caller", caller);
     return next();
   });
 }
 
 /**
- * A 401 `token_invalid` for an unknown or malformed token, counted per address
- * in the database; past the limit the answer is 429. Revoked and expired tokens
+ * The error for an unknown or malformed token: 401 `token_invalid`, counted per
+ * address in the database; past the limit, 429. Revoked and expired tokens
  * were real, so they are not guesses and are not counted; a known token costs
  * nothing extra (256 bits are never guessed).
  */
-async function refuseUnknownToken(c: Context<AppEnv>, db: Db, now: Date, message: string) {
+async function unknownToken(c: Context<AppEnv>, db: Db, now: Date, message: string): Promise<ClaudemeshError> {
   const key = `unknown-token:address:${addressKey(requestInfo(c).ipAddress)}`;
   if (!(await takeAttempt(db, key, RATE_LIMITS.unknownTokensPerAddress, now))) {
-    return errorResponse(c, "rate_limited", "Too many unknown tokens from your address; wait 15 minutes.");
+    return new ClaudemeshError("rate_limited", "Too many unknown tokens from your address; wait 15 minutes.");
   }
-  return errorResponse(c, "token_invalid", message);
+  return new ClaudemeshError("token_invalid", message);
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
-import { requestInfo } from "../request-info.js";
+import { CLIENT_ADDRESS_HEADER, requestInfo } from "../request-info.js";
 
 /**
  * Behind `trustedProxies` reverse proxies (TRUST_PROXY), the client is the
@@ -21,9 +21,6 @@ export function clientAddressBehindProxies(trustedProxies: number) {
     return next();
   });
 }
-
-/** The header Better Auth reads a client's address from (auth.ts), for the sessions it records. */
-export const CLIENT_ADDRESS_HEADER = "x-claudemesh-client-address";
 
 /**
  * Hands Better Auth the address requestInfo resolved (socket peer, or what

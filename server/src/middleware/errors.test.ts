@@ -1,17 +1,22 @@
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { databaseUnavailable, onError, routeOf } from "./errors.js";
+import type { AppEnv } from "../app-env.js";
+import { pageContextOf } from "../pages/page-context.js";
+import { notFound, onError, routeOf } from "./errors.js";
 
 const SECRET = "X8870thYN_rLYk04QpLVr18P0La0E5UmXkAtNSj_YAo";
 
 /** A sub-app mounted as the real ones are, failing in a route, in middleware and for lack of a database. */
 function appThatFails() {
-  const things = new Hono();
+  const things = new Hono<AppEnv>();
   things.get("/:secret", () => {
     throw new Error("bug while reading");
   });
-  things.get("/:secret/offline", (c) => databaseUnavailable(c, new Error("connect ECONNREFUSED 127.0.0.1:5432")));
-  const app = new Hono();
+  things.get("/:secret/offline", () => {
+    throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+  });
+  const app = new Hono<AppEnv>();
   app.use("/api/guarded/*", () => {
     throw new Error("middleware bug");
   });
@@ -46,6 +51,7 @@ describe("error logs name the route, not the path", () => {
     const lines = logged();
     const response = await appThatFails().request(`/api/things/${SECRET}/offline`);
     expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: "database_unavailable", message: "The database is not answering." });
     expect(lines()).toEqual([
       "[claudemesh] GET /api/things/:secret/offline: database unavailable (connect ECONNREFUSED 127.0.0.1:5432)",
     ]);
@@ -63,5 +69,73 @@ describe("error logs name the route, not the path", () => {
     const app = appThatFails();
     expect(await (await app.request("/api/where")).text()).toBe("GET /api/where");
     expect(await (await app.request(`/nowhere/${SECRET}`)).text()).toBe("GET (no route)");
+  });
+});
+
+describe("one error path: routes throw, onError answers JSON or a page", () => {
+  /** Routes that throw typed errors, on the API, on a page (its middleware ran) and elsewhere. */
+  function appThatRefuses() {
+    const app = new Hono<AppEnv>();
+    app.use("/page/*", async (c, next) => {
+      c.set("page", pageContextOf(c));
+      await next();
+    });
+    const slugTaken = () => {
+      throw new ClaudemeshError("slug_taken", `The slug "ops" is taken; try "ops-2".`, { suggestion: "ops-2" });
+    };
+    const refused = () => {
+      throw new ClaudemeshError("forbidden", "Cross-site request refused.");
+    };
+    app.post("/api/meshes", slugTaken);
+    app.post("/page/form", refused);
+    app.post("/other", refused);
+    app.get("/api/token", () => {
+      throw new ClaudemeshError("not_found", "No such token cm_pat_abcdefghijklmnopqrstuvwxyz234567abcdefgh.");
+    });
+    app.notFound(notFound);
+    app.onError(onError);
+    return app;
+  }
+  const html = { accept: "text/html" };
+
+  it("answers a typed error with its code's status and body, and a suggestion when it carries one", async () => {
+    const response = await appThatRefuses().request("/api/meshes", { method: "POST", headers: html });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({
+      error: "slug_taken",
+      message: `The slug "ops" is taken; try "ops-2".`,
+      suggestion: "ops-2",
+    });
+  });
+
+  it("redacts tokens a message quotes", async () => {
+    const body = await (await appThatRefuses().request("/api/token")).json();
+    expect(body).toEqual({ error: "not_found", message: "No such token cm_pat_abcd…." });
+  });
+
+  it("answers on a page with the page, whatever the Accept header, in the request's language", async () => {
+    const response = await appThatRefuses().request("/page/form", {
+      method: "POST",
+      headers: { "accept-language": "es" },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(await response.text()).toContain("Solicitud rechazada");
+  });
+
+  it("off the pages, answers a browser with a page and anything else with JSON", async () => {
+    const app = appThatRefuses();
+    const browser = await app.request("/other", { method: "POST", headers: html });
+    expect([browser.status, browser.headers.get("content-type")]).toEqual([403, "text/html; charset=UTF-8"]);
+    const script = await app.request("/other", { method: "POST" });
+    expect([script.status, await script.json()]).toEqual([
+      403,
+      { error: "forbidden", message: "Cross-site request refused." },
+    ]);
+    const unknown = await app.request("/nope", { headers: html });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("Page not found");
+    const api = await app.request("/api/nope", { headers: html });
+    expect(await api.json()).toEqual({ error: "not_found", message: "No route for GET /api/nope." });
   });
 });

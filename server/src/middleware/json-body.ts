@@ -24,7 +24,9 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if (text.length === 0) return next();
 
   const contentType = c.req.header("content-type") ?? "";
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
+  // Exactly the media types Hono's validator parses as JSON: a body it would skip (and check as {}) is refused here.
+  const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!/^application\/([\w.-]+\+)?json$/.test(mediaType)) {
     throw new ClaudemeshError(
       "unsupported_media_type",
       `Expected Content-Type: application/json, got ${contentType ? `"${contentType}"` : "none"}.`,
@@ -37,7 +39,7 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
     throw new ClaudemeshError("invalid_json", `The request body is not valid JSON: ${(error as Error).message}`);
   }
   checkParsedBody(parsed);
-  c.set("json", parsed); // routes read it back with readJson instead of parsing again
+  c.set("json", parsed); // read from a clone: Better Auth and Hono's validator read the request itself
   return next();
 });
 

@@ -1,24 +1,14 @@
-import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
+import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import type { Auth } from "../auth.js";
-import { LOCALE_COOKIE, pickLocale, translator } from "../i18n/locale.js";
-import type { PageContext } from "../pages/page-context.js";
-import { PAGE_SECURITY_HEADERS } from "./security-headers.js";
-
-/** The language and (optionally) the signed-in viewer of a request, without the middleware. */
-export function pageContextOf(c: Context, viewer: PageContext["viewer"] = null): PageContext {
-  const locale = pickLocale(getCookie(c, LOCALE_COOKIE), c.req.header("accept-language"));
-  const url = new URL(c.req.url);
-  return { locale, t: translator(locale), here: url.pathname + url.search, viewer };
-}
+import { pageContextOf } from "../pages/page-context.js";
 
 /**
  * For every server-rendered page: reads the browser session once (the header
- * shows who is signed in, the routes decide with it), picks the language, and
- * sets the headers no page may go without — CSP with `frame-ancestors 'none'` and
- * no referrer (codes travel in URLs); `no-store` is set for every answer (no-store.ts).
+ * shows who is signed in, the routes decide with it) and picks the language.
+ * The headers no page may go without are set for every answer outside the API
+ * (answer-headers.ts).
  */
 export function pageContext(auth: Auth): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -29,9 +19,6 @@ export function pageContext(auth: Auth): MiddlewareHandler<AppEnv> {
     const page = pageContextOf(c, viewer);
     c.set("page", page);
     await next();
-    for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) {
-      if (!c.res.headers.has(name)) c.res.headers.set(name, value);
-    }
     c.res.headers.set("content-language", page.locale);
     c.res.headers.append("vary", "Cookie, Accept-Language");
   });

@@ -1,4 +1,5 @@
-import type { Locale, Translate } from "../i18n/locale.js";
+import type { Context } from "hono";
+import { type Locale, requestLocale, type Translate, translator } from "../i18n/locale.js";
 
 /** Who is looking at a page, in which language, and where they are (for the language switcher). */
 export interface PageContext {
@@ -8,4 +9,11 @@ export interface PageContext {
   here: string;
   /** Who is signed in, and which of their browser sessions this request rides on. */
   viewer: { id: string; name: string; email: string; sessionId: string } | null;
+}
+
+/** A request's page context: its language and, when the caller read it, who is signed in. */
+export function pageContextOf(c: Context, viewer: PageContext["viewer"] = null): PageContext {
+  const locale = requestLocale(c);
+  const url = new URL(c.req.url);
+  return { locale, t: translator(locale), here: url.pathname + url.search, viewer };
 }

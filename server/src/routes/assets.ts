@@ -1,8 +1,7 @@
 import { Hono } from "hono";
-import { PAGE_SECURITY_HEADERS } from "../middleware/security-headers.js";
 import { SITE_ASSETS } from "../pages/assets/site-assets.js";
 
-/** `/assets/site.css` and `/assets/site.js`: versioned by content, so cached for a year. */
+/** `/assets/site.css` and `/assets/site.js`: versioned by content, so cached for a year (nosniff: answer-headers.ts). */
 export function assetRoutes() {
   const routes = new Hono();
   for (const asset of Object.values(SITE_ASSETS)) {
@@ -11,7 +10,6 @@ export function assetRoutes() {
       c.body(asset.body, 200, {
         "content-type": asset.type,
         "cache-control": "public, max-age=31536000, immutable",
-        "x-content-type-options": PAGE_SECURITY_HEADERS["x-content-type-options"] ?? "nosniff",
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { type Context, Hono } from "hono";
 import { type PasswordCheck, takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
 import { endWebSessions, type WebSessionSelector } from "../accounts/web-sessions.js";
@@ -5,7 +6,7 @@ import type { AppEnv } from "../app-env.js";
 import { type Auth, handleAuthRequest } from "../auth.js";
 import type { Db } from "../db/database.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
-import { databaseUnavailable, errorResponse, notFound } from "../middleware/errors.js";
+import { noRoute } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
 
 export interface BetterAuthRouteDeps {
@@ -24,9 +25,8 @@ export interface BetterAuthRouteDeps {
 export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
   const routes = new Hono<AppEnv>();
 
-  const refusedPassword = (c: Context<AppEnv>) =>
-    errorResponse(
-      c,
+  const refusedPassword = () =>
+    new ClaudemeshError(
       "rate_limited",
       "Too many wrong passwords for this account from your network. Wait a few minutes and try again.",
     );
@@ -37,7 +37,8 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
       const response = await answer(c, request);
       return { outcome: await passwordCheckOf(response), value: response };
     });
-    return checked.refused ? refusedPassword(c) : checked.value;
+    if (checked.refused) throw refusedPassword();
+    return checked.value;
   }
 
   routes.post("/sign-in/email", async (c) => {
@@ -81,7 +82,7 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
 
   routes.post("/sign-up/email", async (c) => {
     if (!(await takeSignUpAttempt(db, requestInfo(c).ipAddress, now()))) {
-      return errorResponse(c, "rate_limited", "Too many new accounts from your network. Wait an hour and try again.");
+      throw new ClaudemeshError("rate_limited", "Too many new accounts from your network. Wait an hour and try again.");
     }
     return answer(c);
   });
@@ -92,8 +93,9 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     const { response, errors } = await handleAuthRequest(auth, request);
     if (response.ok || response.status < 400) return response;
     const lost = response.status >= 500 ? errors.find(isDatabaseUnavailable) : undefined;
-    if (lost) return databaseUnavailable(c, lost);
-    if (response.status === 404 && !isJson(response)) return notFound(c);
+    // Hono hands only Errors to onError; a driver's plain object rides along as the cause.
+    if (lost) throw lost instanceof Error ? lost : new Error("Better Auth lost the database", { cause: lost });
+    if (response.status === 404 && !isJson(response)) throw noRoute(c);
     if (!isJson(response)) return response;
 
     const body = (await response.json().catch(() => null)) as { code?: unknown; message?: unknown } | null;

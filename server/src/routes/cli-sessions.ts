@@ -1,8 +1,8 @@
 import type { CliSession, RevokedResponse, SessionList } from "@claudemesh/sdk/contracts";
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
-import { errorResponse } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
 import { listTokens, revokeToken } from "../tokens/token-store.js";
 
@@ -35,13 +35,13 @@ export function cliSessionRoutes({ db, now }: { db: Db; now: () => Date }) {
     if (id === "current") {
       if (caller.kind !== "session" || !caller.tokenId) {
         const what = caller.kind === "pat" ? "a personal access token" : "a browser session";
-        return errorResponse(c, "not_found", `The current credential is ${what}, not a CLI session.`);
+        throw new ClaudemeshError("not_found", `The current credential is ${what}, not a CLI session.`);
       }
       id = caller.tokenId;
     }
     const at = now();
     const revoked = await revokeToken(db, { userId: caller.user.id, id, kind: "session" }, requestInfo(c), at);
-    if (!revoked) return errorResponse(c, "not_found", "No such CLI session.");
+    if (!revoked) throw new ClaudemeshError("not_found", "No such CLI session.");
     return c.json({ id: revoked.id, revoked_at: at.toISOString() } satisfies RevokedResponse);
   });
 

@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
+import { requireViewer } from "../next-path.js";
 import {
   CliTokensPage,
   EXPIRY_CHOICES,
@@ -12,8 +13,7 @@ import {
 } from "../pages/cli-tokens-page.js";
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
-import { readForm } from "../validation.js";
-import { requireViewer } from "./next-path.js";
+import { formFields } from "../validation.js";
 
 /** `?done=` after a revoke: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {
@@ -50,8 +50,8 @@ export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date 
 
   routes.get("/", (c) => render(c, { done: DONE_NOTICES[c.req.query("done") ?? ""] }));
 
-  routes.post("/", async (c) => {
-    const body = await readForm(c);
+  routes.post("/", formFields, async (c) => {
+    const body = c.req.valid("form");
     const name = (body.name ?? "").trim();
     const expiry = body.expiry ?? "";
     const choice = EXPIRY_CHOICES.find((option) => option.value === expiry);

@@ -10,10 +10,9 @@ import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
-import { errorResponse } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
-import { readJson } from "../validation.js";
+import { validJson } from "../validation.js";
 
 function summary(row: TokenRow): TokenSummary {
   return {
@@ -29,7 +28,7 @@ function summary(row: TokenRow): TokenSummary {
 export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
   const routes = new Hono<AppEnv>();
 
-  routes.post("/", async (c) => {
+  routes.post("/", validJson(CreateTokenRequest), async (c) => {
     const caller = c.var.caller;
     // Accepting scopes and ignoring them would hand out full access to someone who asked for less.
     if ((c.var.json as Record<string, unknown> | undefined)?.scopes !== undefined) {
@@ -38,7 +37,7 @@ export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
         "Token scopes are not supported yet: every token has its account's full access.",
       );
     }
-    const input = await readJson(c, CreateTokenRequest);
+    const input = c.req.valid("json");
     const days = input.expires_in_days === undefined ? DEFAULT_PAT_LIFETIME_DAYS : input.expires_in_days;
     const created = await createPersonalAccessToken(db, {
       userId: caller.user.id,
@@ -64,7 +63,7 @@ export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
       requestInfo(c),
       at,
     );
-    if (!revoked) return errorResponse(c, "not_found", "No such personal access token.");
+    if (!revoked) throw new ClaudemeshError("not_found", "No such personal access token.");
     return c.json({ id: revoked.id, revoked_at: at.toISOString() } satisfies RevokedResponse);
   });
 

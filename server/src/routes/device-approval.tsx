@@ -5,13 +5,13 @@ import type { Db } from "../db/database.js";
 import type { DeviceCodeRow } from "../device-codes/device-code-store.js";
 import { decideUserCode, lookUpUserCode } from "../device-codes/user-code-decision.js";
 import type { MessageKey } from "../i18n/en.js";
+import { redirectToLogin } from "../next-path.js";
 import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { CodeEntryPage } from "../pages/code-entry-page.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage, type Tone } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
-import { readForm } from "../validation.js";
-import { redirectToLogin } from "./next-path.js";
+import { formFields } from "../validation.js";
 
 type Outcome = "approved" | "denied" | "expired" | "used" | "limited" | "raced" | "unknown";
 
@@ -107,8 +107,8 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
     );
   });
 
-  routes.post("/", async (c) => {
-    const form = await readForm(c);
+  routes.post("/", formFields, async (c) => {
+    const form = c.req.valid("form");
     const typed = (form.code ?? "").trim();
     const viewer = c.var.page.viewer;
     if (!viewer) return signInFirst(c, typed);

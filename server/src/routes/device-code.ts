@@ -7,6 +7,7 @@ import {
   formatUserCode,
   type SlowDownBody,
 } from "@claudemesh/sdk/contracts";
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Auth } from "../auth.js";
@@ -26,10 +27,9 @@ import { addressKey } from "../limits/address-key.js";
 import { takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requireWebSession } from "../middleware/caller.js";
-import { errorResponse } from "../middleware/errors.js";
-import { requireSameOrigin } from "../middleware/same-origin.js";
+import { sameOrigin } from "../middleware/same-origin.js";
 import { requestInfo } from "../request-info.js";
-import { readJson } from "../validation.js";
+import { validJson } from "../validation.js";
 
 // Device codes are 43 base64url characters; user codes are ABCD-EFGH in any case, dash optional.
 // Both sit at `/:code`, told apart here: with two patterned parameters at one position,
@@ -57,13 +57,13 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
   const routes = new Hono<AppEnv>();
   const verificationUrl = new URL("/cli-auth", publicUrl).toString();
 
-  routes.post("/", async (c) => {
-    const device = await readJson(c, DeviceCodeRequest);
+  routes.post("/", validJson(DeviceCodeRequest), async (c) => {
+    const device = c.req.valid("json");
     const request = requestInfo(c);
     const at = now();
     const key = `device-code:address:${addressKey(request.ipAddress)}`;
     if (!(await takeAttempt(db, key, RATE_LIMITS.deviceCodesPerAddress, at))) {
-      return errorResponse(c, "rate_limited", "Too many sign-in attempts from your network; wait 15 minutes.");
+      throw new ClaudemeshError("rate_limited", "Too many sign-in attempts from your network; wait 15 minutes.");
     }
     const { deviceCode, userCode, row } = await createDeviceCode(db, device, request, at);
     const shown = formatUserCode(userCode);
@@ -85,13 +85,17 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
   routes.get(CODE_PATH, async (c, next) => {
     // A user code is the browser's lookup, answered by the signed-in route below.
     if (USER_CODE.test(c.req.param("code"))) return next();
-    if (!DEVICE_CODE.test(c.req.param("code"))) return errorResponse(c, "not_found", "Unknown device code.");
+    if (!DEVICE_CODE.test(c.req.param("code"))) throw unknownDeviceCode();
     const wait = parseWait(c.req.query("wait"));
     if (wait === null) {
-      return errorResponse(c, "invalid_input", `wait must be a number of seconds from 0 to ${MAX_POLL_WAIT_SECONDS}.`);
+      throw new ClaudemeshError(
+        "invalid_input",
+        `wait must be a number of seconds from 0 to ${MAX_POLL_WAIT_SECONDS}.`,
+      );
     }
     const gate = await admitPoll(db, c.req.param("code"), now());
-    if (gate.kind === "unknown") return errorResponse(c, "not_found", "Unknown device code.");
+    if (gate.kind === "unknown") throw unknownDeviceCode();
+    // RFC 8628 §3.5's slow_down is part of the polling protocol, with its own body and header.
     if (gate.kind === "too_fast") {
       const interval = gate.intervalMs / 1000;
       return c.json(
@@ -140,12 +144,12 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
   // --- The browser side: signed in, same origin, rate-limited lookups. ---
 
   const signedIn = requireWebSession(auth);
-  const sameOrigin = requireSameOrigin(publicUrl);
+  const ours = sameOrigin(publicUrl);
 
-  /** The code in the path, looked up for the signed-in caller; an error response when it cannot be used. */
+  /** The code in the path, looked up for the signed-in caller; throws when it cannot be used. */
   async function lookUp(c: Context<AppEnv>) {
     const typed = c.req.param("code") ?? "";
-    if (!USER_CODE.test(typed)) return errorResponse(c, "not_found", "That is not a code from `claudemesh login`.");
+    if (!USER_CODE.test(typed)) throw new ClaudemeshError("not_found", "That is not a code from `claudemesh login`.");
     const found = await lookUpUserCode(db, {
       typed,
       userId: c.var.caller.user.id,
@@ -153,20 +157,19 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
       now: now(),
     });
     if (found.kind === "limited") {
-      return errorResponse(c, "rate_limited", "Too many wrong codes; wait 15 minutes and try again.");
+      throw new ClaudemeshError("rate_limited", "Too many wrong codes; wait 15 minutes and try again.");
     }
     if (found.kind === "unknown") {
-      return errorResponse(c, "not_found", "No login is waiting for that code; check it against your terminal.");
+      throw new ClaudemeshError("not_found", "No login is waiting for that code; check it against your terminal.");
     }
     if (found.status === "expired") {
-      return errorResponse(c, "gone", "That code has expired; run `claudemesh login` again for a new one.");
+      throw new ClaudemeshError("gone", "That code has expired; run `claudemesh login` again for a new one.");
     }
     return found;
   }
 
   routes.get(CODE_PATH, signedIn, async (c) => {
     const found = await lookUp(c);
-    if (found instanceof Response) return found;
     const { row } = found;
     return c.json({
       user_code: formatUserCode(found.userCode),
@@ -183,16 +186,17 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
 
   const decide = (decision: Decision) => async (c: Context<AppEnv>) => {
     const found = await lookUp(c);
-    if (found instanceof Response) return found;
     const outcome = await decideUserCode(db, found, decision, c.var.caller.user.id, requestInfo(c), now());
-    if (outcome.kind === "already") return errorResponse(c, "conflict", `This login was already ${outcome.status}.`);
-    if (outcome.kind === "raced") return errorResponse(c, "conflict", "This login was decided a moment ago.");
+    if (outcome.kind === "already") throw new ClaudemeshError("conflict", `This login was already ${outcome.status}.`);
+    if (outcome.kind === "raced") throw new ClaudemeshError("conflict", "This login was decided a moment ago.");
     return c.json({ status: decision } satisfies DeviceDecisionResponse);
   };
-  routes.post(`${CODE_PATH}/approve`, signedIn, sameOrigin, decide("approved"));
-  routes.post(`${CODE_PATH}/deny`, signedIn, sameOrigin, decide("denied"));
+  routes.post(`${CODE_PATH}/approve`, signedIn, ours, decide("approved"));
+  routes.post(`${CODE_PATH}/deny`, signedIn, ours, decide("denied"));
   return routes;
 }
+
+const unknownDeviceCode = () => new ClaudemeshError("not_found", "Unknown device code.");
 
 /** `?wait=` in seconds: absent is 0, above the cap is the cap, anything else unparsable is null. */
 function parseWait(value: string | undefined): number | null {

@@ -5,11 +5,11 @@ import { UnverifiedInvitePage } from "../email-verification/verification-pages.j
 import { isAddressVerified } from "../email-verification/verified-address.js";
 import type { MessageKey } from "../i18n/en.js";
 import { acceptInvite, lookUpInvite } from "../meshes/invite-store.js";
+import { redirectToLogin } from "../next-path.js";
 import { InvitePage } from "../pages/invite-page.js";
 import { MessagePage, type Tone } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
 import { maskEmail } from "./invites.js";
-import { redirectToLogin } from "./next-path.js";
 
 const PROBLEMS = {
   unknown: { title: "invite.unknown.title", body: "invite.unknown.body", status: 404 },

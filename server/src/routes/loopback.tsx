@@ -8,13 +8,13 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { issueLoopbackCode, redeemLoopbackCode } from "../loopback/loopback-store.js";
-import { contentSecurityPolicy } from "../middleware/security-headers.js";
+import { pageSecurityHeaders } from "../middleware/security-headers.js";
+import { redirectToLogin } from "../next-path.js";
 import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
-import { readForm, readJson } from "../validation.js";
-import { redirectToLogin } from "./next-path.js";
+import { describeIssues, formFields, validJson } from "../validation.js";
 
 export interface LoopbackRouteDeps {
   db: Db;
@@ -36,9 +36,16 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
       400,
     );
 
-  routes.get("/authorize", async (c) => {
+  // The approval's form post is answered with a redirect to the CLI's loopback
+  // address, and form-action covers redirects too.
+  const approvalHeaders = pageSecurityHeaders((c) => {
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(c.req.query());
-    if (!parsed.success) return badRequest(c, describe(parsed.error.issues));
+    return parsed.success ? new URL(parsed.data.redirect_uri).origin : "'self'";
+  });
+
+  routes.get("/authorize", approvalHeaders, async (c) => {
+    const parsed = LoopbackAuthorizeQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) return badRequest(c, describeIssues(parsed.error.issues, "query"));
     const { page } = c.var;
     if (!page.viewer) {
       const next = new URL(c.req.url);
@@ -46,9 +53,6 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
     }
     const query = parsed.data;
     const fields: Record<string, string> = { ...query };
-    // The approval's form post is answered with a redirect to the CLI's
-    // loopback address, and form-action covers redirects too.
-    c.header("content-security-policy", contentSecurityPolicy([new URL(query.redirect_uri).origin]));
     return c.html(
       <Layout page={page} title={page.t("device.card.title")}>
         <ApprovalCard
@@ -76,7 +80,7 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
     );
   });
 
-  routes.post("/authorize", async (c) => {
+  routes.post("/authorize", formFields, async (c) => {
     const { page } = c.var;
     if (!page.viewer) {
       return c.html(
@@ -89,9 +93,9 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
         401,
       );
     }
-    const form = await readForm(c);
+    const form = c.req.valid("form");
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(form);
-    if (!parsed.success) return badRequest(c, describe(parsed.error.issues));
+    if (!parsed.success) return badRequest(c, describeIssues(parsed.error.issues, "query"));
     const query: LoopbackAuthorizeQuery = parsed.data;
     const back = new URL(query.redirect_uri);
     back.searchParams.set("state", query.state);
@@ -109,8 +113,8 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
 
 /** `POST /api/auth/cli/loopback/token`: the CLI trades the code (and its PKCE verifier) for a session token. */
 export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
-  return new Hono<AppEnv>().post("/", async (c) => {
-    const input = await readJson(c, LoopbackTokenRequest);
+  return new Hono<AppEnv>().post("/", validJson(LoopbackTokenRequest), async (c) => {
+    const input = c.req.valid("json");
     const redeemed = await redeemLoopbackCode(db, {
       code: input.code,
       verifier: input.code_verifier,
@@ -124,8 +128,4 @@ export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
       expires_at: redeemed.expiresAt.toISOString(),
     } satisfies LoopbackTokenResponse);
   });
-}
-
-function describe(issues: { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("; ");
 }

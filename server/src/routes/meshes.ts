@@ -1,10 +1,5 @@
-import {
-  CreatedInvite,
-  CreateInviteRequest,
-  CreateMeshRequest,
-  type MeshList,
-  type SlugTakenBody,
-} from "@claudemesh/sdk/contracts";
+import { CreatedInvite, CreateInviteRequest, CreateMeshRequest, type MeshList } from "@claudemesh/sdk/contracts";
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
@@ -14,9 +9,8 @@ import { DEFAULT_LOCALE } from "../i18n/locale.js";
 import { type InviteRefusal, takeInviteAttempts } from "../meshes/invite-limits.js";
 import { createInvite } from "../meshes/invite-store.js";
 import { createMesh, findMembership, listMeshes } from "../meshes/mesh-store.js";
-import { errorResponse } from "../middleware/errors.js";
 import { requestInfo } from "../request-info.js";
-import { readJson } from "../validation.js";
+import { validJson } from "../validation.js";
 
 export interface MeshRouteDeps {
   db: Db;
@@ -45,8 +39,8 @@ export function meshRoutes({ db, mailer, publicUrl, now }: MeshRouteDeps) {
 
   routes.get("/", async (c) => c.json({ meshes: await listMeshes(db, c.var.caller.user.id) } satisfies MeshList));
 
-  routes.post("/", async (c) => {
-    const input = await readJson(c, CreateMeshRequest);
+  routes.post("/", validJson(CreateMeshRequest), async (c) => {
+    const input = c.req.valid("json");
     const result = await createMesh(db, {
       userId: c.var.caller.user.id,
       name: input.name,
@@ -55,25 +49,19 @@ export function meshRoutes({ db, mailer, publicUrl, now }: MeshRouteDeps) {
       now: now(),
     });
     if (result.kind === "slug_taken") {
-      return c.json(
-        {
-          error: "slug_taken",
-          message: `The slug "${result.slug}" is taken; try "${result.suggestion}".`,
-          suggestion: result.suggestion,
-        } satisfies SlugTakenBody,
-        409,
-      );
+      const message = `The slug "${result.slug}" is taken; try "${result.suggestion}".`;
+      throw new ClaudemeshError("slug_taken", message, { suggestion: result.suggestion });
     }
     return c.json(result.mesh, 201);
   });
 
-  routes.post("/:mesh/invites", async (c) => {
+  routes.post("/:mesh/invites", validJson(CreateInviteRequest), async (c) => {
     const caller = c.var.caller;
-    const input = await readJson(c, CreateInviteRequest);
+    const input = c.req.valid("json");
     const membership = await findMembership(db, caller.user.id, c.req.param("mesh"));
-    if (!membership) return errorResponse(c, "not_found", "You are not in a mesh with that id or slug.");
+    if (!membership) throw new ClaudemeshError("not_found", "You are not in a mesh with that id or slug.");
     if (membership.view.role === "member") {
-      return errorResponse(c, "forbidden", "Only a mesh's owners and admins can invite people.");
+      throw new ClaudemeshError("forbidden", "Only a mesh's owners and admins can invite people.");
     }
     const at = now();
     const email = input.email ?? null;
@@ -83,7 +71,7 @@ export function meshRoutes({ db, mailer, publicUrl, now }: MeshRouteDeps) {
       email,
       now: at,
     });
-    if (refused) return errorResponse(c, "rate_limited", REFUSALS[refused]);
+    if (refused) throw new ClaudemeshError("rate_limited", REFUSALS[refused]);
     const { secret, row } = await createInvite(db, {
       mesh: membership.row,
       createdBy: caller.user.id,

@@ -6,11 +6,11 @@ import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
+import { requireViewer } from "../next-path.js";
 import { SECURITY_PATH, type SecurityNotice, SecurityPage } from "../pages/security-page.js";
 import { requestInfo } from "../request-info.js";
 import { listTokens, revokeAllPersonalAccessTokens } from "../tokens/token-store.js";
-import { readForm } from "../validation.js";
-import { requireViewer } from "./next-path.js";
+import { formFields } from "../validation.js";
 
 /** `?done=` after an action: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {
@@ -72,9 +72,9 @@ export function securityDashboardRoutes({ db, auth, now }: { db: Db; auth: Auth;
 
   routes.get("/", (c) => render(c));
 
-  routes.post("/password", async (c) => {
+  routes.post("/password", formFields, async (c) => {
     const viewer = viewerOf(c);
-    const form = await readForm(c);
+    const form = c.req.valid("form");
     const currentPassword = form.current ?? "";
     const newPassword = form.password ?? "";
     if (!currentPassword || !newPassword) return render(c, "security.password.missing", 400);

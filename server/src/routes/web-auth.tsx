@@ -8,10 +8,10 @@ import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
 import { isLocale, LOCALE_COOKIE } from "../i18n/locale.js";
+import { HOME_PATH, safeNextPath } from "../next-path.js";
 import { LoginPage, RegisterPage, SignOutPage } from "../pages/auth-pages.js";
 import { requestInfo } from "../request-info.js";
-import { readForm } from "../validation.js";
-import { HOME_PATH, safeNextPath } from "./next-path.js";
+import { formFields } from "../validation.js";
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
@@ -54,8 +54,8 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     return c.html(<LoginPage page={c.var.page} next={next} notice={notice} />);
   });
 
-  routes.post("/login", async (c) => {
-    const form = await readForm(c);
+  routes.post("/login", formFields, async (c) => {
+    const form = c.req.valid("form");
     const next = safeNextPath(form.next ?? "");
     const email = (form.email ?? "").trim().toLowerCase();
     const password = form.password ?? "";
@@ -90,8 +90,8 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     return c.html(<RegisterPage page={c.var.page} next={next} />);
   });
 
-  routes.post("/register", async (c) => {
-    const form = await readForm(c);
+  routes.post("/register", formFields, async (c) => {
+    const form = c.req.valid("form");
     const next = safeNextPath(form.next ?? "");
     const name = (form.name ?? "").trim();
     const email = (form.email ?? "").trim().toLowerCase();

@@ -1,14 +1,14 @@
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono, type MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
-import { errorResponse } from "../middleware/errors.js";
-import { redirectToLogin, safeNextPath } from "../routes/next-path.js";
-import { readForm } from "../validation.js";
-import { VERIFIED_PATH } from "./verification-email.js";
-import { VerificationPage } from "./verification-pages.js";
-import { isAddressVerified } from "./verified-address.js";
+import { VERIFIED_PATH } from "../email-verification/verification-email.js";
+import { VerificationPage } from "../email-verification/verification-pages.js";
+import { isAddressVerified } from "../email-verification/verified-address.js";
+import { redirectToLogin, safeNextPath } from "../next-path.js";
+import { formFields } from "../validation.js";
 
 /** What a verification page says; the page context and `next` come from the request. */
 type Outcome = Omit<Parameters<typeof VerificationPage>[0], "page" | "next">;
@@ -44,9 +44,9 @@ export function emailVerificationRoutes({ db, auth }: { db: Db; auth: Auth }) {
     return page({ title: t("verify.pending.title"), message, tone: "neutral", offer: "resend" });
   });
 
-  routes.post("/resend", async (c) => {
+  routes.post("/resend", formFields, async (c) => {
     const viewer = c.var.page.viewer;
-    const next = safeNextPath((await readForm(c)).next);
+    const next = safeNextPath(c.req.valid("form").next);
     if (!viewer) return redirectToLogin(c, verifiedPageFor(next));
     const { t } = c.var.page;
     const page = (status: 200 | 429 | 503, props: Outcome) =>
@@ -84,7 +84,7 @@ export function emailVerificationRoutes({ db, auth }: { db: Db; auth: Auth }) {
 export function resendNeedsSession(auth: Auth): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!(await auth.api.getSession({ headers: c.req.raw.headers }))) {
-      return errorResponse(c, "auth_required", "Sign in first, then ask for a new verification email.");
+      throw new ClaudemeshError("auth_required", "Sign in first, then ask for a new verification email.");
     }
     await next();
   });

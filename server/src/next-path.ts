@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-env.js";
+import type { AppEnv } from "./app-env.js";
 
 /** Where a signed-in person lands when nothing else was asked for. */
 export const HOME_PATH = "/dashboard/settings/cli-tokens";
