@@ -97,6 +97,10 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     await page.getByRole("button", { name: t("tokens.created.copy") }).click();
     await page.getByRole("button", { name: t("tokens.created.copied") }).waitFor();
     await screenshot(page, `cli-tokens-created-${locale}-desktop`);
+    // The form post redirected here: a reload lists the one token, and mints none.
+    await page.reload();
+    expect(await page.content()).not.toContain(token);
+    expect(await page.getByTestId("pat-table").locator("tbody tr").count()).toBe(1);
 
     const login = await runCli(["login", "--with-token"], cli.env, token);
     expect(login.code).toBe(0);

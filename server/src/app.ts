@@ -2,7 +2,7 @@ import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.js";
-import type { Auth } from "./auth.js";
+import { type Auth, serverSecret } from "./auth.js";
 import type { Database } from "./db/database.js";
 import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
 import { createMailer, type Mailer } from "./email/mailer.js";
@@ -17,6 +17,7 @@ import { pageContext } from "./middleware/page-context.js";
 import { requestGuards } from "./middleware/request-guards.js";
 import { sameOrigin } from "./middleware/same-origin.js";
 import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
+import { oneTimeFlash } from "./pages/one-time-flash.js";
 import { SECURITY_PATH } from "./pages/security-page.js";
 import { assetRoutes } from "./routes/assets.js";
 import { betterAuthRoutes } from "./routes/better-auth.js";
@@ -113,7 +114,8 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.route("/invite", invitePageRoutes({ db, now }));
   app.route(VERIFIED_PATH, emailVerificationRoutes({ db, auth }));
   app.get("/dashboard", (c) => c.redirect(TOKENS_PATH, 302));
-  app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, now }));
+  const flashes = oneTimeFlash(serverSecret(auth), new URL(publicUrl).protocol === "https:");
+  app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, flashes, now }));
   app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, now }));
 
   const signedIn = requireCaller({ db, auth, publicUrl, now });

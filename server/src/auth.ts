@@ -32,6 +32,13 @@ export function betterAuthErrorCode(error: unknown): string | undefined {
   return typeof body?.code === "string" ? body.code : undefined;
 }
 
+/** The secret Better Auth signs cookies with, for the few other things the server seals (pages/one-time-flash.ts). */
+export function serverSecret(auth: Auth): string {
+  const { secret } = auth.options;
+  if (!secret) throw new Error("Better Auth was created without a secret");
+  return secret;
+}
+
 /** The errors Better Auth logged while handling the current request (it turns some into its own 500s). */
 const caughtErrors = new AsyncLocalStorage<unknown[]>();
 

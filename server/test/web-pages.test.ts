@@ -245,21 +245,32 @@ describe("web pages", () => {
   });
 
   describe("CLI tokens dashboard", () => {
-    it("creates a token, shows it once, and revoking it makes the next call fail", async () => {
+    it("creates a token, shows it once after the redirect, and revoking it makes the next call fail", async () => {
       const account = await signUp(testApp);
-      const created = await testApp.postForm(TOKENS, { name: "ci-deploy", expiry: "30" }, { cookie: account.cookie });
-      expect(created.status).toBe(201);
+      const posted = await testApp.postForm(TOKENS, { name: "ci-deploy", expiry: "30" }, { cookie: account.cookie });
+      // Post/redirect/get: the token rides to the next page in a sealed cookie, never in the URL.
+      expect(posted.status).toBe(303);
+      expect(posted.headers.get("location")).toBe(TOKENS);
+      expect(await posted.text()).not.toMatch(/cm_pat_/);
+      const flash = sessionCookie(posted);
+      expect(flash).not.toMatch(/cm_pat_/);
+      const created = await testApp.get(TOKENS, { cookie: `${account.cookie}; ${flash}` });
       expect(created.headers.get("cache-control")).toBe("no-store");
+      expect(created.headers.getSetCookie().join()).toMatch(/claudemesh_flash=;/);
       const html = await created.text();
       expect(text(html)).toContain("This token will not be shown again.");
       const token = html.match(/value="(cm_pat_[a-z2-7]+)"/)?.[1] ?? "";
       expect(parseToken(token).kind).toBe("pat");
       expect((await testApp.get("/api/my/whoami", { token })).status).toBe(200);
 
+      // A reload (the browser no longer has the flash) lists it; a replayed flash is no second token either.
       const listed = await testApp.get(TOKENS, { cookie: account.cookie });
       const listing = await listed.text();
       expect(text(listing)).toContain("ci-deploy");
       expect(listing).not.toContain(token);
+      expect(listing.match(/cli-tokens\/revoke\//g)).toHaveLength(1);
+      const tampered = await testApp.get(TOKENS, { cookie: `${account.cookie}; ${flash.replace(/=(.)/, "=x$1")}` });
+      expect(await tampered.text()).not.toMatch(/cm_pat_/);
       const id = listing.match(/cli-tokens\/revoke\/([\w-]+)"/)?.[1] ?? "";
 
       const confirm = await testApp.get(`${TOKENS}/revoke/${id}`, { cookie: account.cookie });
@@ -270,6 +281,14 @@ describe("web pages", () => {
       const rejected = await testApp.get("/api/my/whoami", { token });
       expect(rejected.status).toBe(401);
       expect(await rejected.json()).toMatchObject({ error: "token_revoked" });
+    });
+
+    it("a token's one-time display expires with its cookie, two minutes after the post", async () => {
+      const account = await signUp(testApp);
+      const posted = await testApp.postForm(TOKENS, { name: "late", expiry: "30" }, { cookie: account.cookie });
+      testApp.clock.advance(121_000);
+      const late = await testApp.get(TOKENS, { cookie: `${account.cookie}; ${sessionCookie(posted)}` });
+      expect(await late.text()).not.toMatch(/cm_pat_/);
     });
 
     it.each([

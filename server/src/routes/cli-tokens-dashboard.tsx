@@ -11,6 +11,7 @@ import {
   RevokeConfirmPage,
   TOKENS_PATH,
 } from "../pages/cli-tokens-page.js";
+import type { OneTimeFlashes } from "../pages/one-time-flash.js";
 import { requestInfo } from "../request-info.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 import { formFields } from "../validation.js";
@@ -28,7 +29,7 @@ const DONE_NOTICES: Record<string, MessageKey> = {
  * Revoking here is the same revocation the API does, so the next CLI call
  * with that token fails at once.
  */
-export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date }) {
+export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes: OneTimeFlashes; now: () => Date }) {
   const routes = new Hono<AppEnv>();
 
   routes.use("*", requireViewer(TOKENS_PATH));
@@ -48,7 +49,11 @@ export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date 
     return c.html(<CliTokensPage page={c.var.page} pats={pats} sessions={sessions} {...extra} />, status);
   }
 
-  routes.get("/", (c) => render(c, { done: DONE_NOTICES[c.req.query("done") ?? ""] }));
+  routes.get("/", (c) => {
+    const flash = flashes.take(c, now());
+    const created = flash?.kind === "token" ? { name: flash.name, token: flash.value } : undefined;
+    return render(c, { created, done: DONE_NOTICES[c.req.query("done") ?? ""] });
+  });
 
   routes.post("/", formFields, async (c) => {
     const body = c.req.valid("form");
@@ -71,7 +76,9 @@ export function cliTokensDashboardRoutes({ db, now }: { db: Db; now: () => Date 
       request: requestInfo(c),
       now: now(),
     });
-    return render(c, { created: { name: parsed.data.name, token: created.token } }, 201);
+    // Shown once on the page this redirects to: a reload there lists the token, never makes another.
+    flashes.put(c, { kind: "token", name: parsed.data.name, value: created.token }, now());
+    return c.redirect(TOKENS_PATH, 303);
   });
 
   routes.get("/revoke/:id", async (c) => {
