@@ -43,7 +43,6 @@ describe("the CLI with bad flags and arguments", () => {
     ["create"],
     ["create", ""],
     ["create", "   "],
-    ["invite"],
     ["invite", "--mesh", "m", "--role", "god"],
     ["invite", "--mesh", "m", "--expires-in", "forever"],
     ["invite", "--mesh", "m", "--email", "not-an-email"],

@@ -62,6 +62,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   slug_taken: { exit: ExitStatus.failure, http: 409, hint: "Choose another slug with `--slug`." },
   invite_expired: { exit: ExitStatus.failure, http: 410, hint: "Ask whoever invited you for a new invite." },
   invite_used: { exit: ExitStatus.failure, http: 410, hint: "Invites work once; ask for a new one." },
+  invite_revoked: { exit: ExitStatus.failure, http: 410, hint: "Ask whoever invited you for a new invite." },
   email_unverified: {
     exit: ExitStatus.failure,
     http: 403,

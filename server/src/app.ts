@@ -17,6 +17,7 @@ import { pageContext } from "./middleware/page-context.js";
 import { requestGuards } from "./middleware/request-guards.js";
 import { sameOrigin } from "./middleware/same-origin.js";
 import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
+import { MESHES_PATH } from "./pages/meshes-page.js";
 import { oneTimeFlash } from "./pages/one-time-flash.js";
 import { SECURITY_PATH } from "./pages/security-page.js";
 import { assetRoutes } from "./routes/assets.js";
@@ -31,6 +32,7 @@ import { invitePageRoutes } from "./routes/invite-page.js";
 import { inviteRoutes } from "./routes/invites.js";
 import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
 import { meshRoutes } from "./routes/meshes.js";
+import { meshesDashboardRoutes } from "./routes/meshes-dashboard.js";
 import { securityDashboardRoutes } from "./routes/security-dashboard.js";
 import { telemetryRoutes } from "./routes/telemetry.js";
 import { webAuthRoutes } from "./routes/web-auth.js";
@@ -117,6 +119,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   const flashes = oneTimeFlash(serverSecret(auth), new URL(publicUrl).protocol === "https:");
   app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, flashes, now }));
   app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, now }));
+  app.route(MESHES_PATH, meshesDashboardRoutes({ db, mailer: mail, publicUrl, flashes, now }));
 
   const signedIn = requireCaller({ db, auth, publicUrl, now });
   app.use("/api/my/*", signedIn);

@@ -15,7 +15,8 @@ export type AuditAction =
   | "auth.web.session.revoked"
   | "mesh.created"
   | "mesh.invite.created"
-  | "mesh.invite.accepted";
+  | "mesh.invite.accepted"
+  | "mesh.invite.revoked";
 
 export interface AuditEvent {
   action: AuditAction;

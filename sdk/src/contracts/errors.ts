@@ -34,6 +34,7 @@ export const ErrorCode = z.enum([
   "slug_taken",
   "invite_expired",
   "invite_used",
+  "invite_revoked",
   "email_unverified",
   "claude_not_found",
   // Transport and server.

@@ -254,6 +254,8 @@ export const meshInvite = pgTable(
     expiresAt: at("expires_at").notNull(),
     acceptedAt: at("accepted_at"),
     acceptedBy: text("accepted_by").references(() => user.id, { onDelete: "set null" }),
+    /** Withdrawn by one of the mesh's owners or admins before anyone used it. */
+    revokedAt: at("revoked_at"),
   },
   (table) => [uniqueIndex("mesh_invite_secret_hash_idx").on(table.secretHash)],
 );

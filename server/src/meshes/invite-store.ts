@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { InviteRole, Mesh } from "@claudemesh/sdk/contracts";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { mesh, meshInvite, meshMember, user } from "../db/schema.js";
@@ -53,7 +53,7 @@ export async function createInvite(
 
 export type InviteLookup =
   | { kind: "unknown" }
-  | { kind: "expired" | "used"; invite: InviteRow; mesh: MeshRow }
+  | { kind: "expired" | "used" | "revoked"; invite: InviteRow; mesh: MeshRow }
   | { kind: "open"; invite: InviteRow; mesh: MeshRow; invitedBy: string | null };
 
 /** What an invite URL points at, and whether it can still be accepted. */
@@ -66,6 +66,7 @@ export async function lookUpInvite(db: Db, secret: string, now: Date): Promise<I
     .where(eq(meshInvite.secretHash, sha256(secret)));
   if (!found) return { kind: "unknown" };
   if (found.invite.acceptedAt) return { kind: "used", invite: found.invite, mesh: found.mesh };
+  if (found.invite.revokedAt) return { kind: "revoked", invite: found.invite, mesh: found.mesh };
   if (found.invite.expiresAt.getTime() <= now.getTime()) {
     return { kind: "expired", invite: found.invite, mesh: found.mesh };
   }
@@ -74,7 +75,7 @@ export async function lookUpInvite(db: Db, secret: string, now: Date): Promise<I
 
 export type AcceptResult =
   | { kind: "joined" | "already_member"; mesh: Mesh }
-  | { kind: "unknown" | "expired" | "used" }
+  | { kind: "unknown" | "expired" | "used" | "revoked" }
   | { kind: "wrong_account" | "email_unverified"; email: string };
 
 /**
@@ -110,7 +111,12 @@ export async function acceptInvite(
       .update(meshInvite)
       .set({ acceptedAt: input.now, acceptedBy: input.userId })
       .where(
-        and(eq(meshInvite.id, found.invite.id), isNull(meshInvite.acceptedAt), gt(meshInvite.expiresAt, input.now)),
+        and(
+          eq(meshInvite.id, found.invite.id),
+          isNull(meshInvite.acceptedAt),
+          isNull(meshInvite.revokedAt),
+          gt(meshInvite.expiresAt, input.now),
+        ),
       )
       .returning();
     if (!used) return false;
@@ -135,4 +141,55 @@ export async function acceptInvite(
   const membership = await findMembership(db, input.userId, found.mesh.id);
   if (!membership) throw new Error("joined a mesh but cannot read the membership back");
   return { kind: "joined", mesh: membership.view };
+}
+
+/** A mesh's invites still waiting to be used (not accepted, withdrawn or expired), newest first. */
+export function listPendingInvites(db: Db, meshId: string, now: Date) {
+  return db
+    .select({ invite: meshInvite, invitedBy: user.name })
+    .from(meshInvite)
+    .leftJoin(user, eq(user.id, meshInvite.createdBy))
+    .where(
+      and(
+        eq(meshInvite.meshId, meshId),
+        isNull(meshInvite.acceptedAt),
+        isNull(meshInvite.revokedAt),
+        gt(meshInvite.expiresAt, now),
+      ),
+    )
+    .orderBy(desc(meshInvite.createdAt));
+}
+
+/**
+ * Withdraws a pending invite of `meshId`, with its audit row: its link stops
+ * working at once. False when there is no such pending invite in that mesh.
+ */
+export async function revokeInvite(
+  db: Db,
+  input: { meshId: string; inviteId: string; by: string; request: RequestInfo; now: Date },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(meshInvite)
+      .set({ revokedAt: input.now })
+      .where(
+        and(
+          eq(meshInvite.id, input.inviteId),
+          eq(meshInvite.meshId, input.meshId),
+          isNull(meshInvite.acceptedAt),
+          isNull(meshInvite.revokedAt),
+        ),
+      )
+      .returning({ id: meshInvite.id });
+    if (!revoked) return false;
+    await recordAudit(tx, {
+      action: "mesh.invite.revoked",
+      userId: input.by,
+      targetId: revoked.id,
+      request: input.request,
+      metadata: { mesh_id: input.meshId },
+      at: input.now,
+    });
+    return true;
+  });
 }

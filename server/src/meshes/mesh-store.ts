@@ -3,7 +3,7 @@ import { isMeshIdShaped, type Mesh, type MeshRole, slugify } from "@claudemesh/s
 import { and, eq, like, sql } from "drizzle-orm";
 import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
-import { mesh, meshMember } from "../db/schema.js";
+import { mesh, meshMember, user } from "../db/schema.js";
 import type { RequestInfo } from "../request-info.js";
 
 export type MeshRow = typeof mesh.$inferSelect;
@@ -100,4 +100,14 @@ export async function createMesh(
   });
   if (!created) return { kind: "slug_taken", slug, suggestion: await freeSlugLike(db, slug) };
   return { kind: "created", mesh: meshView(created, "owner", input.now, 1) };
+}
+
+/** Who belongs to a mesh, owners first, then by when they joined. */
+export function listMembers(db: Db, meshId: string) {
+  return db
+    .select({ name: user.name, email: user.email, role: meshMember.role, joinedAt: meshMember.joinedAt })
+    .from(meshMember)
+    .innerJoin(user, eq(user.id, meshMember.userId))
+    .where(eq(meshMember.meshId, meshId))
+    .orderBy(sql`case ${meshMember.role} when 'owner' then 0 when 'admin' then 1 else 2 end`, meshMember.joinedAt);
 }

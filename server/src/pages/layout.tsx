@@ -36,6 +36,7 @@ export function Layout(props: { page: PageContext; title: string; wide?: boolean
           </a>
           {page.viewer ? (
             <nav class="account" aria-label="claudemesh">
+              <a href="/dashboard/meshes">{t("nav.meshes")}</a>
               <a href="/dashboard/settings/cli-tokens">{t("nav.tokens")}</a>
               <a href="/dashboard/settings/security">{t("nav.security")}</a>
               <span class="who">{t("nav.signedInAs", { email: page.viewer.email })}</span>

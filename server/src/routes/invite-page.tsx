@@ -15,6 +15,7 @@ const PROBLEMS = {
   unknown: { title: "invite.unknown.title", body: "invite.unknown.body", status: 404 },
   expired: { title: "invite.expired.title", body: "invite.expired.body", status: 410 },
   used: { title: "invite.used.title", body: "invite.used.body", status: 410 },
+  revoked: { title: "invite.revoked.title", body: "invite.revoked.body", status: 410 },
 } as const satisfies Record<string, { title: MessageKey; body: MessageKey; status: 404 | 410 }>;
 
 /**

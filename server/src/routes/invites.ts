@@ -14,6 +14,8 @@ function inviteRefusal(kind: InviteLookup["kind"] | AcceptResult["kind"]): Claud
   if (kind === "unknown") return noSuchInvite();
   if (kind === "expired") return new ClaudemeshError("invite_expired", "This invite has expired.");
   if (kind === "used") return new ClaudemeshError("invite_used", "This invite has already been used.");
+  if (kind === "revoked")
+    return new ClaudemeshError("invite_revoked", "This invite was withdrawn by the mesh's admins.");
   return new ClaudemeshError("not_found", "No such invite.");
 }
 

@@ -88,6 +88,7 @@ tr:last-child td { border-bottom: 0; }
 .new-token .field { margin: 0; }
 form.inline { display: inline; margin: 0; }
 .actions.start { justify-content: flex-start; flex-wrap: wrap; } .actions.start > * { flex: 0 0 auto; }
+.wrap { overflow-wrap: anywhere; min-width: 0; }
 .address { overflow-wrap: anywhere; font-family: var(--mono); font-size: .88rem; }
 .badge { display: inline-block; margin-left: 8px; padding: 1px 8px; border-radius: 999px; font-size: .78rem; background: var(--accent-soft); color: var(--fg); vertical-align: 1px; }
 @media (max-width: 640px) {

@@ -1,0 +1,1 @@
+ALTER TABLE "mesh_invite" ADD COLUMN "revoked_at" timestamp with time zone;
