@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasUnsafeCharacters } from "../contracts/neutral-text.js";
-import { ClaudemeshError } from "../errors.js";
+import { ClaudemeshError, SlowDownError } from "../errors.js";
 import { ApiClient } from "./client.js";
 import type { Transport, TransportResponse } from "./transport.js";
 
@@ -100,5 +100,42 @@ describe("ApiClient against a hostile server", () => {
     expect(revoked?.message).toBe(SHOWN);
     expect(revoked?.exitStatus).toBe(2);
     expect(broken?.message).toBe(`500 ${SHOWN}`);
+  });
+});
+
+describe("ApiClient polling a device code", () => {
+  const poll = "/api/auth/cli/device-code/dc1";
+
+  it("a poll too soon is a SlowDownError carrying the server's interval", async () => {
+    const api = await client({
+      [poll]: {
+        status: 429,
+        statusText: "Too Many Requests",
+        headers: {},
+        body: JSON.stringify({ error: "slow_down", message: "Poll every 6.5 s.", interval: 6.5 }),
+      },
+    });
+    const error = await api.pollDeviceCode("dc1").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SlowDownError);
+    expect(error).toMatchObject({ code: "slow_down", interval: 6.5, message: "Poll every 6.5 s." });
+  });
+
+  it("any other 429 stays a rate_limited ClaudemeshError", async () => {
+    const api = await client({
+      [poll]: {
+        status: 429,
+        statusText: "Too Many Requests",
+        headers: {},
+        body: JSON.stringify({ error: "rate_limited", message: "Too many attempts." }),
+      },
+    });
+    const error = await api.pollDeviceCode("dc1").catch((caught: unknown) => caught);
+    expect(error).not.toBeInstanceOf(SlowDownError);
+    expect(error).toMatchObject({ code: "rate_limited" });
+  });
+
+  it("answers the poll's status", async () => {
+    const api = await client({ [poll]: ok({ status: "pending" }) });
+    expect(await api.pollDeviceCode("dc1")).toEqual({ status: "pending" });
   });
 });

@@ -28,7 +28,6 @@ import {
   RevokedResponse as RevokedResponseSchema,
   type SessionList,
   SessionList as SessionListSchema,
-  SlowDownBody,
   type TelemetryBatch,
   type TokenList,
   TokenList as TokenListSchema,
@@ -40,7 +39,7 @@ import { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "../env.js";
 import { ClaudemeshError } from "../errors.js";
 import { refuseTokenAsId } from "../token.js";
 import { SDK_VERSION } from "../version.js";
-import { errorFromResponse, errorFromTransport, parseJson } from "./http-errors.js";
+import { errorFromResponse, errorFromTransport } from "./http-errors.js";
 import { proxyTransport } from "./proxy.js";
 import { nodeHttpTransport, type Transport, type TransportResponse } from "./transport.js";
 
@@ -60,9 +59,6 @@ export interface ApiClientOptions {
   /** Replaces the transport (tests, or a host's own); default node:http, or undici through a proxy. */
   transport?: Transport;
 }
-
-/** What a poll answered: a status, or "poll slower" with the interval to use. */
-export type PollAnswer = { kind: "status"; body: DevicePollResponse } | { kind: "slow_down"; intervalSeconds: number };
 
 /** How one call is sent; the client's defaults fill in the rest. */
 interface SendOptions {
@@ -137,26 +133,22 @@ export class ApiClient {
     return this.#send("post", "api/auth/cli/device-code", DeviceCodeResponseSchema, { json: device, signal });
   }
 
-  /** One poll; `waitSeconds` asks the server to hold it open until something changes. */
-  async pollDeviceCode(
+  /**
+   * One poll; `waitSeconds` asks the server to hold it open until something changes.
+   * A poll too soon fails with a SlowDownError carrying the interval to keep.
+   */
+  pollDeviceCode(
     deviceCode: string,
     options: { waitSeconds?: number; signal?: AbortSignal } = {},
-  ): Promise<PollAnswer> {
+  ): Promise<DevicePollResponse> {
     const wait = options.waitSeconds ?? 0;
     const path = `api/auth/cli/device-code/${encodeURIComponent(deviceCode)}${wait > 0 ? `?wait=${wait}` : ""}`;
-    try {
-      const body = await this.#send("get", path, DevicePollResponseSchema, {
-        signal: options.signal,
-        // The server may hold the answer for `wait` seconds.
-        ...(wait > 0 ? { timeoutMs: (wait + 15) * 1000 } : {}),
-        retries: 0,
-      });
-      return { kind: "status", body };
-    } catch (error) {
-      const slowDown = (error as { slowDown?: number }).slowDown;
-      if (slowDown !== undefined) return { kind: "slow_down", intervalSeconds: slowDown };
-      throw error;
-    }
+    return this.#send("get", path, DevicePollResponseSchema, {
+      signal: options.signal,
+      // The server may hold the answer for `wait` seconds.
+      ...(wait > 0 ? { timeoutMs: (wait + 15) * 1000 } : {}),
+      retries: 0,
+    });
   }
 
   /** Browser login's back channel: trades the callback's code and the PKCE verifier for a token. */
@@ -239,14 +231,7 @@ export class ApiClient {
     options: SendOptions,
   ): Promise<z.infer<Schema>> {
     const response = await this.#request(method.toUpperCase() as "GET" | "POST" | "DELETE", path, options);
-    if (response.status >= 300) {
-      const error = errorFromResponse(response);
-      if (response.status === 429) {
-        const slow = SlowDownBody.safeParse(parseJson(response.body));
-        if (slow.success) throw Object.assign(error, { slowDown: slow.data.interval });
-      }
-      throw error;
-    }
+    if (response.status >= 300) throw errorFromResponse(response);
     let body: unknown;
     try {
       // Whatever the server says is printed, shown or passed on later: no control or bidi characters in it.

@@ -1,6 +1,7 @@
+import { SlowDownBody } from "../contracts/device-code.js";
 import { ErrorBody, ErrorCode } from "../contracts/errors.js";
 import { neutralizeStrings, neutralText } from "../contracts/neutral-text.js";
-import { ClaudemeshError } from "../errors.js";
+import { ClaudemeshError, SlowDownError } from "../errors.js";
 import type { TransportResponse } from "./transport.js";
 
 const TLS_CODES = new Set([
@@ -16,7 +17,7 @@ const TLS_CODES = new Set([
 
 const AUTH_CODES = new Set<ErrorCode>(["auth_required", "token_invalid", "token_expired", "token_revoked"]);
 
-/** A non-2xx answer as a ClaudemeshError: the server's own code and message when it sent them. */
+/** A non-2xx answer as a ClaudemeshError: the server's own code and message when it sent them; `slow_down` as a SlowDownError. */
 export function errorFromResponse(response: TransportResponse): ClaudemeshError {
   const json = parseJson(response.body);
   const body = ErrorBody.safeParse(json);
@@ -29,6 +30,8 @@ export function errorFromResponse(response: TransportResponse): ClaudemeshError 
     const code = known?.success && AUTH_CODES.has(known.data) ? known.data : "token_rejected";
     return new ClaudemeshError(code, message);
   }
+  const slow = response.status === 429 ? SlowDownBody.safeParse(json) : undefined;
+  if (slow?.success) return new SlowDownError(slow.data.message, slow.data.interval);
   if (known?.success) return new ClaudemeshError(known.data, message, { suggestion });
   return new ClaudemeshError(codeForStatus(response.status), message);
 }
