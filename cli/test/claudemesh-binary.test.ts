@@ -1,7 +1,10 @@
 import { execFile } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { mintToken } from "@claudemesh/sdk/token";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -17,6 +20,25 @@ async function claudemesh(...args: string[]) {
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+// Node compiles its fetch (undici) on first touch, and ky touches it as it loads: this
+// reports at exit whether that happened, so a start that sends nothing can show it paid for neither.
+const FETCH_PROBE = `data:text/javascript,${encodeURIComponent(
+  'process.on("exit", () => process.moduleLoadList.some((name) => name.includes("undici")) && process.stderr.write("[fetch loaded]\\n"));',
+)}`;
+
+/** `claudemesh …args` with the probe above, in a scratch home. */
+async function probed(args: string[], env: Record<string, string> = {}) {
+  const home = mkdtempSync(join(tmpdir(), "claudemesh-probe-"));
+  try {
+    const { stderr } = await run(process.execPath, ["--import", FETCH_PROBE, BINARY, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: home, CLAUDEMESH_CONFIG_DIR: home, DO_NOT_TRACK: "1", ...env },
+    }).catch((error: { stderr: string }) => error);
+    return stderr;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -53,5 +75,21 @@ describe("the claudemesh binary", () => {
     expect(result.stderr).toContain("claudemesh --help");
     expect(result.stderr).not.toMatch(/too many arguments/);
     expect(result.stdout).toBe("");
+  });
+
+  it.each([["--version"], ["--help"], ["login", "--help"]])(
+    "`claudemesh %s` loads neither ky nor Node's fetch",
+    async (...args) => {
+      expect(await probed(args)).not.toContain("[fetch loaded]");
+    },
+  );
+
+  it("a command that calls the server loads them (so the probe can tell)", async () => {
+    const stderr = await probed(["whoami"], {
+      CLAUDEMESH_API_URL: "http://127.0.0.1:9",
+      CLAUDEMESH_TOKEN: mintToken("pat"),
+    });
+    expect(stderr).toContain("Cannot reach http://127.0.0.1:9");
+    expect(stderr).toContain("[fetch loaded]");
   });
 });

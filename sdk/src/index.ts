@@ -1,5 +1,4 @@
 export { ApiClient, type ApiClientOptions, normalizeBaseUrl } from "./api/client.js";
-export type { Transport, TransportRequest, TransportResponse } from "./api/transport.js";
 export {
   DeviceFlow,
   type DeviceFlowDeps,
