@@ -12,7 +12,7 @@ await build({
   platform: "node",
   target: "node20",
   format: "cjs",
-  // keytar stays optional (loaded if present); undici is only the SDK's proxy transport, and the
+  // keytar stays optional (loaded if present); undici is only the SDK's proxy agent, and the
   // extension hands the SDK the host's own fetch, which follows VS Code's proxy settings.
   external: ["vscode", "keytar", "undici"],
   minify: true,

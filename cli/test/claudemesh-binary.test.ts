@@ -1,8 +1,12 @@
 import { execFile } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { mintToken } from "@claudemesh/sdk/token";
+import { beforeAll, describe, expect, it } from "vitest";
+import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "../../sdk/test/support/node24.js";
 
 const run = promisify(execFile);
 const BINARY = fileURLToPath(new URL("../dist/claudemesh.js", import.meta.url));
@@ -17,6 +21,32 @@ async function claudemesh(...args: string[]) {
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+// Node compiles its fetch (undici) on first touch, and ky touches it as it loads: this
+// reports at exit whether that happened, so a start that sends nothing can show it paid for neither.
+const FETCH_PROBE = `data:text/javascript,${encodeURIComponent(
+  'process.on("exit", () => process.moduleLoadList.some((name) => name.includes("undici")) && process.stderr.write("[fetch loaded]\\n"));',
+)}`;
+
+/** `claudemesh …args` on `node` with the probe above, in a scratch home (and temp dir, for the compile cache). */
+async function probed(node: string, args: string[], env: Record<string, string> = {}) {
+  const home = mkdtempSync(join(tmpdir(), "claudemesh-probe-"));
+  try {
+    const { stderr } = await run(node, ["--import", FETCH_PROBE, BINARY, ...args], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: home,
+        TMPDIR: home,
+        CLAUDEMESH_CONFIG_DIR: home,
+        DO_NOT_TRACK: "1",
+        ...env,
+      },
+    }).catch((error: { stderr: string }) => error);
+    return stderr;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -53,5 +83,32 @@ describe("the claudemesh binary", () => {
     expect(result.stderr).toContain("claudemesh --help");
     expect(result.stderr).not.toMatch(/too many arguments/);
     expect(result.stdout).toBe("");
+  });
+});
+
+// Node 24 also loads undici when an ES module imports node:http (its WebSocket getter), so it is checked too.
+describe.each([
+  { label: `this Node (${process.version})`, node: async () => process.execPath, skip: false },
+  { label: "Node 24", node: node24, skip: SKIP_NODE24 },
+])("a start that sends nothing, on $label", ({ node, skip }) => {
+  let binary = "";
+  beforeAll(async () => {
+    if (!skip) binary = await node();
+  }, NODE24_INSTALL_TIMEOUT);
+
+  it.skipIf(skip).each(["--version", "--help", "login --help"])(
+    "`claudemesh %s` loads neither ky nor Node's fetch",
+    async (command) => {
+      expect(await probed(binary, command.split(" "))).not.toContain("[fetch loaded]");
+    },
+  );
+
+  it.skipIf(skip)("a command that calls the server loads them (so the probe can tell)", async () => {
+    const stderr = await probed(binary, ["whoami"], {
+      CLAUDEMESH_API_URL: "http://127.0.0.1:9",
+      CLAUDEMESH_TOKEN: mintToken("pat"),
+    });
+    expect(stderr).toContain("Cannot reach http://127.0.0.1:9");
+    expect(stderr).toContain("[fetch loaded]");
   });
 });

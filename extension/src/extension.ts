@@ -40,8 +40,16 @@ function secretStorageKeychain(secrets: vscode.SecretStorage): Keychain {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const env = readSdkEnv(process.env);
   const apiUrl = () => apiUrlFrom(env);
+  // VS Code's own fetch follows its proxy settings, so the SDK adds no proxy agent of its own here.
+  const hostFetch: typeof fetch = (input, init) => fetch(input, init);
   const api = (token?: string) =>
-    ApiClient.create({ baseUrl: apiUrl(), token, env, client: `claudemesh-vscode/${CLAUDEMESH_VERSION}` });
+    ApiClient.create({
+      baseUrl: apiUrl(),
+      token,
+      env,
+      fetch: hostFetch,
+      client: `claudemesh-vscode/${CLAUDEMESH_VERSION}`,
+    });
   const store = new CredentialStore({
     apiUrl: apiUrl(),
     configDir: env.configDir,

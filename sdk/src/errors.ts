@@ -146,6 +146,23 @@ export class ClaudemeshError extends Error {
   }
 }
 
+/**
+ * `slow_down` (RFC 8628 §3.5): a device-code poll came sooner than the server
+ * allows; poll no faster than `interval` seconds from now on.
+ *
+ * @example
+ * catch (error) { if (error instanceof SlowDownError) intervalMs = error.interval * 1000; }
+ */
+export class SlowDownError extends ClaudemeshError {
+  /** Seconds to leave between polls from now on, as the server said. */
+  readonly interval: number;
+
+  constructor(message: string, interval: number, options?: { cause?: unknown }) {
+    super("slow_down", message, options);
+    this.interval = interval;
+  }
+}
+
 /** True for errors that mean "sign in again" (exit status 2). */
 export function isAuthError(error: unknown): error is ClaudemeshError {
   return error instanceof ClaudemeshError && error.exitStatus === ExitStatus.auth;

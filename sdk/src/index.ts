@@ -1,5 +1,4 @@
-export { ApiClient, type ApiClientOptions, normalizeBaseUrl, type PollAnswer } from "./api/client.js";
-export type { Transport, TransportRequest, TransportResponse } from "./api/transport.js";
+export { ApiClient, type ApiClientOptions, normalizeBaseUrl } from "./api/client.js";
 export {
   DeviceFlow,
   type DeviceFlowDeps,
@@ -29,7 +28,7 @@ export {
 export { AuthFileStore, defaultConfigDir } from "./credentials/file-store.js";
 export { KEYCHAIN_SERVICE, type Keychain, loadKeytarKeychain } from "./credentials/keychain.js";
 export { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "./env.js";
-export { ClaudemeshError, ERROR_CODES, type ErrorCode, ExitStatus, isAuthError } from "./errors.js";
+export { ClaudemeshError, ERROR_CODES, type ErrorCode, ExitStatus, isAuthError, SlowDownError } from "./errors.js";
 export {
   LocalConfig,
   LocalConfigStore,

@@ -1,6 +1,11 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, normalizeBaseUrl } from "../src/api/client.js";
-import { nodeHttpTransport } from "../src/api/transport.js";
 import { DeviceFlow } from "../src/auth/device-flow.js";
 import { readSdkEnv } from "../src/env.js";
 import { ClaudemeshError } from "../src/errors.js";
@@ -69,21 +74,14 @@ describe("ApiClient against the real server", () => {
   });
 
   it("sends a User-Agent naming the SDK, the platform and the client", async () => {
+    let seen = "";
     const peer = await scriptedServer((req, res) => {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ua: req.headers["user-agent"] }));
+      seen = req.headers["user-agent"] ?? "";
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ tokens: [] }));
     });
     try {
-      let seen = "";
-      const api = await ApiClient.create({
-        baseUrl: peer.url,
-        client: "claudemesh-cli/9.9.9",
-        env: NO_ENV,
-        transport: async (request) => {
-          seen = request.headers["user-agent"] ?? "";
-          return nodeHttpTransport(request);
-        },
-      });
-      await api.listTokens().catch(() => {});
+      const api = await ApiClient.create({ baseUrl: peer.url, client: "claudemesh-cli/9.9.9", env: NO_ENV });
+      await api.listTokens();
       expect(seen).toMatch(/^claudemesh-sdk\/\d+\.\d+\.\d+ \((linux|darwin|win32); \w+\) claudemesh-cli\/9\.9\.9$/);
     } finally {
       await peer.close();
@@ -91,9 +89,10 @@ describe("ApiClient against the real server", () => {
   });
 });
 
-describe("ApiClient transport behaviour", () => {
+describe("ApiClient's send policy against real sockets", () => {
   const json = (status: number, body: unknown) => (res: import("node:http").ServerResponse) =>
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  const notFound = { error: "not_found", message: "No such session." };
 
   it("retries 503 with backoff and succeeds", async () => {
     const peer = await scriptedServer((_req, res, count) =>
@@ -127,6 +126,62 @@ describe("ApiClient transport behaviour", () => {
       expect(peer.requests()).toBe(1);
     } finally {
       await peer.close();
+    }
+  });
+
+  it("sends a DELETE again after a 502, and says what the server finally answered", async () => {
+    const peer = await scriptedServer((_req, res, count) =>
+      count < 2 ? json(502, { error: "server_error", message: "gateway" })(res) : json(404, notFound)(res),
+    );
+    try {
+      const api = await ApiClient.create({ baseUrl: peer.url, env: NO_ENV });
+      await expect(api.revokeSession("s1")).rejects.toMatchObject({ code: "not_found", message: "No such session." });
+      expect(peer.requests()).toBe(2);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("does not follow a redirect (the token would go along): it is an error to report", async () => {
+    const peer = await scriptedServer((req, res) =>
+      req.url === "/elsewhere" ? json(200, { tokens: [] })(res) : res.writeHead(302, { location: "/elsewhere" }).end(),
+    );
+    try {
+      const api = await ApiClient.create({ baseUrl: peer.url, token: mintToken("pat"), env: NO_ENV });
+      await expect(api.listTokens()).rejects.toMatchObject({ code: "invalid_input", message: /^302/ });
+      expect(peer.requests()).toBe(1);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("a certificate Node does not trust is a tls error pointing at NODE_EXTRA_CA_CERTS", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "claudemesh-tls-"));
+    const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"].concat([
+        "-keyout",
+        key,
+        "-out",
+        cert,
+      ]),
+      { stdio: "ignore" },
+    );
+    const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) =>
+      json(200, { tokens: [] })(res),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const api = await ApiClient.create({ baseUrl: url, env: NO_ENV, retries: 0 });
+      const error = await api.listTokens().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ClaudemeshError);
+      expect(error).toMatchObject({ code: "tls", hint: expect.stringContaining("NODE_EXTRA_CA_CERTS") });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

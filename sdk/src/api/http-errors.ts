@@ -1,7 +1,14 @@
+import { SlowDownBody } from "../contracts/device-code.js";
 import { ErrorBody, ErrorCode } from "../contracts/errors.js";
 import { neutralizeStrings, neutralText } from "../contracts/neutral-text.js";
-import { ClaudemeshError } from "../errors.js";
-import type { TransportResponse } from "./transport.js";
+import { ClaudemeshError, SlowDownError } from "../errors.js";
+
+/** A non-2xx answer, its body read in full (the API's bodies are small JSON documents). */
+export interface HttpAnswer {
+  status: number;
+  statusText: string;
+  body: string;
+}
 
 const TLS_CODES = new Set([
   "CERT_HAS_EXPIRED",
@@ -16,8 +23,8 @@ const TLS_CODES = new Set([
 
 const AUTH_CODES = new Set<ErrorCode>(["auth_required", "token_invalid", "token_expired", "token_revoked"]);
 
-/** A non-2xx answer as a ClaudemeshError: the server's own code and message when it sent them. */
-export function errorFromResponse(response: TransportResponse): ClaudemeshError {
+/** A non-2xx answer as a ClaudemeshError: the server's own code and message when it sent them; `slow_down` as a SlowDownError. */
+export function errorFromResponse(response: HttpAnswer, cause?: unknown): ClaudemeshError {
   const json = parseJson(response.body);
   const body = ErrorBody.safeParse(json);
   const offered = (json as { suggestion?: unknown } | null)?.suggestion;
@@ -27,10 +34,12 @@ export function errorFromResponse(response: TransportResponse): ClaudemeshError 
   if (response.status === 401) {
     // Any 401 is an authentication failure (exit 2), whatever its code.
     const code = known?.success && AUTH_CODES.has(known.data) ? known.data : "token_rejected";
-    return new ClaudemeshError(code, message);
+    return new ClaudemeshError(code, message, { cause });
   }
-  if (known?.success) return new ClaudemeshError(known.data, message, { suggestion });
-  return new ClaudemeshError(codeForStatus(response.status), message);
+  const slow = response.status === 429 ? SlowDownBody.safeParse(json) : undefined;
+  if (slow?.success) return new SlowDownError(slow.data.message, slow.data.interval, { cause });
+  if (known?.success) return new ClaudemeshError(known.data, message, { suggestion, cause });
+  return new ClaudemeshError(codeForStatus(response.status), message, { cause });
 }
 
 /** The body as JSON with every string neutral (error messages get printed), or null when it is not JSON. */
@@ -54,7 +63,7 @@ function codeForStatus(status: number): ErrorCode {
 }
 
 /** A failure before any answer (refused, unresolvable, TLS, timeout, cancelled) as a ClaudemeshError. */
-export function errorFromTransport(error: unknown, origin: string): ClaudemeshError {
+export function errorFromFailure(error: unknown, origin: string): ClaudemeshError {
   if (error instanceof ClaudemeshError) return error;
   const name = (error as { name?: string })?.name;
   if (name === "AbortError") return new ClaudemeshError("cancelled", "Cancelled.", { cause: error });

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { PollAnswer } from "../api/client.js";
 import type { DeviceCodeResponse, DevicePollResponse } from "../contracts/index.js";
-import { ClaudemeshError } from "../errors.js";
+import { ClaudemeshError, SlowDownError } from "../errors.js";
 import { DeviceFlow, type DeviceFlowEvent } from "./device-flow.js";
 
 const START = Date.parse("2026-01-01T00:00:00Z");
 const USER = { id: "u1", name: "Ada", email: "ada@example.test" };
 
 /** Plays the server's side from a script; records what it was asked and how long the client slept. */
-function scripted(answers: (PollAnswer | ClaudemeshError | ((now: number) => PollAnswer))[], lifetimeMs = 600_000) {
+function scripted(
+  answers: (DevicePollResponse | ClaudemeshError | ((now: number) => DevicePollResponse))[],
+  lifetimeMs = 600_000,
+) {
   let now = START;
   const sleeps: number[] = [];
   const polls: { waitSeconds?: number; at: number }[] = [];
@@ -42,14 +44,13 @@ function scripted(answers: (PollAnswer | ClaudemeshError | ((now: number) => Pol
   return { flow, sleeps, polls, code, advance: (ms: number) => (now += ms) };
 }
 
-const status = (body: DevicePollResponse): PollAnswer => ({ kind: "status", body });
-const pending = status({ status: "pending" });
-const approved = status({
+const pending: DevicePollResponse = { status: "pending" };
+const approved: DevicePollResponse = {
   status: "approved",
   token: "cm_session_x",
   user: USER,
   expires_at: "2026-04-01T00:00:00.000Z",
-});
+};
 
 describe("DeviceFlow", () => {
   it("shows the code, polls at the interval while pending, and returns the token on approval", async () => {
@@ -84,7 +85,7 @@ describe("DeviceFlow", () => {
   });
 
   it("on slow_down polls at the server's new interval from then on", async () => {
-    const { flow, sleeps } = scripted([pending, { kind: "slow_down", intervalSeconds: 6.5 }, pending, approved]);
+    const { flow, sleeps } = scripted([pending, new SlowDownError("Slow down.", 6.5), pending, approved]);
     const events: DeviceFlowEvent[] = [];
     await flow.run({ longPoll: false, onEvent: (event) => events.push(event) });
     expect(sleeps).toEqual([1500, 6500, 6500]);
@@ -119,10 +120,10 @@ describe("DeviceFlow", () => {
   });
 
   it.each([
-    ["denied", status({ status: "denied" }), "access_denied"],
-    ["expired", status({ status: "expired" }), "device_code_expired"],
-    ["approved without a token (claimed elsewhere)", status({ status: "approved", token: null }), "already_claimed"],
-  ])("%s ends with %s", async (_label, answer, code) => {
+    ["denied", { status: "denied" }, "access_denied"],
+    ["expired", { status: "expired" }, "device_code_expired"],
+    ["approved without a token (claimed elsewhere)", { status: "approved", token: null }, "already_claimed"],
+  ] as const)("%s ends with %s", async (_label, answer, code) => {
     const { flow } = scripted([pending, answer]);
     await expect(flow.run({ longPoll: false })).rejects.toMatchObject({ code });
   });

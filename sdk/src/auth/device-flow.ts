@@ -1,6 +1,6 @@
 import type { ApiClient } from "../api/client.js";
-import type { DeviceCodeRequest, DeviceCodeResponse, User } from "../contracts/index.js";
-import { ClaudemeshError } from "../errors.js";
+import type { DeviceCodeRequest, DeviceCodeResponse, DevicePollResponse, User } from "../contracts/index.js";
+import { ClaudemeshError, SlowDownError } from "../errors.js";
 import { deviceInfo } from "./device-info.js";
 import { realSleep, type Sleep } from "./sleep.js";
 
@@ -88,11 +88,18 @@ export class DeviceFlow {
       if (msLeft <= 0) throw expired();
 
       const started = this.#now();
-      let answer: Awaited<ReturnType<DeviceFlowDeps["api"]["pollDeviceCode"]>>;
+      let answer: DevicePollResponse;
       try {
         const waitSeconds = longPoll ? Math.max(0, Math.min(LONG_POLL_SECONDS, Math.floor(msLeft / 1000))) : 0;
         answer = await this.#api.pollDeviceCode(code.device_code, { waitSeconds, signal });
       } catch (error) {
+        if (error instanceof SlowDownError) {
+          // RFC 8628 §3.5: poll slower from now on; the server says how slow.
+          intervalMs = Math.max(intervalMs, error.interval * 1000);
+          onEvent?.({ type: "slow_down", intervalMs });
+          await this.#sleep(intervalMs, signal);
+          continue;
+        }
         const failure = error instanceof ClaudemeshError ? error : new ClaudemeshError("network", String(error));
         if (signal?.aborted || failure.code === "cancelled") throw new ClaudemeshError("cancelled", "Cancelled.");
         if (!RETRIABLE.has(failure.code)) throw failure;
@@ -104,15 +111,7 @@ export class DeviceFlow {
       }
       failures = 0;
 
-      if (answer.kind === "slow_down") {
-        // RFC 8628 §3.5: poll slower from now on; the server says how slow.
-        intervalMs = Math.max(intervalMs, answer.intervalSeconds * 1000);
-        onEvent?.({ type: "slow_down", intervalMs });
-        await this.#sleep(intervalMs, signal);
-        continue;
-      }
-
-      const { status, token, user, expires_at } = answer.body;
+      const { status, token, user, expires_at } = answer;
       if (status === "approved") {
         if (!token || !user) {
           throw new ClaudemeshError(

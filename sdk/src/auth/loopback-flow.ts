@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApiClient } from "../api/client.js";
 import type { DeviceCodeRequest } from "../contracts/index.js";
@@ -57,6 +57,8 @@ export class LoopbackFlow {
     let redirectUri = "";
     let handled = false;
 
+    // Not an ES import: on Node 24 that reads every export of node:http, whose WebSocket getter loads undici.
+    const { createServer } = process.getBuiltinModule("node:http");
     const server = createServer((req, res) => {
       void this.#onRequest(req, res, { state, verifier, redirectUri, signal }).then((result) => {
         if (!result || handled) return;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, connect } from "node:net";
+import type { Duplex } from "node:stream";
 
 /** A real HTTP server on loopback whose answers a test scripts; it counts requests. */
 export async function scriptedServer(
@@ -20,6 +21,7 @@ export async function scriptedServer(
  */
 export async function forwardingProxy(): Promise<{ url: string; forwarded: string[]; close(): Promise<void> }> {
   const forwarded: string[] = [];
+  const tunnels = new Set<Duplex>();
   const server = createServer((req, res) => {
     forwarded.push(req.url ?? "");
     const target = new URL(req.url ?? "");
@@ -41,6 +43,8 @@ export async function forwardingProxy(): Promise<{ url: string; forwarded: strin
   });
   server.on("connect", (req, client, head) => {
     forwarded.push(`CONNECT ${req.url}`);
+    tunnels.add(client);
+    client.once("close", () => tunnels.delete(client));
     const [host, port] = (req.url ?? "").split(":");
     const upstream = connect(Number(port), host, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -52,7 +56,15 @@ export async function forwardingProxy(): Promise<{ url: string; forwarded: strin
     client.on("error", () => upstream.destroy());
   });
   const url = await listen(server);
-  return { url, forwarded, close: () => close(server) };
+  return {
+    url,
+    forwarded,
+    close: () => {
+      // A tunnel is no longer an HTTP connection, so closeAllConnections leaves it open.
+      for (const tunnel of tunnels) tunnel.destroy();
+      return close(server);
+    },
+  };
 }
 
 function listen(server: Server): Promise<string> {
