@@ -1,5 +1,6 @@
 export { ApiClient, type ApiClientOptions, normalizeBaseUrl, type PollAnswer } from "./api/client.js";
 export type { Transport, TransportRequest, TransportResponse } from "./api/transport.js";
+export { type AuthorizationAnswer, AuthorizationRequest } from "./auth/authorization-request.js";
 export {
   DeviceFlow,
   type DeviceFlowDeps,

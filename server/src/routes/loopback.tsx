@@ -1,8 +1,10 @@
 import {
+  isEditorRedirect,
   type LoopbackAuthorizeQuery,
   LoopbackAuthorizeQuery as LoopbackAuthorizeQuerySchema,
   LoopbackTokenRequest,
   type LoopbackTokenResponse,
+  redirectTarget,
 } from "@claudemesh/sdk/contracts";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
@@ -47,13 +49,14 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
     const query = parsed.data;
     const fields: Record<string, string> = { ...query };
     // The approval's form post is answered with a redirect to the CLI's
-    // loopback address, and form-action covers redirects too.
-    c.header("content-security-policy", contentSecurityPolicy([new URL(query.redirect_uri).origin]));
+    // loopback address (or the editor), and form-action covers redirects too.
+    c.header("content-security-policy", contentSecurityPolicy([formActionSource(query.redirect_uri)]));
     return c.html(
       <Layout page={page} title={page.t("device.card.title")}>
         <ApprovalCard
           page={page}
           device={{ name: query.device_name, os: query.device_os, arch: query.device_arch }}
+          destination={redirectTarget(query.redirect_uri)}
           now={now()}
           actions={
             <>
@@ -124,6 +127,12 @@ export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
       expires_at: redeemed.expiresAt.toISOString(),
     } satisfies LoopbackTokenResponse);
   });
+}
+
+/** A CSP source for the redirect: the loopback origin, or the editor's scheme (`vscode:`), which has no origin. */
+function formActionSource(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return isEditorRedirect(redirectUri) ? url.protocol : url.origin;
 }
 
 function describe(issues: { path: PropertyKey[]; message: string }[]): string {
