@@ -47,7 +47,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   ): Promise<boolean> => {
     const id = node?.options.resource;
     if (!id || !(await confirmed(question, vscode.l10n.t("Revoke")))) return false;
-    await revoke(await identity.api(), id);
+    await identity.call((api) => revoke(api, id));
     refreshTrees();
     return true;
   };
@@ -82,7 +82,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (picked) await vscode.commands.executeCommand(picked.command);
     }),
     command("claudemesh.refresh", async () => {
-      await identity.refresh();
+      await identity.refresh("the Refresh command");
       refreshTrees();
     }),
     command("claudemesh.sessions.revoke", async (node: InfoNode) => {
@@ -91,7 +91,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         node?.label,
       );
       if (await revokeAfterConfirming(node, question, (api, id) => api.revokeSession(id))) {
-        await identity.refresh(); // it may have been this window's own session
+        await identity.refresh("a CLI session was revoked"); // it may have been this window's own session
       }
     }),
     command("claudemesh.tokens.create", async () => {
@@ -102,7 +102,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t("Give the token a name.")),
       });
       if (!name) return;
-      const created = await (await identity.api()).createToken({ name: name.trim(), expires_in_days: 90 });
+      const created = await identity.call((api) => api.createToken({ name: name.trim(), expires_in_days: 90 }));
       refreshTrees();
       const copy = vscode.l10n.t("Copy Token");
       const choice = await vscode.window.showInformationMessage(

@@ -10,6 +10,9 @@ import * as vscode from "vscode";
 import { ClaudemeshAuthenticationProvider, PROVIDER_ID } from "./auth-provider.js";
 import { registerCommands } from "./commands.js";
 import { Identity } from "./identity.js";
+import { scheduleIdentityChecks } from "./identity-checks.js";
+import { describeError, outputLog } from "./output-log.js";
+import { signInWithDeviceCode, signOut } from "./sign-in.js";
 import { createStatusBar } from "./status-bar.js";
 import { RemoteTree } from "./views/tree-node.js";
 import { accountRows, meshRows, sessionRows, tokenRows } from "./views/trees.js";
@@ -37,7 +40,10 @@ function secretStorageKeychain(secrets: vscode.SecretStorage): Keychain {
 }
 
 // Wiring only: identity, provider, status bar, trees and commands each live in their own file.
+// Runs at start-up (onStartupFinished), so nothing here waits on the network or the disk.
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const channel = vscode.window.createOutputChannel("claudemesh", { log: true });
+  const log = outputLog(channel);
   const env = readSdkEnv(process.env);
   const apiUrl = () => apiUrlFrom(env);
   const api = (token?: string) =>
@@ -48,7 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     mode: env.tokenStore,
     loadKeychain: () => loadKeytarKeychain().catch(() => secretStorageKeychain(context.secrets)),
   });
-  const identity = new Identity({ store, envToken: env.token, api });
+  const identity = new Identity({ store, envToken: env.token, api, log });
+  const signInDeps = { identity, api };
 
   const trees = {
     account: new RemoteTree(() => accountRows(identity, apiUrl()), "claudemesh.refresh"),
@@ -59,29 +66,38 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const refreshTrees = () => {
     for (const tree of Object.values(trees)) tree.refresh();
   };
-  const signedInContext = (signedIn: boolean) =>
-    vscode.commands.executeCommand("setContext", "claudemesh.signedIn", signedIn);
+  const signedInContext = (kind: string) =>
+    vscode.commands.executeCommand("setContext", "claudemesh.signedIn", kind !== "signed_out" && kind !== "checking");
 
   context.subscriptions.push(
+    channel,
     identity,
+    createStatusBar(identity, apiUrl),
     vscode.authentication.registerAuthenticationProvider(
       PROVIDER_ID,
       "claudemesh",
-      new ClaudemeshAuthenticationProvider({ identity, api }),
+      new ClaudemeshAuthenticationProvider({
+        identity,
+        signIn: () => signInWithDeviceCode(signInDeps),
+        signOut: () => signOut(identity),
+      }),
       { supportsMultipleAccounts: false },
     ),
-    createStatusBar(identity, apiUrl),
+    scheduleIdentityChecks({ identity, onDidChangeWindowState: vscode.window.onDidChangeWindowState }),
     ...Object.entries(trees).map(([name, tree]) => vscode.window.registerTreeDataProvider(`claudemesh.${name}`, tree)),
     ...Object.values(trees),
     ...registerCommands({ identity, api, apiUrl, refreshTrees }),
     identity.onDidChange((state) => {
-      void signedInContext(state.kind !== "signed_out");
+      void signedInContext(state.kind);
       refreshTrees();
     }),
   );
+  log.info(
+    `claudemesh ${CLAUDEMESH_VERSION} in ${vscode.env.appName} (${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""}); server ${apiUrl()}`,
+  );
   // Nothing waits on the network: the first check and the watcher start in the background.
-  void identity.refresh().then((state) => signedInContext(state.kind !== "signed_out"));
-  void identity.watch();
+  void identity.settled().then((state) => signedInContext(state.kind));
+  identity.watch().catch((error: unknown) => log.warn(`not following the shared credential: ${describeError(error)}`));
 }
 
 export function deactivate(): void {}

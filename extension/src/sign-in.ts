@@ -93,7 +93,7 @@ export async function signInWithToken(
 
 async function keep(identity: Identity, login: LoginResult, source: "device-code" | "pat"): Promise<void> {
   await identity.store.save({ ...login, source });
-  await identity.refresh();
+  await identity.refresh("signed in here");
 }
 
 /**
@@ -101,8 +101,8 @@ async function keep(identity: Identity, login: LoginResult, source: "device-code
  * (best effort), then forgets the credential here and for the CLI.
  */
 export async function signOut(identity: Identity): Promise<{ revoked: boolean }> {
-  const state = identity.state;
-  if (state.kind !== "signed_out" && state.source === "env") {
+  const state = await identity.settled();
+  if (state.kind !== "signed_out" && state.kind !== "checking" && state.source === "env") {
     throw new ClaudemeshError(
       "forbidden",
       vscode.l10n.t("The token comes from CLAUDEMESH_TOKEN in VS Code's environment; unset it to sign out."),
@@ -111,13 +111,13 @@ export async function signOut(identity: Identity): Promise<{ revoked: boolean }>
   let revoked = false;
   if (state.kind === "signed_in" && state.credential.kind === "session") {
     try {
-      await (await identity.api()).revokeSession("current");
+      await identity.call((api) => api.revokeSession("current"));
       revoked = true;
     } catch {
       // Still sign out here; the session can be revoked from the sidebar or the dashboard.
     }
   }
   await identity.store.clear();
-  await identity.refresh();
+  await identity.refresh("signed out here");
   return { revoked };
 }

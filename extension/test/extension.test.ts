@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CredentialStore, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type * as vscode from "vscode";
 import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
@@ -13,6 +15,7 @@ import {
   contextKeys,
   messages,
   openedUrls,
+  outputLines,
   resetFake,
   statusBarItems,
   terminals,
@@ -60,7 +63,15 @@ async function activated() {
   await activate(context);
   const status = statusBarItems[0];
   if (!status) throw new Error("no status bar item");
-  return { status };
+  const provider = authProviders.get("claudemesh")?.provider as vscode.AuthenticationProvider;
+  return { status, provider };
+}
+
+/** Activates, then waits for the first check as getSessions does. */
+async function started() {
+  const extension = await activated();
+  await extension.provider.getSessions(undefined, {});
+  return extension;
 }
 
 /** Polls until `check` holds (the extension works in the background). */
@@ -92,17 +103,59 @@ async function rows(view: string): Promise<vscode.TreeItem[]> {
   return nodes.map((node) => node.treeItem());
 }
 
+describe("start-up", () => {
+  it("shows the status bar item before asking the server anything, and asks it only after activate() returned", async () => {
+    // A server that takes connections and never answers, counting them.
+    const held: Socket[] = [];
+    let hanging = true;
+    let connected: () => void = () => {};
+    const firstConnection = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    const silent = createServer((socket) => {
+      if (hanging) {
+        held.push(socket);
+        connected();
+      } else socket.destroy();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    process.env.CLAUDEMESH_API_URL = url;
+    const user = { id: "u1", name: "Start Up", email: "start@example.test" };
+    await new CredentialStore({ apiUrl: url, configDir, mode: "file" }).save({
+      token: mintToken("pat"),
+      user,
+      expiresAt: null,
+      source: "pat",
+    });
+
+    const { status } = await activated();
+    expect(held).toHaveLength(0);
+    expect(status).toMatchObject({ visible: true, text: "$(sync~spin) claudemesh" });
+
+    await firstConnection; // the first check, in the background
+    hanging = false; // the server goes away (retries included): the check ends as unreachable
+    for (const socket of held) socket.destroy();
+    await eventually(() => expect(status.text).toBe("$(cloud-offline) Start Up"));
+    silent.close();
+    expect(outputLines[0]).toMatch(
+      /^info claudemesh 0\.0\.0-test in Visual Studio Code \(desktop\); server http:\/\/127\.0\.0\.1:\d+$/,
+    );
+    expect(outputLines).toContain("info checking the identity (start-up)");
+  });
+});
+
 describe("the extension against a real server", () => {
   it("starts signed out: a Sign In status bar item and the welcome view's context", async () => {
-    const { status } = await activated();
-    await eventually(() => expect(contextKeys.get("claudemesh.signedIn")).toBe(false));
+    const { status } = await started();
+    expect(contextKeys.get("claudemesh.signedIn")).toBe(false);
     expect(status.text).toBe("$(sign-in) claudemesh: Sign In");
     expect(status.command).toBe("claudemesh.signIn");
     expect(authProviders.get("claudemesh")?.label).toBe("claudemesh");
   });
 
   it("signs in with a pasted access token, checked with the server and shared with the CLI", async () => {
-    const { status } = await activated();
+    const { status } = await started();
     const changes: unknown[] = [];
     const provider = authProviders.get("claudemesh")?.provider as vscode.AuthenticationProvider;
     provider.onDidChangeSessions((change) => changes.push(change));
@@ -127,7 +180,7 @@ describe("the extension against a real server", () => {
   });
 
   it("signs in with a device code approved in the browser, then signs out revoking it on the server", async () => {
-    const { status } = await activated();
+    const { status } = await started();
     const account = await server.signUp("Dev Ice");
     let approval: Promise<Response> | undefined;
     answers.message = (message, items) => {
@@ -147,6 +200,11 @@ describe("the extension against a real server", () => {
     const after = await fetch(new URL("/api/my/whoami", server.url), { headers: { authorization: `Bearer ${token}` } });
     expect(after.status).toBe(401);
     expect(messages.at(-1)?.message).toContain("revoked on the server");
+    // The output channel tells support what happened, never with the token.
+    const log = outputLines.join("\n");
+    expect(log).toContain("info signed in as Dev Ice <");
+    expect(log).toContain("info checking the identity (signed out here)");
+    expect(log.match(TOKEN_SCAN_REGEX)).toBeNull();
   });
 
   it("lists CLI sessions, access tokens and meshes, and revokes a session from the tree", async () => {
@@ -196,7 +254,7 @@ describe("the extension against a real server", () => {
   });
 
   it("shows a CLI login made in a terminal within a second, and a revoked token as 'Sign in again'", async () => {
-    const { status } = await activated();
+    const { status } = await started();
     await eventually(() => expect(contextKeys.get("claudemesh.signedIn")).toBe(false));
     const account = await server.signUp("Term Inal");
     const { token } = await server.createPat(account.cookie, "terminal");
@@ -226,7 +284,7 @@ describe("the extension against a real server", () => {
     const account = await server.signUp("Env Ironment");
     const { token } = await server.createPat(account.cookie, "env");
     process.env.CLAUDEMESH_TOKEN = token;
-    const { status } = await activated();
+    const { status } = await started();
     await eventually(() => expect(status.text).toBe("$(account) Env Ironment"));
     expect(status.tooltip).toContain("CLAUDEMESH_TOKEN");
     await commands.executeCommand("claudemesh.signOut");

@@ -102,7 +102,11 @@ describe("names a hostile server sends", () => {
     expect(item?.text).toBe("$(account) ]0;pwned]52;c;cm0gLXJmAda Lovelace31m");
     expect(unsafe(item?.tooltip)).toBe(false);
 
-    const provider = new ClaudemeshAuthenticationProvider({ identity, api: async () => ApiClient.create() });
+    const provider = new ClaudemeshAuthenticationProvider({
+      identity,
+      signIn: async () => {},
+      signOut: async () => {},
+    });
     disposables.push(provider);
     const [session] = await provider.getSessions();
     expect(session?.account.label).toBe("]0;pwned]52;c;cm0gLXJmAda Lovelace31m");

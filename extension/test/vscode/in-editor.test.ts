@@ -4,9 +4,9 @@
 // code-server's native modules (~3 min), later runs start in seconds.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -36,12 +36,32 @@ describe("in a real VS Code (code-server)", () => {
   let page: Page;
   let scratch = "";
   let configDir = "";
+  let userData = "";
+  /** Where browsers, the CLI and the extension reach the server: the machine's name, which code-server's link proxy leaves alone. */
+  let apiUrl = "";
   const account = { name: "Vera Code", cookie: "", email: "" };
+  const startup = { name: "Stella Startup", cookie: "", token: "" };
   let pat = "";
   let cliSessionToken = "";
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  /** The status bar's left half, where the claudemesh item sits. */
+  const statusBarShot = (name: string) =>
+    page.locator(".part.statusbar").screenshot({ path: join(SHOTS, `${name}.png`) });
   const statusItem = (text: string) => page.locator(".statusbar-item", { hasText: text }).first();
+  /** `claudemesh <args>` as a person types it in a terminal of this machine, sharing the extension's credential file. */
+  const cli = (args: string[], input?: string) =>
+    execFileSync(process.execPath, [CLI, ...args], {
+      input,
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        CLAUDEMESH_API_URL: apiUrl,
+        CLAUDEMESH_CONFIG_DIR: configDir,
+        CLAUDEMESH_TOKEN_STORE: "file",
+        DO_NOT_TRACK: "1",
+      },
+    });
   /** Runs a command from the palette; early on, the extension's contributions may still be loading, so retry. */
   async function runCommand(title: string) {
     const input = page.locator(".quick-input-widget input");
@@ -64,6 +84,21 @@ describe("in a real VS Code (code-server)", () => {
     await page.keyboard.press("Enter");
   }
 
+  /** The extension host's log, where VS Code records what activated each extension and why. */
+  async function extensionHostLog(): Promise<string> {
+    const logs = join(userData, "logs");
+    const found: string[] = [];
+    const walk = async (dir: string) => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else if (entry.name.endsWith("exthost.log")) found.push(await readFile(path, "utf8"));
+      }
+    };
+    await walk(logs);
+    return found.join("\n");
+  }
+
   beforeAll(async () => {
     const setup = join(HERE, "setup-code-server.sh");
     const binary = execFileSync("bash", [setup], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
@@ -73,7 +108,9 @@ describe("in a real VS Code (code-server)", () => {
     // The same build and vsce flags as a release (the package script), so the .vsix tested is the one shipped.
     execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION, stdio: "ignore" });
 
-    server = await startClaudemeshServer();
+    const serverPort = await freePort();
+    apiUrl = `http://${hostname()}:${serverPort}`;
+    server = await startClaudemeshServer({ publicUrl: apiUrl, env: { PORT: String(serverPort) } });
     const signedUp = await server.signUp(account.name);
     Object.assign(account, { cookie: signedUp.cookie, email: signedUp.email });
     pat = (await server.createPat(account.cookie, "vscode-e2e")).token;
@@ -94,7 +131,7 @@ describe("in a real VS Code (code-server)", () => {
 
     scratch = await mkdtemp(join(tmpdir(), "claudemesh-code-server-"));
     configDir = join(scratch, "claudemesh");
-    const userData = join(scratch, "user-data");
+    userData = join(scratch, "user-data");
     const extensions = join(scratch, "extensions");
     const workspace = join(scratch, "workspace");
     await mkdir(join(userData, "User"), { recursive: true });
@@ -108,9 +145,14 @@ describe("in a real VS Code (code-server)", () => {
         "telemetry.telemetryLevel": "off",
         "extensions.autoCheckUpdates": false,
         "extensions.autoUpdate": false,
-        "claudemesh.apiUrl": server.url,
+        "claudemesh.apiUrl": apiUrl,
       }),
     );
+    // Someone signed in with `claudemesh login` in a terminal before opening the editor.
+    const stella = await server.signUp(startup.name);
+    startup.cookie = stella.cookie;
+    startup.token = (await server.createPat(stella.cookie, "terminal")).token;
+    cli(["login", "--with-token"], startup.token);
     const env = {
       ...process.env,
       XDG_CONFIG_HOME: join(scratch, "xdg-config"),
@@ -169,6 +211,34 @@ describe("in a real VS Code (code-server)", () => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
+  it("opened after `claudemesh login`, names the account in the status bar with no click and no command", async () => {
+    await statusItem(startup.name).waitFor({ timeout: 60_000 });
+    await statusBarShot("status-bar-signed-in");
+    // The tooltip: email, server, where the credential lives, expiry.
+    await statusItem(startup.name).hover();
+    const tooltip = page.locator(".monaco-hover", { hasText: "auth.json" }).first();
+    await tooltip.waitFor({ timeout: 15_000 });
+    const text = (await tooltip.textContent()) ?? "";
+    expect(text).toContain(startup.name);
+    expect(text).toContain(`Server: ${apiUrl}`);
+    expect(text).toContain(`pat from ${join(configDir, "auth.json")} (shared with the CLI), expires`);
+    await page.screenshot({
+      path: join(SHOTS, "status-bar-signed-in-tooltip.png"),
+      clip: { x: 0, y: 600, width: 700, height: 300 },
+    });
+    await page.mouse.move(700, 300);
+    // It was start-up that activated the extension: nothing asked for a session or ran a command.
+    const hostLog = await extensionHostLog();
+    expect(hostLog).toMatch(/claudemesh\.claudemesh.*activationEvent: 'onStartupFinished'/);
+  }, 120_000);
+
+  it("follows `claudemesh logout` in a terminal: the name goes", async () => {
+    cli(["logout"]);
+    await statusItem("claudemesh: Sign In").waitFor({ timeout: 15_000 });
+    expect(await page.locator(".statusbar-item", { hasText: startup.name }).count()).toBe(0);
+    await statusBarShot("status-bar-signed-out");
+  }, 60_000);
+
   it("signs in with an access token from the command palette and shows the name in the status bar", async () => {
     await runCommand("claudemesh: Sign In with Access Token");
     const input = page.locator(".quick-input-widget input");
@@ -201,16 +271,7 @@ describe("in a real VS Code (code-server)", () => {
   it("follows a `claudemesh login` made by the CLI meanwhile", async () => {
     const other = await server.signUp("Tess Terminal");
     const { token } = await server.createPat(other.cookie, "cli");
-    execFileSync(process.execPath, [CLI, "login", "--with-token"], {
-      input: token,
-      env: {
-        PATH: process.env.PATH,
-        CLAUDEMESH_API_URL: server.url,
-        CLAUDEMESH_CONFIG_DIR: configDir,
-        CLAUDEMESH_TOKEN_STORE: "file",
-        DO_NOT_TRACK: "1",
-      },
-    });
+    cli(["login", "--with-token"], token);
     await statusItem("Tess Terminal").waitFor({ timeout: 15_000 });
     await shot("after-cli-login");
   }, 60_000);
@@ -234,5 +295,23 @@ describe("in a real VS Code (code-server)", () => {
     await statusItem("claudemesh: Sign In").waitFor({ timeout: 30_000 });
     await shot("signed-out");
     expect(existsSync(join(configDir, "auth.json"))).toBe(false);
+  }, 60_000);
+
+  it("shows a token the server refuses as a warning, 'Sign in again'", async () => {
+    const rita = await server.signUp("Rita Refused");
+    const created = await server.createPat(rita.cookie, "soon revoked");
+    cli(["login", "--with-token"], created.token);
+    await statusItem("Rita Refused").waitFor({ timeout: 15_000 });
+    // Revoked from another device (the dashboard); the next check finds out.
+    const revoked = await fetch(new URL(`/api/my/cli/tokens/${created.id}`, apiUrl), {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${created.token}` },
+    });
+    expect(revoked.status).toBe(200);
+    await runCommand("claudemesh: Refresh");
+    const warning = statusItem("claudemesh: Sign in again");
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.evaluate((element) => element.classList.contains("warning-kind"))).toBe(true);
+    await statusBarShot("status-bar-refused");
   }, 60_000);
 });
