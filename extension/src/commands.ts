@@ -1,7 +1,7 @@
-import { type ApiClient, ClaudemeshError, MESH_SLUG_PATTERN, redactTokens } from "@claudemesh/sdk";
+import { type ApiClient, ClaudemeshError, type LoginResult, MESH_SLUG_PATTERN, redactTokens } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import type { Identity } from "./identity.js";
-import { signInWithDeviceCode, signInWithToken, signOut } from "./sign-in.js";
+import { signInWithToken, signOut } from "./sign-in.js";
 import type { InfoNode } from "./views/tree-node.js";
 
 export interface CommandDeps {
@@ -10,6 +10,8 @@ export interface CommandDeps {
   apiUrl: () => string;
   /** Refreshes every tree after something changed on the server. */
   refreshTrees: () => void;
+  /** The browser sign-in (redirect or device code), as the Accounts menu runs it. */
+  signIn: () => Promise<LoginResult>;
 }
 
 /** Runs a command, showing a failure as an error message instead of losing it. */
@@ -34,7 +36,7 @@ async function confirmed(message: string, action: string): Promise<boolean> {
 
 /** Every `claudemesh.*` command the extension contributes. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { identity, api, apiUrl, refreshTrees } = deps;
+  const { identity, api, apiUrl, refreshTrees, signIn } = deps;
   const signInDeps = { identity, api };
   const dashboard = () => vscode.Uri.parse(new URL("/dashboard/settings/cli-tokens", apiUrl()).toString());
   const command = (id: string, run: (...args: never[]) => Promise<unknown>) =>
@@ -54,7 +56,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   return [
     command("claudemesh.signIn", async () => {
-      const result = await signInWithDeviceCode(signInDeps);
+      const result = await signIn();
       void vscode.window.showInformationMessage(vscode.l10n.t("Signed in to claudemesh as {0}.", result.user.name));
     }),
     command("claudemesh.signInWithToken", async () => {

@@ -12,8 +12,9 @@ import { registerCommands } from "./commands.js";
 import { Identity } from "./identity.js";
 import { scheduleIdentityChecks } from "./identity-checks.js";
 import { describeError, outputLog } from "./output-log.js";
-import { signInWithDeviceCode, signOut } from "./sign-in.js";
+import { signIn, signOut } from "./sign-in.js";
 import { createStatusBar } from "./status-bar.js";
+import { UriEventHandler } from "./uri-handler.js";
 import { RemoteTree } from "./views/tree-node.js";
 import { accountRows, meshRows, sessionRows, tokenRows } from "./views/trees.js";
 
@@ -55,7 +56,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     loadKeychain: () => loadKeytarKeychain().catch(() => secretStorageKeychain(context.secrets)),
   });
   const identity = new Identity({ store, envToken: env.token, api, log });
-  const signInDeps = { identity, api };
+  const uriHandler = new UriEventHandler(log);
+  const signInHere = () => signIn({ identity, api, uriHandler, log });
 
   const trees = {
     account: new RemoteTree(() => accountRows(identity, apiUrl()), "claudemesh.refresh"),
@@ -78,7 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       "claudemesh",
       new ClaudemeshAuthenticationProvider({
         identity,
-        signIn: () => signInWithDeviceCode(signInDeps),
+        signIn: signInHere,
         signOut: () => signOut(identity),
       }),
       { supportsMultipleAccounts: false },
@@ -86,7 +88,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     scheduleIdentityChecks({ identity, onDidChangeWindowState: vscode.window.onDidChangeWindowState }),
     ...Object.entries(trees).map(([name, tree]) => vscode.window.registerTreeDataProvider(`claudemesh.${name}`, tree)),
     ...Object.values(trees),
-    ...registerCommands({ identity, api, apiUrl, refreshTrees }),
+    uriHandler,
+    vscode.window.registerUriHandler(uriHandler),
+    ...registerCommands({ identity, api, apiUrl, refreshTrees, signIn: signInHere }),
     identity.onDidChange((state) => {
       void signedInContext(state.kind);
       refreshTrees();

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CredentialStore, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -11,15 +11,19 @@ import type { RemoteTree, TreeNode } from "../src/views/tree-node.js";
 import {
   answers,
   authProviders,
+  clipboardText,
   commands,
   contextKeys,
   messages,
   openedUrls,
   outputLines,
+  progressRuns,
   resetFake,
   statusBarItems,
   terminals,
   treeProviders,
+  Uri,
+  uriHandlers,
 } from "./fake-vscode.js";
 
 let server: RunningServer;
@@ -145,6 +149,120 @@ describe("start-up", () => {
   });
 });
 
+/**
+ * A browser signed in to the server: it opens the approval page, presses a
+ * button, and follows the redirect to `vscode://claudemesh.claudemesh/…`,
+ * which the operating system hands to the editor and the editor to the
+ * extension's URI handler. Resolves `done` with the card's HTML.
+ */
+function signedInBrowser(cookie: string, decision: "approve" | "deny" = "approve", before?: () => void) {
+  let finished: (card: string) => void = () => {};
+  const done = new Promise<string>((resolve) => {
+    finished = resolve;
+  });
+  const act = async (url: string) => {
+    const card = await (await fetch(url, { headers: { cookie } })).text();
+    const form = new URLSearchParams([...new URL(url).searchParams, ["decision", decision]]);
+    const posted = await fetch(new URL("/cli-auth/authorize", server.url), {
+      method: "POST",
+      headers: { cookie, origin: new URL(server.url).origin, "content-type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+      redirect: "manual",
+    });
+    before?.();
+    for (const handler of uriHandlers) handler.handleUri(Uri.parse(posted.headers.get("location") ?? ""));
+    finished(card);
+  };
+  return {
+    done,
+    open: (url: string) => {
+      if (new URL(url).pathname === "/cli-auth/authorize") void act(url);
+      return true;
+    },
+  };
+}
+
+describe("signing in through the browser, back to the editor", () => {
+  it("the code comes back through vscode://claudemesh.claudemesh; the session is named after the editor", async () => {
+    const { status } = await started();
+    const account = await server.signUp("Red Irect");
+    const browser = signedInBrowser(account.cookie);
+    answers.openExternal = browser.open;
+    await commands.executeCommand("claudemesh.signIn");
+
+    expect(await browser.done).toContain("vscode://claudemesh.claudemesh on this computer");
+    expect(status.text).toBe("$(account) Red Irect");
+    const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    expect(saved).toMatchObject({ source: "browser", token: expect.stringMatching(/^cm_session_/) });
+    const me = await fetch(new URL("/api/my/whoami", server.url), {
+      headers: { authorization: `Bearer ${saved.token}` },
+    });
+    expect(await me.json()).toMatchObject({
+      credential: { kind: "session", name: `Visual Studio Code · ${hostname()}` },
+    });
+    expect(progressRuns.map((run) => run.messages)).toEqual([["Approve in the browser; it brings you back here."]]);
+    const log = outputLines.join("\n");
+    expect(log).toContain("info browser sign-in: the code goes to vscode://claudemesh.claudemesh");
+    expect(log).toContain("info received vscode://claudemesh.claudemesh/did-authenticate");
+    expect(log.match(TOKEN_SCAN_REGEX)).toBeNull();
+    expect(log).not.toContain("code=");
+  });
+
+  it("from the Accounts menu too; a link carrying someone else's state is ignored", async () => {
+    const { provider } = await started();
+    const account = await server.signUp("Acc Ounts");
+    const forged = Uri.parse("vscode://claudemesh.claudemesh/did-authenticate?state=not-yours&code=stolen");
+    const browser = signedInBrowser(account.cookie, "approve", () => {
+      for (const handler of uriHandlers) handler.handleUri(forged);
+    });
+    answers.openExternal = browser.open;
+    const session = await provider.createSession([], {});
+    expect(session.account.label).toBe("Acc Ounts");
+    expect(outputLines).toContain("warn ignored a sign-in link that belongs to no sign-in waiting here");
+  });
+
+  it("a denial in the browser ends it there: no code is offered instead", async () => {
+    const { status } = await started();
+    const account = await server.signUp("Deny Al");
+    answers.openExternal = signedInBrowser(account.cookie, "deny").open;
+    await commands.executeCommand("claudemesh.signIn");
+    expect(messages).toEqual([
+      expect.objectContaining({
+        kind: "error",
+        message: expect.stringContaining("The sign-in was denied in the browser."),
+      }),
+    ]);
+    expect(status.text).toBe("$(sign-in) claudemesh: Sign In");
+  });
+
+  it("cancelled while waiting for the browser: offers a code instead, and the code signs in", async () => {
+    const { status } = await started();
+    const account = await server.signUp("Can Celled");
+    answers.openExternal = (url) => {
+      // The browser never comes back; the person presses Cancel on the progress notification.
+      if (new URL(url).pathname === "/cli-auth/authorize") queueMicrotask(() => progressRuns.at(-1)?.cancel());
+      return true;
+    };
+    let approval: Promise<Response> | undefined;
+    answers.message = (message, items) => {
+      if (items.includes("Use a Code")) return "Use a Code";
+      const code = message.match(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/)?.[0];
+      if (code) approval = server.decide(code, "approve", account.cookie);
+      return "Open Browser";
+    };
+    await commands.executeCommand("claudemesh.signIn");
+    expect((await approval)?.status).toBe(200);
+    expect(status.text).toBe("$(account) Can Celled");
+    expect(messages.map((message) => message.message)).toEqual([
+      "Having trouble signing in through the browser? Sign in with a code instead.",
+      expect.stringMatching(/^Your claudemesh code is [A-Z]{4}-[A-Z]{4}\. Approve it in the browser to sign in\.$/),
+      "Signed in to claudemesh as Can Celled.",
+    ]);
+    expect(clipboardText.value).toBe(""); // copied only when asked
+    expect(JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).source).toBe("device-code");
+  });
+});
+
 describe("the extension against a real server", () => {
   it("starts signed out: a Sign In status bar item and the welcome view's context", async () => {
     const { status } = await started();
@@ -179,8 +297,13 @@ describe("the extension against a real server", () => {
     expect(authFile).toMatchObject({ token, source: "pat", user: { name: "Vera Code" } });
   });
 
-  it("signs in with a device code approved in the browser, then signs out revoking it on the server", async () => {
+  it("in a window served over https (Codespaces, code-server on a domain), signs in with a device code; signs out revoking it", async () => {
     const { status } = await started();
+    // Such a window's callback is a web address, which the server refuses: no redirect is tried.
+    answers.externalUri = () =>
+      Uri.parse(
+        "https://ada.codespace.example/callback?vscode-reqid=1&vscode-scheme=vscode&vscode-authority=claudemesh.claudemesh",
+      );
     const account = await server.signUp("Dev Ice");
     let approval: Promise<Response> | undefined;
     answers.message = (message, items) => {
@@ -190,7 +313,7 @@ describe("the extension against a real server", () => {
     };
     await commands.executeCommand("claudemesh.signIn");
     expect((await approval)?.status).toBe(200);
-    expect(openedUrls[0]).toMatch(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/);
+    expect(openedUrls).toEqual([expect.stringMatching(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/)]);
     expect(status.text).toBe("$(account) Dev Ice");
     const token = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).token as string;
     expect(token).toMatch(/^cm_session_/);
@@ -204,6 +327,9 @@ describe("the extension against a real server", () => {
     const log = outputLines.join("\n");
     expect(log).toContain("info signed in as Dev Ice <");
     expect(log).toContain("info checking the identity (signed out here)");
+    expect(log).toContain(
+      "info the browser would come back through https://ada.codespace.example, which the server refuses; using a code",
+    );
     expect(log.match(TOKEN_SCAN_REGEX)).toBeNull();
   });
 

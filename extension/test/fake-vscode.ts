@@ -103,6 +103,8 @@ export const settings = new Map<string, unknown>();
 /** Every line the extension logged, as "level message". */
 export const outputLines: string[] = [];
 export const uriHandlers: { handleUri(uri: Uri): unknown }[] = [];
+/** Each progress notification shown: its title, what it reported, and its Cancel button. */
+export const progressRuns: { title: string; messages: string[]; cancel(): void }[] = [];
 /** Fire to tell the extension the window gained or lost focus. */
 export const windowStateChanges = new EventEmitter<{ focused: boolean; active: boolean }>();
 
@@ -113,6 +115,8 @@ export const answers = {
   quickPick: <T>(items: T[]): T | undefined => items[0],
   /** What env.asExternalUri makes of a URI (desktop VS Code: the same URI). */
   externalUri: (uri: Uri): Uri => uri,
+  /** What the browser does with a URL env.openExternal opens; false = the person declined to open it. */
+  openExternal: (_url: string): boolean => true,
 };
 
 export function resetFake(): void {
@@ -129,6 +133,8 @@ export function resetFake(): void {
   answers.inputBox = () => undefined;
   answers.quickPick = (items) => items[0];
   answers.externalUri = (uri) => uri;
+  answers.openExternal = () => true;
+  progressRuns.length = 0;
 }
 
 export const commands = {
@@ -193,13 +199,30 @@ export const window = {
     return answers.quickPick(items);
   },
   async withProgress<R>(
-    _options: unknown,
+    options: { title?: string },
     task: (
-      progress: { report(value: unknown): void },
-      token: { onCancellationRequested(l: () => void): void },
+      progress: { report(value: { message?: string }): void },
+      token: { onCancellationRequested(listener: () => void): Disposable },
     ) => Promise<R>,
   ): Promise<R> {
-    return task({ report: () => {} }, { onCancellationRequested: () => {} });
+    const listeners = new Set<() => void>();
+    const run = {
+      title: options.title ?? "",
+      messages: [] as string[],
+      cancel: () => {
+        for (const listener of listeners) listener();
+      },
+    };
+    progressRuns.push(run);
+    return task(
+      { report: (value) => void (value.message && run.messages.push(value.message)) },
+      {
+        onCancellationRequested: (listener) => {
+          listeners.add(listener);
+          return new Disposable(() => listeners.delete(listener));
+        },
+      },
+    );
   },
   createStatusBarItem(id: string) {
     const item = new StatusBarItem(id);
@@ -232,7 +255,7 @@ export const env = {
   },
   async openExternal(uri: { toString(): string }) {
     openedUrls.push(uri.toString());
-    return true;
+    return answers.openExternal(uri.toString());
   },
 };
 

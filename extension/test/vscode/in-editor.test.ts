@@ -10,7 +10,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startClaudemeshServer } from "../../../sdk/test/support/claudemesh-server.js";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -65,7 +65,11 @@ describe("in a real VS Code (code-server)", () => {
   /** Runs a command from the palette; early on, the extension's contributions may still be loading, so retry. */
   async function runCommand(title: string) {
     const input = page.locator(".quick-input-widget input");
-    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+    // Exactly this command: "Sign In" must not pick "Sign In with Access Token", which recent use may rank first.
+    const row = page
+      .locator(".quick-input-list .monaco-list-row")
+      .filter({ has: page.locator(".label-name", { hasText: new RegExp(`^${title.replace(/\W/g, "\\$&")}$`) }) })
+      .first();
     for (let attempt = 1; ; attempt += 1) {
       await page.keyboard.press("F1");
       await input.waitFor();
@@ -81,7 +85,7 @@ describe("in a real VS Code (code-server)", () => {
         }
       }
     }
-    await page.keyboard.press("Enter");
+    await row.click();
   }
 
   /** The extension host's log, where VS Code records what activated each extension and why. */
@@ -200,6 +204,11 @@ describe("in a real VS Code (code-server)", () => {
     await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
   }, 15 * 60_000);
 
+  // What the editor showed when a test failed, to see why.
+  afterEach(async ({ task }) => {
+    if (task.result?.state === "fail" && page) await shot(`failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
+  });
+
   afterAll(async () => {
     await browser?.close();
     if (codeServer?.pid) {
@@ -208,7 +217,8 @@ describe("in a real VS Code (code-server)", () => {
       } catch {}
     }
     await server?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    if (scratch && !process.env.KEEP_SCRATCH) await rm(scratch, { recursive: true, force: true });
+    else console.log("SCRATCH", scratch);
   });
 
   it("opened after `claudemesh login`, names the account in the status bar with no click and no command", async () => {
@@ -314,4 +324,31 @@ describe("in a real VS Code (code-server)", () => {
     expect(await warning.evaluate((element) => element.classList.contains("warning-kind"))).toBe(true);
     await statusBarShot("status-bar-refused");
   }, 60_000);
+
+  it("signs in through the browser and back into the editor: the URI handler, reached through env.asExternalUri", async () => {
+    const bria = await server.signUp("Bria Browser");
+    // The person's browser is signed in to the claudemesh server.
+    await page.context().addCookies(
+      bria.cookie.split("; ").map((pair) => {
+        const [name = "", value = ""] = pair.split("=");
+        return { name, value, url: apiUrl };
+      }),
+    );
+    await runCommand("claudemesh: Sign In");
+    const approvalPage = page.context().waitForEvent("page");
+    // code-server asks before its first link to a new site, as VS Code for the Web does.
+    await page.locator(".monaco-dialog-box").getByRole("button", { name: "Open", exact: true }).click();
+    const card = await approvalPage;
+    await card.locator("[data-testid=destination]").waitFor();
+    // The code goes back to this code-server's callback page, on this machine.
+    expect(await card.locator("[data-testid=destination]").textContent()).toBe(
+      `${new URL(page.url()).origin} on this computer`,
+    );
+    await card.screenshot({ path: join(SHOTS, "approval-for-the-editor.png") });
+    await card.locator("button", { hasText: "Approve" }).click();
+    await statusItem("Bria Browser").waitFor({ timeout: 30_000 });
+    await card.close();
+    const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    expect(saved).toMatchObject({ source: "browser", user: { name: "Bria Browser" } });
+  }, 90_000);
 });
