@@ -40,9 +40,17 @@ function secretStorageKeychain(secrets: vscode.SecretStorage): Keychain {
   };
 }
 
+/** The sidebar's trees, by view (`claudemesh.<name>`). */
+export type TreeName = "account" | "sessions" | "tokens" | "meshes";
+
+/** `extensions.getExtension('claudemesh.claudemesh').exports`: what the in-host tests read of the sidebar. */
+export interface ClaudemeshExports {
+  treeItems(tree: TreeName): Promise<vscode.TreeItem[]>;
+}
+
 // Wiring only: identity, provider, status bar, trees and commands each live in their own file.
 // Runs at start-up (onStartupFinished), so nothing here waits on the network or the disk.
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<ClaudemeshExports> {
   const channel = vscode.window.createOutputChannel("claudemesh", { log: true });
   const log = outputLog(channel);
   const env = readSdkEnv(process.env);
@@ -59,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const uriHandler = new UriEventHandler(log);
   const signInHere = () => signIn({ identity, api, uriHandler, log });
 
-  const trees = {
+  const trees: Record<TreeName, RemoteTree> = {
     account: new RemoteTree(() => accountRows(identity, apiUrl()), "claudemesh.refresh"),
     sessions: new RemoteTree(() => sessionRows(identity), "claudemesh.refresh"),
     tokens: new RemoteTree(() => tokenRows(identity), "claudemesh.refresh"),
@@ -102,6 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Nothing waits on the network: the first check and the watcher start in the background.
   void identity.settled().then((state) => signedInContext(state.kind));
   identity.watch().catch((error: unknown) => log.warn(`not following the shared credential: ${describeError(error)}`));
+  return { treeItems: async (tree) => (await trees[tree].getChildren()).map((node) => node.treeItem()) };
 }
 
 export function deactivate(): void {}

@@ -37,6 +37,8 @@ describe("in a real VS Code (code-server)", () => {
   let scratch = "";
   let configDir = "";
   let userData = "";
+  /** Where the companion writes the in-host suite's results. */
+  let suiteResults = "";
   /** Where browsers, the CLI and the extension reach the server: the machine's name, which code-server's link proxy leaves alone. */
   let apiUrl = "";
   const account = { name: "Vera Code", cookie: "", email: "" };
@@ -111,6 +113,8 @@ describe("in a real VS Code (code-server)", () => {
       .at(-1) as string;
     // The same build and vsce flags as a release (the package script), so the .vsix tested is the one shipped.
     execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION, stdio: "ignore" });
+    // The companion that runs the in-host suite (./suite, what @vscode/test-electron runs) inside this editor.
+    execFileSync(process.execPath, [join(HERE, "build-suite.mjs")], { stdio: "inherit" });
 
     const serverPort = await freePort();
     apiUrl = `http://${hostname()}:${serverPort}`;
@@ -136,6 +140,7 @@ describe("in a real VS Code (code-server)", () => {
     scratch = await mkdtemp(join(tmpdir(), "claudemesh-code-server-"));
     configDir = join(scratch, "claudemesh");
     userData = join(scratch, "user-data");
+    suiteResults = join(scratch, "in-host-suite.json");
     const extensions = join(scratch, "extensions");
     const workspace = join(scratch, "workspace");
     await mkdir(join(userData, "User"), { recursive: true });
@@ -163,9 +168,17 @@ describe("in a real VS Code (code-server)", () => {
       XDG_DATA_HOME: join(scratch, "xdg-data"),
       CLAUDEMESH_CONFIG_DIR: configDir,
       CLAUDEMESH_TOKEN_STORE: "file",
+      CLAUDEMESH_SUITE_RESULTS: suiteResults,
     };
+    const companion = join(scratch, "claudemesh-tests.vsix");
+    execFileSync(
+      join(EXTENSION, "node_modules", ".bin", "vsce"),
+      ["package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", companion],
+      { cwd: join(HERE, "companion"), stdio: "ignore" },
+    );
     const common = ["--config", join(scratch, "cs.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
-    execFileSync(binary, [...common, "--install-extension", join(EXTENSION, "dist", "claudemesh.vsix")], {
+    const vsixes = [join(EXTENSION, "dist", "claudemesh.vsix"), companion];
+    execFileSync(binary, [...common, ...vsixes.flatMap((vsix) => ["--install-extension", vsix])], {
       env,
       stdio: "ignore",
     });
@@ -248,6 +261,34 @@ describe("in a real VS Code (code-server)", () => {
     expect(await page.locator(".statusbar-item", { hasText: startup.name }).count()).toBe(0);
     await statusBarShot("status-bar-signed-out");
   }, 60_000);
+
+  it("passes the in-host suite (@vscode/test-electron's shape) inside this editor, the CLI signed in", async () => {
+    const cleo = await server.signUp("Cleo Cli");
+    cli(["login", "--with-token"], (await server.createPat(cleo.cookie, "terminal")).token);
+    await statusItem("Cleo Cli").waitFor({ timeout: 15_000 });
+    await runCommand("claudemesh tests: Run In-Host Suite");
+    // Another extension reads the session only once the person allows it, as here.
+    const allow = page.locator(".monaco-dialog-box").getByRole("button", { name: "Allow", exact: true });
+    await allow.waitFor({ timeout: 30_000 });
+    await shot("in-host-suite-consent");
+    await allow.click();
+    await page.locator(".notifications-toasts", { hasText: "claudemesh in-host suite:" }).waitFor({ timeout: 60_000 });
+    const results = JSON.parse(await readFile(suiteResults, "utf8")) as {
+      name: string;
+      passed: boolean;
+      error?: string;
+    }[];
+    expect(results.filter((result) => !result.passed)).toEqual([]);
+    expect(results.map((result) => result.name)).toEqual([
+      "claudemesh is active and registers its commands",
+      "the authentication provider is registered and knows the CLI's account",
+      "authentication.getSession returns the CLI's identity, with createIfNone: false once allowed",
+      "the sidebar's trees show the account and what the server lists",
+      "Sign Out clears the session, for other extensions and for the CLI",
+    ]);
+    // The suite's Sign Out reached the status bar too.
+    await statusItem("claudemesh: Sign In").waitFor({ timeout: 15_000 });
+  }, 120_000);
 
   it("signs in with an access token from the command palette and shows the name in the status bar", async () => {
     await runCommand("claudemesh: Sign In with Access Token");
