@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startClaudemeshServer } from "../../../sdk/test/support/claudemesh-server.js";
@@ -90,18 +91,17 @@ describe("in a real VS Code (code-server)", () => {
     await row.click();
   }
 
-  /** The extension host's log, where VS Code records what activated each extension and why. */
-  async function extensionHostLog(): Promise<string> {
-    const logs = join(userData, "logs");
+  /** Log files code-server keeps under the user data folder, by name: the extension host's, an output channel's. */
+  async function editorLog(name: string): Promise<string> {
     const found: string[] = [];
     const walk = async (dir: string) => {
       for (const entry of await readdir(dir, { withFileTypes: true })) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) await walk(path);
-        else if (entry.name.endsWith("exthost.log")) found.push(await readFile(path, "utf8"));
+        else if (entry.name === name) found.push(await readFile(path, "utf8"));
       }
     };
-    await walk(logs);
+    await walk(join(userData, "logs"));
     return found.join("\n");
   }
 
@@ -251,7 +251,8 @@ describe("in a real VS Code (code-server)", () => {
     });
     await page.mouse.move(700, 300);
     // It was start-up that activated the extension: nothing asked for a session or ran a command.
-    const hostLog = await extensionHostLog();
+    // (remoteexthost.log is where VS Code records what activated each extension and why.)
+    const hostLog = await editorLog("remoteexthost.log");
     expect(hostLog).toMatch(/claudemesh\.claudemesh.*activationEvent: 'onStartupFinished'/);
   }, 120_000);
 
@@ -392,4 +393,22 @@ describe("in a real VS Code (code-server)", () => {
     const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
     expect(saved).toMatchObject({ source: "browser", user: { name: "Bria Browser" } });
   }, 90_000);
+
+  it("has logged all of it to the 'claudemesh' output channel, without a token", async () => {
+    const log = await editorLog("claudemesh.log");
+    for (const line of [
+      "checking the identity (start-up)",
+      "signed in as Stella Startup",
+      "checking the identity (the shared credential changed)",
+      "signed out (no CLAUDEMESH_TOKEN, nothing in the shared store)",
+      "the server refused the file credential: Authentication failed (token revoked).",
+      "received code-oss://claudemesh.claudemesh/did-authenticate",
+      "signed in with the browser redirect",
+      "signed in as Bria Browser",
+    ]) {
+      expect(log).toContain(line);
+    }
+    expect(log.match(TOKEN_SCAN_REGEX)).toBeNull();
+    expect(log).not.toContain(JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).token);
+  }, 30_000);
 });
