@@ -104,9 +104,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       refreshTrees();
     }),
   );
-  log.info(
-    `claudemesh ${CLAUDEMESH_VERSION} in ${vscode.env.appName} (${vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ""}); server ${apiUrl()}`,
-  );
+  const window = [vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"];
+  if (vscode.env.remoteName) window.push(`remote ${vscode.env.remoteName}`);
+  log.info(`claudemesh ${CLAUDEMESH_VERSION} in ${vscode.env.appName} (${window.join(", ")}); server ${apiUrl()}`);
   // Nothing waits on the network: the first check and the watcher start in the background.
   void identity.settled().then((state) => signedInContext(state.kind));
   identity.watch().catch((error: unknown) => log.warn(`not following the shared credential: ${describeError(error)}`));

@@ -36,9 +36,10 @@ export interface SignInFlow {
 /**
  * `<scheme>://claudemesh.claudemesh/did-authenticate` as the browser can reach
  * it from here, through `env.asExternalUri` (VS Code's GitHub sign-in does the
- * same): unchanged on the desktop, remote windows included, since the link opens
- * the local editor; the web workbench's `/callback` page in code-server. Undefined
- * when it becomes a web address the server will not send codes to (SECURITY.md).
+ * same): on the desktop still a `vscode://` link (with the window's id), remote
+ * windows included, since the link opens the local editor; the web workbench's
+ * `/callback` page in code-server. Undefined when it becomes a web address the
+ * server will not send codes to (SECURITY.md).
  */
 export async function editorCallbackUri(log: Log): Promise<string | undefined> {
   const own = vscode.Uri.parse(`${vscode.env.uriScheme}://${EDITOR_EXTENSION_ID}/did-authenticate`);
@@ -96,6 +97,7 @@ export class RedirectFlow implements SignInFlow {
           return await request.exchange(api, answer.code, abort.signal);
         } finally {
           clearTimeout(timer);
+          abort.abort(); // stops waiting for the browser if this ended any other way
         }
       },
     );

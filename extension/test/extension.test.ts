@@ -185,6 +185,8 @@ function signedInBrowser(cookie: string, decision: "approve" | "deny" = "approve
 describe("signing in through the browser, back to the editor", () => {
   it("the code comes back through vscode://claudemesh.claudemesh; the session is named after the editor", async () => {
     const { status } = await started();
+    // Desktop VS Code's asExternalUri adds the window, so the link comes back to this one.
+    answers.externalUri = (uri) => Uri.parse(`${uri.toString()}?windowId=1`);
     const account = await server.signUp("Red Irect");
     const browser = signedInBrowser(account.cookie);
     answers.openExternal = browser.open;
