@@ -1,8 +1,14 @@
 import * as vscode from "vscode";
 import type { Identity, IdentityState } from "./identity.js";
-import { type SignInDeps, signInWithDeviceCode, signOut } from "./sign-in.js";
 
 export const PROVIDER_ID = "claudemesh";
+
+export interface AuthProviderDeps {
+  identity: Identity;
+  /** Runs a sign-in flow to its end (the token is kept in the shared store). */
+  signIn: () => Promise<unknown>;
+  signOut: () => Promise<unknown>;
+}
 
 function sessionOf(state: IdentityState): vscode.AuthenticationSession | undefined {
   if (state.kind !== "signed_in") return undefined;
@@ -17,40 +23,38 @@ function sessionOf(state: IdentityState): vscode.AuthenticationSession | undefin
 /**
  * "Sign in with claudemesh" in the Accounts menu, and
  * `vscode.authentication.getSession('claudemesh', [], { createIfNone: true })`
- * for other extensions. Knows sessions only; the sign-in flow and the store
- * live elsewhere (as in VS Code's github-authentication).
+ * for other extensions. Knows sessions only, and serves them from memory (the
+ * Identity); how a token is obtained (flows.ts) and where it is kept (the SDK's
+ * store) live elsewhere, as in VS Code's github-authentication.
  */
 export class ClaudemeshAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this.#changed.event;
-  readonly #deps: SignInDeps;
+  readonly #deps: AuthProviderDeps;
   readonly #subscription: vscode.Disposable;
   #current: vscode.AuthenticationSession | undefined;
 
-  constructor(deps: SignInDeps) {
+  constructor(deps: AuthProviderDeps) {
     this.#deps = deps;
     this.#current = sessionOf(deps.identity.state);
     this.#subscription = deps.identity.onDidChange((state) => this.#update(state));
   }
 
-  get #identity(): Identity {
-    return this.#deps.identity;
-  }
-
+  /** From memory; only before the first check has answered does it wait (for that check, not a new one). */
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    const session = sessionOf(await this.#identity.refresh());
+    const session = sessionOf(await this.#deps.identity.settled());
     return session ? [session] : [];
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {
-    await signInWithDeviceCode(this.#deps);
-    const session = sessionOf(this.#identity.state);
+    await this.#deps.signIn();
+    const session = sessionOf(this.#deps.identity.state);
     if (!session) throw new Error(vscode.l10n.t("Signing in to claudemesh did not finish."));
     return session;
   }
 
   async removeSession(): Promise<void> {
-    await signOut(this.#identity);
+    await this.#deps.signOut();
   }
 
   #update(state: IdentityState): void {

@@ -1,7 +1,7 @@
-import { type ApiClient, ClaudemeshError, MESH_SLUG_PATTERN, redactTokens } from "@claudemesh/sdk";
+import { type ApiClient, ClaudemeshError, type LoginResult, MESH_SLUG_PATTERN, redactTokens } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import type { Identity } from "./identity.js";
-import { signInWithDeviceCode, signInWithToken, signOut } from "./sign-in.js";
+import { signInWithToken, signOut } from "./sign-in.js";
 import type { InfoNode } from "./views/tree-node.js";
 
 export interface CommandDeps {
@@ -10,6 +10,8 @@ export interface CommandDeps {
   apiUrl: () => string;
   /** Refreshes every tree after something changed on the server. */
   refreshTrees: () => void;
+  /** The browser sign-in (redirect or device code), as the Accounts menu runs it. */
+  signIn: () => Promise<LoginResult>;
 }
 
 /** Runs a command, showing a failure as an error message instead of losing it. */
@@ -34,7 +36,7 @@ async function confirmed(message: string, action: string): Promise<boolean> {
 
 /** Every `claudemesh.*` command the extension contributes. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { identity, api, apiUrl, refreshTrees } = deps;
+  const { identity, api, apiUrl, refreshTrees, signIn } = deps;
   const signInDeps = { identity, api };
   const dashboard = () => vscode.Uri.parse(new URL("/dashboard/settings/cli-tokens", apiUrl()).toString());
   const command = (id: string, run: (...args: never[]) => Promise<unknown>) =>
@@ -47,14 +49,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   ): Promise<boolean> => {
     const id = node?.options.resource;
     if (!id || !(await confirmed(question, vscode.l10n.t("Revoke")))) return false;
-    await revoke(await identity.api(), id);
+    await identity.call((api) => revoke(api, id));
     refreshTrees();
     return true;
   };
 
   return [
     command("claudemesh.signIn", async () => {
-      const result = await signInWithDeviceCode(signInDeps);
+      const result = await signIn();
       void vscode.window.showInformationMessage(vscode.l10n.t("Signed in to claudemesh as {0}.", result.user.name));
     }),
     command("claudemesh.signInWithToken", async () => {
@@ -82,7 +84,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (picked) await vscode.commands.executeCommand(picked.command);
     }),
     command("claudemesh.refresh", async () => {
-      await identity.refresh();
+      await identity.refresh("the Refresh command");
       refreshTrees();
     }),
     command("claudemesh.sessions.revoke", async (node: InfoNode) => {
@@ -91,7 +93,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         node?.label,
       );
       if (await revokeAfterConfirming(node, question, (api, id) => api.revokeSession(id))) {
-        await identity.refresh(); // it may have been this window's own session
+        await identity.refresh("a CLI session was revoked"); // it may have been this window's own session
       }
     }),
     command("claudemesh.tokens.create", async () => {
@@ -102,7 +104,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t("Give the token a name.")),
       });
       if (!name) return;
-      const created = await (await identity.api()).createToken({ name: name.trim(), expires_in_days: 90 });
+      const created = await identity.call((api) => api.createToken({ name: name.trim(), expires_in_days: 90 }));
       refreshTrees();
       const copy = vscode.l10n.t("Copy Token");
       const choice = await vscode.window.showInformationMessage(

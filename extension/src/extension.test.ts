@@ -22,8 +22,8 @@ function l10nStrings(dir: string): string[] {
 }
 
 describe("the extension's manifest and translations", () => {
-  it("activates on its own views, commands and sign-in requests only, never at start-up", () => {
-    expect(manifest.activationEvents).toEqual(["onAuthenticationRequest:claudemesh"]);
+  it("activates once start-up has finished (for the status bar), or earlier when a session is asked for", () => {
+    expect(manifest.activationEvents).toEqual(["onStartupFinished", "onAuthenticationRequest:claudemesh"]);
     expect(manifest.contributes.authentication).toEqual([{ id: "claudemesh", label: "claudemesh" }]);
   });
 

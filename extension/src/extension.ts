@@ -10,7 +10,11 @@ import * as vscode from "vscode";
 import { ClaudemeshAuthenticationProvider, PROVIDER_ID } from "./auth-provider.js";
 import { registerCommands } from "./commands.js";
 import { Identity } from "./identity.js";
+import { scheduleIdentityChecks } from "./identity-checks.js";
+import { describeError, outputLog } from "./output-log.js";
+import { signIn, signOut } from "./sign-in.js";
 import { createStatusBar } from "./status-bar.js";
+import { UriEventHandler } from "./uri-handler.js";
 import { RemoteTree } from "./views/tree-node.js";
 import { accountRows, meshRows, sessionRows, tokenRows } from "./views/trees.js";
 
@@ -36,8 +40,19 @@ function secretStorageKeychain(secrets: vscode.SecretStorage): Keychain {
   };
 }
 
+/** The sidebar's trees, by view (`claudemesh.<name>`). */
+export type TreeName = "account" | "sessions" | "tokens" | "meshes";
+
+/** `extensions.getExtension('claudemesh.claudemesh').exports`: what the in-host tests read of the sidebar. */
+export interface ClaudemeshExports {
+  treeItems(tree: TreeName): Promise<vscode.TreeItem[]>;
+}
+
 // Wiring only: identity, provider, status bar, trees and commands each live in their own file.
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+// Runs at start-up (onStartupFinished), so nothing here waits on the network or the disk.
+export async function activate(context: vscode.ExtensionContext): Promise<ClaudemeshExports> {
+  const channel = vscode.window.createOutputChannel("claudemesh", { log: true });
+  const log = outputLog(channel);
   const env = readSdkEnv(process.env);
   const apiUrl = () => apiUrlFrom(env);
   // VS Code's own fetch follows its proxy settings, so the SDK adds no proxy agent of its own here.
@@ -56,9 +71,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     mode: env.tokenStore,
     loadKeychain: () => loadKeytarKeychain().catch(() => secretStorageKeychain(context.secrets)),
   });
-  const identity = new Identity({ store, envToken: env.token, api });
+  const identity = new Identity({ store, envToken: env.token, api, log });
+  const uriHandler = new UriEventHandler(log);
+  const signInHere = () => signIn({ identity, api, uriHandler, log });
 
-  const trees = {
+  const trees: Record<TreeName, RemoteTree> = {
     account: new RemoteTree(() => accountRows(identity, apiUrl()), "claudemesh.refresh"),
     sessions: new RemoteTree(() => sessionRows(identity), "claudemesh.refresh"),
     tokens: new RemoteTree(() => tokenRows(identity), "claudemesh.refresh"),
@@ -67,29 +84,41 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const refreshTrees = () => {
     for (const tree of Object.values(trees)) tree.refresh();
   };
-  const signedInContext = (signedIn: boolean) =>
-    vscode.commands.executeCommand("setContext", "claudemesh.signedIn", signedIn);
+  const signedInContext = (kind: string) =>
+    vscode.commands.executeCommand("setContext", "claudemesh.signedIn", kind !== "signed_out" && kind !== "checking");
 
   context.subscriptions.push(
+    channel,
     identity,
+    createStatusBar(identity, apiUrl),
     vscode.authentication.registerAuthenticationProvider(
       PROVIDER_ID,
       "claudemesh",
-      new ClaudemeshAuthenticationProvider({ identity, api }),
+      new ClaudemeshAuthenticationProvider({
+        identity,
+        signIn: signInHere,
+        signOut: () => signOut(identity),
+      }),
       { supportsMultipleAccounts: false },
     ),
-    createStatusBar(identity, apiUrl),
+    scheduleIdentityChecks({ identity, onDidChangeWindowState: vscode.window.onDidChangeWindowState }),
     ...Object.entries(trees).map(([name, tree]) => vscode.window.registerTreeDataProvider(`claudemesh.${name}`, tree)),
     ...Object.values(trees),
-    ...registerCommands({ identity, api, apiUrl, refreshTrees }),
+    uriHandler,
+    vscode.window.registerUriHandler(uriHandler),
+    ...registerCommands({ identity, api, apiUrl, refreshTrees, signIn: signInHere }),
     identity.onDidChange((state) => {
-      void signedInContext(state.kind !== "signed_out");
+      void signedInContext(state.kind);
       refreshTrees();
     }),
   );
+  const window = [vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"];
+  if (vscode.env.remoteName) window.push(`remote ${vscode.env.remoteName}`);
+  log.info(`claudemesh ${CLAUDEMESH_VERSION} in ${vscode.env.appName} (${window.join(", ")}); server ${apiUrl()}`);
   // Nothing waits on the network: the first check and the watcher start in the background.
-  void identity.refresh().then((state) => signedInContext(state.kind !== "signed_out"));
-  void identity.watch();
+  void identity.settled().then((state) => signedInContext(state.kind));
+  identity.watch().catch((error: unknown) => log.warn(`not following the shared credential: ${describeError(error)}`));
+  return { treeItems: async (tree) => (await trees[tree].getChildren()).map((node) => node.treeItem()) };
 }
 
 export function deactivate(): void {}

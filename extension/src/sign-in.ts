@@ -1,73 +1,85 @@
+import { hostname } from "node:os";
 import {
   type ApiClient,
   ClaudemeshError,
-  DeviceFlow,
+  type CredentialSource,
+  deviceInfo,
   isWellFormedToken,
   type LoginResult,
   parseToken,
 } from "@claudemesh/sdk";
 import * as vscode from "vscode";
+import { DeviceCodeFlow, editorCallbackUri, RedirectFlow, type SignInFlow } from "./flows.js";
 import type { Identity } from "./identity.js";
+import { describeError, type Log, silentLog } from "./output-log.js";
+import type { UriEventHandler } from "./uri-handler.js";
 
 /** The parts of VS Code a sign-in talks to; tests pass the fake. */
 export interface SignInDeps {
   identity: Identity;
   /** An API client without a token (device codes), or with one (checking a pasted token). */
   api: (token?: string) => Promise<ApiClient>;
+  /** Receives the browser's answer for the redirect flow. */
+  uriHandler: UriEventHandler;
+  log?: Log;
 }
 
 /**
- * Device-code sign-in (like VS Code's own GitHub sign-in): a notification
- * shows the code with "Copy Code & Open Browser", then a cancellable progress
- * waits for the browser's decision. Works in remote and web windows, since
- * the browser is opened by the window, not by this process.
+ * "Sign In" from the palette, the sidebar and the Accounts menu: the browser
+ * redirect back to the editor where it can come back (desktop, remote windows,
+ * a code-server on this machine), else the device code; when the redirect does
+ * not finish, the device code is offered (as VS Code's GitHub sign-in offers
+ * "a different way"). The token is kept in the store the CLI shares.
  */
-export async function signInWithDeviceCode({ identity, api }: SignInDeps): Promise<LoginResult> {
-  const client = await api();
-  const abort = new AbortController();
-  const flow = new DeviceFlow({ api: client });
-  const result = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t("Signing in to claudemesh…"),
-      cancellable: true,
-    },
-    async (progress, cancellation) => {
-      cancellation.onCancellationRequested(() => abort.abort());
-      return flow.run({
-        signal: abort.signal,
-        onEvent: (event) => {
-          if (event.type === "code") {
-            progress.report({
-              message: vscode.l10n.t("Waiting for approval of code {0} in the browser", event.code.user_code),
-            });
-            // Not awaited: the notification may stay up after the browser has approved.
-            void offerCode(event.code.user_code, event.code.verification_url_complete);
-          }
-        },
-      });
-    },
-  );
-  await keep(identity, result, "device-code");
-  return result;
+export async function signIn(deps: SignInDeps): Promise<LoginResult> {
+  const log = deps.log ?? silentLog;
+  const flows = await flowsHere(deps, log);
+  for (const [index, flow] of flows.entries()) {
+    try {
+      const result = await flow.run();
+      log.info(`signed in with the ${flow.label}`);
+      await keep(deps.identity, result, flow.source);
+      return result;
+    } catch (error) {
+      const next = flows[index + 1];
+      log.warn(`the ${flow.label} sign-in did not finish: ${describeError(error)}`);
+      // A denial is the person's answer, not a failure to work around.
+      if (!next || (error instanceof ClaudemeshError && error.code === "access_denied")) throw error;
+      if (!(await tryAnotherWay(error))) throw error;
+    }
+  }
+  throw new ClaudemeshError("cancelled", "Cancelled.");
 }
 
-/** The code, with one click to copy it and open the approval page. */
-async function offerCode(userCode: string, url: string): Promise<void> {
-  const copyAndOpen = vscode.l10n.t("Copy Code & Open Browser");
-  const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t("Your claudemesh code is {0}. Approve it in the browser to sign in.", userCode),
-    copyAndOpen,
-  );
-  if (choice === copyAndOpen) {
-    await vscode.env.clipboard.writeText(userCode);
-    await vscode.env.openExternal(vscode.Uri.parse(url));
-  }
+/** The flows that can work in this window, best first. */
+async function flowsHere(deps: SignInDeps, log: Log): Promise<SignInFlow[]> {
+  const base = { api: await deps.api(), device: editorDevice(), log };
+  const device = new DeviceCodeFlow(base);
+  const redirectUri = await editorCallbackUri(log);
+  return redirectUri ? [new RedirectFlow({ ...base, uriHandler: deps.uriHandler, redirectUri }), device] : [device];
+}
+
+/** How this editor introduces itself on the approval page and in the sessions list. */
+function editorDevice() {
+  return deviceInfo(`${vscode.env.appName} · ${hostname()}`);
+}
+
+/** Asks whether to sign in with a code after the browser redirect did not finish. */
+async function tryAnotherWay(error: unknown): Promise<boolean> {
+  const useCode = vscode.l10n.t("Use a Code");
+  const cancelled = error instanceof ClaudemeshError && error.code === "cancelled";
+  const message = cancelled
+    ? vscode.l10n.t("Having trouble signing in through the browser? Sign in with a code instead.")
+    : vscode.l10n.t("Signing in through the browser failed: {0} Sign in with a code instead?", describeError(error));
+  const choice = cancelled
+    ? await vscode.window.showInformationMessage(message, useCode)
+    : await vscode.window.showWarningMessage(message, useCode);
+  return choice === useCode;
 }
 
 /** A pasted personal access token (or session token), checked with the server before it is kept. */
 export async function signInWithToken(
-  { identity, api }: SignInDeps,
+  { identity, api }: Pick<SignInDeps, "identity" | "api">,
   pasted?: string,
 ): Promise<LoginResult | undefined> {
   const raw =
@@ -91,9 +103,9 @@ export async function signInWithToken(
   return result;
 }
 
-async function keep(identity: Identity, login: LoginResult, source: "device-code" | "pat"): Promise<void> {
+async function keep(identity: Identity, login: LoginResult, source: CredentialSource): Promise<void> {
   await identity.store.save({ ...login, source });
-  await identity.refresh();
+  await identity.refresh("signed in here");
 }
 
 /**
@@ -101,8 +113,8 @@ async function keep(identity: Identity, login: LoginResult, source: "device-code
  * (best effort), then forgets the credential here and for the CLI.
  */
 export async function signOut(identity: Identity): Promise<{ revoked: boolean }> {
-  const state = identity.state;
-  if (state.kind !== "signed_out" && state.source === "env") {
+  const state = await identity.settled();
+  if (state.kind !== "signed_out" && state.kind !== "checking" && state.source === "env") {
     throw new ClaudemeshError(
       "forbidden",
       vscode.l10n.t("The token comes from CLAUDEMESH_TOKEN in VS Code's environment; unset it to sign out."),
@@ -111,13 +123,13 @@ export async function signOut(identity: Identity): Promise<{ revoked: boolean }>
   let revoked = false;
   if (state.kind === "signed_in" && state.credential.kind === "session") {
     try {
-      await (await identity.api()).revokeSession("current");
+      await identity.call((api) => api.revokeSession("current"));
       revoked = true;
     } catch {
       // Still sign out here; the session can be revoked from the sidebar or the dashboard.
     }
   }
   await identity.store.clear();
-  await identity.refresh();
+  await identity.refresh("signed out here");
   return { revoked };
 }

@@ -1,15 +1,40 @@
+import { homedir } from "node:os";
 import * as vscode from "vscode";
-import type { Identity, IdentityState } from "./identity.js";
+import type { Identity, IdentitySource, IdentityState } from "./identity.js";
 
-const SOURCES = {
-  env: () => vscode.l10n.t("CLAUDEMESH_TOKEN"),
-  keychain: () => vscode.l10n.t("the OS keychain (shared with the CLI)"),
-  file: () => vscode.l10n.t("~/.claudemesh/auth.json (shared with the CLI)"),
-} as const;
+/** Where the credential lives, in words: the variable, the keychain, or the file (home as `~`). */
+function where(source: IdentitySource, authFile: string): string {
+  switch (source) {
+    case "env":
+      return vscode.l10n.t("CLAUDEMESH_TOKEN");
+    case "keychain":
+      return vscode.l10n.t("the OS keychain (shared with the CLI)");
+    case "file": {
+      const home = homedir();
+      const shown = authFile.startsWith(`${home}/`) ? `~${authFile.slice(home.length)}` : authFile;
+      return vscode.l10n.t("{0} (shared with the CLI)", shown);
+    }
+  }
+}
+
+/** How a state reads in the status bar. */
+export interface StatusBarLook {
+  text: string;
+  tooltip: string;
+  command: string | undefined;
+  warning: boolean;
+}
 
 /** How a state reads in the status bar: text, tooltip, click, and whether it warns. */
-export function statusBarLook(state: IdentityState, apiUrl: string) {
+export function statusBarLook(state: IdentityState, apiUrl: string, authFile: string): StatusBarLook {
   switch (state.kind) {
+    case "checking":
+      return {
+        text: "$(sync~spin) claudemesh",
+        tooltip: vscode.l10n.t("Checking who is signed in to {0}…", apiUrl),
+        command: undefined,
+        warning: false,
+      };
     case "signed_in": {
       const expires = state.credential.expires_at
         ? new Date(state.credential.expires_at).toLocaleDateString()
@@ -17,14 +42,25 @@ export function statusBarLook(state: IdentityState, apiUrl: string) {
       const tooltip = [
         `${state.user.name} <${state.user.email}>`,
         vscode.l10n.t("Server: {0}", apiUrl),
-        vscode.l10n.t("Token: {0} from {1}, expires {2}", state.credential.kind, SOURCES[state.source](), expires),
+        vscode.l10n.t(
+          "Token: {0} from {1}, expires {2}",
+          state.credential.kind,
+          where(state.source, authFile),
+          expires,
+        ),
       ].join("\n");
       return { text: `$(account) ${state.user.name}`, tooltip, command: "claudemesh.statusBarMenu", warning: false };
     }
     case "rejected":
       return {
         text: `$(warning) ${vscode.l10n.t("claudemesh: Sign in again")}`,
-        tooltip: state.message,
+        tooltip: [
+          state.user ? `${state.user.name} <${state.user.email}>` : undefined,
+          vscode.l10n.t("Server: {0}", apiUrl),
+          vscode.l10n.t("The server refused the token from {0}: {1}", where(state.source, authFile), state.message),
+        ]
+          .filter((line) => line !== undefined)
+          .join("\n"),
         command: "claudemesh.signIn",
         warning: true,
       };
@@ -45,12 +81,12 @@ export function statusBarLook(state: IdentityState, apiUrl: string) {
   }
 }
 
-/** The status-bar whoami: who is signed in, or a way to sign in. */
+/** The status-bar whoami, there from start-up: who is signed in, or a way to sign in. */
 export function createStatusBar(identity: Identity, apiUrl: () => string): vscode.Disposable {
   const item = vscode.window.createStatusBarItem("claudemesh.status", vscode.StatusBarAlignment.Left, 100);
   item.name = "claudemesh";
   const show = (state: IdentityState) => {
-    const look = statusBarLook(state, apiUrl());
+    const look = statusBarLook(state, apiUrl(), identity.store.file.path);
     item.text = look.text;
     item.tooltip = look.tooltip;
     item.command = look.command;

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { createServer, type Socket } from "node:net";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
+import { CredentialStore, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type * as vscode from "vscode";
 import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
@@ -9,14 +11,19 @@ import type { RemoteTree, TreeNode } from "../src/views/tree-node.js";
 import {
   answers,
   authProviders,
+  clipboardText,
   commands,
   contextKeys,
   messages,
   openedUrls,
+  outputLines,
+  progressRuns,
   resetFake,
   statusBarItems,
   terminals,
   treeProviders,
+  Uri,
+  uriHandlers,
 } from "./fake-vscode.js";
 
 let server: RunningServer;
@@ -60,7 +67,15 @@ async function activated() {
   await activate(context);
   const status = statusBarItems[0];
   if (!status) throw new Error("no status bar item");
-  return { status };
+  const provider = authProviders.get("claudemesh")?.provider as vscode.AuthenticationProvider;
+  return { status, provider };
+}
+
+/** Activates, then waits for the first check as getSessions does. */
+async function started() {
+  const extension = await activated();
+  await extension.provider.getSessions(undefined, {});
+  return extension;
 }
 
 /** Polls until `check` holds (the extension works in the background). */
@@ -92,17 +107,177 @@ async function rows(view: string): Promise<vscode.TreeItem[]> {
   return nodes.map((node) => node.treeItem());
 }
 
+describe("start-up", () => {
+  it("shows the status bar item before asking the server anything, and asks it only after activate() returned", async () => {
+    // A server that takes connections and never answers, counting them.
+    const held: Socket[] = [];
+    let hanging = true;
+    let connected: () => void = () => {};
+    const firstConnection = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    // "Connected" once the request has arrived: undici leaves a request whose socket closed
+    // before it was written waiting for the whole timeout, which is not what this test is about.
+    const silent = createServer((socket) => {
+      if (hanging) {
+        held.push(socket);
+        socket.once("data", () => connected());
+      } else socket.destroy();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    process.env.CLAUDEMESH_API_URL = url;
+    const user = { id: "u1", name: "Start Up", email: "start@example.test" };
+    await new CredentialStore({ apiUrl: url, configDir, mode: "file" }).save({
+      token: mintToken("pat"),
+      user,
+      expiresAt: null,
+      source: "pat",
+    });
+
+    const { status } = await activated();
+    expect(held).toHaveLength(0);
+    expect(status).toMatchObject({ visible: true, text: "$(sync~spin) claudemesh" });
+
+    await firstConnection; // the first check, in the background
+    hanging = false; // the server goes away (retries included): the check ends as unreachable
+    for (const socket of held) socket.destroy();
+    await eventually(() => expect(status.text).toBe("$(cloud-offline) Start Up"));
+    silent.close();
+    expect(outputLines[0]).toMatch(
+      /^info claudemesh 0\.0\.0-test in Visual Studio Code \(desktop\); server http:\/\/127\.0\.0\.1:\d+$/,
+    );
+    expect(outputLines).toContain("info checking the identity (start-up)");
+  });
+});
+
+/**
+ * A browser signed in to the server: it opens the approval page, presses a
+ * button, and follows the redirect to `vscode://claudemesh.claudemesh/…`,
+ * which the operating system hands to the editor and the editor to the
+ * extension's URI handler. Resolves `done` with the card's HTML.
+ */
+function signedInBrowser(cookie: string, decision: "approve" | "deny" = "approve", before?: () => void) {
+  let finished: (card: string) => void = () => {};
+  const done = new Promise<string>((resolve) => {
+    finished = resolve;
+  });
+  const act = async (url: string) => {
+    const card = await (await fetch(url, { headers: { cookie } })).text();
+    const form = new URLSearchParams([...new URL(url).searchParams, ["decision", decision]]);
+    const posted = await fetch(new URL("/cli-auth/authorize", server.url), {
+      method: "POST",
+      headers: { cookie, origin: new URL(server.url).origin, "content-type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+      redirect: "manual",
+    });
+    before?.();
+    for (const handler of uriHandlers) handler.handleUri(Uri.parse(posted.headers.get("location") ?? ""));
+    finished(card);
+  };
+  return {
+    done,
+    open: (url: string) => {
+      if (new URL(url).pathname === "/cli-auth/authorize") void act(url);
+      return true;
+    },
+  };
+}
+
+describe("signing in through the browser, back to the editor", () => {
+  it("the code comes back through vscode://claudemesh.claudemesh; the session is named after the editor", async () => {
+    const { status } = await started();
+    // Desktop VS Code's asExternalUri adds the window, so the link comes back to this one.
+    answers.externalUri = (uri) => Uri.parse(`${uri.toString()}?windowId=1`);
+    const account = await server.signUp("Red Irect");
+    const browser = signedInBrowser(account.cookie);
+    answers.openExternal = browser.open;
+    await commands.executeCommand("claudemesh.signIn");
+
+    expect(await browser.done).toContain("vscode://claudemesh.claudemesh on this computer");
+    expect(status.text).toBe("$(account) Red Irect");
+    const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    expect(saved).toMatchObject({ source: "browser", token: expect.stringMatching(/^cm_session_/) });
+    const me = await fetch(new URL("/api/my/whoami", server.url), {
+      headers: { authorization: `Bearer ${saved.token}` },
+    });
+    expect(await me.json()).toMatchObject({
+      credential: { kind: "session", name: `Visual Studio Code · ${hostname()}` },
+    });
+    expect(progressRuns.map((run) => run.messages)).toEqual([["Approve in the browser; it brings you back here."]]);
+    const log = outputLines.join("\n");
+    expect(log).toContain("info browser sign-in: the code goes to vscode://claudemesh.claudemesh");
+    expect(log).toContain("info received vscode://claudemesh.claudemesh/did-authenticate");
+    expect(log.match(TOKEN_SCAN_REGEX)).toBeNull();
+    expect(log).not.toContain("code=");
+  });
+
+  it("from the Accounts menu too; a link carrying someone else's state is ignored", async () => {
+    const { provider } = await started();
+    const account = await server.signUp("Acc Ounts");
+    const forged = Uri.parse("vscode://claudemesh.claudemesh/did-authenticate?state=not-yours&code=stolen");
+    const browser = signedInBrowser(account.cookie, "approve", () => {
+      for (const handler of uriHandlers) handler.handleUri(forged);
+    });
+    answers.openExternal = browser.open;
+    const session = await provider.createSession([], {});
+    expect(session.account.label).toBe("Acc Ounts");
+    expect(outputLines).toContain("warn ignored a sign-in link that belongs to no sign-in waiting here");
+  });
+
+  it("a denial in the browser ends it there: no code is offered instead", async () => {
+    const { status } = await started();
+    const account = await server.signUp("Deny Al");
+    answers.openExternal = signedInBrowser(account.cookie, "deny").open;
+    await commands.executeCommand("claudemesh.signIn");
+    expect(messages).toEqual([
+      expect.objectContaining({
+        kind: "error",
+        message: expect.stringContaining("The sign-in was denied in the browser."),
+      }),
+    ]);
+    expect(status.text).toBe("$(sign-in) claudemesh: Sign In");
+  });
+
+  it("cancelled while waiting for the browser: offers a code instead, and the code signs in", async () => {
+    const { status } = await started();
+    const account = await server.signUp("Can Celled");
+    answers.openExternal = (url) => {
+      // The browser never comes back; the person presses Cancel on the progress notification.
+      if (new URL(url).pathname === "/cli-auth/authorize") queueMicrotask(() => progressRuns.at(-1)?.cancel());
+      return true;
+    };
+    let approval: Promise<Response> | undefined;
+    answers.message = (message, items) => {
+      if (items.includes("Use a Code")) return "Use a Code";
+      const code = message.match(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/)?.[0];
+      if (code) approval = server.decide(code, "approve", account.cookie);
+      return "Open Browser";
+    };
+    await commands.executeCommand("claudemesh.signIn");
+    expect((await approval)?.status).toBe(200);
+    expect(status.text).toBe("$(account) Can Celled");
+    expect(messages.map((message) => message.message)).toEqual([
+      "Having trouble signing in through the browser? Sign in with a code instead.",
+      expect.stringMatching(/^Your claudemesh code is [A-Z]{4}-[A-Z]{4}\. Approve it in the browser to sign in\.$/),
+      "Signed in to claudemesh as Can Celled.",
+    ]);
+    expect(clipboardText.value).toBe(""); // copied only when asked
+    expect(JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).source).toBe("device-code");
+  });
+});
+
 describe("the extension against a real server", () => {
   it("starts signed out: a Sign In status bar item and the welcome view's context", async () => {
-    const { status } = await activated();
-    await eventually(() => expect(contextKeys.get("claudemesh.signedIn")).toBe(false));
+    const { status } = await started();
+    expect(contextKeys.get("claudemesh.signedIn")).toBe(false);
     expect(status.text).toBe("$(sign-in) claudemesh: Sign In");
     expect(status.command).toBe("claudemesh.signIn");
     expect(authProviders.get("claudemesh")?.label).toBe("claudemesh");
   });
 
   it("signs in with a pasted access token, checked with the server and shared with the CLI", async () => {
-    const { status } = await activated();
+    const { status } = await started();
     const changes: unknown[] = [];
     const provider = authProviders.get("claudemesh")?.provider as vscode.AuthenticationProvider;
     provider.onDidChangeSessions((change) => changes.push(change));
@@ -126,8 +301,13 @@ describe("the extension against a real server", () => {
     expect(authFile).toMatchObject({ token, source: "pat", user: { name: "Vera Code" } });
   });
 
-  it("signs in with a device code approved in the browser, then signs out revoking it on the server", async () => {
-    const { status } = await activated();
+  it("in a window served over https (Codespaces, code-server on a domain), signs in with a device code; signs out revoking it", async () => {
+    const { status } = await started();
+    // Such a window's callback is a web address, which the server refuses: no redirect is tried.
+    answers.externalUri = () =>
+      Uri.parse(
+        "https://ada.codespace.example/callback?vscode-reqid=1&vscode-scheme=vscode&vscode-authority=claudemesh.claudemesh",
+      );
     const account = await server.signUp("Dev Ice");
     let approval: Promise<Response> | undefined;
     answers.message = (message, items) => {
@@ -137,7 +317,7 @@ describe("the extension against a real server", () => {
     };
     await commands.executeCommand("claudemesh.signIn");
     expect((await approval)?.status).toBe(200);
-    expect(openedUrls[0]).toMatch(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/);
+    expect(openedUrls).toEqual([expect.stringMatching(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/)]);
     expect(status.text).toBe("$(account) Dev Ice");
     const token = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).token as string;
     expect(token).toMatch(/^cm_session_/);
@@ -147,6 +327,14 @@ describe("the extension against a real server", () => {
     const after = await fetch(new URL("/api/my/whoami", server.url), { headers: { authorization: `Bearer ${token}` } });
     expect(after.status).toBe(401);
     expect(messages.at(-1)?.message).toContain("revoked on the server");
+    // The output channel tells support what happened, never with the token.
+    const log = outputLines.join("\n");
+    expect(log).toContain("info signed in as Dev Ice <");
+    expect(log).toContain("info checking the identity (signed out here)");
+    expect(log).toContain(
+      "info the browser would come back through https://ada.codespace.example, which the server refuses; using a code",
+    );
+    expect(log.match(TOKEN_SCAN_REGEX)).toBeNull();
   });
 
   it("lists CLI sessions, access tokens and meshes, and revokes a session from the tree", async () => {
@@ -196,7 +384,7 @@ describe("the extension against a real server", () => {
   });
 
   it("shows a CLI login made in a terminal within a second, and a revoked token as 'Sign in again'", async () => {
-    const { status } = await activated();
+    const { status } = await started();
     await eventually(() => expect(contextKeys.get("claudemesh.signedIn")).toBe(false));
     const account = await server.signUp("Term Inal");
     const { token } = await server.createPat(account.cookie, "terminal");
@@ -226,7 +414,7 @@ describe("the extension against a real server", () => {
     const account = await server.signUp("Env Ironment");
     const { token } = await server.createPat(account.cookie, "env");
     process.env.CLAUDEMESH_TOKEN = token;
-    const { status } = await activated();
+    const { status } = await started();
     await eventually(() => expect(status.text).toBe("$(account) Env Ironment"));
     expect(status.tooltip).toContain("CLAUDEMESH_TOKEN");
     await commands.executeCommand("claudemesh.signOut");

@@ -60,7 +60,29 @@ export enum StatusBarAlignment {
 export enum ProgressLocation {
   Notification = 15,
 }
-export const Uri = { parse: (value: string) => ({ toString: () => value }) };
+export enum UIKind {
+  Desktop = 1,
+  Web = 2,
+}
+
+/** A parsed URI with the parts handlers read; `toString` gives back what was parsed. */
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly authority: string,
+    readonly path: string,
+    readonly query: string,
+    readonly fragment: string,
+    private readonly text: string,
+  ) {}
+  static parse(value: string): Uri {
+    const url = new URL(value);
+    return new Uri(url.protocol.slice(0, -1), url.host, url.pathname, url.search.slice(1), url.hash.slice(1), value);
+  }
+  toString(_skipEncoding?: boolean): string {
+    return this.text;
+  }
+}
 
 export const l10n = {
   t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])),
@@ -78,18 +100,31 @@ export const openedUrls: string[] = [];
 export const terminals: { name: string; sent: string[] }[] = [];
 export const clipboardText = { value: "" };
 export const settings = new Map<string, unknown>();
+/** Every line the extension logged, as "level message". */
+export const outputLines: string[] = [];
+export const uriHandlers: { handleUri(uri: Uri): unknown }[] = [];
+/** Each progress notification shown: its title, what it reported, and its Cancel button. */
+export const progressRuns: { title: string; messages: string[]; cancel(): void }[] = [];
+/** Fire to tell the extension the window gained or lost focus. */
+export const windowStateChanges = new EventEmitter<{ focused: boolean; active: boolean }>();
 
 /** How tests answer prompts: each returns the chosen item or typed text (undefined = dismissed). */
 export const answers = {
   message: (_message: string, _items: string[]): string | undefined => undefined,
   inputBox: (_options: { validateInput?: (value: string) => unknown }): string | undefined => undefined,
   quickPick: <T>(items: T[]): T | undefined => items[0],
+  /** What env.asExternalUri makes of a URI (desktop VS Code: the same URI). */
+  externalUri: (uri: Uri): Uri => uri,
+  /** What the browser does with a URL env.openExternal opens; false = the person declined to open it. */
+  openExternal: (_url: string): boolean => true,
 };
 
 export function resetFake(): void {
   for (const collection of [registeredCommands, contextKeys, authProviders, treeProviders, settings])
     collection.clear();
   statusBarItems.length = 0;
+  outputLines.length = 0;
+  uriHandlers.length = 0;
   messages.length = 0;
   openedUrls.length = 0;
   terminals.length = 0;
@@ -97,6 +132,9 @@ export function resetFake(): void {
   answers.message = () => undefined;
   answers.inputBox = () => undefined;
   answers.quickPick = (items) => items[0];
+  answers.externalUri = (uri) => uri;
+  answers.openExternal = () => true;
+  progressRuns.length = 0;
 }
 
 export const commands = {
@@ -141,6 +179,16 @@ function message(kind: "info" | "warning" | "error") {
 }
 
 export const window = {
+  state: { focused: true, active: true },
+  onDidChangeWindowState: windowStateChanges.event,
+  createOutputChannel(_name: string, _options: { log: true }) {
+    const line = (level: string) => (message: string) => void outputLines.push(`${level} ${message}`);
+    return { info: line("info"), warn: line("warn"), error: line("error"), show: () => {}, dispose: () => {} };
+  },
+  registerUriHandler(handler: { handleUri(uri: Uri): unknown }) {
+    uriHandlers.push(handler);
+    return new Disposable(() => uriHandlers.splice(uriHandlers.indexOf(handler), 1));
+  },
   showInformationMessage: message("info"),
   showWarningMessage: message("warning"),
   showErrorMessage: message("error"),
@@ -151,13 +199,30 @@ export const window = {
     return answers.quickPick(items);
   },
   async withProgress<R>(
-    _options: unknown,
+    options: { title?: string },
     task: (
-      progress: { report(value: unknown): void },
-      token: { onCancellationRequested(l: () => void): void },
+      progress: { report(value: { message?: string }): void },
+      token: { onCancellationRequested(listener: () => void): Disposable },
     ) => Promise<R>,
   ): Promise<R> {
-    return task({ report: () => {} }, { onCancellationRequested: () => {} });
+    const listeners = new Set<() => void>();
+    const run = {
+      title: options.title ?? "",
+      messages: [] as string[],
+      cancel: () => {
+        for (const listener of listeners) listener();
+      },
+    };
+    progressRuns.push(run);
+    return task(
+      { report: (value) => void (value.message && run.messages.push(value.message)) },
+      {
+        onCancellationRequested: (listener) => {
+          listeners.add(listener);
+          return new Disposable(() => listeners.delete(listener));
+        },
+      },
+    );
   },
   createStatusBarItem(id: string) {
     const item = new StatusBarItem(id);
@@ -176,6 +241,13 @@ export const window = {
 };
 
 export const env = {
+  appName: "Visual Studio Code",
+  uriScheme: "vscode",
+  uiKind: UIKind.Desktop,
+  remoteName: undefined as string | undefined,
+  async asExternalUri(uri: Uri) {
+    return answers.externalUri(uri);
+  },
   clipboard: {
     async writeText(text: string) {
       clipboardText.value = text;
@@ -183,7 +255,7 @@ export const env = {
   },
   async openExternal(uri: { toString(): string }) {
     openedUrls.push(uri.toString());
-    return true;
+    return answers.openExternal(uri.toString());
   },
 };
 

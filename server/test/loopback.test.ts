@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { LoopbackTokenResponse } from "@claudemesh/sdk/contracts";
 import { parseToken } from "@claudemesh/sdk/token";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliLoopbackCode } from "../src/db/schema.js";
+import { auditLog, cliLoopbackCode } from "../src/db/schema.js";
 import { LOOPBACK_CODE_LIFETIME_MS } from "../src/loopback/loopback-store.js";
 import { createTestApp, PUBLIC_URL, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
 
 const REDIRECT = "http://127.0.0.1:53682/callback";
+const EDITOR = "vscode://claudemesh.claudemesh/did-authenticate";
 
 function pkce() {
   const verifier = randomBytes(32).toString("base64url");
@@ -70,6 +72,34 @@ describe.each(DATABASE_KINDS)("browser (loopback) login on %s", (kind) => {
     expect(html).toContain("<bdi>Grace&#39;s desktop</bdi> · <bdi>linux</bdi> · <bdi>x64</bdi>");
     expect(html).toContain(account.email);
     expect(html).toContain("Approve only if you started this sign-in in your own terminal just now.");
+    expect(html).toContain("http://127.0.0.1:53682 on this computer");
+  });
+
+  it("sends VS Code's sign-in back to the editor (vscode://claudemesh.claudemesh), saying so before the approval", async () => {
+    const account = await signUp(testApp, { name: "Vera Code" });
+    const { verifier, challenge } = pkce();
+    const query = authorizeQuery(challenge, { redirect_uri: EDITOR, device_name: "Visual Studio Code · ada-laptop" });
+    const card = await testApp.get(`/cli-auth/authorize?${new URLSearchParams(query)}`, { cookie: account.cookie });
+    expect(card.status).toBe(200);
+    expect(await card.text()).toContain("vscode://claudemesh.claudemesh on this computer");
+    // The approval's redirect goes to the editor's scheme, which has no origin for form-action to name.
+    expect(card.headers.get("content-security-policy")).toContain("form-action 'self' vscode:;");
+
+    const approved = await decide(account, query, "approve");
+    expect(approved.status).toBe(303);
+    const back = new URL(approved.headers.get("location") ?? "");
+    expect(`${back.protocol}//${back.host}${back.pathname}`).toBe(EDITOR);
+    expect(back.searchParams.get("state")).toBe(query.state);
+    const code = back.searchParams.get("code") ?? "";
+    // Only the editor holding the verifier, naming the same redirect, can trade the code.
+    const response = await exchange({ code, code_verifier: verifier, redirect_uri: EDITOR });
+    expect(response.status).toBe(200);
+    expect(LoopbackTokenResponse.parse(await response.json()).user.name).toBe("Vera Code");
+    const audit = await testApp.database.db.select().from(auditLog).where(eq(auditLog.userId, account.id));
+    expect(audit.find((row) => row.action === "auth.cli.login.approved")?.metadata).toMatchObject({
+      flow: "browser",
+      redirect: "vscode://claudemesh.claudemesh",
+    });
   });
 
   it("lets the approval form's redirect reach the CLI's loopback address, and no other site (form-action)", async () => {
@@ -85,6 +115,8 @@ describe.each(DATABASE_KINDS)("browser (loopback) login on %s", (kind) => {
 
   it.each([
     ["a redirect off this machine", { redirect_uri: "https://evil.example/callback" }],
+    ["a redirect to another VS Code extension", { redirect_uri: "vscode://evil.extension/did-authenticate" }],
+    ["an editor redirect with a user name in front", { redirect_uri: "vscode://claudemesh.claudemesh@evil/x" }],
     ["a plain challenge method", { code_challenge_method: "plain" }],
     ["no state", { state: "" }],
   ])("refuses %s with a 400 page and no redirect", async (_label, overrides) => {

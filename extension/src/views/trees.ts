@@ -8,8 +8,8 @@ const day = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleD
 /** Account: who, which server, where the token came from. Empty when signed out (the welcome view shows). */
 export async function accountRows(identity: Identity, apiUrl: string): Promise<TreeNode[]> {
   const state = identity.state;
-  if (state.kind === "signed_out") return [];
-  const user = state.kind === "signed_in" ? state.user : state.user;
+  if (state.kind === "signed_out" || state.kind === "checking") return [];
+  const user = state.user;
   const rows: TreeNode[] = [];
   if (user) rows.push(new InfoNode(user.name, { description: user.email, icon: "account" }));
   rows.push(new InfoNode(vscode.l10n.t("Server"), { description: apiUrl, icon: "server" }));
@@ -42,7 +42,7 @@ async function listRows<T>(
   row: (item: T) => TreeNode,
 ): Promise<TreeNode[]> {
   if (identity.state.kind !== "signed_in") return [];
-  const items = await fetch(await identity.api());
+  const items = await identity.call(fetch);
   return items.length === 0 ? [new InfoNode(empty, { icon: "info" })] : items.map(row);
 }
 

@@ -4,13 +4,14 @@
 // code-server's native modules (~3 min), later runs start in seconds.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startClaudemeshServer } from "../../../sdk/test/support/claudemesh-server.js";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -36,16 +37,42 @@ describe("in a real VS Code (code-server)", () => {
   let page: Page;
   let scratch = "";
   let configDir = "";
+  let userData = "";
+  /** Where the companion writes the in-host suite's results. */
+  let suiteResults = "";
+  /** Where browsers, the CLI and the extension reach the server: the machine's name, which code-server's link proxy leaves alone. */
+  let apiUrl = "";
   const account = { name: "Vera Code", cookie: "", email: "" };
+  const startup = { name: "Stella Startup", cookie: "", token: "" };
   let pat = "";
   let cliSessionToken = "";
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  /** The status bar's left half, where the claudemesh item sits. */
+  const statusBarShot = (name: string) =>
+    page.locator(".part.statusbar").screenshot({ path: join(SHOTS, `${name}.png`) });
   const statusItem = (text: string) => page.locator(".statusbar-item", { hasText: text }).first();
+  /** `claudemesh <args>` as a person types it in a terminal of this machine, sharing the extension's credential file. */
+  const cli = (args: string[], input?: string) =>
+    execFileSync(process.execPath, [CLI, ...args], {
+      input,
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        CLAUDEMESH_API_URL: apiUrl,
+        CLAUDEMESH_CONFIG_DIR: configDir,
+        CLAUDEMESH_TOKEN_STORE: "file",
+        DO_NOT_TRACK: "1",
+      },
+    });
   /** Runs a command from the palette; early on, the extension's contributions may still be loading, so retry. */
   async function runCommand(title: string) {
     const input = page.locator(".quick-input-widget input");
-    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+    // Exactly this command: "Sign In" must not pick "Sign In with Access Token", which recent use may rank first.
+    const row = page
+      .locator(".quick-input-list .monaco-list-row")
+      .filter({ has: page.locator(".label-name", { hasText: new RegExp(`^${title.replace(/\W/g, "\\$&")}$`) }) })
+      .first();
     for (let attempt = 1; ; attempt += 1) {
       await page.keyboard.press("F1");
       await input.waitFor();
@@ -61,7 +88,21 @@ describe("in a real VS Code (code-server)", () => {
         }
       }
     }
-    await page.keyboard.press("Enter");
+    await row.click();
+  }
+
+  /** Log files code-server keeps under the user data folder, by name: the extension host's, an output channel's. */
+  async function editorLog(name: string): Promise<string> {
+    const found: string[] = [];
+    const walk = async (dir: string) => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else if (entry.name === name) found.push(await readFile(path, "utf8"));
+      }
+    };
+    await walk(join(userData, "logs"));
+    return found.join("\n");
   }
 
   beforeAll(async () => {
@@ -72,8 +113,12 @@ describe("in a real VS Code (code-server)", () => {
       .at(-1) as string;
     // The same build and vsce flags as a release (the package script), so the .vsix tested is the one shipped.
     execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION, stdio: "ignore" });
+    // The companion that runs the in-host suite (./suite, what @vscode/test-electron runs) inside this editor.
+    execFileSync(process.execPath, [join(HERE, "build-suite.mjs")], { stdio: "inherit" });
 
-    server = await startClaudemeshServer();
+    const serverPort = await freePort();
+    apiUrl = `http://${hostname()}:${serverPort}`;
+    server = await startClaudemeshServer({ publicUrl: apiUrl, env: { PORT: String(serverPort) } });
     const signedUp = await server.signUp(account.name);
     Object.assign(account, { cookie: signedUp.cookie, email: signedUp.email });
     pat = (await server.createPat(account.cookie, "vscode-e2e")).token;
@@ -94,7 +139,8 @@ describe("in a real VS Code (code-server)", () => {
 
     scratch = await mkdtemp(join(tmpdir(), "claudemesh-code-server-"));
     configDir = join(scratch, "claudemesh");
-    const userData = join(scratch, "user-data");
+    userData = join(scratch, "user-data");
+    suiteResults = join(scratch, "in-host-suite.json");
     const extensions = join(scratch, "extensions");
     const workspace = join(scratch, "workspace");
     await mkdir(join(userData, "User"), { recursive: true });
@@ -108,18 +154,31 @@ describe("in a real VS Code (code-server)", () => {
         "telemetry.telemetryLevel": "off",
         "extensions.autoCheckUpdates": false,
         "extensions.autoUpdate": false,
-        "claudemesh.apiUrl": server.url,
+        "claudemesh.apiUrl": apiUrl,
       }),
     );
+    // Someone signed in with `claudemesh login` in a terminal before opening the editor.
+    const stella = await server.signUp(startup.name);
+    startup.cookie = stella.cookie;
+    startup.token = (await server.createPat(stella.cookie, "terminal")).token;
+    cli(["login", "--with-token"], startup.token);
     const env = {
       ...process.env,
       XDG_CONFIG_HOME: join(scratch, "xdg-config"),
       XDG_DATA_HOME: join(scratch, "xdg-data"),
       CLAUDEMESH_CONFIG_DIR: configDir,
       CLAUDEMESH_TOKEN_STORE: "file",
+      CLAUDEMESH_SUITE_RESULTS: suiteResults,
     };
+    const companion = join(scratch, "claudemesh-tests.vsix");
+    execFileSync(
+      join(EXTENSION, "node_modules", ".bin", "vsce"),
+      ["package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", companion],
+      { cwd: join(HERE, "companion"), stdio: "ignore" },
+    );
     const common = ["--config", join(scratch, "cs.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
-    execFileSync(binary, [...common, "--install-extension", join(EXTENSION, "dist", "claudemesh.vsix")], {
+    const vsixes = [join(EXTENSION, "dist", "claudemesh.vsix"), companion];
+    execFileSync(binary, [...common, ...vsixes.flatMap((vsix) => ["--install-extension", vsix])], {
       env,
       stdio: "ignore",
     });
@@ -158,6 +217,11 @@ describe("in a real VS Code (code-server)", () => {
     await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
   }, 15 * 60_000);
 
+  // What the editor showed when a test failed, to see why.
+  afterEach(async ({ task }) => {
+    if (task.result?.state === "fail" && page) await shot(`failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`);
+  });
+
   afterAll(async () => {
     await browser?.close();
     if (codeServer?.pid) {
@@ -166,8 +230,66 @@ describe("in a real VS Code (code-server)", () => {
       } catch {}
     }
     await server?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    if (scratch && !process.env.KEEP_SCRATCH) await rm(scratch, { recursive: true, force: true });
+    else console.log("SCRATCH", scratch);
   });
+
+  it("opened after `claudemesh login`, names the account in the status bar with no click and no command", async () => {
+    await statusItem(startup.name).waitFor({ timeout: 60_000 });
+    await statusBarShot("status-bar-signed-in");
+    // The tooltip: email, server, where the credential lives, expiry.
+    await statusItem(startup.name).hover();
+    const tooltip = page.locator(".monaco-hover", { hasText: "auth.json" }).first();
+    await tooltip.waitFor({ timeout: 15_000 });
+    const text = (await tooltip.textContent()) ?? "";
+    expect(text).toContain(startup.name);
+    expect(text).toContain(`Server: ${apiUrl}`);
+    expect(text).toContain(`pat from ${join(configDir, "auth.json")} (shared with the CLI), expires`);
+    await page.screenshot({
+      path: join(SHOTS, "status-bar-signed-in-tooltip.png"),
+      clip: { x: 0, y: 600, width: 700, height: 300 },
+    });
+    await page.mouse.move(700, 300);
+    // It was start-up that activated the extension: nothing asked for a session or ran a command.
+    // (remoteexthost.log is where VS Code records what activated each extension and why.)
+    const hostLog = await editorLog("remoteexthost.log");
+    expect(hostLog).toMatch(/claudemesh\.claudemesh.*activationEvent: 'onStartupFinished'/);
+  }, 120_000);
+
+  it("follows `claudemesh logout` in a terminal: the name goes", async () => {
+    cli(["logout"]);
+    await statusItem("claudemesh: Sign In").waitFor({ timeout: 15_000 });
+    expect(await page.locator(".statusbar-item", { hasText: startup.name }).count()).toBe(0);
+    await statusBarShot("status-bar-signed-out");
+  }, 60_000);
+
+  it("passes the in-host suite (@vscode/test-electron's shape) inside this editor, the CLI signed in", async () => {
+    const cleo = await server.signUp("Cleo Cli");
+    cli(["login", "--with-token"], (await server.createPat(cleo.cookie, "terminal")).token);
+    await statusItem("Cleo Cli").waitFor({ timeout: 15_000 });
+    await runCommand("claudemesh tests: Run In-Host Suite");
+    // Another extension reads the session only once the person allows it, as here.
+    const allow = page.locator(".monaco-dialog-box").getByRole("button", { name: "Allow", exact: true });
+    await allow.waitFor({ timeout: 30_000 });
+    await shot("in-host-suite-consent");
+    await allow.click();
+    await page.locator(".notifications-toasts", { hasText: "claudemesh in-host suite:" }).waitFor({ timeout: 60_000 });
+    const results = JSON.parse(await readFile(suiteResults, "utf8")) as {
+      name: string;
+      passed: boolean;
+      error?: string;
+    }[];
+    expect(results.filter((result) => !result.passed)).toEqual([]);
+    expect(results.map((result) => result.name)).toEqual([
+      "claudemesh is active and registers its commands",
+      "the authentication provider is registered and knows the CLI's account",
+      "authentication.getSession returns the CLI's identity, with createIfNone: false once allowed",
+      "the sidebar's trees show the account and what the server lists",
+      "Sign Out clears the session, for other extensions and for the CLI",
+    ]);
+    // The suite's Sign Out reached the status bar too.
+    await statusItem("claudemesh: Sign In").waitFor({ timeout: 15_000 });
+  }, 120_000);
 
   it("signs in with an access token from the command palette and shows the name in the status bar", async () => {
     await runCommand("claudemesh: Sign In with Access Token");
@@ -201,16 +323,7 @@ describe("in a real VS Code (code-server)", () => {
   it("follows a `claudemesh login` made by the CLI meanwhile", async () => {
     const other = await server.signUp("Tess Terminal");
     const { token } = await server.createPat(other.cookie, "cli");
-    execFileSync(process.execPath, [CLI, "login", "--with-token"], {
-      input: token,
-      env: {
-        PATH: process.env.PATH,
-        CLAUDEMESH_API_URL: server.url,
-        CLAUDEMESH_CONFIG_DIR: configDir,
-        CLAUDEMESH_TOKEN_STORE: "file",
-        DO_NOT_TRACK: "1",
-      },
-    });
+    cli(["login", "--with-token"], token);
     await statusItem("Tess Terminal").waitFor({ timeout: 15_000 });
     await shot("after-cli-login");
   }, 60_000);
@@ -235,4 +348,67 @@ describe("in a real VS Code (code-server)", () => {
     await shot("signed-out");
     expect(existsSync(join(configDir, "auth.json"))).toBe(false);
   }, 60_000);
+
+  it("shows a token the server refuses as a warning, 'Sign in again'", async () => {
+    const rita = await server.signUp("Rita Refused");
+    const created = await server.createPat(rita.cookie, "soon revoked");
+    cli(["login", "--with-token"], created.token);
+    await statusItem("Rita Refused").waitFor({ timeout: 15_000 });
+    // Revoked from another device (the dashboard); the next check finds out.
+    const revoked = await fetch(new URL(`/api/my/cli/tokens/${created.id}`, apiUrl), {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${created.token}` },
+    });
+    expect(revoked.status).toBe(200);
+    await runCommand("claudemesh: Refresh");
+    const warning = statusItem("claudemesh: Sign in again");
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.evaluate((element) => element.classList.contains("warning-kind"))).toBe(true);
+    await statusBarShot("status-bar-refused");
+  }, 60_000);
+
+  it("signs in through the browser and back into the editor: the URI handler, reached through env.asExternalUri", async () => {
+    const bria = await server.signUp("Bria Browser");
+    // The person's browser is signed in to the claudemesh server.
+    await page.context().addCookies(
+      bria.cookie.split("; ").map((pair) => {
+        const [name = "", value = ""] = pair.split("=");
+        return { name, value, url: apiUrl };
+      }),
+    );
+    await runCommand("claudemesh: Sign In");
+    const approvalPage = page.context().waitForEvent("page");
+    // code-server asks before its first link to a new site, as VS Code for the Web does.
+    await page.locator(".monaco-dialog-box").getByRole("button", { name: "Open", exact: true }).click();
+    const card = await approvalPage;
+    await card.locator("[data-testid=destination]").waitFor();
+    // The code goes back to this code-server's callback page, on this machine.
+    expect(await card.locator("[data-testid=destination]").textContent()).toBe(
+      `${new URL(page.url()).origin} on this computer`,
+    );
+    await card.screenshot({ path: join(SHOTS, "approval-for-the-editor.png") });
+    await card.locator("button", { hasText: "Approve" }).click();
+    await statusItem("Bria Browser").waitFor({ timeout: 30_000 });
+    await card.close();
+    const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    expect(saved).toMatchObject({ source: "browser", user: { name: "Bria Browser" } });
+  }, 90_000);
+
+  it("has logged all of it to the 'claudemesh' output channel, without a token", async () => {
+    const log = await editorLog("claudemesh.log");
+    for (const line of [
+      "checking the identity (start-up)",
+      "signed in as Stella Startup",
+      "checking the identity (the shared credential changed)",
+      "signed out (no CLAUDEMESH_TOKEN, nothing in the shared store)",
+      "the server refused the file credential: Authentication failed (token revoked).",
+      "received code-oss://claudemesh.claudemesh/did-authenticate",
+      "signed in with the browser redirect",
+      "signed in as Bria Browser",
+    ]) {
+      expect(log).toContain(line);
+    }
+    expect(log.match(TOKEN_SCAN_REGEX)).toBeNull();
+    expect(log).not.toContain(JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).token);
+  }, 30_000);
 });

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApiClient } from "../api/client.js";
 import type { DeviceCodeRequest } from "../contracts/index.js";
 import { ClaudemeshError } from "../errors.js";
+import { AuthorizationRequest } from "./authorization-request.js";
 import type { LoginResult } from "./device-flow.js";
 import { deviceInfo } from "./device-info.js";
 
@@ -46,21 +46,22 @@ export class LoopbackFlow {
   async run(options: LoopbackFlowOptions = {}): Promise<LoginResult> {
     const { signal, onEvent } = options;
     if (signal?.aborted) throw new ClaudemeshError("cancelled", "Cancelled.");
-    const state = randomBytes(32).toString("base64url");
-    const verifier = randomBytes(32).toString("base64url");
-    const challenge = createHash("sha256").update(verifier).digest("base64url");
 
     let settle: { resolve(result: LoginResult): void; reject(error: unknown): void } | undefined;
     const outcome = new Promise<LoginResult>((resolve, reject) => {
       settle = { resolve, reject };
     });
-    let redirectUri = "";
+    let request: AuthorizationRequest | undefined;
     let handled = false;
 
     // Not an ES import: on Node 24 that reads every export of node:http, whose WebSocket getter loads undici.
     const { createServer } = process.getBuiltinModule("node:http");
     const server = createServer((req, res) => {
-      void this.#onRequest(req, res, { state, verifier, redirectUri, signal }).then((result) => {
+      if (!request) {
+        res.writeHead(503).end(); // still starting: nobody has the URL yet
+        return;
+      }
+      void this.#onRequest(req, res, request, signal).then((result) => {
         if (!result || handled) return;
         handled = true;
         if (result instanceof Error) settle?.reject(result);
@@ -71,7 +72,11 @@ export class LoopbackFlow {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
     });
-    redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+    request = AuthorizationRequest.create({
+      baseUrl: this.#deps.api.baseUrl,
+      redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`,
+      device: this.#deps.device ?? deviceInfo(),
+    });
 
     const timer = setTimeout(
       () => settle?.reject(new ClaudemeshError("timeout", "Browser sign-in timed out.")),
@@ -82,17 +87,8 @@ export class LoopbackFlow {
     if (signal?.aborted) onAbort(); // aborted while the server was starting
 
     try {
-      const device = this.#deps.device ?? deviceInfo();
-      const url = new URL("/cli-auth/authorize", this.#deps.api.baseUrl);
-      url.search = new URLSearchParams({
-        redirect_uri: redirectUri,
-        state,
-        code_challenge: challenge,
-        code_challenge_method: "S256",
-        ...device,
-      }).toString();
-      onEvent?.({ type: "authorize_url", url: url.toString() });
-      this.#deps.openBrowser(url.toString()).catch((error: unknown) => onEvent?.({ type: "browser_failed", error }));
+      onEvent?.({ type: "authorize_url", url: request.url });
+      this.#deps.openBrowser(request.url).catch((error: unknown) => onEvent?.({ type: "browser_failed", error }));
       const result = await outcome;
       onEvent?.({ type: "done", result });
       return result;
@@ -109,37 +105,35 @@ export class LoopbackFlow {
   async #onRequest(
     req: IncomingMessage,
     res: ServerResponse,
-    context: { state: string; verifier: string; redirectUri: string; signal?: AbortSignal },
+    request: AuthorizationRequest,
+    signal?: AbortSignal,
   ): Promise<LoginResult | Error | undefined> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.method !== "GET" || url.pathname !== "/callback") {
       res.writeHead(404).end();
       return undefined;
     }
-    // Anything without our state is not the browser we sent; ignore it and keep waiting.
-    if (url.searchParams.get("state") !== context.state) {
-      page(res, 400, "Sign-in failed", "This sign-in link does not belong to the waiting terminal.");
-      return undefined;
-    }
-    if (url.searchParams.get("error")) {
-      page(res, 200, "Sign-in denied", "You denied the sign-in. You can close this tab.");
-      return new ClaudemeshError("access_denied", "Login denied in the browser.");
-    }
-    const code = url.searchParams.get("code");
-    if (!code) {
-      page(res, 400, "Sign-in failed", "The sign-in answer had no code; run `claudemesh login --web` again.");
-      return new ClaudemeshError("bad_response", "The browser came back without a code.");
-    }
-    try {
-      const exchanged = await this.#deps.api.exchangeLoopbackCode(
-        { code, code_verifier: context.verifier, redirect_uri: context.redirectUri },
-        context.signal,
-      );
-      page(res, 200, "Signed in", `Signed in as ${exchanged.user.name}. Return to your terminal.`);
-      return { token: exchanged.token, user: exchanged.user, expiresAt: exchanged.expires_at };
-    } catch (error) {
-      page(res, 502, "Sign-in failed", `${(error as Error).message} Return to your terminal and try again.`);
-      return error instanceof Error ? error : new Error(String(error));
+    const answer = request.read(url.searchParams);
+    switch (answer.kind) {
+      case "foreign":
+        // Not the browser we sent; ignore it and keep waiting.
+        page(res, 400, "Sign-in failed", "This sign-in link does not belong to the waiting terminal.");
+        return undefined;
+      case "denied":
+        page(res, 200, "Sign-in denied", "You denied the sign-in. You can close this tab.");
+        return new ClaudemeshError("access_denied", "Login denied in the browser.");
+      case "missing_code":
+        page(res, 400, "Sign-in failed", "The sign-in answer had no code; run `claudemesh login --web` again.");
+        return new ClaudemeshError("bad_response", "The browser came back without a code.");
+      case "code":
+        try {
+          const result = await request.exchange(this.#deps.api, answer.code, signal);
+          page(res, 200, "Signed in", `Signed in as ${result.user.name}. Return to your terminal.`);
+          return result;
+        } catch (error) {
+          page(res, 502, "Sign-in failed", `${(error as Error).message} Return to your terminal and try again.`);
+          return error instanceof Error ? error : new Error(String(error));
+        }
     }
   }
 }

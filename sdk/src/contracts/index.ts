@@ -14,10 +14,15 @@ export {
 } from "./device-code.js";
 export { ErrorBody, ErrorCode } from "./errors.js";
 export {
+  EDITOR_EXTENSION_ID,
+  EDITOR_URI_SCHEMES,
+  isEditorRedirect,
   isLoopbackRedirect,
+  isSignInRedirect,
   LoopbackAuthorizeQuery,
   LoopbackTokenRequest,
   LoopbackTokenResponse,
+  redirectTarget,
 } from "./loopback.js";
 export {
   AcceptedInvite,

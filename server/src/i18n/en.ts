@@ -58,6 +58,8 @@ export const en = {
   "device.card.from": "From",
   "device.card.requested": "Requested",
   "device.card.account": "Account",
+  "device.card.goesTo": "Goes to",
+  "device.card.onThisComputer": "{target} on this computer",
   "device.card.expiresIn": "Expires in {time}",
   "device.card.expiredNow": "This code has expired.",
   "device.card.warning":

@@ -58,6 +58,8 @@ export const es: Record<MessageKey, string> = {
   "device.card.from": "Desde",
   "device.card.requested": "Solicitado",
   "device.card.account": "Cuenta",
+  "device.card.goesTo": "Se envía a",
+  "device.card.onThisComputer": "{target} en este equipo",
   "device.card.expiresIn": "Caduca en {time}",
   "device.card.expiredNow": "Este código ha caducado.",
   "device.card.warning":

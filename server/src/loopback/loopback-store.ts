@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import type { LoopbackAuthorizeQuery, User } from "@claudemesh/sdk/contracts";
+import { type LoopbackAuthorizeQuery, redirectTarget, type User } from "@claudemesh/sdk/contracts";
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { recordAudit } from "../audit.js";
@@ -44,6 +44,7 @@ export async function issueLoopbackCode(
       request: input.request,
       metadata: {
         flow: "browser",
+        redirect: redirectTarget(query.redirect_uri),
         device_name: query.device_name,
         device_os: query.device_os,
         device_arch: query.device_arch,

@@ -37,6 +37,8 @@ export function ApprovalCard(props: {
   now: Date;
   /** The approver's own address: a request from another network gets a louder warning. */
   approverAddress?: string | null;
+  /** Where the browser takes the approval (a browser sign-in's redirect), so the person sees it before approving. */
+  destination?: string;
   actions: Child;
 }) {
   const { page, device } = props;
@@ -84,6 +86,12 @@ export function ApprovalCard(props: {
             <dd>
               <time datetime={props.requestedAt.toISOString()}>{ago(props.requestedAt, props.now, page.locale)}</time>
             </dd>
+          </>
+        ) : null}
+        {props.destination ? (
+          <>
+            <dt>{t("device.card.goesTo")}</dt>
+            <dd data-testid="destination">{t("device.card.onThisComputer", { target: props.destination })}</dd>
           </>
         ) : null}
         {viewer ? (

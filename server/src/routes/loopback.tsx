@@ -1,8 +1,10 @@
 import {
+  isEditorRedirect,
   type LoopbackAuthorizeQuery,
   LoopbackAuthorizeQuery as LoopbackAuthorizeQuerySchema,
   LoopbackTokenRequest,
   type LoopbackTokenResponse,
+  redirectTarget,
 } from "@claudemesh/sdk/contracts";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
@@ -37,10 +39,10 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
     );
 
   // The approval's form post is answered with a redirect to the CLI's loopback
-  // address, and form-action covers redirects too.
+  // address (or the editor), and form-action covers redirects too.
   const approvalHeaders = pageSecurityHeaders((c) => {
     const parsed = LoopbackAuthorizeQuerySchema.safeParse(c.req.query());
-    return parsed.success ? new URL(parsed.data.redirect_uri).origin : "'self'";
+    return parsed.success ? formActionSource(parsed.data.redirect_uri) : "'self'";
   });
 
   routes.get("/authorize", approvalHeaders, async (c) => {
@@ -58,6 +60,7 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
         <ApprovalCard
           page={page}
           device={{ name: query.device_name, os: query.device_os, arch: query.device_arch }}
+          destination={redirectTarget(query.redirect_uri)}
           now={now()}
           actions={
             <>
@@ -128,4 +131,10 @@ export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
       expires_at: redeemed.expiresAt.toISOString(),
     } satisfies LoopbackTokenResponse);
   });
+}
+
+/** A CSP source for the redirect: the loopback origin, or the editor's scheme (`vscode:`), which has no origin. */
+function formActionSource(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return isEditorRedirect(redirectUri) ? url.protocol : url.origin;
 }
