@@ -7,6 +7,8 @@ import {
   type SdkEnv,
 } from "@claudemesh/sdk";
 import { browserUnavailableReason, openInBrowser } from "./browser.js";
+import type { Messages } from "./i18n/en.js";
+import { type Language, messagesFor, pickLanguage } from "./i18n/language.js";
 import { type IO, Output, systemIO } from "./io.js";
 import { Telemetry } from "./telemetry.js";
 
@@ -15,6 +17,10 @@ declare const CLAUDEMESH_VERSION: string;
 /** Everything a command needs from the outside world, built on first use. Tests make their own. */
 export interface CliContext {
   out: Output;
+  /** The language people are spoken to in (`--lang` > CLAUDEMESH_LANG > LC_ALL > LC_MESSAGES > LANG). */
+  language: Language;
+  /** Every message, in `language`. */
+  t: Messages;
   env: SdkEnv;
   processEnv: NodeJS.ProcessEnv;
   apiUrl(): string;
@@ -33,6 +39,7 @@ export interface CliContext {
 export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: IO = systemIO(processEnv)): CliContext {
   const env = readSdkEnv(processEnv);
   const out = new Output(io);
+  const language = pickLanguage(undefined, processEnv);
   let store: CredentialStore | undefined;
   let config: LocalConfigStore | undefined;
   const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? "https://claudemesh.com");
@@ -40,8 +47,10 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
     config ??= new LocalConfigStore({ configDir: env.configDir, onWarning: (message) => out.warn(message) });
     return config;
   };
-  return {
+  const ctx: CliContext = {
     out,
+    language,
+    t: messagesFor(language),
     env,
     processEnv,
     apiUrl,
@@ -59,13 +68,20 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
     telemetry: new Telemetry({ config: configStore, env: processEnv, apiUrl }),
     async openBrowser(url) {
       const reason = browserUnavailableReason(processEnv);
-      if (reason) return reason;
+      if (reason) return ctx.t.browser[reason];
       try {
         await openInBrowser(url);
         return null;
       } catch (error) {
-        return `it could not be started (${(error as Error).message})`;
+        return ctx.t.browser.failed((error as Error).message);
       }
     },
   };
+  return ctx;
+}
+
+/** Speaks `language` from now on (`--lang`, read before the program is built). */
+export function useLanguage(ctx: CliContext, language: Language): void {
+  ctx.language = language;
+  ctx.t = messagesFor(language);
 }

@@ -2,7 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { validateWithoutCodegen } from "@claudemesh/sdk";
 import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors";
 import { redactTokens } from "@claudemesh/sdk/token";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { authCommand } from "./commands/auth.js";
 import { completionCommand } from "./commands/completion.js";
 import { createCommand } from "./commands/create.js";
@@ -17,24 +17,23 @@ import { syncCommand } from "./commands/sync.js";
 import { telemetryCommand } from "./commands/telemetry.js";
 import { tokensCommand } from "./commands/tokens.js";
 import { whoamiCommand } from "./commands/whoami.js";
-import { type CliContext, createContext } from "./context.js";
+import { type CliContext, createContext, useLanguage } from "./context.js";
 import { authFailureHint } from "./credentials.js";
 import { closestName } from "./did-you-mean.js";
-import { TELEMETRY_NOTICE } from "./telemetry.js";
+import { speakCommander } from "./i18n/commander.js";
+import { errorHint, errorText, languageFlag, pickLanguage } from "./i18n/language.js";
 
 declare const CLAUDEMESH_VERSION: string;
 
 /** Builds the `claudemesh` program; each command lives in commands/<name>.ts. */
 export function buildProgram(ctx: CliContext): Command {
+  const { t } = ctx;
   const program = new Command("claudemesh")
-    .description("Sign in to claudemesh, manage your meshes, and launch Claude Code in one.")
-    .version(CLAUDEMESH_VERSION, "-v, --version", "print the version")
-    .helpOption("-h, --help", "show help")
-    .showHelpAfterError("(run `claudemesh --help` for usage)")
-    .configureOutput({
-      writeErr: (text) => ctx.out.io.stderr.write(redactTokens(text)),
-      writeOut: (text) => ctx.out.io.stdout.write(text),
-    })
+    .description(t.program.description)
+    .version(CLAUDEMESH_VERSION, "-v, --version", t.program.version)
+    // Read before parsing (see run()); declared so commander accepts it and --help lists it.
+    .addOption(new Option("--lang <language>", t.program.lang))
+    .showHelpAfterError(t.program.helpAfterError)
     .exitOverride()
     // A word that is no command reaches the bare action as an argument, never the wizard.
     .allowExcessArguments(true)
@@ -45,10 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
           typed,
           program.commands.map((command) => command.name()),
         );
-        ctx.out.failure(
-          `unknown command '${typed}'.${meant ? ` Did you mean '${meant}'?` : ""}`,
-          "Run `claudemesh --help` to see every command.",
-        );
+        ctx.out.failure(t.program.unknownCommand(typed, meant), t.program.seeEveryCommand);
         process.exitCode = ExitStatus.failure;
         return;
       }
@@ -89,9 +85,12 @@ export function buildProgram(ctx: CliContext): Command {
     program.addCommand(command.exitOverride());
   }
   for (const command of leafCommands(program)) {
-    if (takesTokenFlag(command))
-      command.option("--token <token>", "use this token for this command instead of the saved login");
+    if (takesTokenFlag(command)) command.option("--token <token>", t.program.token);
   }
+  speakCommander(program, t, {
+    writeErr: (text) => ctx.out.io.stderr.write(redactTokens(text)),
+    writeOut: (text) => ctx.out.io.stdout.write(text),
+  });
   return program;
 }
 
@@ -115,10 +114,12 @@ function leafCommands(parent: Command): Command[] {
 /** Runs one command line and reports it (if telemetry is on); resolves with the exit status. */
 export async function run(argv: string[], ctx: CliContext = createContext()): Promise<number> {
   validateWithoutCodegen();
+  const lang = languageFlag(argv.slice(2));
+  if (lang !== undefined) useLanguage(ctx, pickLanguage(lang, ctx.processEnv));
   const started = performance.now();
   const subject = argv[2];
   if (subject !== "telemetry" && subject !== "completion" && (await ctx.telemetry.takeNotice().catch(() => false))) {
-    ctx.out.say(ctx.out.dim(TELEMETRY_NOTICE));
+    ctx.out.say(ctx.out.dim(ctx.t.telemetry.notice));
   }
   const status = await execute(argv, ctx, false);
   if (ctx.telemetry.command) {
@@ -143,10 +144,10 @@ async function execute(argv: string[], ctx: CliContext, retried: boolean): Promi
       ctx.telemetry.record("cli.api.error", { code: error.code });
       const offer = !retried && isAuthError(error) ? await offerSignIn(error, argv, ctx) : "not_offered";
       if (offer === "signed_in") return execute(argv, ctx, true);
-      if (offer === "not_offered") ctx.out.failure(error.message, authFailureHint(error, ctx, argv));
+      if (offer === "not_offered") ctx.out.failure(errorText(error, ctx.t), authFailureHint(error, ctx, argv));
       return typeof offer === "number" ? offer : error.exitStatus;
     }
-    ctx.out.failure(error instanceof Error ? error.message : String(error));
+    ctx.out.failure(errorText(error, ctx.t));
     if (process.env.CLAUDEMESH_DEBUG) console.error(error);
     return ExitStatus.failure;
   }
@@ -177,19 +178,20 @@ async function offerSignIn(
   ) {
     return "not_offered";
   }
-  ctx.out.failure(error.message);
+  const { t } = ctx;
+  ctx.out.failure(errorText(error, t));
   const prompt = createInterface({ input: io.stdin, output: io.stderr });
-  const answer = (await prompt.question("Sign in again now? [Y/n] ")).trim().toLowerCase();
+  const answer = (await prompt.question(`${t.program.signInAgain} ${t.yesNo} `)).trim().toLowerCase();
   prompt.close();
-  if (answer !== "" && answer !== "y" && answer !== "yes") {
-    ctx.out.say(`\n${error.hint ?? ""}`);
+  if (answer !== "" && !t.yes.includes(answer)) {
+    ctx.out.say(`\n${errorHint(error.code, t) ?? ""}`);
     return "declined";
   }
   try {
     return (await runLogin({ force: true }, ctx)) === ExitStatus.ok ? "signed_in" : "declined";
   } catch (loginError) {
     if (!(loginError instanceof ClaudemeshError)) throw loginError;
-    ctx.out.failure(loginError.message, loginError.hint);
+    ctx.out.failure(errorText(loginError, t), errorHint(loginError.code, t));
     return loginError.exitStatus; // e.g. 130 when the new sign-in was cancelled
   }
 }

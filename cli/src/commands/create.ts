@@ -2,15 +2,17 @@ import { ClaudemeshError, CreateMeshRequest, localMeshFrom } from "@claudemesh/s
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
+import { errorText, LocalizedError } from "../i18n/language.js";
 import { checkInput } from "../input.js";
 
 /** `claudemesh create "<name>" [--slug] [--json]`: a new mesh on the server, joined here. */
 export function createCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("create")
-    .description("create a mesh (you own it) and join it on this machine")
-    .argument("<name>", 'what to call it, e.g. "Platform team"')
-    .option("--slug <slug>", "its short name in commands and URLs (default: from the name)")
-    .option("--json", "print the mesh as JSON")
+    .description(t.create.description)
+    .argument("<name>", t.create.name)
+    .option("--slug <slug>", t.create.slug)
+    .option("--json", t.create.json)
     .action(async (name: string, options: { slug?: string; json?: boolean }) => {
       const request = checkInput(CreateMeshRequest, { name, slug: options.slug }, { name: "<name>", slug: "--slug" });
       const { api } = await authenticatedApi(ctx);
@@ -19,9 +21,9 @@ export function createCommand(ctx: CliContext): Command {
         mesh = await api.createMesh(request);
       } catch (error) {
         if (error instanceof ClaudemeshError && error.code === "slug_taken" && error.suggestion) {
-          throw new ClaudemeshError(
+          throw new LocalizedError(
             "slug_taken",
-            `${error.message}\n  Try: claudemesh create ${JSON.stringify(name)} --slug ${error.suggestion}`,
+            `${errorText(error, t)}\n  ${t.create.tryInstead}: claudemesh create ${JSON.stringify(name)} --slug ${error.suggestion}`,
           );
         }
         throw error;
@@ -32,8 +34,8 @@ export function createCommand(ctx: CliContext): Command {
       }));
       if (options.json) return ctx.out.print(JSON.stringify(mesh, null, 2));
       const { out } = ctx;
-      out.success(`Created mesh ${out.bold(mesh.slug)} (id: ${mesh.id.slice(0, 8)}…)`);
-      out.success("Joined locally");
-      out.say(`▸ Invite peers: ${out.bold(`claudemesh invite --mesh ${mesh.slug}`)}`);
+      out.success(t.create.created(out.bold(mesh.slug), mesh.id.slice(0, 8)));
+      out.success(t.create.joined);
+      out.say(`${t.create.invitePeers} ${out.bold(`claudemesh invite --mesh ${mesh.slug}`)}`);
     });
 }

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { constants, hostname } from "node:os";
 import { createInterface } from "node:readline/promises";
-import { ClaudemeshError, type LocalMesh, looksLikeToken, neutralText } from "@claudemesh/sdk";
+import { type LocalMesh, looksLikeToken, neutralText } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { requireCredential } from "../credentials.js";
+import { LocalizedError } from "../i18n/language.js";
 import { findLocalMesh } from "../meshes.js";
 
 export interface LaunchOptions {
@@ -48,23 +49,21 @@ export function meshEnvironment(
  * the mesh. Bare at a terminal, the wizard's path (sign in, pick a mesh, name, role, launch).
  */
 export function launchCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("launch")
-    .description("start Claude Code in a mesh (passes its output and exit code through)")
-    .option("--mesh <slug>", "a mesh you have joined (without it, at a terminal: pick one step by step)")
-    .option("--name <name>", "your name in the mesh (remembered; default: this machine's name)")
-    .option("--role <role>", "what you do there, e.g. reviewer (remembered; default: your mesh role)")
-    .option("-y, --yes", "do not ask for confirmation")
-    .argument("[claude-args...]", "passed to claude (after --)")
+    .description(t.launch.description)
+    .option("--mesh <slug>", t.launch.mesh)
+    .option("--name <name>", t.launch.name)
+    .option("--role <role>", t.launch.role)
+    .option("-y, --yes", t.launch.yes)
+    .argument("[claude-args...]", t.launch.claudeArgs)
     .action(async (claudeArgs: string[], options: LaunchOptions) => {
       if (options.mesh !== undefined) {
         process.exitCode = await runLaunch({ ...options, mesh: options.mesh }, claudeArgs, ctx);
         return;
       }
       if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
-        throw new ClaudemeshError(
-          "invalid_input",
-          "Name the mesh to launch in: `claudemesh launch --mesh <slug>` (see `claudemesh list`). At a terminal, bare `claudemesh launch` walks you through it.",
-        );
+        throw new LocalizedError("invalid_input", t.launch.nameTheMesh);
       }
       const { runWizard } = await import("../wizard/run-wizard.js");
       process.exitCode = await runWizard(ctx);
@@ -81,16 +80,16 @@ export async function runLaunch(
   // Printed, remembered and handed to Claude Code: neutral, wherever they came from (the host name too).
   const name = neutralText(options.name ?? mesh.display_name ?? hostname());
   const role = neutralText(options.role ?? mesh.launch_role ?? mesh.role);
-  const { out } = ctx;
+  const { out, t } = ctx;
 
   if (!options.yes && out.io.isTTY && out.io.stdinIsTTY) {
     const prompt = createInterface({ input: out.io.stdin, output: out.io.stderr });
-    const answer = (await prompt.question(`Launch Claude Code in ${mesh.slug} as ${name} (${role})? [Y/n] `))
+    const answer = (await prompt.question(`${t.launch.confirm(mesh.slug, name, role)} ${t.yesNo} `))
       .trim()
       .toLowerCase();
     prompt.close();
-    if (answer !== "" && answer !== "y" && answer !== "yes") {
-      out.say("Not launched.");
+    if (answer !== "" && !t.yes.includes(answer)) {
+      out.say(t.launch.notLaunched);
       return 1;
     }
   }
@@ -106,7 +105,7 @@ export async function runLaunch(
   }
 
   const binary = ctx.processEnv.CLAUDEMESH_CLAUDE_BIN || "claude";
-  out.say(`▸ Launching Claude Code in ${out.bold(mesh.slug)} as ${name} (${role})`);
+  out.say(t.launch.launching(out.bold(mesh.slug), name, role));
   return new Promise<number>((resolve, reject) => {
     const child = spawn(binary, claudeArgs, {
       stdio: "inherit",
@@ -118,8 +117,8 @@ export async function runLaunch(
     child.once("error", (error: NodeJS.ErrnoException) => {
       process.removeListener("SIGINT", ignore);
       if (error.code === "ENOENT") {
-        reject(new ClaudemeshError("claude_not_found", `Claude Code (\`${binary}\`) is not installed or not on PATH.`));
-      } else reject(new ClaudemeshError("server_error", `Could not start ${binary}: ${error.message}`));
+        reject(new LocalizedError("claude_not_found", t.launch.notInstalled(binary)));
+      } else reject(new LocalizedError("server_error", t.launch.couldNotStart(binary, error.message)));
     });
     child.once("exit", (code, signal) => {
       process.removeListener("SIGINT", ignore);

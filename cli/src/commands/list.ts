@@ -18,9 +18,10 @@ interface ListedMesh {
 
 /** `claudemesh list [--json]`: your meshes on the server, marked with what this machine has. */
 export function listCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("list")
-    .description("list your meshes (server and this machine)")
-    .option("--json", "print JSON")
+    .description(t.list.description)
+    .option("--json", t.json)
     .action(async (options: { json?: boolean }) => {
       const { api } = await authenticatedApi(ctx);
       const [{ meshes: remote }, config] = await Promise.all([api.listMeshes(), ctx.config().read()]);
@@ -34,16 +35,13 @@ export function listCommand(ctx: CliContext): Command {
       const width = Math.max(...listed.map((mesh) => mesh.slug.length));
       const marks: Record<Presence, string> = { joined: "●", server_only: "+", local_only: "-" };
       for (const mesh of listed) {
-        const members =
-          mesh.member_count === null ? "" : `, ${mesh.member_count} member${mesh.member_count === 1 ? "" : "s"}`;
+        const members = mesh.member_count === null ? "" : t.list.members(mesh.member_count);
         out.print(
           `${marks[mesh.presence]} ${mesh.slug.padEnd(width)}  ${mesh.name} ${out.dim(`(${mesh.role}${members})`)}`,
         );
       }
       if (listed.some((mesh) => mesh.presence !== "joined")) {
-        out.say(
-          out.dim("\n● joined here   + only on the server   - gone from the server — `claudemesh sync` fixes both"),
-        );
+        out.say(out.dim(`\n${t.list.legend}`));
       }
     });
 }

@@ -12,6 +12,7 @@ import {
 } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { errorText } from "../i18n/language.js";
 import { reportSync, syncMeshes } from "../meshes.js";
 
 export interface LoginOptions {
@@ -28,32 +29,33 @@ export interface LoginOptions {
 
 /** `claudemesh login`: device code by default, `--web` for the browser callback, or a token. */
 export function loginCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("login")
-    .description("sign in (device code in the browser by default)")
-    .option("--web", "sign in through a browser callback on this machine instead of a code")
-    .option("--token <token>", "sign in with a personal access token (prefer --with-token)")
-    .option("--with-token", "read the token from standard input")
-    .option("--no-browser", "print the URL and code, but do not open a browser")
-    .option("--force", "sign in again even if the saved credential still works")
+    .description(t.login.description)
+    .option("--web", t.login.web)
+    .option("--token <token>", t.login.token)
+    .option("--with-token", t.login.withToken)
+    .option("--no-browser", t.login.noBrowser)
+    .option("--force", t.login.force)
     .action(async (options: LoginOptions) => {
       process.exitCode = await runLogin(options, ctx);
     });
 }
 
 export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
-  const { out } = ctx;
+  const { out, t } = ctx;
   const store = ctx.store();
   const previous = await previousCredential(ctx);
   // Passing a token says which credential to use: it replaces the saved one without --force.
   const tokenGiven = options.token !== undefined || options.withToken === true;
 
   if (previous?.alive && !options.force && !tokenGiven) {
-    out.success(`Already signed in to ${ctx.apiUrl()} as ${previous.userName}.`);
-    out.say(out.dim("Run `claudemesh login --force` to sign in again."));
+    out.success(t.login.alreadySignedIn(ctx.apiUrl(), previous.userName));
+    out.say(out.dim(t.login.forceHint));
     return 0;
   }
-  if (previous?.alive) out.say(`Replacing existing session for ${previous.userName}.`);
-  else if (previous) out.warn("The saved credential no longer works; signing in again.");
+  if (previous?.alive) out.say(t.login.replacing(previous.userName));
+  else if (previous) out.warn(t.login.savedDead);
 
   const method = tokenGiven ? "token" : options.web ? "browser" : "device-code";
   ctx.telemetry.record("cli.login.started", { method });
@@ -69,12 +71,12 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   const { login, source, via } = obtained;
 
   const saved = await store.save({ ...login, source });
-  out.success(`Authenticated as ${login.user.name}${via}`);
-  out.success(`Token saved to ${saved.location}`);
+  out.success(t.login.authenticated(login.user.name, via));
+  out.success(t.login.saved(saved.location));
   try {
     reportSync(ctx, await syncMeshes(ctx, await ctx.api(login.token)));
   } catch (error) {
-    out.warn(`Signed in, but your meshes could not be synced (${(error as Error).message}); run \`claudemesh sync\`.`);
+    out.warn(t.login.syncFailed(errorText(error, t)));
   }
 
   // Re-login replaces, and revokes what it replaced (a PAT is the user's to revoke).
@@ -82,7 +84,7 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
     try {
       await (await ctx.api(previous.stored.token)).revokeSession("current");
     } catch {
-      out.warn("The replaced session could not be revoked on the server; revoke it with `claudemesh sessions`.");
+      out.warn(t.login.replacedNotRevoked);
     }
   }
   return 0;
@@ -115,7 +117,7 @@ async function previousCredential(ctx: CliContext): Promise<PreviousCredential |
 }
 
 async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<LoginResult> {
-  const { out } = ctx;
+  const { out, t } = ctx;
   const api: ApiClient = await ctx.api();
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -130,9 +132,9 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
         api,
         openBrowser: async (url) => {
           const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
-          if (reason) out.say(`  Not opening a browser (${reason}). Open this URL on this machine:\n\n    ${url}\n`);
-          else out.say(`  Opening browser for authentication…\n\n  If your browser didn't open, visit:\n    ${url}\n`);
-          spinner = out.spinner("  Waiting for confirmation…");
+          if (reason) out.say(`  ${t.login.notOpening(reason)} ${t.login.openThisUrl}\n\n    ${url}\n`);
+          else out.say(`  ${t.login.opening}\n\n  ${t.login.visitIfNotOpened}\n    ${url}\n`);
+          spinner = out.spinner(`  ${t.login.waiting}`);
         },
       }).run({ signal: abort.signal });
     }
@@ -146,16 +148,15 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
             : event.code.verification_url_complete;
           void (async () => {
             const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
-            out.say(reason ? `  Not opening a browser (${reason}).\n` : "  Opening browser for authentication…\n");
-            out.say(`  ${reason ? "Visit" : "If your browser didn't open, visit"}:`);
+            out.say(`  ${reason ? t.login.notOpening(reason) : t.login.opening}\n`);
+            out.say(`  ${reason ? t.login.visit : t.login.visitIfNotOpened}`);
             out.say(`    ${url}\n`);
-            out.say("  Enter this code:");
+            out.say(`  ${t.login.enterCode}`);
             out.say(`    ${out.bold(event.code.user_code)}\n`);
-            spinner = out.spinner("  Waiting for confirmation…");
+            spinner = out.spinner(`  ${t.login.waiting}`);
           })();
         }
-        if (event.type === "retrying")
-          spinner?.update(`  Waiting for confirmation… (${event.error.message} Retrying.)`);
+        if (event.type === "retrying") spinner?.update(`  ${t.login.retrying(errorText(event.error, t))}`);
       },
     });
   } finally {
@@ -173,15 +174,15 @@ interface ObtainedLogin {
 
 /** Runs the sign-in the options ask for: a given token (checked with the server), or a browser flow. */
 async function obtainLogin(options: LoginOptions, tokenGiven: boolean, ctx: CliContext): Promise<ObtainedLogin> {
-  const { out } = ctx;
+  const { out, t } = ctx;
   if (tokenGiven) {
     if (options.token !== undefined && !options.withToken && !options.tokenFromPrompt) {
-      out.say(out.dim("Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`."));
+      out.say(out.dim(t.login.withTokenTip));
     }
     const raw = options.withToken ? (await text(ctx.out.io.stdin)).trim() : (options.token ?? "");
     const token = parseToken(raw).token;
     const me = await (await ctx.api(token)).whoami();
-    const via = me.credential.kind === "pat" ? ` (via PAT "${me.credential.name}")` : "";
+    const via = me.credential.kind === "pat" ? t.login.viaPat(me.credential.name) : "";
     return { login: { token, user: me.user, expiresAt: me.credential.expires_at }, source: "pat", via };
   }
   return { login: await browserLogin(options, ctx), source: options.web ? "browser" : "device-code", via: "" };

@@ -1,36 +1,34 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { TELEMETRY_NOTICE } from "../telemetry.js";
 
 /** `claudemesh telemetry on|off|status [--json]`. */
 export function telemetryCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   const set = (enabled: boolean) => async () => {
     await ctx.telemetry.setEnabled(enabled);
-    ctx.out.success(`Telemetry is ${enabled ? "on" : "off"}.`);
-    if (enabled && ctx.telemetry.disabledByEnvironment) {
-      ctx.out.warn("DO_NOT_TRACK or CLAUDEMESH_TELEMETRY=0 is set here, which keeps it off anyway.");
-    }
+    ctx.out.success(t.telemetry.is(enabled));
+    if (enabled && ctx.telemetry.disabledByEnvironment) ctx.out.warn(t.telemetry.keptOff);
   };
   return new Command("telemetry")
-    .description("anonymous usage data: on, off, or status")
-    .addCommand(new Command("on").description("send anonymous usage data").action(set(true)))
-    .addCommand(new Command("off").description("stop sending usage data").action(set(false)))
+    .description(t.telemetry.description)
+    .addCommand(new Command("on").description(t.telemetry.on).action(set(true)))
+    .addCommand(new Command("off").description(t.telemetry.off).action(set(false)))
     .addCommand(
       new Command("status")
-        .description("show whether usage data is sent, and why")
-        .option("--json", "print JSON")
+        .description(t.telemetry.status)
+        .option("--json", t.json)
         .action(async (options: { json?: boolean }) => {
           const state = await ctx.telemetry.state();
           if (options.json) {
             return ctx.out.print(JSON.stringify({ enabled: state.enabled, decided_by: state.decidedBy }, null, 2));
           }
           const why = {
-            environment: "DO_NOT_TRACK or CLAUDEMESH_TELEMETRY is set",
-            setting: "you chose it with `claudemesh telemetry on|off`",
-            default: "the default; `claudemesh telemetry off` turns it off",
+            environment: t.telemetry.byEnvironment,
+            setting: t.telemetry.bySetting,
+            default: t.telemetry.byDefault,
           }[state.decidedBy];
-          ctx.out.print(`Telemetry is ${state.enabled ? "on" : "off"} (${why}).`);
-          if (state.enabled) ctx.out.say(ctx.out.dim(TELEMETRY_NOTICE));
+          ctx.out.print(t.telemetry.isBecause(state.enabled, why));
+          if (state.enabled) ctx.out.say(ctx.out.dim(t.telemetry.notice));
         }),
     );
 }

@@ -1,0 +1,115 @@
+import { readdir } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { useCliHarness } from "./support/cli-harness.js";
+import { runCli } from "./support/run-cli.js";
+import { inTerminal, KEYS } from "./support/terminal.js";
+
+const cli = useCliHarness();
+const SPANISH = { LANG: "es_ES.UTF-8" };
+
+describe("claudemesh in Spanish, from the locale", () => {
+  it("LANG=es_ES.UTF-8 claudemesh runs the wizard in Spanish, from sign-in to the launch question", async () => {
+    const account = await cli.server.signUp("Elena Española");
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env, ...SPANISH });
+
+    await terminal.waitFor(/Te damos la bienvenida a claudemesh\. ¿Cómo quieres empezar\?/);
+    expect(terminal.screen()).toContain("Pegar un token de acceso");
+    expect(terminal.screen()).toContain("Crear una cuenta");
+    terminal.type(KEYS.enter); // Iniciar sesión
+    await terminal.waitFor(/Escribe este código:/);
+    const [code = ""] = await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
+    expect((await cli.server.decide(code, "approve", account.cookie)).status).toBe(200);
+
+    let mark = terminal.screen().length;
+    await terminal.waitFor(/Aún no estás en ninguna malla/, mark);
+    expect(terminal.screen()).toContain("Autenticado como Elena Española");
+    expect(terminal.screen()).toMatch(/Cuenta +✔ Elena Española/);
+    terminal.type(KEYS.enter); // Crear una malla
+    await terminal.waitFor(/Ponle nombre a la malla/, mark);
+    terminal.type(`Malla de prueba${KEYS.enter}`);
+    mark = terminal.screen().length;
+    await terminal.waitFor(/Tu nombre en la malla/, mark);
+    terminal.type(`elena-portatil${KEYS.enter}`);
+    mark = terminal.screen().length;
+    await terminal.waitFor(/Tu rol allí/, mark);
+    terminal.type(`revisora${KEYS.enter}`);
+    mark = terminal.screen().length;
+    await terminal.waitFor(/¿Abrir Claude Code en malla-de-prueba como elena-portatil \(revisora\)\?/, mark);
+    terminal.type(`${KEYS.down}${KEYS.enter}`); // No
+    expect(await terminal.exited).toBe(0);
+    expect(terminal.screen()).toContain("No se abrió. Ejecuta `claudemesh` de nuevo cuando quieras.");
+    expect(terminal.screen()).not.toMatch(/How do you want|Launch Claude Code|Not launched/);
+  });
+
+  it("Ctrl-C in the Spanish wizard still exits 130 and writes nothing", async () => {
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env, LC_ALL: "es_MX.UTF-8" });
+    await terminal.waitFor(/¿Cómo quieres empezar\?/);
+    terminal.type(KEYS.ctrlC);
+    expect(await terminal.exited).toBe(130);
+    expect(await readdir(cli.configDir)).not.toContain("auth.json");
+  });
+
+  it("whoami, not signed in, says so in Spanish and exits 2", async () => {
+    const result = await runCli(["whoami"], { ...cli.env, ...SPANISH });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`No has iniciado sesión en ${cli.server.url}.`);
+    expect(result.stderr).toContain("Ejecuta `claudemesh login` para iniciar sesión.");
+    expect(result.stderr).not.toContain("Not signed in");
+  });
+
+  it("a token the server refuses is refused in Spanish, with the server's code behind it", async () => {
+    const { stderr } = await cli.deviceLogin("Rosa Revocada");
+    expect(stderr).toContain("Authenticated as Rosa Revocada"); // the login ran in English
+    expect((await runCli(["sessions", "revoke", "current"], cli.env)).code).toBe(0);
+    const result = await runCli(["whoami"], { ...cli.env, ...SPANISH });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("La autenticación falló (token revocado).");
+    expect(result.stderr).toContain("Ejecuta `claudemesh login` para volver a autenticarte.");
+  });
+
+  it("an unknown command is refused in Spanish, with a suggestion", async () => {
+    const result = await runCli(["logni"], { ...cli.env, ...SPANISH });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("comando desconocido 'logni'. ¿Quisiste decir 'login'?");
+    expect(result.stderr).toContain("Ejecuta `claudemesh --help` para ver todos los comandos.");
+  });
+
+  it("commander's own help and errors speak Spanish too", async () => {
+    const help = await runCli(["invite", "--help"], { ...cli.env, ...SPANISH });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Uso: claudemesh invite/);
+    expect(help.stdout).toContain("Opciones:");
+    expect(help.stdout).toMatch(/\(valores: "member", "admin", por\s+defecto: "member"\)/);
+    const missing = await runCli(["tokens", "create"], { ...cli.env, ...SPANISH });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("error: falta la opción obligatoria '--name <name>'");
+  });
+
+  it.each([
+    ["--lang en before the command", ["--lang", "en", "whoami"], SPANISH],
+    ["--lang=en after the command", ["whoami", "--lang=en"], SPANISH],
+    ["LC_ALL=C over LANG", ["whoami"], { LANG: "es_ES.UTF-8", LC_ALL: "C" }],
+    ["LC_MESSAGES over LANG", ["whoami"], { LANG: "es_ES.UTF-8", LC_MESSAGES: "en_GB.UTF-8" }],
+    ["CLAUDEMESH_LANG over the locale", ["whoami"], { LANG: "es_ES.UTF-8", CLAUDEMESH_LANG: "en" }],
+  ])("English with %s", async (_, args, env) => {
+    const result = await runCli(args, { ...cli.env, ...env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Not signed in to ${cli.server.url}.`);
+    expect(result.stderr).toContain("Run `claudemesh login` to sign in.");
+  });
+
+  it.each([
+    ["CLAUDEMESH_LANG=es", ["whoami"], { LC_ALL: "C", CLAUDEMESH_LANG: "es" }],
+    ["--lang es", ["whoami", "--lang", "es"], { LANG: "en_US.UTF-8" }],
+  ])("Spanish with %s, whatever the locale", async (_, args, env) => {
+    const result = await runCli(args, { ...cli.env, ...env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`No has iniciado sesión en ${cli.server.url}.`);
+  });
+
+  it("--json stays the same machine-read shape in Spanish", async () => {
+    const result = await runCli(["auth", "status", "--json"], { ...cli.env, ...SPANISH });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ signed_in: false, api_url: cli.server.url, reason: "auth_required" });
+  });
+});
