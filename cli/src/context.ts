@@ -54,7 +54,14 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
     env,
     processEnv,
     apiUrl,
-    api: (token) => ApiClient.create({ baseUrl: apiUrl(), token, env, client: `claudemesh-cli/${CLAUDEMESH_VERSION}` }),
+    api: (token) =>
+      ApiClient.create({
+        baseUrl: apiUrl(),
+        token,
+        env,
+        client: `claudemesh-cli/${CLAUDEMESH_VERSION}`,
+        language: ctx.language,
+      }),
     store: () => {
       store ??= new CredentialStore({
         apiUrl: apiUrl(),
