@@ -107,6 +107,26 @@ describe("claudemesh in Spanish, from the locale", () => {
     expect(result.stderr).toContain(`No has iniciado sesión en ${cli.server.url}.`);
   });
 
+  it("signed in, whoami and tokens speak Spanish, with dates as Spanish writes them, and print tokens as they are", async () => {
+    await cli.deviceLogin("Lola López");
+    const whoami = await runCli(["whoami", "--sessions"], { ...cli.env, ...SPANISH });
+    expect(whoami.code).toBe(0);
+    const spanishDate = new Intl.DateTimeFormat("es-ES", { dateStyle: "medium", timeZone: "UTC" });
+    expect(whoami.stdout).toMatch(/^ {2}Credencial: sesión de la CLI en \S+ \(de \S+auth\.json\)$/m);
+    const json = await runCli(["whoami", "--json"], { ...cli.env, ...SPANISH });
+    const { credential } = JSON.parse(json.stdout) as { credential: { expires_at: string } };
+    expect(whoami.stdout).toContain(`  Caduca:     ${spanishDate.format(new Date(credential.expires_at))}\n`);
+    expect(spanishDate.format(new Date(credential.expires_at))).toMatch(/^\d{1,2} [a-z]+\.? \d{4}$/);
+    expect(whoami.stdout).toContain("Sesiones de la CLI:");
+    expect(whoami.stdout).toMatch(/último uso el|sin usar/);
+
+    const created = await runCli(["tokens", "create", "--name", "ci-despliegue"], { ...cli.env, ...SPANISH });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^cm_pat_[A-Za-z0-9]+\n$/);
+    expect(created.stderr).toContain('Token "ci-despliegue" creado (caduca el ');
+    expect(created.stderr).toContain("Cópialo ahora: no se volverá a mostrar.");
+  });
+
   it("--json stays the same machine-read shape in Spanish", async () => {
     const result = await runCli(["auth", "status", "--json"], { ...cli.env, ...SPANISH });
     expect(result.code).toBe(2);
