@@ -13,6 +13,7 @@ import {
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { reportSync, syncMeshes } from "../meshes.js";
+import { continuePendingLogin, refuseMisusedPendingLogin, startPendingLogin } from "./login-no-wait.js";
 
 export interface LoginOptions {
   token?: string;
@@ -24,6 +25,12 @@ export interface LoginOptions {
   signUp?: boolean;
   /** The token was typed into a hidden prompt, so the `--with-token` tip does not apply. */
   tokenFromPrompt?: boolean;
+  /** False with `--no-wait`: print the code and exit (`--continue` finishes); with `--continue`, check once. */
+  wait?: boolean;
+  /** `--continue`: finish the login `--no-wait` started. */
+  continue?: boolean;
+  /** With `--no-wait` or `--continue`: one JSON document on stdout. */
+  json?: boolean;
 }
 
 /** `claudemesh login`: device code by default, `--web` for the browser callback, or a token. */
@@ -35,23 +42,32 @@ export function loginCommand(ctx: CliContext): Command {
     .option("--with-token", "read the token from standard input")
     .option("--no-browser", "print the URL and code, but do not open a browser")
     .option("--force", "sign in again even if the saved credential still works")
+    .option("--no-wait", "print the URL and code and exit; `login --continue` finishes (agents, CI)")
+    .option("--continue", "finish the login --no-wait started (with --no-wait: check once, exit 75 while pending)")
+    .option("--json", "with --no-wait or --continue: print JSON (never the device code or the token)")
     .action(async (options: LoginOptions) => {
       process.exitCode = await runLogin(options, ctx);
     });
 }
 
 export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
+  refuseMisusedPendingLogin(options);
+  const continued = options.continue ? await continuePendingLogin(options, ctx) : undefined;
+  if (typeof continued === "number") return continued;
   const { out } = ctx;
   const store = ctx.store();
   const previous = await previousCredential(ctx);
   // Passing a token says which credential to use: it replaces the saved one without --force.
   const tokenGiven = options.token !== undefined || options.withToken === true;
 
-  if (previous?.alive && !options.force && !tokenGiven) {
+  if (previous?.alive && !options.force && !tokenGiven && !continued) {
+    if (options.json) out.print(JSON.stringify({ status: "signed_in", api_url: ctx.apiUrl() }, null, 2));
     out.success(`Already signed in to ${ctx.apiUrl()} as ${previous.userName}.`);
     out.say(out.dim("Run `claudemesh login --force` to sign in again."));
     return 0;
   }
+  // The replacing happens at `--continue`, which says so then.
+  if (options.wait === false && !options.continue) return startPendingLogin(options, ctx);
   if (previous?.alive) out.say(`Replacing existing session for ${previous.userName}.`);
   else if (previous) out.warn("The saved credential no longer works; signing in again.");
 
@@ -59,7 +75,9 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   ctx.telemetry.record("cli.login.started", { method });
   let obtained: ObtainedLogin;
   try {
-    obtained = await obtainLogin(options, tokenGiven, ctx);
+    obtained = continued
+      ? { login: continued.login, source: "device-code", via: "" }
+      : await obtainLogin(options, tokenGiven, ctx);
   } catch (error) {
     const code = error instanceof ClaudemeshError ? error.code : "unexpected";
     ctx.telemetry.record("cli.login.failed", { method, code });
@@ -69,6 +87,7 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   const { login, source, via } = obtained;
 
   const saved = await store.save({ ...login, source });
+  await continued?.forget();
   out.success(`Authenticated as ${login.user.name}${via}`);
   out.success(`Token saved to ${saved.location}`);
   try {
@@ -85,6 +104,7 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
       out.warn("The replaced session could not be revoked on the server; revoke it with `claudemesh sessions`.");
     }
   }
+  if (options.json) out.print(JSON.stringify({ status: "approved", user: login.user, api_url: ctx.apiUrl() }, null, 2));
   return 0;
 }
 
