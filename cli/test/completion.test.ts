@@ -23,6 +23,7 @@ describe("claudemesh completion", () => {
     expect(await bashCompletes("tokens", "")).toEqual(["create", "list", "revoke", "--help"]);
     expect(await bashCompletes("tokens", "create", "--ex")).toEqual(["--expires-in"]);
     expect(await bashCompletes("login", "--w")).toEqual(["--web", "--with-token"]);
+    expect(await bashCompletes("login", "--no-")).toEqual(["--no-browser", "--no-wait"]);
     expect(await bashCompletes("auth", "st")).toEqual(["status"]);
   });
 

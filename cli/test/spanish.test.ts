@@ -127,6 +127,18 @@ describe("claudemesh in Spanish, from the locale", () => {
     expect(created.stderr).toContain("Cópialo ahora: no se volverá a mostrar.");
   });
 
+  it("login --no-wait and --continue speak Spanish, for people; their JSON stays as it is", async () => {
+    const started = await runCli(["login", "--no-wait"], { ...cli.env, ...SPANISH });
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(
+      /^Para iniciar sesión, abre esta URL en un navegador y aprueba el código:\n {2}\S+\nCódigo: [A-Z]{4}-[A-Z]{4} \(válido durante 10 minutos\)\n$/,
+    );
+    const checked = await runCli(["login", "--continue", "--no-wait", "--json"], { ...cli.env, ...SPANISH });
+    expect(checked.code).toBe(75);
+    expect(JSON.parse(checked.stdout)).toMatchObject({ status: "pending" });
+    expect(checked.stderr).toContain("Aún se espera la aprobación de ");
+  });
+
   it("--json stays the same machine-read shape in Spanish", async () => {
     const result = await runCli(["auth", "status", "--json"], { ...cli.env, ...SPANISH });
     expect(result.code).toBe(2);

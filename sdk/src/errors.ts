@@ -8,6 +8,11 @@ export const ExitStatus = {
   failure: 1,
   /** Missing, expired, revoked or rejected credentials. */
   auth: 2,
+  /**
+   * `login --continue --no-wait`: nobody has approved yet; check again later.
+   * sysexits.h's EX_TEMPFAIL ("try again later"), clear of Node's own 1–13 and the shell's 126+.
+   */
+  pending: 75,
   /** Interrupted by the user (128 + SIGINT). */
   cancelled: 130,
 } as const;

@@ -1,6 +1,7 @@
 export { ApiClient, type ApiClientOptions, normalizeBaseUrl } from "./api/client.js";
 export { type AuthorizationAnswer, AuthorizationRequest } from "./auth/authorization-request.js";
 export {
+  type DeviceCheck,
   DeviceFlow,
   type DeviceFlowDeps,
   type DeviceFlowEvent,
@@ -14,6 +15,16 @@ export {
   type LoopbackFlowEvent,
   type LoopbackFlowOptions,
 } from "./auth/loopback-flow.js";
+export {
+  checkPendingLogin,
+  PendingLogin,
+  type PendingLoginCheck,
+  type PendingLoginFlowDeps,
+  PendingLoginStore,
+  type PendingLoginStoreOptions,
+  pendingDeviceCode,
+  waitForPendingLogin,
+} from "./auth/pending-login.js";
 export { type ResolvedCredential, resolveCredential, type TokenSource } from "./auth/resolve.js";
 export { realSleep, type Sleep } from "./auth/sleep.js";
 export * from "./contracts/index.js";

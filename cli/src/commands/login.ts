@@ -14,6 +14,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { errorText } from "../i18n/language.js";
 import { reportSync, syncMeshes } from "../meshes.js";
+import { continuePendingLogin, refuseMisusedPendingLogin, startPendingLogin } from "./login-no-wait.js";
 
 export interface LoginOptions {
   token?: string;
@@ -25,6 +26,12 @@ export interface LoginOptions {
   signUp?: boolean;
   /** The token was typed into a hidden prompt, so the `--with-token` tip does not apply. */
   tokenFromPrompt?: boolean;
+  /** False with `--no-wait`: print the code and exit (`--continue` finishes); with `--continue`, check once. */
+  wait?: boolean;
+  /** `--continue`: finish the login `--no-wait` started. */
+  continue?: boolean;
+  /** With `--no-wait` or `--continue`: one JSON document on stdout. */
+  json?: boolean;
 }
 
 /** `claudemesh login`: device code by default, `--web` for the browser callback, or a token. */
@@ -37,23 +44,32 @@ export function loginCommand(ctx: CliContext): Command {
     .option("--with-token", t.login.withToken)
     .option("--no-browser", t.login.noBrowser)
     .option("--force", t.login.force)
+    .option("--no-wait", t.login.noWait)
+    .option("--continue", t.login.continue)
+    .option("--json", t.login.json)
     .action(async (options: LoginOptions) => {
       process.exitCode = await runLogin(options, ctx);
     });
 }
 
 export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
+  refuseMisusedPendingLogin(options, ctx.t);
+  const continued = options.continue ? await continuePendingLogin(options, ctx) : undefined;
+  if (typeof continued === "number") return continued;
   const { out, t } = ctx;
   const store = ctx.store();
   const previous = await previousCredential(ctx);
   // Passing a token says which credential to use: it replaces the saved one without --force.
   const tokenGiven = options.token !== undefined || options.withToken === true;
 
-  if (previous?.alive && !options.force && !tokenGiven) {
+  if (previous?.alive && !options.force && !tokenGiven && !continued) {
+    if (options.json) out.print(JSON.stringify({ status: "signed_in", api_url: ctx.apiUrl() }, null, 2));
     out.success(t.login.alreadySignedIn(ctx.apiUrl(), previous.userName));
     out.say(out.dim(t.login.forceHint));
     return 0;
   }
+  // The replacing happens at `--continue`, which says so then.
+  if (options.wait === false && !options.continue) return startPendingLogin(options, ctx);
   if (previous?.alive) out.say(t.login.replacing(previous.userName));
   else if (previous) out.warn(t.login.savedDead);
 
@@ -61,7 +77,9 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   ctx.telemetry.record("cli.login.started", { method });
   let obtained: ObtainedLogin;
   try {
-    obtained = await obtainLogin(options, tokenGiven, ctx);
+    obtained = continued
+      ? { login: continued.login, source: "device-code", via: "" }
+      : await obtainLogin(options, tokenGiven, ctx);
   } catch (error) {
     const code = error instanceof ClaudemeshError ? error.code : "unexpected";
     ctx.telemetry.record("cli.login.failed", { method, code });
@@ -71,6 +89,7 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   const { login, source, via } = obtained;
 
   const saved = await store.save({ ...login, source });
+  await continued?.forget();
   out.success(t.login.authenticated(login.user.name, via));
   out.success(t.login.saved(saved.location));
   try {
@@ -87,6 +106,7 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
       out.warn(t.login.replacedNotRevoked);
     }
   }
+  if (options.json) out.print(JSON.stringify({ status: "approved", user: login.user, api_url: ctx.apiUrl() }, null, 2));
   return 0;
 }
 

@@ -108,6 +108,31 @@ export const en = {
     waiting: "Waiting for confirmation…",
     retrying: (why: string) => `Waiting for confirmation… (${why} Retrying.)`,
     withTokenTip: "Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`.",
+    noWait: "print the URL and code and exit; `login --continue` finishes (agents, CI)",
+    continue: "finish the login --no-wait started (with --no-wait: check once, exit 75 while pending)",
+    json: "with --no-wait or --continue: print JSON (never the device code or the token)",
+  },
+
+  /** `login --no-wait` and `login --continue`. */
+  pending: {
+    notWithOther: (flag: string, other: string) => `${flag} is for the device code; it cannot go with ${other}.`,
+    jsonOnlyDeferred: "login takes --json only with --no-wait or --continue.",
+    openAndApprove: "To sign in, open this URL in a browser and approve the code:",
+    code: (code: string, minutes: number) =>
+      `Code: ${code} (valid for ${minutes} ${plural(minutes, "minute", "minutes")})`,
+    thenContinue: "Then run `claudemesh login --continue` to finish (`--continue --no-wait` checks once).",
+    noneWaiting: (apiUrl: string) => `No login is waiting to be continued for ${apiUrl}.`,
+    startFirst: "Run `claudemesh login --no-wait` first.",
+    denied: "Login denied in the browser.",
+    deniedHint: "Run `claudemesh login --no-wait` to start again.",
+    expired: "The login expired before it was approved and collected (a code lasts 10 minutes).",
+    expiredHint: "Run `claudemesh login --no-wait` again for a new code.",
+    claimed: "Another claudemesh process completed this login and received its token; nothing was changed here.",
+    claimedHint: "Run `claudemesh whoami` to see who is signed in.",
+    stillWaiting: (code: string, url: string) => `Still waiting for approval of ${code} at ${url}`,
+    checkAgain: (seconds: number, status: number) =>
+      `Check again in ${seconds}s or later (exit status ${status} means "pending").`,
+    approveAt: (code: string, url: string) => `Approve ${code} at ${url} if you have not yet.`,
   },
 
   logout: {

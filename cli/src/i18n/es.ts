@@ -170,6 +170,31 @@ export const es: Messages = {
     retrying: (why) => `Esperando la confirmación… (${why} Reintentando.)`,
     withTokenTip:
       "Consejo: `--with-token` lee el token de la entrada estándar, así no queda en el historial de la shell ni en `ps`.",
+    noWait: "muestra la URL y el código y termina; `login --continue` lo completa (agentes, CI)",
+    continue:
+      "completa el inicio de sesión que empezó --no-wait (con --no-wait: lo comprueba una vez, sale con 75 si sigue pendiente)",
+    json: "con --no-wait o --continue: imprime JSON (nunca el código de dispositivo ni el token)",
+  },
+
+  pending: {
+    notWithOther: (flag, other) => `${flag} es para el código de dispositivo; no puede usarse con ${other}.`,
+    jsonOnlyDeferred: "login solo admite --json con --no-wait o --continue.",
+    openAndApprove: "Para iniciar sesión, abre esta URL en un navegador y aprueba el código:",
+    code: (code, minutes) => `Código: ${code} (válido durante ${minutes} ${plural(minutes, "minuto", "minutos")})`,
+    thenContinue:
+      "Después ejecuta `claudemesh login --continue` para terminar (`--continue --no-wait` lo comprueba una vez).",
+    noneWaiting: (apiUrl) => `No hay ningún inicio de sesión pendiente de continuar en ${apiUrl}.`,
+    startFirst: "Ejecuta primero `claudemesh login --no-wait`.",
+    denied: "Se denegó el acceso en el navegador.",
+    deniedHint: "Ejecuta `claudemesh login --no-wait` para empezar de nuevo.",
+    expired: "El inicio de sesión caducó antes de aprobarse y recogerse (un código dura 10 minutos).",
+    expiredHint: "Ejecuta `claudemesh login --no-wait` otra vez para obtener un código nuevo.",
+    claimed: "Otro proceso de claudemesh completó este inicio de sesión y recibió su token; aquí no se cambió nada.",
+    claimedHint: "Ejecuta `claudemesh whoami` para ver quién tiene la sesión iniciada.",
+    stillWaiting: (code, url) => `Aún se espera la aprobación de ${code} en ${url}`,
+    checkAgain: (seconds, status) =>
+      `Vuelve a comprobarlo dentro de ${seconds} s o más tarde (el código de salida ${status} significa «pendiente»).`,
+    approveAt: (code, url) => `Aprueba ${code} en ${url} si aún no lo has hecho.`,
   },
 
   logout: {

@@ -12,6 +12,9 @@ export interface LoginResult {
   expiresAt: string | null;
 }
 
+/** What one poll found: the login, or still pending (poll again after `interval` seconds). */
+export type DeviceCheck = { status: "approved"; result: LoginResult } | { status: "pending"; interval: number };
+
 /** Progress, for a spinner or VS Code's progress notification. */
 export type DeviceFlowEvent =
   | { type: "code"; code: DeviceCodeResponse }
@@ -74,6 +77,25 @@ export class DeviceFlow {
     return this.#api.requestDeviceCode(this.#device, signal);
   }
 
+  /**
+   * Step two without waiting: one poll, not held open. `pending` while nobody
+   * has decided, or when the poll came too soon (`interval`: the seconds to
+   * leave before the next one); throws as `waitForApproval` does when the
+   * login ends otherwise. Network errors are thrown, not retried.
+   */
+  async checkOnce(code: DeviceCodeResponse, signal?: AbortSignal): Promise<DeviceCheck> {
+    if (Date.parse(code.expires_at) <= this.#now()) throw expired();
+    let answer: DevicePollResponse;
+    try {
+      answer = await this.#api.pollDeviceCode(code.device_code, { waitSeconds: 0, signal });
+    } catch (error) {
+      if (error instanceof SlowDownError) return { status: "pending", interval: error.interval };
+      throw error;
+    }
+    const result = settled(answer);
+    return result ? { status: "approved", result } : { status: "pending", interval: code.interval };
+  }
+
   /** Step two: polls until approved (the token), denied, expired or aborted. */
   async waitForApproval(code: DeviceCodeResponse, options: DeviceFlowOptions = {}): Promise<LoginResult> {
     const { signal, onEvent } = options;
@@ -111,20 +133,11 @@ export class DeviceFlow {
       }
       failures = 0;
 
-      const { status, token, user, expires_at } = answer;
-      if (status === "approved") {
-        if (!token || !user) {
-          throw new ClaudemeshError(
-            "already_claimed",
-            "This login was approved, but another process already received its token.",
-          );
-        }
-        const result: LoginResult = { token, user, expiresAt: expires_at ?? null };
+      const result = settled(answer);
+      if (result) {
         onEvent?.({ type: "done", result });
         return result;
       }
-      if (status === "denied") throw new ClaudemeshError("access_denied", "Login denied in the browser.");
-      if (status === "expired") throw expired();
 
       onEvent?.({ type: "waiting", secondsLeft: Math.max(0, Math.round((deadline - this.#now()) / 1000)) });
       // Leave the interval between polls whether or not the server held this one open.
@@ -132,6 +145,22 @@ export class DeviceFlow {
       if (elapsed < intervalMs) await this.#sleep(intervalMs - elapsed, signal);
     }
   }
+}
+
+/** The login when the answer ends it well, null while pending; throws when it ends otherwise. */
+function settled({ status, token, user, expires_at }: DevicePollResponse): LoginResult | null {
+  if (status === "approved") {
+    if (!token || !user) {
+      throw new ClaudemeshError(
+        "already_claimed",
+        "This login was approved, but another process already received its token.",
+      );
+    }
+    return { token, user, expiresAt: expires_at ?? null };
+  }
+  if (status === "denied") throw new ClaudemeshError("access_denied", "Login denied in the browser.");
+  if (status === "expired") throw expired();
+  return null;
 }
 
 function expired(): ClaudemeshError {

@@ -1,11 +1,11 @@
-import { readFile, unlink } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { neutralizeStrings } from "../contracts/neutral-text.js";
 import { ClaudemeshError } from "../errors.js";
 import {
   ensurePrivateDir,
-  removeStaleTempFiles,
+  removePrivateFile,
   tightenMode,
   writePrivateFileAtomically,
 } from "../files/private-files.js";
@@ -67,15 +67,8 @@ export class AuthFileStore {
   }
 
   /** Deletes the file, and temp copies a killed write left (they may hold the token); true if there was one. */
-  async remove(): Promise<boolean> {
-    await removeStaleTempFiles(this.path);
-    try {
-      await unlink(this.path);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-      throw error;
-    }
+  remove(): Promise<boolean> {
+    return removePrivateFile(this.path);
   }
 
   /** Creates the folder 0700, or narrows it; refuses to go on if it cannot be made private. */

@@ -57,6 +57,18 @@ export async function writePrivateFileAtomically(path: string, content: string):
   }
 }
 
+/** Deletes `path` and the temp copies killed writes left of it (they may hold a secret); true if it was there. */
+export async function removePrivateFile(path: string): Promise<boolean> {
+  await removeStaleTempFiles(path);
+  try {
+    await unlink(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
+
 /**
  * Deletes the temp files of `path` (`.name.<pid>.<random>.tmp`) that a writer
  * killed mid-write (SIGKILL, power loss) left behind: their process is gone,
