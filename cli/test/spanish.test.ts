@@ -77,7 +77,7 @@ describe("claudemesh in Spanish, from the locale", () => {
   it("commander's own help and errors speak Spanish too", async () => {
     const help = await runCli(["invite", "--help"], { ...cli.env, ...SPANISH });
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Uso: claudemesh invite/);
+    expect(help.stdout).toMatch(/^Uso: claudemesh invite \[opciones\]\n/);
     expect(help.stdout).toContain("Opciones:");
     expect(help.stdout).toMatch(/\(valores: "member", "admin", por\s+defecto: "member"\)/);
     const missing = await runCli(["tokens", "create"], { ...cli.env, ...SPANISH });

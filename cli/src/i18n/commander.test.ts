@@ -44,7 +44,8 @@ describe("commander in the chosen language", () => {
 
   it("titles help and names the help command in the language", () => {
     const help = commanderSays(["tokens", "--help"]);
-    expect(help).toMatch(/^Uso: claudemesh tokens/);
+    expect(help).toMatch(/^Uso: claudemesh tokens \[opciones\] \[comando\]\n/);
+    expect(commanderSays(["--help"])).toContain("  create [opciones] <name>");
     expect(help).toContain("Comandos:");
     expect(help).toContain("muestra la ayuda de un comando");
     expect(help).not.toMatch(/display help|Usage:|Options:|Commands:/);

@@ -31,6 +31,11 @@ export function translateCommanderLine(line: string, words: CommanderWords): str
   return line;
 }
 
+/** commander's `[options]` and `[command]` in a usage line, in our words. */
+function localizeUsage(usage: string, words: CommanderWords): string {
+  return usage.replace(/\[(?:options|command)\]/g, (placeholder) => words.usage[placeholder] ?? placeholder);
+}
+
 /** commander's help extras, `(default: "7d")` and `(choices: …)`, in our words. */
 function localizeExtras(description: string, words: CommanderWords): string {
   return description
@@ -63,6 +68,12 @@ export function speakCommander(root: Command, t: Messages, output: OutputConfigu
         styleTitle: (title) => words.titles[title] ?? title,
         optionDescription(option) {
           return localizeExtras(Help.prototype.optionDescription.call(this, option), words);
+        },
+        commandUsage(cmd) {
+          return localizeUsage(Help.prototype.commandUsage.call(this, cmd), words);
+        },
+        subcommandTerm(cmd) {
+          return localizeUsage(Help.prototype.subcommandTerm.call(this, cmd), words);
         },
       });
     // Only where commander would add one itself: a command with subcommands and no action of its own.

@@ -51,6 +51,8 @@ export const en = {
     } as Record<string, string>,
     default: "default",
     choices: "choices",
+    /** The placeholders in usage lines (`claudemesh tokens [options] [command]`). */
+    usage: { "[options]": "[options]", "[command]": "[command]" } as Record<string, string>,
     unknownOption: (flag: string) => `error: unknown option '${flag}'`,
     missingArgument: (name: string) => `error: missing required argument '${name}'`,
     optionMissingArgument: (flags: string) => `error: option '${flags}' argument missing`,

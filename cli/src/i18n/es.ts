@@ -35,6 +35,7 @@ export const es: Messages = {
     },
     default: "por defecto",
     choices: "valores",
+    usage: { "[options]": "[opciones]", "[command]": "[comando]" },
     unknownOption: (flag) => `error: opción desconocida '${flag}'`,
     missingArgument: (name) => `error: falta el argumento obligatorio '${name}'`,
     optionMissingArgument: (flags) => `error: a la opción '${flags}' le falta su valor`,
