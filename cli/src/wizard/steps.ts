@@ -93,15 +93,7 @@ const account: WizardStep = {
       return { ...state, user: await signIn(ctx, { token: token.trim(), tokenFromPrompt: true }) };
     }
     if (choice === "invite") {
-      const link = answered(
-        await prompts.text({
-          ...io(ctx),
-          message: t.wizard.invitePrompt,
-          placeholder: `${ctx.apiUrl()}/invite/…`,
-          validate: (value) => (inviteSecretFrom(value ?? "") ? undefined : t.wizard.notAnInvite),
-        }),
-        t,
-      );
+      const link = await askInviteLink(ctx);
       prompts.log.info(t.wizard.signInFirst, io(ctx));
       const user = await signIn(ctx, {});
       return { ...state, user, inviteSecret: inviteSecretFrom(link) ?? undefined };
@@ -155,10 +147,10 @@ const mesh: WizardStep = {
   },
 };
 
-/** The mesh an invite link someone sent leads to, joined and saved to config.json. */
-async function joinByLink(ctx: CliContext, api: ApiClient): Promise<LocalMesh> {
+/** An invite link, pasted (the welcome screen's and the mesh picker's way to join). */
+async function askInviteLink(ctx: CliContext): Promise<string> {
   const { t } = ctx;
-  const link = answered(
+  return answered(
     await prompts.text({
       ...io(ctx),
       message: t.wizard.invitePrompt,
@@ -167,6 +159,12 @@ async function joinByLink(ctx: CliContext, api: ApiClient): Promise<LocalMesh> {
     }),
     t,
   );
+}
+
+/** The mesh an invite link someone sent leads to, joined and saved to config.json. */
+async function joinByLink(ctx: CliContext, api: ApiClient): Promise<LocalMesh> {
+  const { t } = ctx;
+  const link = await askInviteLink(ctx);
   const accepted = await api.acceptInvite(inviteSecretFrom(link) ?? "");
   prompts.log.success(t.wizard.joined(accepted.mesh.slug, accepted.mesh.role), io(ctx));
   const synced = await syncMeshes(ctx, api);
