@@ -57,6 +57,18 @@ async function patLogin(name = "Grace Hopper"): Promise<{ token: string }> {
   return server.createPat(cookie, "ci-deploy");
 }
 
+/** A PAT kept in the store, as `claudemesh login --with-token` keeps one. */
+async function savedPat(): Promise<{ token: string }> {
+  const pat = await patLogin();
+  await store.save({
+    token: pat.token,
+    user: { id: "u", name: "G", email: "g@example.test" },
+    expiresAt: null,
+    source: "pat",
+  });
+  return pat;
+}
+
 /** What the server says of a token now: 200, or its 401 code. */
 async function serverSays(token: string): Promise<string> {
   const answer = await fetch(new URL("/api/my/whoami", server.url), { headers: { authorization: `Bearer ${token}` } });
@@ -110,13 +122,7 @@ describe("keepLogin", () => {
   });
 
   it("leaves a replaced PAT alone: it is the user's to revoke", async () => {
-    const pat = await patLogin();
-    await store.save({
-      token: pat.token,
-      user: { id: "u", name: "G", email: "g@example.test" },
-      expiresAt: null,
-      source: "pat",
-    });
+    const pat = await savedPat();
     const kept = await keepLogin({
       store,
       api: apiFor(server.url),
@@ -196,13 +202,7 @@ describe("signOut", () => {
   });
 
   it("leaves a PAT working (it is the user's to revoke) and says it was one", async () => {
-    const pat = await patLogin();
-    await store.save({
-      token: pat.token,
-      user: { id: "u", name: "G", email: "g@example.test" },
-      expiresAt: null,
-      source: "pat",
-    });
+    const pat = await savedPat();
     const result = await signOut({ store, api: apiFor(server.url) });
     expect(result).toEqual({
       revocation: { outcome: "skipped", why: "not-session" },
