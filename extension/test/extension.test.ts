@@ -101,20 +101,6 @@ async function signInWithPat(name = "Vera Code") {
   return { account, token };
 }
 
-/** A terminal's `claudemesh login` approved in the browser: its session token. */
-async function terminalSession(cookie: string): Promise<string> {
-  const deviceCode = (await (
-    await fetch(new URL("/api/auth/cli/device-code", server.url), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ device_name: "build-box", device_os: "linux", device_arch: "arm64" }),
-    })
-  ).json()) as { device_code: string; user_code: string };
-  await server.decide(deviceCode.user_code, "approve", cookie);
-  const poll = await fetch(new URL(`/api/auth/cli/device-code/${deviceCode.device_code}`, server.url));
-  return ((await poll.json()) as { token: string }).token;
-}
-
 /** The status the server answers `whoami` with for a token: 200, or 401 once it is revoked. */
 async function whoamiStatus(token: string): Promise<number> {
   const answer = await fetch(new URL("/api/my/whoami", server.url), { headers: { authorization: `Bearer ${token}` } });
@@ -367,7 +353,7 @@ describe("the extension against a real server", () => {
       body: JSON.stringify({ name: `Tree mesh ${Date.now()}` }),
     });
     // A terminal signs in to the same account.
-    const terminalToken = await terminalSession(account.cookie);
+    const terminalToken = await server.terminalSession(account.cookie);
 
     const sessionRows = await rows("sessions");
     expect(sessionRows.map((row) => row.label)).toEqual(["build-box · linux · arm64"]);
@@ -421,7 +407,7 @@ describe("the extension against a real server", () => {
   it("signing in over a terminal's session replaces it and revokes it, as `claudemesh login --force` does", async () => {
     await started();
     const account = await server.signUp("Re Placed");
-    const replaced = await terminalSession(account.cookie);
+    const replaced = await server.terminalSession(account.cookie);
     const cli = new CredentialStore({ apiUrl: server.url, configDir, mode: "file" });
     await cli.save({
       token: replaced,
