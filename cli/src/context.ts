@@ -1,6 +1,7 @@
 import {
   ApiClient,
   CredentialStore,
+  DEFAULT_API_URL,
   LocalConfigStore,
   normalizeBaseUrl,
   readSdkEnv,
@@ -35,7 +36,7 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
   const out = new Output(io);
   let store: CredentialStore | undefined;
   let config: LocalConfigStore | undefined;
-  const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? "https://claudemesh.com");
+  const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? DEFAULT_API_URL);
   const configStore = () => {
     config ??= new LocalConfigStore({ configDir: env.configDir, onWarning: (message) => out.warn(message) });
     return config;

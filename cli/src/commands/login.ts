@@ -3,12 +3,13 @@ import {
   type ApiClient,
   ClaudemeshError,
   type CredentialSource,
+  checkIdentity,
   DeviceFlow,
-  isAuthError,
+  keepLogin,
   type LoginResult,
   LoopbackFlow,
-  parseToken,
   type StoredCredential,
+  signInWithToken,
 } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
@@ -86,23 +87,24 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   ctx.telemetry.record("cli.login.succeeded", { method });
   const { login, source, via } = obtained;
 
-  const saved = await store.save({ ...login, source });
+  // Re-login replaces, and revokes what it replaced (a dead token needs no revoking).
+  const kept = await keepLogin({
+    store,
+    api: ctx.api,
+    login,
+    source,
+    replacing: previous?.alive ? previous.stored : null,
+  });
   await continued?.forget();
   out.success(`Authenticated as ${login.user.name}${via}`);
-  out.success(`Token saved to ${saved.location}`);
+  out.success(`Token saved to ${kept.saved.location}`);
   try {
     reportSync(ctx, await syncMeshes(ctx, await ctx.api(login.token)));
   } catch (error) {
     out.warn(`Signed in, but your meshes could not be synced (${(error as Error).message}); run \`claudemesh sync\`.`);
   }
-
-  // Re-login replaces, and revokes what it replaced (a PAT is the user's to revoke).
-  if (previous?.alive && previous.stored.file.token_kind === "session" && previous.stored.token !== login.token) {
-    try {
-      await (await ctx.api(previous.stored.token)).revokeSession("current");
-    } catch {
-      out.warn("The replaced session could not be revoked on the server; revoke it with `claudemesh sessions`.");
-    }
+  if (kept.replaced.outcome === "failed") {
+    out.warn("The replaced session could not be revoked on the server; revoke it with `claudemesh sessions`.");
   }
   if (options.json) out.print(JSON.stringify({ status: "approved", user: login.user, api_url: ctx.apiUrl() }, null, 2));
   return 0;
@@ -116,22 +118,21 @@ interface PreviousCredential {
 
 /** The saved credential and whether the server still takes it. */
 async function previousCredential(ctx: CliContext): Promise<PreviousCredential | null> {
-  let stored: StoredCredential | null;
-  try {
-    stored = await ctx.store().load();
-  } catch (error) {
-    // A corrupt file or unreadable keychain is replaced by this login.
-    if (error instanceof ClaudemeshError) return null;
-    throw error;
+  const check = await checkIdentity({ store: ctx.store(), api: ctx.api });
+  switch (check.kind) {
+    case "signed_out":
+      return null;
+    case "unreadable":
+      // A corrupt file or unreadable keychain is replaced by this login.
+      if (check.error instanceof ClaudemeshError) return null;
+      throw check.error;
+    case "unreachable":
+      throw check.error;
   }
-  if (!stored) return null;
-  try {
-    const me = await (await ctx.api(stored.token)).whoami();
-    return { stored, alive: true, userName: me.user.name };
-  } catch (error) {
-    if (isAuthError(error)) return { stored, alive: false, userName: stored.file.user.name };
-    throw error;
-  }
+  const { stored } = check.credential;
+  if (!stored) return null; // only the store was asked, so this does not happen
+  if (check.kind === "signed_in") return { stored, alive: true, userName: check.me.user.name };
+  return { stored, alive: false, userName: stored.file.user.name };
 }
 
 async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<LoginResult> {
@@ -198,11 +199,10 @@ async function obtainLogin(options: LoginOptions, tokenGiven: boolean, ctx: CliC
     if (options.token !== undefined && !options.withToken && !options.tokenFromPrompt) {
       out.say(out.dim("Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`."));
     }
-    const raw = options.withToken ? (await text(ctx.out.io.stdin)).trim() : (options.token ?? "");
-    const token = parseToken(raw).token;
-    const me = await (await ctx.api(token)).whoami();
-    const via = me.credential.kind === "pat" ? ` (via PAT "${me.credential.name}")` : "";
-    return { login: { token, user: me.user, expiresAt: me.credential.expires_at }, source: "pat", via };
+    const token = options.withToken ? await text(ctx.out.io.stdin) : (options.token ?? "");
+    const { login, source, credential } = await signInWithToken({ api: ctx.api, token });
+    const via = credential.kind === "pat" ? ` (via PAT "${credential.name}")` : "";
+    return { login, source, via };
   }
   return { login: await browserLogin(options, ctx), source: options.web ? "browser" : "device-code", via: "" };
 }

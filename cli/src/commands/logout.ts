@@ -1,3 +1,4 @@
+import { signOut } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 
@@ -14,24 +15,18 @@ export async function runLogout(ctx: CliContext): Promise<number> {
   ctx.telemetry.record("cli.logout");
   const { out } = ctx;
   const store = ctx.store();
-  let stored: Awaited<ReturnType<typeof store.load>> = null;
-  try {
-    stored = await store.load();
-  } catch (error) {
-    out.warn(`${(error as Error).message} Removing it anyway.`);
+  const result = await signOut({ store, api: ctx.api });
+  if (result.unreadable !== undefined) out.warn(`${(result.unreadable as Error).message} Removing it anyway.`);
+  const { revocation } = result;
+  if (revocation.outcome === "revoked") out.success("Token revoked on server");
+  if (revocation.outcome === "failed" || revocation.outcome === "already-invalid") {
+    const reason = (revocation.error as Error).message;
+    out.warn(`Could not revoke the token on the server (${reason}); removing it here anyway.`);
   }
-  if (stored?.file.token_kind === "session") {
-    try {
-      await (await ctx.api(stored.token)).revokeSession("current");
-      out.success("Token revoked on server");
-    } catch (error) {
-      out.warn(`Could not revoke the token on the server (${(error as Error).message}); removing it here anyway.`);
-    }
-  }
-  const where = stored?.store === "keychain" ? "the OS keychain and " : "";
-  if (await store.clear()) out.success(`Removed ${where}${store.file.path}`);
+  const where = result.storeKind === "keychain" ? "the OS keychain and " : "";
+  if (result.cleared) out.success(`Removed ${where}${store.file.path}`);
   else out.say("Not signed in; nothing to remove.");
-  if (stored?.file.token_kind === "pat") {
+  if (result.wasPat) {
     out.say(
       out.dim(
         "The personal access token itself still works: revoke it with `claudemesh tokens revoke <id>` or in the dashboard.",

@@ -1,4 +1,4 @@
-import { ClaudemeshError, CreateTokenRequest, refuseTokenAsId } from "@claudemesh/sdk";
+import { ClaudemeshError, CreateTokenRequest, DEFAULT_PAT_LIFETIME_DAYS, refuseTokenAsId } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
@@ -19,6 +19,11 @@ export function parseLifetime(value: string): number | null {
   return days;
 }
 
+/** Days as `--expires-in` spells them: whole years as `1y`, else `90d`. */
+export function formatLifetime(days: number): string {
+  return days % 365 === 0 ? `${days / 365}y` : `${days}d`;
+}
+
 /** `claudemesh tokens create|list|revoke`: personal access tokens for CI and scripts. */
 export function tokensCommand(ctx: CliContext): Command {
   return new Command("tokens")
@@ -27,7 +32,7 @@ export function tokensCommand(ctx: CliContext): Command {
       new Command("create")
         .description("create a token (printed once, on stdout)")
         .requiredOption("--name <name>", "what it is for, e.g. ci-deploy")
-        .option("--expires-in <lifetime>", "30d, 90d, 1y or never", "1y")
+        .option("--expires-in <lifetime>", "30d, 90d, 1y or never", formatLifetime(DEFAULT_PAT_LIFETIME_DAYS))
         .option("--json", "print JSON (includes the token)")
         .action(async (options: { name: string; expiresIn: string; json?: boolean }) => {
           const request = checkInput(

@@ -4,6 +4,7 @@ import {
   type ApiClient,
   ClaudemeshError,
   inviteSecretFrom,
+  isAuthError,
   isWellFormedToken,
   type LocalMesh,
   localMeshFrom,
@@ -45,7 +46,7 @@ async function currentUser(ctx: CliContext): Promise<User | undefined> {
     const { api } = await authenticatedApi(ctx);
     return (await api.whoami()).user;
   } catch (error) {
-    if (error instanceof ClaudemeshError && error.exitStatus === 2) return undefined;
+    if (isAuthError(error)) return undefined;
     throw error;
   }
 }
