@@ -91,7 +91,7 @@ export function inviteAnswer(overrides: Partial<CreatedInvite> = {}): CreatedInv
   };
 }
 
-export function deviceCodeAnswer(): DeviceCodeResponse {
+export function deviceCodeAnswer(overrides: Partial<DeviceCodeResponse> = {}): DeviceCodeResponse {
   return {
     device_code: "device-secret",
     user_code: "BCDF-GHJK",
@@ -99,5 +99,6 @@ export function deviceCodeAnswer(): DeviceCodeResponse {
     verification_url: `${API_URL}/cli-auth`,
     verification_url_complete: `${API_URL}/cli-auth?code=BCDF-GHJK`,
     interval: 1.5,
+    ...overrides,
   };
 }
