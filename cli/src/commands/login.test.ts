@@ -116,6 +116,7 @@ const cases: CommandCase[] = [
       `GET /api/my/meshes ${NEW_SESSION}`,
     ],
     check: async (result) => {
+      expect(result.stderr, "no spinner without a terminal").not.toContain("\x1b[");
       expect(result.slept).toEqual([1500]);
       expect(result.opened).toEqual([]);
       expect(await savedLogin(result)).toMatchObject({
@@ -132,7 +133,11 @@ const cases: CommandCase[] = [
     stubs: [deviceCode(), approved, meshes],
     wantStatus: 0,
     wantStderr: ["Opening browser for authentication…", "If your browser didn't open, visit:", URL_WITH_CODE],
-    check: ({ opened }) => expect(opened).toEqual([URL_WITH_CODE]),
+    check: ({ opened, stderr }) => {
+      expect(opened).toEqual([URL_WITH_CODE]);
+      expect(stderr, "a spinner, cleared when done").toContain("Waiting for confirmation… ⠋");
+      expect(stderr).toContain("\r\x1b[2K");
+    },
   },
   {
     name: "no browser here: says why, and shows the URL",

@@ -1,11 +1,13 @@
-import { mintToken, SessionList, Whoami } from "@claudemesh/sdk";
+import { DeviceCodeResponse, DevicePollResponse, MeshList, mintToken, SessionList, Whoami } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
 import { type CommandCase, runCase, SAVED } from "../testing/command-table.js";
+import { ADA } from "../testing/fake-context.js";
 import { fails, ok } from "../testing/fake-transport.js";
-import { sessionAnswer, whoamiAnswer } from "../testing/fixtures.js";
+import { deviceCodeAnswer, sessionAnswer, whoamiAnswer } from "../testing/fixtures.js";
 
 const FLAG_TOKEN = mintToken("pat");
 const ENV_TOKEN = mintToken("pat");
+const NEW_SESSION = mintToken("session");
 const whoami = (kind?: Whoami["credential"]["kind"]) => ({
   route: "GET /api/my/whoami",
   reply: ok(Whoami, whoamiAnswer(kind)),
@@ -118,6 +120,35 @@ const cases: CommandCase[] = [
     wantStatus: 2,
     wantStderr: ["✘ This token expired.", "claudemesh login"],
     wantAsked: ["Sign in again now?"],
+  },
+  {
+    name: "accepting the offer signs in again (device code) and runs the command once more, with the new token",
+    args: ["whoami"],
+    tty: true,
+    savedLogin: "session",
+    stubs: [
+      // The command, then login's check of the saved credential.
+      { route: "GET /api/my/whoami", times: 2, reply: fails(401, "token_expired", "This token expired.") },
+      { route: "POST /api/auth/cli/device-code", reply: ok(DeviceCodeResponse, deviceCodeAnswer()) },
+      {
+        route: "GET /api/auth/cli/device-code/device-secret",
+        reply: ok(DevicePollResponse, { status: "approved", token: NEW_SESSION, user: ADA }),
+      },
+      { route: "GET /api/my/meshes", reply: ok(MeshList, { meshes: [] }) },
+      whoami(),
+    ],
+    prompts: [{ yesNo: true }],
+    wantStatus: 0,
+    wantStderr: ["✘ This token expired.", "BCDF-GHJK", "✔ Authenticated as Ada Lovelace"],
+    wantStdout: ["Ada Lovelace <ada@example.com>"],
+    wantSent: [
+      `GET /api/my/whoami ${SAVED}`,
+      `GET /api/my/whoami ${SAVED}`,
+      "POST /api/auth/cli/device-code",
+      "GET /api/auth/cli/device-code/device-secret?wait=25",
+      `GET /api/my/meshes ${NEW_SESSION}`,
+      `GET /api/my/whoami ${NEW_SESSION}`,
+    ],
   },
   {
     name: "rate limited (429): exit 1 with the wait hint",
