@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { DeviceCodeResponse, DevicePollResponse, MeshList, mintToken, RevokedResponse, Whoami } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
 import { type CommandCase, runCase, SAVED } from "../testing/command-table.js";
-import { ADA, type CommandResult } from "../testing/fake-context.js";
+import { ADA, type CommandResult, runCommand } from "../testing/fake-context.js";
 import { fails, ok, type Stub } from "../testing/fake-transport.js";
 import { deviceCodeAnswer, meshAnswer, whoamiAnswer } from "../testing/fixtures.js";
 
@@ -239,6 +239,72 @@ const cases: CommandCase[] = [
   },
 ];
 
+const deferredCases: CommandCase[] = [
+  {
+    name: "--no-wait --json: the code and URLs to show, never the device code",
+    args: ["login", "--no-wait", "--json"],
+    stubs: [deviceCode()],
+    wantStatus: 0,
+    absent: ["device-secret"],
+    check: ({ stdout }) =>
+      expect(JSON.parse(stdout)).toEqual({
+        user_code: "BCDF-GHJK",
+        verification_url: "https://mesh.test/cli-auth",
+        verification_url_complete: URL_WITH_CODE,
+        expires_at: "2026-06-01T12:15:00.000Z",
+        interval: 1.5,
+      }),
+  },
+  {
+    name: "--no-wait for people: URL and code on stdout, minutes left by the clock",
+    args: ["login", "--no-wait"],
+    stubs: [deviceCode()],
+    wantStatus: 0,
+    stdoutIs: `To sign in, open this URL in a browser and approve the code:\n  ${URL_WITH_CODE}\nCode: BCDF-GHJK (valid for 15 minutes)\n`,
+    wantStderr: ["Then run `claudemesh login --continue` to finish"],
+  },
+  {
+    name: "--no-wait with --web: exit 1, nothing sent",
+    args: ["login", "--no-wait", "--web"],
+    wantStatus: 1,
+    wantStderr: ["✘ --no-wait is for the device code; it cannot go with --web."],
+    wantSent: [],
+  },
+  {
+    name: "--continue with nothing started: exit 1 saying what to run",
+    args: ["login", "--continue"],
+    wantStatus: 1,
+    wantStderr: [
+      "✘ No login is waiting to be continued for https://mesh.test.",
+      "Run `claudemesh login --no-wait` first.",
+    ],
+    wantSent: [],
+  },
+];
+
 describe("claudemesh login", () => {
   it.each(cases)("$name", runCase);
+  it.each(deferredCases)("$name", runCase);
+
+  it("--no-wait, then --continue --no-wait while pending (75), then --continue saves the token", async () => {
+    const started = await runCommand(["login", "--no-wait"], { stubs: [deviceCode()] });
+    expect(started.status).toBe(0);
+    const { configDir } = started;
+
+    const pending = await runCommand(["login", "--continue", "--no-wait", "--json"], {
+      configDir,
+      stubs: [pollOnce({ status: "pending" })],
+    });
+    expect(pending.status).toBe(75);
+    expect(JSON.parse(pending.stdout)).toMatchObject({ status: "pending", user_code: "BCDF-GHJK", retry_after: 2 });
+
+    const finished = await runCommand(["login", "--continue"], { configDir, stubs: [approved, meshes] });
+    expect(finished.status, finished.stderr).toBe(0);
+    expect(finished.stderr).toContain("✔ Authenticated as Ada Lovelace");
+    expect(finished.transport.sent()).toEqual([
+      "GET /api/auth/cli/device-code/device-secret?wait=25",
+      `GET /api/my/meshes ${NEW_SESSION}`,
+    ]);
+    expect(await savedLogin(finished)).toMatchObject({ token: NEW_SESSION, source: "device-code" });
+  });
 });

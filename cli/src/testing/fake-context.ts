@@ -32,6 +32,8 @@ export interface RunOptions {
   interrupt?: AbortController;
   /** Why no browser opens; by default one "opens" and the URL is recorded. */
   browserUnavailable?: string;
+  /** The config folder of an earlier run, to go on from what it left; by default a new temp folder. */
+  configDir?: string;
 }
 
 export interface CommandResult {
@@ -48,6 +50,12 @@ export interface CommandResult {
   opened: string[];
   /** The waits the command asked of the clock, in milliseconds. */
   slept: number[];
+}
+
+async function newConfigDir(): Promise<string> {
+  const configDir = await mkdtemp(join(tmpdir(), "claudemesh-cli-test-"));
+  onTestFinished(() => rm(configDir, { recursive: true, force: true }));
+  return configDir;
 }
 
 /** A Writable that keeps what was written. */
@@ -81,8 +89,7 @@ export function fixedClock(slept: number[] = []): Clock {
  * temp config folder (file store, telemetry off unless the env turns it on).
  */
 export async function runCommand(args: string[], options: RunOptions = {}): Promise<CommandResult> {
-  const configDir = await mkdtemp(join(tmpdir(), "claudemesh-cli-test-"));
-  onTestFinished(() => rm(configDir, { recursive: true, force: true }));
+  const configDir = options.configDir ?? (await newConfigDir());
   const stdout = buffer();
   const stderr = buffer();
   const tty = options.tty ?? false;
