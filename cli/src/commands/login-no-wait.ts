@@ -141,11 +141,13 @@ function reportStillPending(login: PendingLogin, nextCheckAt: number, options: L
 /** Polls until decided, with login's spinner; Ctrl-C stops waiting and keeps the pending login. */
 async function waitWithProgress(pending: PendingLogin, deps: PendingLoginFlowDeps, ctx: CliContext) {
   const { out } = ctx;
+  // Taken before the prompt shows, so a Ctrl-C the moment it appears is already ours.
+  const signal = ctx.signal;
   out.say(`  Approve ${out.bold(pending.user_code)} at ${pending.verification_url_complete} if you have not yet.`);
   const spinner = out.spinner("  Waiting for confirmation…");
   try {
     return await waitForPendingLogin(pending, deps, {
-      signal: ctx.signal,
+      signal,
       longPoll: ctx.env.longPoll,
       onEvent: (event) => {
         if (event.type === "retrying") spinner.update(`  Waiting for confirmation… (${event.error.message} Retrying.)`);

@@ -137,6 +137,8 @@ async function previousCredential(ctx: CliContext): Promise<PreviousCredential |
 async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<LoginResult> {
   const { out } = ctx;
   const api: ApiClient = await ctx.api();
+  // Taken before the code shows, so a Ctrl-C the moment it appears is already ours.
+  const signal = ctx.signal;
   let spinner: ReturnType<typeof out.spinner> | undefined;
   try {
     out.say("");
@@ -151,10 +153,10 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
           else out.say(`  Opening browser for authentication…\n\n  If your browser didn't open, visit:\n    ${url}\n`);
           spinner = out.spinner("  Waiting for confirmation…");
         },
-      }).run({ signal: ctx.signal });
+      }).run({ signal });
     }
     return await new DeviceFlow({ api, sleep: ctx.clock.sleep, now: ctx.clock.now }).run({
-      signal: ctx.signal,
+      signal,
       longPoll: ctx.env.longPoll,
       onEvent: (event) => {
         if (event.type === "code") {
