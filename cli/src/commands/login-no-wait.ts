@@ -40,7 +40,7 @@ function otherSignInFlag(options: LoginOptions): string | undefined {
 /** `login --no-wait`: asks for a code, keeps it privately for `--continue`, prints what the person needs. */
 export async function startPendingLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
   const { out } = ctx;
-  const code = await deviceFlow(ctx).then((flow) => flow.start());
+  const code = await (await deviceFlow(ctx)).start();
   await pendingLoginStore(ctx).save(code);
   ctx.telemetry.record("cli.login.started", { method: "device-code", wait: false });
   const { user_code, verification_url, verification_url_complete, expires_at, interval } = code;
