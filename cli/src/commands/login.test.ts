@@ -211,8 +211,9 @@ const cases: CommandCase[] = [
       `GET /api/my/whoami ${SAVED}`,
       "POST /api/auth/cli/device-code",
       "GET /api/auth/cli/device-code/device-secret?wait=25",
-      `GET /api/my/meshes ${NEW_SESSION}`,
+      // Kept (saved, the replaced session revoked) before the meshes are synced.
       `DELETE /api/my/cli/sessions/current ${SAVED}`,
+      `GET /api/my/meshes ${NEW_SESSION}`,
     ],
   },
   {
