@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import { validateWithoutCodegen } from "@claudemesh/sdk";
 import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors";
 import { redactTokens } from "@claudemesh/sdk/token";
@@ -20,47 +19,27 @@ import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext } from "./context.js";
 import { authFailureHint } from "./credentials.js";
 import { closestName } from "./did-you-mean.js";
+import { returnsStatus, statusOf } from "./exit-status.js";
 import { TELEMETRY_NOTICE } from "./telemetry.js";
 
 declare const CLAUDEMESH_VERSION: string;
 
 /** Builds the `claudemesh` program; each command lives in commands/<name>.ts. */
 export function buildProgram(ctx: CliContext): Command {
+  const output = {
+    writeErr: (text: string) => ctx.out.io.stderr.write(redactTokens(text)),
+    writeOut: (text: string) => ctx.out.io.stdout.write(text),
+  };
   const program = new Command("claudemesh")
     .description("Sign in to claudemesh, manage your meshes, and launch Claude Code in one.")
     .version(CLAUDEMESH_VERSION, "-v, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run `claudemesh --help` for usage)")
-    .configureOutput({
-      writeErr: (text) => ctx.out.io.stderr.write(redactTokens(text)),
-      writeOut: (text) => ctx.out.io.stdout.write(text),
-    })
+    .configureOutput(output)
     .exitOverride()
     // A word that is no command reaches the bare action as an argument, never the wizard.
     .allowExcessArguments(true)
-    .action(async () => {
-      const [typed] = program.args;
-      if (typed !== undefined) {
-        const meant = closestName(
-          typed,
-          program.commands.map((command) => command.name()),
-        );
-        ctx.out.failure(
-          `unknown command '${typed}'.${meant ? ` Did you mean '${meant}'?` : ""}`,
-          "Run `claudemesh --help` to see every command.",
-        );
-        process.exitCode = ExitStatus.failure;
-        return;
-      }
-      // Bare `claudemesh`: the wizard at a terminal; elsewhere there is nobody to answer it.
-      if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
-        program.outputHelp({ error: true });
-        process.exitCode = ExitStatus.failure;
-        return;
-      }
-      const { runWizard } = await import("./wizard/run-wizard.js");
-      process.exitCode = await runWizard(ctx);
-    })
+    .action(returnsStatus((): Promise<number> => runBare(program, ctx)))
     // The command's own name (never its arguments) is what telemetry may know of it.
     .hook("preAction", (_program, action) => {
       ctx.tokenFlag = takesTokenFlag(action) ? action.opts<{ token?: string }>().token : undefined;
@@ -86,8 +65,10 @@ export function buildProgram(ctx: CliContext): Command {
     telemetryCommand(ctx),
     completionCommand(ctx, () => program),
   ]) {
-    program.addCommand(command.exitOverride());
+    program.addCommand(command);
   }
+  // Nested commands (`tokens create`) too: usage errors come back as a status and go to ctx's streams, never process.exit.
+  for (const command of allCommands(program)) command.exitOverride().configureOutput(output);
   for (const command of leafCommands(program)) {
     if (takesTokenFlag(command))
       command.option("--token <token>", "use this token for this command instead of the saved login");
@@ -107,9 +88,36 @@ function takesTokenFlag(command: Command): boolean {
   return !TOKEN_FLAG_EXEMPT.has(command.name()) && !TOKEN_FLAG_EXEMPT.has(top.name());
 }
 
+function allCommands(parent: Command): Command[] {
+  return parent.commands.flatMap((command) => [command, ...allCommands(command)]);
+}
+
 /** The commands that run something, nested ones included (`tokens create`, not `tokens`). */
 function leafCommands(parent: Command): Command[] {
   return parent.commands.flatMap((command) => (command.commands.length > 0 ? leafCommands(command) : [command]));
+}
+
+/** Bare `claudemesh`: the wizard at a terminal; a word that is no command gets a suggestion. */
+async function runBare(program: Command, ctx: CliContext): Promise<number> {
+  const [typed] = program.args;
+  if (typed !== undefined) {
+    const meant = closestName(
+      typed,
+      program.commands.map((command) => command.name()),
+    );
+    ctx.out.failure(
+      `unknown command '${typed}'.${meant ? ` Did you mean '${meant}'?` : ""}`,
+      "Run `claudemesh --help` to see every command.",
+    );
+    return ExitStatus.failure;
+  }
+  // Bare `claudemesh`: the wizard at a terminal; elsewhere there is nobody to answer it.
+  if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
+    program.outputHelp({ error: true });
+    return ExitStatus.failure;
+  }
+  const { runWizard } = await import("./wizard/run-wizard.js");
+  return runWizard(ctx);
 }
 
 /** Runs one command line and reports it (if telemetry is on); resolves with the exit status. */
@@ -134,8 +142,9 @@ export async function run(argv: string[], ctx: CliContext = createContext()): Pr
 
 async function execute(argv: string[], ctx: CliContext, retried: boolean): Promise<number> {
   try {
-    await buildProgram(ctx).parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : ExitStatus.ok;
+    const program = buildProgram(ctx);
+    await program.parseAsync(argv);
+    return statusOf(program);
   } catch (error) {
     // --help and --version end through exitOverride with their own (zero) code.
     if (error instanceof CommanderError) return error.exitCode;
@@ -147,7 +156,7 @@ async function execute(argv: string[], ctx: CliContext, retried: boolean): Promi
       return typeof offer === "number" ? offer : error.exitStatus;
     }
     ctx.out.failure(error instanceof Error ? error.message : String(error));
-    if (process.env.CLAUDEMESH_DEBUG) console.error(error);
+    if (ctx.processEnv.CLAUDEMESH_DEBUG) console.error(error);
     return ExitStatus.failure;
   }
 }
@@ -178,10 +187,7 @@ async function offerSignIn(
     return "not_offered";
   }
   ctx.out.failure(error.message);
-  const prompt = createInterface({ input: io.stdin, output: io.stderr });
-  const answer = (await prompt.question("Sign in again now? [Y/n] ")).trim().toLowerCase();
-  prompt.close();
-  if (answer !== "" && answer !== "y" && answer !== "yes") {
+  if (!(await ctx.prompts.yesNo("Sign in again now?"))) {
     ctx.out.say(`\n${error.hint ?? ""}`);
     return "declined";
   }

@@ -2,6 +2,7 @@ import { ClaudemeshError, isAuthError } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi, authFailureHint, describeSource, requireCredential } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
 import { describeCredential } from "./whoami.js";
@@ -14,18 +15,21 @@ export function authCommand(ctx: CliContext): Command {
       new Command("status")
         .description("check the saved credential with the server (exit 0 signed in, 2 not)")
         .option("--json", "print JSON (never includes the token)")
-        .action(async (options: { json?: boolean }) => {
-          process.exitCode = await runAuthStatus(options, ctx);
-        }),
+        .action(returnsStatus((options: { json?: boolean }) => runAuthStatus(options, ctx))),
     )
     .addCommand(
-      new Command("token").description("print the token in use, for scripts").action(async () => {
-        const credential = await requireCredential(ctx);
-        ctx.out.print(credential.token);
-      }),
+      new Command("token")
+        .description("print the token in use, for scripts")
+        .action(returnsStatus(() => runAuthToken(ctx))),
     )
     .addCommand(loginCommand(ctx))
     .addCommand(logoutCommand(ctx));
+}
+
+export async function runAuthToken(ctx: CliContext): Promise<number> {
+  const credential = await requireCredential(ctx);
+  ctx.out.print(credential.token);
+  return 0;
 }
 
 export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext): Promise<number> {

@@ -1,6 +1,7 @@
 import { ClaudemeshError } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { returnsStatus } from "../exit-status.js";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
 type Shell = (typeof SHELLS)[number];
@@ -14,12 +15,15 @@ export function completionCommand(ctx: CliContext, program: () => Command): Comm
       "after",
       "\nInstall:\n  bash: claudemesh completion bash >> ~/.bashrc\n  zsh:  claudemesh completion zsh >> ~/.zshrc\n  fish: claudemesh completion fish > ~/.config/fish/completions/claudemesh.fish",
     )
-    .action((shell: string) => {
-      if (!SHELLS.includes(shell as Shell)) {
-        throw new ClaudemeshError("invalid_input", `Unknown shell "${shell}"; choose ${SHELLS.join(", ")}.`);
-      }
-      ctx.out.print(completionScript(shell as Shell, program()));
-    });
+    .action(returnsStatus((shell: string) => runCompletion(shell, program(), ctx)));
+}
+
+export function runCompletion(shell: string, program: Command, ctx: CliContext): number {
+  if (!SHELLS.includes(shell as Shell)) {
+    throw new ClaudemeshError("invalid_input", `Unknown shell "${shell}"; choose ${SHELLS.join(", ")}.`);
+  }
+  ctx.out.print(completionScript(shell as Shell, program));
+  return 0;
 }
 
 interface Entry {

@@ -2,6 +2,7 @@ import { type ApiClient, ClaudemeshError, CreateInviteRequest, MAX_INVITE_SECOND
 import { Command, Option } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { formatDate } from "../format.js";
 import { checkInput } from "../input.js";
 
@@ -43,15 +44,10 @@ export async function chooseInviteMesh(ctx: CliContext, api: ApiClient): Promise
       `Which mesh? Name it with --mesh: ${mine.map((mesh) => mesh.slug).join(", ")}.`,
     );
   }
-  const prompts = await import("@clack/prompts");
-  const picked = await prompts.select({
-    input: ctx.out.io.stdin,
-    output: ctx.out.io.stderr,
+  return ctx.prompts.select({
     message: "Invite to which mesh?",
     options: mine.map((mesh) => ({ value: mesh.slug, label: mesh.slug, hint: `${mesh.name} · ${mesh.role}` })),
   });
-  if (prompts.isCancel(picked)) throw new ClaudemeshError("cancelled", "Cancelled.");
-  return picked;
 }
 
 /** `claudemesh invite [--mesh <slug>] [--email] [--role] [--expires-in 7d]`: prints the invite link. */
@@ -63,33 +59,37 @@ export function inviteCommand(ctx: CliContext): Command {
     .addOption(new Option("--role <role>", "what they join as").choices(["member", "admin"]).default("member"))
     .option("--expires-in <time>", "how long the link works: 30m, 12h, 7d (at most 30d)", "7d")
     .option("--json", "print JSON (includes the link)")
-    .action(
-      async (options: {
-        mesh?: string;
-        email?: string;
-        role: "member" | "admin";
-        expiresIn: string;
-        json?: boolean;
-      }) => {
-        const request = checkInput(
-          CreateInviteRequest,
-          { email: options.email, role: options.role, expires_in: parseInviteLifetime(options.expiresIn) },
-          { email: "--email", role: "--role", expires_in: "--expires-in" },
-        );
-        const { api } = await authenticatedApi(ctx);
-        const invite = await api.createInvite(options.mesh ?? (await chooseInviteMesh(ctx, api)), request);
-        if (options.json) return ctx.out.print(JSON.stringify(invite, null, 2));
-        const { out } = ctx;
-        out.success(
-          `Invite to ${out.bold(invite.mesh.slug)} as ${invite.role}, until ${formatDate(invite.expires_at)}:`,
-        );
-        out.print(invite.url);
-        if (invite.email_status === "sent") out.success(`Emailed to ${invite.email}`);
-        if (invite.email_status === "queued") {
-          out.warn(`The server has no mail set up; send ${invite.email} the link yourself.`);
-        }
-        if (invite.email_status === "failed") out.warn(`Emailing ${invite.email} failed; send them the link yourself.`);
-        out.say(out.dim("It works once. They can open it in a browser or run `claudemesh join <link>`."));
-      },
-    );
+    .action(returnsStatus((options: InviteOptions) => runInvite(options, ctx)));
+}
+
+export interface InviteOptions {
+  mesh?: string;
+  email?: string;
+  role: "member" | "admin";
+  expiresIn: string;
+  json?: boolean;
+}
+
+export async function runInvite(options: InviteOptions, ctx: CliContext): Promise<number> {
+  const request = checkInput(
+    CreateInviteRequest,
+    { email: options.email, role: options.role, expires_in: parseInviteLifetime(options.expiresIn) },
+    { email: "--email", role: "--role", expires_in: "--expires-in" },
+  );
+  const { api } = await authenticatedApi(ctx);
+  const invite = await api.createInvite(options.mesh ?? (await chooseInviteMesh(ctx, api)), request);
+  if (options.json) {
+    ctx.out.print(JSON.stringify(invite, null, 2));
+    return 0;
+  }
+  const { out } = ctx;
+  out.success(`Invite to ${out.bold(invite.mesh.slug)} as ${invite.role}, until ${formatDate(invite.expires_at)}:`);
+  out.print(invite.url);
+  if (invite.email_status === "sent") out.success(`Emailed to ${invite.email}`);
+  if (invite.email_status === "queued") {
+    out.warn(`The server has no mail set up; send ${invite.email} the link yourself.`);
+  }
+  if (invite.email_status === "failed") out.warn(`Emailing ${invite.email} failed; send them the link yourself.`);
+  out.say(out.dim("It works once. They can open it in a browser or run `claudemesh join <link>`."));
+  return 0;
 }

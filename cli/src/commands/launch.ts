@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { constants, hostname } from "node:os";
-import { createInterface } from "node:readline/promises";
 import { ClaudemeshError, type LocalMesh, looksLikeToken, neutralText } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { requireCredential } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { findLocalMesh } from "../meshes.js";
 
 export interface LaunchOptions {
@@ -55,20 +55,20 @@ export function launchCommand(ctx: CliContext): Command {
     .option("--role <role>", "what you do there, e.g. reviewer (remembered; default: your mesh role)")
     .option("-y, --yes", "do not ask for confirmation")
     .argument("[claude-args...]", "passed to claude (after --)")
-    .action(async (claudeArgs: string[], options: LaunchOptions) => {
-      if (options.mesh !== undefined) {
-        process.exitCode = await runLaunch({ ...options, mesh: options.mesh }, claudeArgs, ctx);
-        return;
-      }
-      if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
-        throw new ClaudemeshError(
-          "invalid_input",
-          "Name the mesh to launch in: `claudemesh launch --mesh <slug>` (see `claudemesh list`). At a terminal, bare `claudemesh launch` walks you through it.",
-        );
-      }
-      const { runWizard } = await import("../wizard/run-wizard.js");
-      process.exitCode = await runWizard(ctx);
-    });
+    .action(returnsStatus((claudeArgs: string[], options: LaunchOptions) => launchOrWizard(options, claudeArgs, ctx)));
+}
+
+/** `--mesh` launches; without it a terminal gets the wizard's launch path. */
+export async function launchOrWizard(options: LaunchOptions, claudeArgs: string[], ctx: CliContext): Promise<number> {
+  if (options.mesh !== undefined) return runLaunch({ ...options, mesh: options.mesh }, claudeArgs, ctx);
+  if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
+    throw new ClaudemeshError(
+      "invalid_input",
+      "Name the mesh to launch in: `claudemesh launch --mesh <slug>` (see `claudemesh list`). At a terminal, bare `claudemesh launch` walks you through it.",
+    );
+  }
+  const { runWizard } = await import("../wizard/run-wizard.js");
+  return runWizard(ctx);
 }
 
 export async function runLaunch(
@@ -84,12 +84,7 @@ export async function runLaunch(
   const { out } = ctx;
 
   if (!options.yes && out.io.isTTY && out.io.stdinIsTTY) {
-    const prompt = createInterface({ input: out.io.stdin, output: out.io.stderr });
-    const answer = (await prompt.question(`Launch Claude Code in ${mesh.slug} as ${name} (${role})? [Y/n] `))
-      .trim()
-      .toLowerCase();
-    prompt.close();
-    if (answer !== "" && answer !== "y" && answer !== "yes") {
+    if (!(await ctx.prompts.yesNo(`Launch Claude Code in ${mesh.slug} as ${name} (${role})?`))) {
       out.say("Not launched.");
       return 1;
     }
@@ -112,17 +107,14 @@ export async function runLaunch(
       stdio: "inherit",
       env: meshEnvironment(ctx.processEnv, mesh, name, role),
     });
-    // Ctrl-C belongs to Claude Code now; it decides what to do with it.
-    const ignore = () => {};
-    process.on("SIGINT", ignore);
+    // Ctrl-C belongs to Claude Code now: taking the signal keeps it from ending this process.
+    void ctx.signal;
     child.once("error", (error: NodeJS.ErrnoException) => {
-      process.removeListener("SIGINT", ignore);
       if (error.code === "ENOENT") {
         reject(new ClaudemeshError("claude_not_found", `Claude Code (\`${binary}\`) is not installed or not on PATH.`));
       } else reject(new ClaudemeshError("server_error", `Could not start ${binary}: ${error.message}`));
     });
     child.once("exit", (code, signal) => {
-      process.removeListener("SIGINT", ignore);
       resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
     });
   });

@@ -13,6 +13,7 @@ import {
 } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { returnsStatus } from "../exit-status.js";
 import { reportSync, syncMeshes } from "../meshes.js";
 import { continuePendingLogin, refuseMisusedPendingLogin, startPendingLogin } from "./login-no-wait.js";
 
@@ -46,9 +47,7 @@ export function loginCommand(ctx: CliContext): Command {
     .option("--no-wait", "print the URL and code and exit; `login --continue` finishes (agents, CI)")
     .option("--continue", "finish the login --no-wait started (with --no-wait: check once, exit 75 while pending)")
     .option("--json", "with --no-wait or --continue: print JSON (never the device code or the token)")
-    .action(async (options: LoginOptions) => {
-      process.exitCode = await runLogin(options, ctx);
-    });
+    .action(returnsStatus((options: LoginOptions) => runLogin(options, ctx)));
 }
 
 export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
@@ -138,9 +137,8 @@ async function previousCredential(ctx: CliContext): Promise<PreviousCredential |
 async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<LoginResult> {
   const { out } = ctx;
   const api: ApiClient = await ctx.api();
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once("SIGINT", onSigint);
+  // Taken before the code shows, so a Ctrl-C the moment it appears is already ours.
+  const signal = ctx.signal;
   let spinner: ReturnType<typeof out.spinner> | undefined;
   try {
     out.say("");
@@ -155,10 +153,10 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
           else out.say(`  Opening browser for authentication…\n\n  If your browser didn't open, visit:\n    ${url}\n`);
           spinner = out.spinner("  Waiting for confirmation…");
         },
-      }).run({ signal: abort.signal });
+      }).run({ signal });
     }
-    return await new DeviceFlow({ api }).run({
-      signal: abort.signal,
+    return await new DeviceFlow({ api, sleep: ctx.clock.sleep, now: ctx.clock.now }).run({
+      signal,
       longPoll: ctx.env.longPoll,
       onEvent: (event) => {
         if (event.type === "code") {
@@ -181,7 +179,6 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
     });
   } finally {
     spinner?.stop();
-    process.removeListener("SIGINT", onSigint);
   }
 }
 

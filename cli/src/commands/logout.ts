@@ -1,14 +1,13 @@
 import { signOut } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { returnsStatus } from "../exit-status.js";
 
 /** `claudemesh logout`: revoke the session on the server (best effort), then forget it here. */
 export function logoutCommand(ctx: CliContext): Command {
   return new Command("logout")
     .description("sign out: revoke this session and remove the saved credential")
-    .action(async () => {
-      process.exitCode = await runLogout(ctx);
-    });
+    .action(returnsStatus(() => runLogout(ctx)));
 }
 
 export async function runLogout(ctx: CliContext): Promise<number> {

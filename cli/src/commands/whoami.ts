@@ -2,6 +2,7 @@ import type { SessionList, TokenSource, Whoami } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi, describeSource } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { deviceLabel, formatDate, lastUsed } from "../format.js";
 
 export interface WhoamiOptions {
@@ -15,9 +16,7 @@ export function whoamiCommand(ctx: CliContext): Command {
     .description("show who you are signed in as")
     .option("--sessions", "also list every device signed in to your account")
     .option("--json", "print JSON (never includes the token)")
-    .action(async (options: WhoamiOptions) => {
-      process.exitCode = await runWhoami(options, ctx);
-    });
+    .action(returnsStatus((options: WhoamiOptions) => runWhoami(options, ctx)));
 }
 
 export async function runWhoami(options: WhoamiOptions, ctx: CliContext): Promise<number> {

@@ -1,7 +1,7 @@
 import * as prompts from "@clack/prompts";
 import { runLaunch } from "../commands/launch.js";
 import type { CliContext } from "../context.js";
-import { answered, WIZARD_STEPS, type WizardState } from "./steps.js";
+import { WIZARD_STEPS, type WizardState } from "./steps.js";
 
 /** The status rows (seed): what is filled in and what is left. */
 function statusRows(state: WizardState): string {
@@ -34,12 +34,9 @@ export async function runWizard(ctx: CliContext): Promise<number> {
     state = await step.run(state, ctx);
   }
   prompts.note(statusRows(state), "claudemesh launch", io);
-  const go = answered(
-    await prompts.confirm({
-      ...io,
-      message: `Launch Claude Code in ${state.mesh?.slug} as ${state.name} (${state.role})?`,
-    }),
-  );
+  const go = await ctx.prompts.confirm({
+    message: `Launch Claude Code in ${state.mesh?.slug} as ${state.name} (${state.role})?`,
+  });
   if (!go || !state.mesh) {
     prompts.outro("Not launched. Run `claudemesh` again any time.", io);
     return 0;

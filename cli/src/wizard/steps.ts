@@ -32,12 +32,6 @@ export interface WizardStep {
   run(state: WizardState, ctx: CliContext): Promise<WizardState>;
 }
 
-/** A prompt's answer, or the wizard ends as cancelled (exit 130, nothing written). */
-export function answered<T>(value: T): Exclude<T, symbol> {
-  if (prompts.isCancel(value)) throw new ClaudemeshError("cancelled", "Cancelled.");
-  return value as Exclude<T, symbol>;
-}
-
 const io = (ctx: CliContext) => ({ input: ctx.out.io.stdin, output: ctx.out.io.stdout });
 
 /** Who the saved credential belongs to, or undefined when there is none that works. */
@@ -64,42 +58,31 @@ const account: WizardStep = {
   async run(state, ctx) {
     const user = await currentUser(ctx);
     if (user) return { ...state, user };
-    const choice = answered(
-      await prompts.select({
-        ...io(ctx),
-        message: "Welcome to claudemesh. How do you want to start?",
-        options: [
-          { value: "browser", label: "Sign in", hint: "with a code in your browser" },
-          { value: "token", label: "Paste an access token", hint: "cm_pat_…" },
-          { value: "invite", label: "Join a mesh with an invite link" },
-          { value: "signup", label: "Create an account", hint: "new to claudemesh" },
-          { value: "exit", label: "Exit" },
-        ],
-      }),
-    );
+    const choice = await ctx.prompts.select({
+      message: "Welcome to claudemesh. How do you want to start?",
+      options: [
+        { value: "browser", label: "Sign in", hint: "with a code in your browser" },
+        { value: "token", label: "Paste an access token", hint: "cm_pat_…" },
+        { value: "invite", label: "Join a mesh with an invite link" },
+        { value: "signup", label: "Create an account", hint: "new to claudemesh" },
+        { value: "exit", label: "Exit" },
+      ],
+    });
     if (choice === "exit") throw new ClaudemeshError("cancelled", "Bye.");
     if (choice === "token") {
-      const token = answered(
-        await prompts.password({
-          ...io(ctx),
-          message: "Paste your access token",
-          validate: (value) =>
-            isWellFormedToken((value ?? "").trim())
-              ? undefined
-              : "That is not a claudemesh token (cm_pat_… or cm_session_…).",
-        }),
-      );
+      const token = await ctx.prompts.secret({
+        message: "Paste your access token",
+        validate: (value) =>
+          isWellFormedToken(value.trim()) ? undefined : "That is not a claudemesh token (cm_pat_… or cm_session_…).",
+      });
       return { ...state, user: await signIn(ctx, { token: token.trim(), tokenFromPrompt: true }) };
     }
     if (choice === "invite") {
-      const link = answered(
-        await prompts.text({
-          ...io(ctx),
-          message: "Paste the invite link",
-          placeholder: `${ctx.apiUrl()}/invite/…`,
-          validate: (value) => (inviteSecretFrom(value ?? "") ? undefined : "That is not an invite link (…/invite/…)."),
-        }),
-      );
+      const link = await ctx.prompts.text({
+        message: "Paste the invite link",
+        placeholder: `${ctx.apiUrl()}/invite/…`,
+        validate: (value) => (inviteSecretFrom(value) ? undefined : "That is not an invite link (…/invite/…)."),
+      });
       prompts.log.info("Sign in first; the invite is accepted right after.", io(ctx));
       const user = await signIn(ctx, {});
       return { ...state, user, inviteSecret: inviteSecretFrom(link) ?? undefined };
@@ -119,29 +102,23 @@ const mesh: WizardStep = {
     }
     const synced = await syncMeshes(ctx, api);
     const mine = synced.meshes.filter((known) => known.api_url === ctx.apiUrl());
-    const picked = answered(
-      await prompts.select({
-        ...io(ctx),
-        message: mine.length ? `Mesh (pick one — ${mine.length} available)` : "You are in no mesh yet",
-        options: [
-          ...mine.map((known) => ({ value: known.id, label: known.slug, hint: `${known.name} · ${known.role}` })),
-          { value: "__create", label: "Create a mesh" },
-          { value: "__join", label: "Join with an invite link" },
-          { value: "__exit", label: "Exit" },
-        ],
-      }),
-    );
+    const picked = await ctx.prompts.select({
+      message: mine.length ? `Mesh (pick one — ${mine.length} available)` : "You are in no mesh yet",
+      options: [
+        ...mine.map((known) => ({ value: known.id, label: known.slug, hint: `${known.name} · ${known.role}` })),
+        { value: "__create", label: "Create a mesh" },
+        { value: "__join", label: "Join with an invite link" },
+        { value: "__exit", label: "Exit" },
+      ],
+    });
     if (picked === "__exit") throw new ClaudemeshError("cancelled", "Bye.");
     if (picked === "__join") return { ...state, mesh: await joinByLink(ctx, api) };
     if (picked !== "__create") return { ...state, mesh: mine.find((known) => known.id === picked) };
-    const name = answered(
-      await prompts.text({
-        ...io(ctx),
-        message: "Name the mesh",
-        placeholder: "Platform team",
-        validate: (value) => ((value ?? "").trim() ? undefined : "A mesh needs a name."),
-      }),
-    );
+    const name = await ctx.prompts.text({
+      message: "Name the mesh",
+      placeholder: "Platform team",
+      validate: (value) => (value.trim() ? undefined : "A mesh needs a name."),
+    });
     const created = await api.createMesh({ name: name.trim() });
     const local = localMeshFrom(created, ctx.apiUrl());
     await ctx.config().update((config) => ({ ...config, meshes: [...config.meshes, local] }));
@@ -152,14 +129,11 @@ const mesh: WizardStep = {
 
 /** The mesh an invite link someone sent leads to, joined and saved to config.json. */
 async function joinByLink(ctx: CliContext, api: ApiClient): Promise<LocalMesh> {
-  const link = answered(
-    await prompts.text({
-      ...io(ctx),
-      message: "Paste the invite link",
-      placeholder: `${ctx.apiUrl()}/invite/…`,
-      validate: (value) => (inviteSecretFrom(value ?? "") ? undefined : "That is not an invite link."),
-    }),
-  );
+  const link = await ctx.prompts.text({
+    message: "Paste the invite link",
+    placeholder: `${ctx.apiUrl()}/invite/…`,
+    validate: (value) => (inviteSecretFrom(value) ? undefined : "That is not an invite link."),
+  });
   const accepted = await api.acceptInvite(inviteSecretFrom(link) ?? "");
   prompts.log.success(`Joined ${accepted.mesh.slug} as ${accepted.mesh.role}`, io(ctx));
   const synced = await syncMeshes(ctx, api);
@@ -174,7 +148,7 @@ function textStep(id: "name" | "role", message: string, fallback: (state: Wizard
     isComplete: (state) => state[id] !== undefined,
     async run(state, ctx) {
       const preset = fallback(state);
-      const typed = answered(await prompts.text({ ...io(ctx), message, placeholder: preset, defaultValue: preset }));
+      const typed = await ctx.prompts.text({ message, placeholder: preset, defaultValue: preset });
       return { ...state, [id]: typed.trim() || preset };
     },
   };
