@@ -1,15 +1,19 @@
 import {
   ApiClient,
   CredentialStore,
+  DEFAULT_API_URL,
   LocalConfigStore,
   normalizeBaseUrl,
   readSdkEnv,
   type SdkEnv,
 } from "@claudemesh/sdk";
 import { browserUnavailableReason, openInBrowser } from "./browser.js";
+import { type Clock, systemClock } from "./clock.js";
 import type { Messages } from "./i18n/en.js";
 import { type Language, messagesFor, pickLanguage } from "./i18n/language.js";
+import { lazyInterruptSignal } from "./interrupt.js";
 import { type IO, Output, systemIO } from "./io.js";
+import { type Prompts, terminalPrompts } from "./prompts.js";
 import { Telemetry } from "./telemetry.js";
 
 declare const CLAUDEMESH_VERSION: string;
@@ -34,15 +38,35 @@ export interface CliContext {
   openBrowser(url: string): Promise<string | null>;
   /** `--token`, given to any command: wins over CLAUDEMESH_TOKEN and the saved login. */
   tokenFlag?: string;
+  /** Every question asked of the person (the wizard's too). */
+  prompts: Prompts;
+  /** Now, and waiting (the device flow's polling interval). */
+  clock: Clock;
+  /** Aborted by Ctrl-C; reading it makes Ctrl-C the command's to handle (see interrupt.ts). */
+  readonly signal: AbortSignal;
 }
 
-export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: IO = systemIO(processEnv)): CliContext {
+/** What tests put in place of the terminal, the network, time and Ctrl-C; real ones otherwise. */
+export interface ContextParts {
+  /** The transport every ApiClient sends through (default: Node's fetch). */
+  fetch?: typeof fetch;
+  prompts?: Prompts;
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+export function createContext(
+  processEnv: NodeJS.ProcessEnv = process.env,
+  io: IO = systemIO(processEnv),
+  parts: ContextParts = {},
+): CliContext {
   const env = readSdkEnv(processEnv);
   const out = new Output(io);
   const language = pickLanguage(undefined, processEnv);
+  const interrupt = parts.signal ? () => parts.signal as AbortSignal : lazyInterruptSignal();
   let store: CredentialStore | undefined;
   let config: LocalConfigStore | undefined;
-  const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? "https://claudemesh.com");
+  const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? DEFAULT_API_URL);
   const configStore = () => {
     config ??= new LocalConfigStore({ configDir: env.configDir, onWarning: (message) => out.warn(message) });
     return config;
@@ -61,6 +85,7 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
         env,
         client: `claudemesh-cli/${CLAUDEMESH_VERSION}`,
         language: ctx.language,
+        fetch: parts.fetch,
       }),
     store: () => {
       store ??= new CredentialStore({
@@ -73,6 +98,11 @@ export function createContext(processEnv: NodeJS.ProcessEnv = process.env, io: I
     },
     config: configStore,
     telemetry: new Telemetry({ config: configStore, env: processEnv, apiUrl }),
+    prompts: parts.prompts ?? terminalPrompts(io, () => ctx.t),
+    clock: parts.clock ?? systemClock,
+    get signal() {
+      return interrupt();
+    },
     async openBrowser(url) {
       const reason = browserUnavailableReason(processEnv);
       if (reason) return ctx.t.browser[reason];

@@ -1,6 +1,13 @@
-import { type ClaudemeshError, isAuthError, type ResolvedCredential, resolveCredential } from "@claudemesh/sdk";
+import {
+  type ClaudemeshError,
+  type Connection,
+  connect,
+  isAuthError,
+  type ResolvedCredential,
+  requireCredential as requireSdkCredential,
+} from "@claudemesh/sdk";
 import type { CliContext } from "./context.js";
-import { errorHint, LocalizedError } from "./i18n/language.js";
+import { errorHint } from "./i18n/language.js";
 
 /** Where the token in use came from, as people read it. */
 export function describeSource(credential: ResolvedCredential, ctx: CliContext): string {
@@ -17,16 +24,13 @@ export function describeSource(credential: ResolvedCredential, ctx: CliContext):
 }
 
 /** The credential this command runs with (`--token` > CLAUDEMESH_TOKEN > store), or `auth_required`. */
-export async function requireCredential(ctx: CliContext, flag = ctx.tokenFlag): Promise<ResolvedCredential> {
-  const credential = await resolveCredential({ flag, envToken: ctx.env.token, store: ctx.store() });
-  if (!credential) throw new LocalizedError("auth_required", ctx.t.credentials.notSignedIn(ctx.apiUrl()));
-  return credential;
+export function requireCredential(ctx: CliContext, flag = ctx.tokenFlag): Promise<ResolvedCredential> {
+  return requireSdkCredential({ flag, envToken: ctx.env.token, store: ctx.store(), apiUrl: ctx.apiUrl() });
 }
 
 /** An API client signed in with the credential this command runs with. */
-export async function authenticatedApi(ctx: CliContext, flag = ctx.tokenFlag) {
-  const credential = await requireCredential(ctx, flag);
-  return { api: await ctx.api(credential.token), credential };
+export function authenticatedApi(ctx: CliContext, flag = ctx.tokenFlag): Promise<Connection> {
+  return connect({ flag, envToken: ctx.env.token, store: ctx.store(), api: ctx.api, apiUrl: ctx.apiUrl() });
 }
 
 /**

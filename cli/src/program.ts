@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import { validateWithoutCodegen } from "@claudemesh/sdk";
 import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors";
 import { redactTokens } from "@claudemesh/sdk/token";
@@ -20,6 +19,7 @@ import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext, useLanguage } from "./context.js";
 import { authFailureHint } from "./credentials.js";
 import { closestName } from "./did-you-mean.js";
+import { returnsStatus, statusOf } from "./exit-status.js";
 import { speakCommander } from "./i18n/commander.js";
 import { errorHint, errorText, languageFlag, pickLanguage } from "./i18n/language.js";
 
@@ -27,6 +27,10 @@ declare const CLAUDEMESH_VERSION: string;
 
 /** Builds the `claudemesh` program; each command lives in commands/<name>.ts. */
 export function buildProgram(ctx: CliContext): Command {
+  const output = {
+    writeErr: (text: string) => ctx.out.io.stderr.write(redactTokens(text)),
+    writeOut: (text: string) => ctx.out.io.stdout.write(text),
+  };
   const { t } = ctx;
   const program = new Command("claudemesh")
     .description(t.program.description)
@@ -34,29 +38,11 @@ export function buildProgram(ctx: CliContext): Command {
     // Read before parsing (see run()); declared so commander accepts it and --help lists it.
     .addOption(new Option("--lang <language>", t.program.lang))
     .showHelpAfterError(t.program.helpAfterError)
+    .configureOutput(output)
     .exitOverride()
     // A word that is no command reaches the bare action as an argument, never the wizard.
     .allowExcessArguments(true)
-    .action(async () => {
-      const [typed] = program.args;
-      if (typed !== undefined) {
-        const meant = closestName(
-          typed,
-          program.commands.map((command) => command.name()),
-        );
-        ctx.out.failure(t.program.unknownCommand(typed, meant), t.program.seeEveryCommand);
-        process.exitCode = ExitStatus.failure;
-        return;
-      }
-      // Bare `claudemesh`: the wizard at a terminal; elsewhere there is nobody to answer it.
-      if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
-        program.outputHelp({ error: true });
-        process.exitCode = ExitStatus.failure;
-        return;
-      }
-      const { runWizard } = await import("./wizard/run-wizard.js");
-      process.exitCode = await runWizard(ctx);
-    })
+    .action(returnsStatus((): Promise<number> => runBare(program, ctx)))
     // The command's own name (never its arguments) is what telemetry may know of it.
     .hook("preAction", (_program, action) => {
       ctx.tokenFlag = takesTokenFlag(action) ? action.opts<{ token?: string }>().token : undefined;
@@ -82,15 +68,14 @@ export function buildProgram(ctx: CliContext): Command {
     telemetryCommand(ctx),
     completionCommand(ctx, () => program),
   ]) {
-    program.addCommand(command.exitOverride());
+    program.addCommand(command);
   }
+  // Nested commands (`tokens create`) too: usage errors come back as a status and go to ctx's streams, never process.exit.
+  for (const command of allCommands(program)) command.exitOverride().configureOutput(output);
   for (const command of leafCommands(program)) {
     if (takesTokenFlag(command)) command.option("--token <token>", t.program.token);
   }
-  speakCommander(program, t, {
-    writeErr: (text) => ctx.out.io.stderr.write(redactTokens(text)),
-    writeOut: (text) => ctx.out.io.stdout.write(text),
-  });
+  speakCommander(program, t, output);
   return program;
 }
 
@@ -106,9 +91,33 @@ function takesTokenFlag(command: Command): boolean {
   return !TOKEN_FLAG_EXEMPT.has(command.name()) && !TOKEN_FLAG_EXEMPT.has(top.name());
 }
 
+function allCommands(parent: Command): Command[] {
+  return parent.commands.flatMap((command) => [command, ...allCommands(command)]);
+}
+
 /** The commands that run something, nested ones included (`tokens create`, not `tokens`). */
 function leafCommands(parent: Command): Command[] {
   return parent.commands.flatMap((command) => (command.commands.length > 0 ? leafCommands(command) : [command]));
+}
+
+/** Bare `claudemesh`: the wizard at a terminal; a word that is no command gets a suggestion. */
+async function runBare(program: Command, ctx: CliContext): Promise<number> {
+  const [typed] = program.args;
+  if (typed !== undefined) {
+    const meant = closestName(
+      typed,
+      program.commands.map((command) => command.name()),
+    );
+    ctx.out.failure(ctx.t.program.unknownCommand(typed, meant), ctx.t.program.seeEveryCommand);
+    return ExitStatus.failure;
+  }
+  // Bare `claudemesh`: the wizard at a terminal; elsewhere there is nobody to answer it.
+  if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
+    program.outputHelp({ error: true });
+    return ExitStatus.failure;
+  }
+  const { runWizard } = await import("./wizard/run-wizard.js");
+  return runWizard(ctx);
 }
 
 /** Runs one command line and reports it (if telemetry is on); resolves with the exit status. */
@@ -135,8 +144,9 @@ export async function run(argv: string[], ctx: CliContext = createContext()): Pr
 
 async function execute(argv: string[], ctx: CliContext, retried: boolean): Promise<number> {
   try {
-    await buildProgram(ctx).parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : ExitStatus.ok;
+    const program = buildProgram(ctx);
+    await program.parseAsync(argv);
+    return statusOf(program);
   } catch (error) {
     // --help and --version end through exitOverride with their own (zero) code.
     if (error instanceof CommanderError) return error.exitCode;
@@ -144,11 +154,13 @@ async function execute(argv: string[], ctx: CliContext, retried: boolean): Promi
       ctx.telemetry.record("cli.api.error", { code: error.code });
       const offer = !retried && isAuthError(error) ? await offerSignIn(error, argv, ctx) : "not_offered";
       if (offer === "signed_in") return execute(argv, ctx, true);
-      if (offer === "not_offered") ctx.out.failure(errorText(error, ctx.t), authFailureHint(error, ctx, argv));
+      if (offer === "not_offered") {
+        ctx.out.failure(errorText(error, ctx.t, ctx.apiUrl()), authFailureHint(error, ctx, argv));
+      }
       return typeof offer === "number" ? offer : error.exitStatus;
     }
     ctx.out.failure(errorText(error, ctx.t));
-    if (process.env.CLAUDEMESH_DEBUG) console.error(error);
+    if (ctx.processEnv.CLAUDEMESH_DEBUG) console.error(error);
     return ExitStatus.failure;
   }
 }
@@ -179,11 +191,8 @@ async function offerSignIn(
     return "not_offered";
   }
   const { t } = ctx;
-  ctx.out.failure(errorText(error, t));
-  const prompt = createInterface({ input: io.stdin, output: io.stderr });
-  const answer = (await prompt.question(`${t.program.signInAgain} ${t.yesNo} `)).trim().toLowerCase();
-  prompt.close();
-  if (answer !== "" && !t.yes.includes(answer)) {
+  ctx.out.failure(errorText(error, t, ctx.apiUrl()));
+  if (!(await ctx.prompts.yesNo(t.program.signInAgain))) {
     ctx.out.say(`\n${errorHint(error.code, t) ?? ""}`);
     return "declined";
   }

@@ -1,6 +1,14 @@
-import { type ApiClient, ClaudemeshError, type LoginResult, MESH_SLUG_PATTERN, redactTokens } from "@claudemesh/sdk";
+import {
+  type ApiClient,
+  ClaudemeshError,
+  DEFAULT_PAT_LIFETIME_DAYS,
+  type LoginResult,
+  MESH_SLUG_PATTERN,
+  redactTokens,
+} from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import type { Identity } from "./identity.js";
+import type { Log } from "./output-log.js";
 import { signInWithToken, signOut } from "./sign-in.js";
 import type { InfoNode } from "./views/tree-node.js";
 
@@ -12,6 +20,7 @@ export interface CommandDeps {
   refreshTrees: () => void;
   /** The browser sign-in (redirect or device code), as the Accounts menu runs it. */
   signIn: () => Promise<LoginResult>;
+  log?: Log;
 }
 
 /** Runs a command, showing a failure as an error message instead of losing it. */
@@ -37,7 +46,7 @@ async function confirmed(message: string, action: string): Promise<boolean> {
 /** Every `claudemesh.*` command the extension contributes. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { identity, api, apiUrl, refreshTrees, signIn } = deps;
-  const signInDeps = { identity, api };
+  const accountDeps = { identity, api, log: deps.log };
   const dashboard = () => vscode.Uri.parse(new URL("/dashboard/settings/cli-tokens", apiUrl()).toString());
   const command = (id: string, run: (...args: never[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, reported(run));
@@ -60,12 +69,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       void vscode.window.showInformationMessage(vscode.l10n.t("Signed in to claudemesh as {0}.", result.user.name));
     }),
     command("claudemesh.signInWithToken", async () => {
-      const result = await signInWithToken(signInDeps);
+      const result = await signInWithToken(accountDeps);
       if (result)
         void vscode.window.showInformationMessage(vscode.l10n.t("Signed in to claudemesh as {0}.", result.user.name));
     }),
     command("claudemesh.signOut", async () => {
-      const { revoked } = await signOut(identity);
+      const { revoked } = await signOut(accountDeps);
       void vscode.window.showInformationMessage(
         revoked
           ? vscode.l10n.t("Signed out of claudemesh; the session was revoked on the server.")
@@ -104,7 +113,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t("Give the token a name.")),
       });
       if (!name) return;
-      const created = await identity.call((api) => api.createToken({ name: name.trim(), expires_in_days: 90 }));
+      const created = await identity.call((api) =>
+        api.createToken({ name: name.trim(), expires_in_days: DEFAULT_PAT_LIFETIME_DAYS }),
+      );
       refreshTrees();
       const copy = vscode.l10n.t("Copy Token");
       const choice = await vscode.window.showInformationMessage(

@@ -1,6 +1,7 @@
 import {
   ApiClient,
   CredentialStore,
+  DEFAULT_API_URL,
   type Keychain,
   loadKeytarKeychain,
   normalizeBaseUrl,
@@ -23,7 +24,7 @@ declare const CLAUDEMESH_VERSION: string;
 /** `claudemesh.apiUrl`, else CLAUDEMESH_API_URL, else the default — as the CLI resolves it. */
 function apiUrlFrom(env: ReturnType<typeof readSdkEnv>): string {
   const setting = vscode.workspace.getConfiguration("claudemesh").get<string>("apiUrl")?.trim();
-  return normalizeBaseUrl(setting || env.apiUrl || "https://claudemesh.com");
+  return normalizeBaseUrl(setting || env.apiUrl || DEFAULT_API_URL);
 }
 
 /** VS Code's SecretStorage as the SDK's keychain: where the token goes when keytar cannot load here. */
@@ -97,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       new ClaudemeshAuthenticationProvider({
         identity,
         signIn: signInHere,
-        signOut: () => signOut(identity),
+        signOut: () => signOut({ identity, api, log }),
       }),
       { supportsMultipleAccounts: false },
     ),
@@ -106,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
     ...Object.values(trees),
     uriHandler,
     vscode.window.registerUriHandler(uriHandler),
-    ...registerCommands({ identity, api, apiUrl, refreshTrees, signIn: signInHere }),
+    ...registerCommands({ identity, api, apiUrl, refreshTrees, signIn: signInHere, log }),
     identity.onDidChange((state) => {
       void signedInContext(state.kind);
       refreshTrees();

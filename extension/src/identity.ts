@@ -2,9 +2,8 @@ import {
   type ApiClient,
   ClaudemeshError,
   type CredentialStore,
+  checkIdentity,
   isAuthError,
-  type ResolvedCredential,
-  resolveCredential,
   type User,
   type Whoami,
 } from "@claudemesh/sdk";
@@ -161,25 +160,20 @@ export class Identity implements vscode.Disposable {
   }
 
   async #read(): Promise<{ state: IdentityState; token?: string }> {
-    let credential: ResolvedCredential | null;
-    try {
-      credential = await resolveCredential({ envToken: this.#deps.envToken, store: this.#deps.store });
-    } catch (error) {
-      return { state: { kind: "rejected", user: null, source: "file", message: describeError(error) } };
+    const check = await checkIdentity({ envToken: this.#deps.envToken, store: this.#deps.store, api: this.#deps.api });
+    if (check.kind === "signed_out") return { state: { kind: "signed_out" } };
+    if (check.kind === "unreadable") {
+      return { state: { kind: "rejected", user: null, source: "file", message: describeError(check.error) } };
     }
-    if (!credential) return { state: { kind: "signed_out" } };
-    const { token } = credential;
+    const { token, stored } = check.credential;
     const source: IdentitySource =
-      credential.source === "env" ? "env" : credential.source === "keychain" ? "keychain" : "file";
-    const knownUser = credential.stored?.file.user ?? null;
-    try {
-      const me = await (await this.#deps.api(token)).whoami();
-      return { state: { kind: "signed_in", token, user: me.user, source, credential: me.credential }, token };
-    } catch (error) {
-      const message = describeError(error);
-      if (isAuthError(error)) return { state: { kind: "rejected", user: knownUser, source, message }, token };
-      return { state: { kind: "unreachable", user: knownUser, source, message }, token };
+      check.credential.source === "env" ? "env" : check.credential.source === "keychain" ? "keychain" : "file";
+    if (check.kind === "signed_in") {
+      const { user, credential } = check.me;
+      return { state: { kind: "signed_in", token, user, source, credential }, token };
     }
+    const message = describeError(check.error);
+    return { state: { kind: check.kind, user: stored?.file.user ?? null, source, message }, token };
   }
 
   dispose(): void {

@@ -5,8 +5,10 @@ import {
   type CredentialSource,
   deviceInfo,
   isWellFormedToken,
+  keepLogin,
   type LoginResult,
-  parseToken,
+  signInWithToken as sdkSignInWithToken,
+  signOut as sdkSignOut,
 } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import { DeviceCodeFlow, editorCallbackUri, RedirectFlow, type SignInFlow } from "./flows.js";
@@ -38,7 +40,7 @@ export async function signIn(deps: SignInDeps): Promise<LoginResult> {
     try {
       const result = await flow.run();
       log.info(`signed in with the ${flow.label}`);
-      await keep(deps.identity, result, flow.source);
+      await keep(deps, result, flow.source);
       return result;
     } catch (error) {
       const next = flows[index + 1];
@@ -77,11 +79,11 @@ async function tryAnotherWay(error: unknown): Promise<boolean> {
   return choice === useCode;
 }
 
+/** What signing in with a token and signing out need: the identity, a client, the log. */
+export type AccountDeps = Pick<SignInDeps, "identity" | "api" | "log">;
+
 /** A pasted personal access token (or session token), checked with the server before it is kept. */
-export async function signInWithToken(
-  { identity, api }: Pick<SignInDeps, "identity" | "api">,
-  pasted?: string,
-): Promise<LoginResult | undefined> {
+export async function signInWithToken(deps: AccountDeps, pasted?: string): Promise<LoginResult | undefined> {
   const raw =
     pasted ??
     (await vscode.window.showInputBox({
@@ -96,23 +98,25 @@ export async function signInWithToken(
           : vscode.l10n.t("That is not a claudemesh token (cm_pat_… or cm_session_…)."),
     }));
   if (raw === undefined) return undefined;
-  const token = parseToken(raw.trim()).token;
-  const me = await (await api(token)).whoami();
-  const result: LoginResult = { token, user: me.user, expiresAt: me.credential.expires_at };
-  await keep(identity, result, "pat");
-  return result;
+  const { login, source } = await sdkSignInWithToken({ api: deps.api, token: raw });
+  await keep(deps, login, source);
+  return login;
 }
 
-async function keep(identity: Identity, login: LoginResult, source: CredentialSource): Promise<void> {
-  await identity.store.save({ ...login, source });
-  await identity.refresh("signed in here");
+/** Keeps the login in the store the CLI shares; the session it replaced is revoked, as `claudemesh login` does. */
+async function keep(deps: AccountDeps, login: LoginResult, source: CredentialSource): Promise<void> {
+  const { replaced } = await keepLogin({ store: deps.identity.store, api: deps.api, login, source });
+  if (replaced.outcome === "failed") {
+    (deps.log ?? silentLog).warn(`the replaced session could not be revoked: ${describeError(replaced.error)}`);
+  }
+  await deps.identity.refresh("signed in here");
 }
 
 /**
  * Signs out like `claudemesh logout`: revokes a session token on the server
  * (best effort), then forgets the credential here and for the CLI.
  */
-export async function signOut(identity: Identity): Promise<{ revoked: boolean }> {
+export async function signOut({ identity, api, log }: AccountDeps): Promise<{ revoked: boolean }> {
   const state = await identity.settled();
   if (state.kind !== "signed_out" && state.kind !== "checking" && state.source === "env") {
     throw new ClaudemeshError(
@@ -120,16 +124,11 @@ export async function signOut(identity: Identity): Promise<{ revoked: boolean }>
       vscode.l10n.t("The token comes from CLAUDEMESH_TOKEN in VS Code's environment; unset it to sign out."),
     );
   }
-  let revoked = false;
-  if (state.kind === "signed_in" && state.credential.kind === "session") {
-    try {
-      await identity.call((api) => api.revokeSession("current"));
-      revoked = true;
-    } catch {
-      // Still sign out here; the session can be revoked from the sidebar or the dashboard.
-    }
+  const { revocation } = await sdkSignOut({ store: identity.store, api });
+  if (revocation.outcome === "failed") {
+    // Signed out here all the same; the session can be revoked from the sidebar or the dashboard.
+    (log ?? silentLog).warn(`the session could not be revoked: ${describeError(revocation.error)}`);
   }
-  await identity.store.clear();
   await identity.refresh("signed out here");
-  return { revoked };
+  return { revoked: revocation.outcome === "revoked" };
 }

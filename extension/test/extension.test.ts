@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { CredentialStore, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
+import { CredentialStore, DEFAULT_PAT_LIFETIME_DAYS, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type * as vscode from "vscode";
 import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
@@ -99,6 +99,12 @@ async function signInWithPat(name = "Vera Code") {
   answers.inputBox = () => token;
   await commands.executeCommand("claudemesh.signInWithToken");
   return { account, token };
+}
+
+/** The status the server answers `whoami` with for a token: 200, or 401 once it is revoked. */
+async function whoamiStatus(token: string): Promise<number> {
+  const answer = await fetch(new URL("/api/my/whoami", server.url), { headers: { authorization: `Bearer ${token}` } });
+  return answer.status;
 }
 
 async function rows(view: string): Promise<vscode.TreeItem[]> {
@@ -347,19 +353,7 @@ describe("the extension against a real server", () => {
       body: JSON.stringify({ name: `Tree mesh ${Date.now()}` }),
     });
     // A terminal signs in to the same account.
-    const deviceCode = (await (
-      await fetch(new URL("/api/auth/cli/device-code", server.url), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ device_name: "build-box", device_os: "linux", device_arch: "arm64" }),
-      })
-    ).json()) as { device_code: string; user_code: string };
-    await server.decide(deviceCode.user_code, "approve", account.cookie);
-    const poll = (await (
-      await fetch(new URL(`/api/auth/cli/device-code/${deviceCode.device_code}`, server.url))
-    ).json()) as {
-      token: string;
-    };
+    const terminalToken = await server.terminalSession(account.cookie);
 
     const sessionRows = await rows("sessions");
     expect(sessionRows.map((row) => row.label)).toEqual(["build-box · linux · arm64"]);
@@ -373,7 +367,7 @@ describe("the extension against a real server", () => {
     answers.message = (_message, items) => items[0]; // confirm "Revoke"
     await commands.executeCommand("claudemesh.sessions.revoke", node);
     const revoked = await fetch(new URL("/api/my/whoami", server.url), {
-      headers: { authorization: `Bearer ${poll.token}` },
+      headers: { authorization: `Bearer ${terminalToken}` },
     });
     expect(revoked.status).toBe(401);
     expect((await rows("sessions")).map((row) => row.label)).toEqual(["No terminals are signed in."]);
@@ -408,6 +402,40 @@ describe("the extension against a real server", () => {
 
     await cli.clear(); // `claudemesh logout` in the terminal
     await eventually(() => expect(status.text).toBe("$(sign-in) claudemesh: Sign In"), 1500);
+  });
+
+  it("signing in over a terminal's session replaces it and revokes it, as `claudemesh login --force` does", async () => {
+    await started();
+    const account = await server.signUp("Re Placed");
+    const replaced = await server.terminalSession(account.cookie);
+    const cli = new CredentialStore({ apiUrl: server.url, configDir, mode: "file" });
+    await cli.save({
+      token: replaced,
+      user: { id: "x", name: "Re Placed", email: account.email },
+      expiresAt: null,
+      source: "device-code",
+    });
+    const { token } = await server.createPat(account.cookie, "vscode");
+    answers.inputBox = () => token;
+    await commands.executeCommand("claudemesh.signInWithToken");
+    expect((await cli.load())?.token).toBe(token);
+    expect(await whoamiStatus(replaced)).toBe(401);
+    expect(await whoamiStatus(token)).toBe(200);
+  });
+
+  it("creates an access token with the one default lifetime (the API's, the CLI's, the dashboard's)", async () => {
+    await activated();
+    const { token } = await signInWithPat("Life Time");
+    answers.inputBox = () => "ci-deploy";
+    await commands.executeCommand("claudemesh.tokens.create");
+    const listed = await fetch(new URL("/api/my/cli/tokens", server.url), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { tokens } = (await listed.json()) as { tokens: { name: string; created_at: string; expires_at: string }[] };
+    const created = tokens.find((row) => row.name === "ci-deploy");
+    if (!created) throw new Error(`no token "ci-deploy" among ${JSON.stringify(tokens)}`);
+    const days = (Date.parse(created.expires_at) - Date.parse(created.created_at)) / 86_400_000;
+    expect(Math.round(days)).toBe(DEFAULT_PAT_LIFETIME_DAYS);
   });
 
   it("uses CLAUDEMESH_TOKEN from VS Code's environment and will not sign it out", async () => {

@@ -26,6 +26,18 @@ export {
   waitForPendingLogin,
 } from "./auth/pending-login.js";
 export { type ResolvedCredential, resolveCredential, type TokenSource } from "./auth/resolve.js";
+export {
+  type ApiFactory,
+  type Connection,
+  type CredentialSources,
+  checkIdentity,
+  connect,
+  type IdentityCheck,
+  requireCredential,
+} from "./auth/session.js";
+export type { SessionRevocation } from "./auth/session-revocation.js";
+export { type KeptLogin, keepLogin, signInWithToken, type TokenSignIn } from "./auth/sign-in.js";
+export { type SignOutResult, signOut } from "./auth/sign-out.js";
 export { realSleep, type Sleep } from "./auth/sleep.js";
 export * from "./contracts/index.js";
 export { validateWithoutCodegen } from "./contracts/validation-mode.js";

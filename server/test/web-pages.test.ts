@@ -1,3 +1,4 @@
+import { DEFAULT_PAT_LIFETIME_DAYS } from "@claudemesh/sdk/contracts";
 import { parseToken } from "@claudemesh/sdk/token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEVICE_CODE_LIFETIME_MS } from "../src/device-codes/device-code-store.js";
@@ -282,6 +283,23 @@ describe("web pages", () => {
       expect(rejected.status).toBe(401);
       expect(await rejected.json()).toMatchObject({ error: "token_revoked" });
     });
+
+    const defaultExpiry = String(DEFAULT_PAT_LIFETIME_DAYS);
+    it.each([
+      ["a new form", defaultExpiry, undefined],
+      ["a form sent back for an expiry it does not offer", defaultExpiry, { name: "ok", expiry: "7" }],
+      ["a form sent back for a missing name", "never", { name: "", expiry: "never" }],
+    ])(
+      "%s selects %s: the one default lifetime (the API's, the CLI's, the extension's) unless one offered was chosen",
+      async (_label, expected, fields) => {
+        const account = await signUp(testApp);
+        const page = fields
+          ? await testApp.postForm(TOKENS, fields, { cookie: account.cookie })
+          : await testApp.get(TOKENS, { cookie: account.cookie });
+        const selected = [...(await page.text()).matchAll(/<option value="(\w+)" selected/g)].map((match) => match[1]);
+        expect(selected).toEqual([expected]);
+      },
+    );
 
     it("a token's one-time display expires with its cookie, two minutes after the post", async () => {
       const account = await signUp(testApp);

@@ -2,6 +2,7 @@ import { ClaudemeshError, isAuthError } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi, authFailureHint, describeSource, requireCredential } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { errorText } from "../i18n/language.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
@@ -16,18 +17,17 @@ export function authCommand(ctx: CliContext): Command {
       new Command("status")
         .description(t.auth.status)
         .option("--json", t.whoami.json)
-        .action(async (options: { json?: boolean }) => {
-          process.exitCode = await runAuthStatus(options, ctx);
-        }),
+        .action(returnsStatus((options: { json?: boolean }) => runAuthStatus(options, ctx))),
     )
-    .addCommand(
-      new Command("token").description(t.auth.token).action(async () => {
-        const credential = await requireCredential(ctx);
-        ctx.out.print(credential.token);
-      }),
-    )
+    .addCommand(new Command("token").description(t.auth.token).action(returnsStatus(() => runAuthToken(ctx))))
     .addCommand(loginCommand(ctx))
     .addCommand(logoutCommand(ctx));
+}
+
+export async function runAuthToken(ctx: CliContext): Promise<number> {
+  const credential = await requireCredential(ctx);
+  ctx.out.print(credential.token);
+  return 0;
 }
 
 export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext): Promise<number> {

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { returnsStatus } from "../exit-status.js";
 import { LocalizedError } from "../i18n/language.js";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
@@ -15,12 +16,15 @@ export function completionCommand(ctx: CliContext, program: () => Command): Comm
       "after",
       `\n${t.completion.install}\n  bash: claudemesh completion bash >> ~/.bashrc\n  zsh:  claudemesh completion zsh >> ~/.zshrc\n  fish: claudemesh completion fish > ~/.config/fish/completions/claudemesh.fish`,
     )
-    .action((shell: string) => {
-      if (!SHELLS.includes(shell as Shell)) {
-        throw new LocalizedError("invalid_input", t.completion.unknownShell(shell, SHELLS.join(", ")));
-      }
-      ctx.out.print(completionScript(shell as Shell, program()));
-    });
+    .action(returnsStatus((shell: string) => runCompletion(shell, program(), ctx)));
+}
+
+export function runCompletion(shell: string, program: Command, ctx: CliContext): number {
+  if (!SHELLS.includes(shell as Shell)) {
+    throw new LocalizedError("invalid_input", ctx.t.completion.unknownShell(shell, SHELLS.join(", ")));
+  }
+  ctx.out.print(completionScript(shell as Shell, program));
+  return 0;
 }
 
 interface Entry {

@@ -2,6 +2,7 @@ import { type ApiClient, CreateInviteRequest, MAX_INVITE_SECONDS } from "@claude
 import { Command, Option } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { formatDate } from "../format.js";
 import { en, type Messages } from "../i18n/en.js";
 import { LocalizedError } from "../i18n/language.js";
@@ -35,15 +36,10 @@ export async function chooseInviteMesh(ctx: CliContext, api: ApiClient): Promise
   if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
     throw new LocalizedError("invalid_input", t.invite.whichMesh(mine.map((mesh) => mesh.slug).join(", ")));
   }
-  const prompts = await import("@clack/prompts");
-  const picked = await prompts.select({
-    input: ctx.out.io.stdin,
-    output: ctx.out.io.stderr,
+  return ctx.prompts.select({
     message: t.invite.pickMesh,
     options: mine.map((mesh) => ({ value: mesh.slug, label: mesh.slug, hint: `${mesh.name} · ${mesh.role}` })),
   });
-  if (prompts.isCancel(picked)) throw new LocalizedError("cancelled", t.cancelled);
-  return picked;
 }
 
 /** `claudemesh invite [--mesh <slug>] [--email] [--role] [--expires-in 7d]`: prints the invite link. */
@@ -56,30 +52,37 @@ export function inviteCommand(ctx: CliContext): Command {
     .addOption(new Option("--role <role>", t.invite.role).choices(["member", "admin"]).default("member"))
     .option("--expires-in <time>", t.invite.expiresIn, "7d")
     .option("--json", t.invite.json)
-    .action(
-      async (options: {
-        mesh?: string;
-        email?: string;
-        role: "member" | "admin";
-        expiresIn: string;
-        json?: boolean;
-      }) => {
-        const request = checkInput(
-          CreateInviteRequest,
-          { email: options.email, role: options.role, expires_in: parseInviteLifetime(options.expiresIn, t) },
-          { email: "--email", role: "--role", expires_in: "--expires-in" },
-        );
-        const { api } = await authenticatedApi(ctx);
-        const invite = await api.createInvite(options.mesh ?? (await chooseInviteMesh(ctx, api)), request);
-        if (options.json) return ctx.out.print(JSON.stringify(invite, null, 2));
-        const { out } = ctx;
-        out.success(t.invite.created(out.bold(invite.mesh.slug), invite.role, formatDate(invite.expires_at, t)));
-        out.print(invite.url);
-        const email = invite.email ?? "";
-        if (invite.email_status === "sent") out.success(t.invite.emailed(email));
-        if (invite.email_status === "queued") out.warn(t.invite.noMail(email));
-        if (invite.email_status === "failed") out.warn(t.invite.mailFailed(email));
-        out.say(out.dim(t.invite.once));
-      },
-    );
+    .action(returnsStatus((options: InviteOptions) => runInvite(options, ctx)));
+}
+
+export interface InviteOptions {
+  mesh?: string;
+  email?: string;
+  role: "member" | "admin";
+  expiresIn: string;
+  json?: boolean;
+}
+
+export async function runInvite(options: InviteOptions, ctx: CliContext): Promise<number> {
+  const { t } = ctx;
+  const request = checkInput(
+    CreateInviteRequest,
+    { email: options.email, role: options.role, expires_in: parseInviteLifetime(options.expiresIn, t) },
+    { email: "--email", role: "--role", expires_in: "--expires-in" },
+  );
+  const { api } = await authenticatedApi(ctx);
+  const invite = await api.createInvite(options.mesh ?? (await chooseInviteMesh(ctx, api)), request);
+  if (options.json) {
+    ctx.out.print(JSON.stringify(invite, null, 2));
+    return 0;
+  }
+  const { out } = ctx;
+  out.success(t.invite.created(out.bold(invite.mesh.slug), invite.role, formatDate(invite.expires_at, t)));
+  out.print(invite.url);
+  const email = invite.email ?? "";
+  if (invite.email_status === "sent") out.success(t.invite.emailed(email));
+  if (invite.email_status === "queued") out.warn(t.invite.noMail(email));
+  if (invite.email_status === "failed") out.warn(t.invite.mailFailed(email));
+  out.say(out.dim(t.invite.once));
+  return 0;
 }

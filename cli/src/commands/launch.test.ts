@@ -1,5 +1,11 @@
-import { type LocalMesh, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LocalConfig, type LocalMesh, MeshList, mintToken, TOKEN_SCAN_REGEX, Whoami } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
+import { type CommandCase, runCase, SAVED } from "../testing/command-table.js";
+import type { CommandResult } from "../testing/fake-context.js";
+import { ok } from "../testing/fake-transport.js";
+import { joinedMesh, meshAnswer, whoamiAnswer } from "../testing/fixtures.js";
 import { meshEnvironment } from "./launch.js";
 
 const MESH: LocalMesh = {
@@ -60,4 +66,114 @@ describe("meshEnvironment", () => {
       CLAUDEMESH_PEER_ROLE: "reviewer",
     });
   });
+});
+
+const PLATFORM = meshAnswer();
+const launchInPlatform = (claudeExit: string) => [
+  "launch",
+  "--mesh",
+  "platform-team",
+  "--name",
+  "ada",
+  "-y",
+  "--",
+  "-e",
+  // Stands in for Claude Code: exits with a status that says what it was given.
+  `process.exit(process.env.CLAUDEMESH_MESH_SLUG === "platform-team" && !process.env.CLAUDEMESH_TOKEN ? ${claudeExit} : 99)`,
+];
+
+async function rememberedPeer({ configDir }: CommandResult): Promise<string[]> {
+  const config = LocalConfig.parse(JSON.parse(await readFile(join(configDir, "config.json"), "utf8")));
+  return config.meshes.map((mesh) => `${mesh.display_name}/${mesh.launch_role}`);
+}
+
+const cases: CommandCase[] = [
+  {
+    name: "--mesh: starts Claude Code in it without the token, and exits with its status",
+    args: launchInPlatform("7"),
+    savedLogin: "session",
+    meshes: [joinedMesh(PLATFORM)],
+    env: { CLAUDEMESH_CLAUDE_BIN: process.execPath },
+    wantStatus: 7,
+    wantStderr: ["▸ Launching Claude Code in platform-team as ada (owner)"],
+    wantSent: [],
+    check: async (result) => expect(await rememberedPeer(result)).toEqual(["ada/owner"]),
+  },
+  {
+    name: "at a terminal without -y it asks first; no means exit 1 and nothing started",
+    args: ["launch", "--mesh", "platform-team", "--role", "reviewer"],
+    tty: true,
+    savedLogin: "session",
+    meshes: [joinedMesh(PLATFORM, { display_name: "ada" })],
+    env: { CLAUDEMESH_CLAUDE_BIN: "/nonexistent/claude" },
+    prompts: [{ yesNo: false }],
+    wantStatus: 1,
+    wantStderr: ["Not launched."],
+    wantAsked: ["Launch Claude Code in platform-team as ada (reviewer)?"],
+    absent: ["Launching"],
+  },
+  {
+    name: "Claude Code not installed: exit 1 with how to install it",
+    args: ["launch", "--mesh", "platform-team", "-y"],
+    savedLogin: "session",
+    meshes: [joinedMesh(PLATFORM)],
+    env: { CLAUDEMESH_CLAUDE_BIN: "/nonexistent/claude" },
+    wantStatus: 1,
+    wantStderr: ["✘ Claude Code (`/nonexistent/claude`) is not installed or not on PATH.", "CLAUDEMESH_CLAUDE_BIN"],
+  },
+  {
+    name: "a mesh not joined here: exit 1 saying how to get it",
+    args: ["launch", "--mesh", "design", "-y"],
+    savedLogin: "session",
+    meshes: [joinedMesh(PLATFORM)],
+    wantStatus: 1,
+    wantStderr: ['✘ You have not joined a mesh "design" on https://mesh.test.'],
+  },
+  {
+    name: "no --mesh and no terminal: exit 1 naming the flag",
+    args: ["launch"],
+    savedLogin: "session",
+    wantStatus: 1,
+    wantStderr: ["✘ Name the mesh to launch in: `claudemesh launch --mesh <slug>`"],
+  },
+  {
+    name: "not signed in: exit 2",
+    args: ["launch", "--mesh", "platform-team", "-y"],
+    meshes: [joinedMesh(PLATFORM)],
+    wantStatus: 2,
+    wantStderr: ["✘ Not signed in to https://mesh.test."],
+  },
+  {
+    name: "bare at a terminal, signed in: the wizard picks the mesh, name and role, then asks",
+    args: ["launch"],
+    tty: true,
+    savedLogin: "session",
+    stubs: [
+      { route: "GET /api/my/whoami", reply: ok(Whoami, whoamiAnswer()) },
+      { route: "GET /api/my/meshes", reply: ok(MeshList, { meshes: [PLATFORM] }) },
+    ],
+    prompts: [{ select: PLATFORM.id }, { text: "ada" }, { text: "" }, { confirm: false }],
+    wantStatus: 0,
+    wantStdout: ["Account ✔ Ada Lovelace <ada@example.com>", "Not launched. Run `claudemesh` again any time."],
+    wantAsked: [
+      "Mesh (pick one — 1 available)",
+      "Your name in the mesh",
+      "Your role there",
+      "Launch Claude Code in platform-team as ada (owner)?",
+    ],
+    wantSent: [`GET /api/my/whoami ${SAVED}`, `GET /api/my/meshes ${SAVED}`],
+  },
+  {
+    name: "bare at a terminal, signed out: Exit on the welcome screen ends as cancelled (130)",
+    args: ["launch"],
+    tty: true,
+    prompts: [{ select: "exit" }],
+    wantStatus: 130,
+    wantAsked: ["Welcome to claudemesh. How do you want to start?"],
+    wantSent: [],
+  },
+];
+
+describe("claudemesh launch", () => {
+  it.each(cases)("$name", runCase);
 });

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { constants, hostname } from "node:os";
-import { createInterface } from "node:readline/promises";
 import { type LocalMesh, looksLikeToken, neutralText } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { requireCredential } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { LocalizedError } from "../i18n/language.js";
 import { findLocalMesh } from "../meshes.js";
 
@@ -57,17 +57,17 @@ export function launchCommand(ctx: CliContext): Command {
     .option("--role <role>", t.launch.role)
     .option("-y, --yes", t.launch.yes)
     .argument("[claude-args...]", t.launch.claudeArgs)
-    .action(async (claudeArgs: string[], options: LaunchOptions) => {
-      if (options.mesh !== undefined) {
-        process.exitCode = await runLaunch({ ...options, mesh: options.mesh }, claudeArgs, ctx);
-        return;
-      }
-      if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
-        throw new LocalizedError("invalid_input", t.launch.nameTheMesh);
-      }
-      const { runWizard } = await import("../wizard/run-wizard.js");
-      process.exitCode = await runWizard(ctx);
-    });
+    .action(returnsStatus((claudeArgs: string[], options: LaunchOptions) => launchOrWizard(options, claudeArgs, ctx)));
+}
+
+/** `--mesh` launches; without it a terminal gets the wizard's launch path. */
+export async function launchOrWizard(options: LaunchOptions, claudeArgs: string[], ctx: CliContext): Promise<number> {
+  if (options.mesh !== undefined) return runLaunch({ ...options, mesh: options.mesh }, claudeArgs, ctx);
+  if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
+    throw new LocalizedError("invalid_input", ctx.t.launch.nameTheMesh);
+  }
+  const { runWizard } = await import("../wizard/run-wizard.js");
+  return runWizard(ctx);
 }
 
 export async function runLaunch(
@@ -83,12 +83,7 @@ export async function runLaunch(
   const { out, t } = ctx;
 
   if (!options.yes && out.io.isTTY && out.io.stdinIsTTY) {
-    const prompt = createInterface({ input: out.io.stdin, output: out.io.stderr });
-    const answer = (await prompt.question(`${t.launch.confirm(mesh.slug, name, role)} ${t.yesNo} `))
-      .trim()
-      .toLowerCase();
-    prompt.close();
-    if (answer !== "" && !t.yes.includes(answer)) {
+    if (!(await ctx.prompts.yesNo(t.launch.confirm(mesh.slug, name, role)))) {
       out.say(t.launch.notLaunched);
       return 1;
     }
@@ -111,17 +106,14 @@ export async function runLaunch(
       stdio: "inherit",
       env: meshEnvironment(ctx.processEnv, mesh, name, role),
     });
-    // Ctrl-C belongs to Claude Code now; it decides what to do with it.
-    const ignore = () => {};
-    process.on("SIGINT", ignore);
+    // Ctrl-C belongs to Claude Code now: taking the signal keeps it from ending this process.
+    void ctx.signal;
     child.once("error", (error: NodeJS.ErrnoException) => {
-      process.removeListener("SIGINT", ignore);
       if (error.code === "ENOENT") {
         reject(new LocalizedError("claude_not_found", t.launch.notInstalled(binary)));
       } else reject(new LocalizedError("server_error", t.launch.couldNotStart(binary, error.message)));
     });
     child.once("exit", (code, signal) => {
-      process.removeListener("SIGINT", ignore);
       resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
     });
   });

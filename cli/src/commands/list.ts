@@ -2,6 +2,7 @@ import type { LocalMesh, Mesh } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { sayNoMeshes } from "../meshes.js";
 
 /** Where a mesh is known: on the server and here, only on the server (sync adds it), or only here (sync drops it). */
@@ -22,28 +23,37 @@ export function listCommand(ctx: CliContext): Command {
   return new Command("list")
     .description(t.list.description)
     .option("--json", t.json)
-    .action(async (options: { json?: boolean }) => {
-      const { api } = await authenticatedApi(ctx);
-      const [{ meshes: remote }, config] = await Promise.all([api.listMeshes(), ctx.config().read()]);
-      const listed = combine(
-        remote,
-        config.meshes.filter((mesh) => mesh.api_url === ctx.apiUrl()),
-      );
-      if (options.json) return ctx.out.print(JSON.stringify({ meshes: listed }, null, 2));
-      const { out } = ctx;
-      if (listed.length === 0) return sayNoMeshes(ctx);
-      const width = Math.max(...listed.map((mesh) => mesh.slug.length));
-      const marks: Record<Presence, string> = { joined: "●", server_only: "+", local_only: "-" };
-      for (const mesh of listed) {
-        const members = mesh.member_count === null ? "" : t.list.members(mesh.member_count);
-        out.print(
-          `${marks[mesh.presence]} ${mesh.slug.padEnd(width)}  ${mesh.name} ${out.dim(`(${mesh.role}${members})`)}`,
-        );
-      }
-      if (listed.some((mesh) => mesh.presence !== "joined")) {
-        out.say(out.dim(`\n${t.list.legend}`));
-      }
-    });
+    .action(returnsStatus((options: { json?: boolean }) => runList(options, ctx)));
+}
+
+export async function runList(options: { json?: boolean }, ctx: CliContext): Promise<number> {
+  const { api } = await authenticatedApi(ctx);
+  const [{ meshes: remote }, config] = await Promise.all([api.listMeshes(), ctx.config().read()]);
+  const listed = combine(
+    remote,
+    config.meshes.filter((mesh) => mesh.api_url === ctx.apiUrl()),
+  );
+  if (options.json) {
+    ctx.out.print(JSON.stringify({ meshes: listed }, null, 2));
+    return 0;
+  }
+  const { out } = ctx;
+  if (listed.length === 0) {
+    sayNoMeshes(ctx);
+    return 0;
+  }
+  const width = Math.max(...listed.map((mesh) => mesh.slug.length));
+  const marks: Record<Presence, string> = { joined: "●", server_only: "+", local_only: "-" };
+  for (const mesh of listed) {
+    const members = mesh.member_count === null ? "" : ctx.t.list.members(mesh.member_count);
+    out.print(
+      `${marks[mesh.presence]} ${mesh.slug.padEnd(width)}  ${mesh.name} ${out.dim(`(${mesh.role}${members})`)}`,
+    );
+  }
+  if (listed.some((mesh) => mesh.presence !== "joined")) {
+    out.say(out.dim(`\n${ctx.t.list.legend}`));
+  }
+  return 0;
 }
 
 function combine(remote: Mesh[], local: LocalMesh[]): ListedMesh[] {

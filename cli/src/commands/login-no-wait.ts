@@ -40,7 +40,7 @@ function otherSignInFlag(options: LoginOptions): string | undefined {
 /** `login --no-wait`: asks for a code, keeps it privately for `--continue`, prints what the person needs. */
 export async function startPendingLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
   const { out, t } = ctx;
-  const code = await new DeviceFlow({ api: await ctx.api() }).start();
+  const code = await (await deviceFlow(ctx)).start();
   await pendingLoginStore(ctx).save(code);
   ctx.telemetry.record("cli.login.started", { method: "device-code", wait: false });
   const { user_code, verification_url, verification_url_complete, expires_at, interval } = code;
@@ -49,7 +49,7 @@ export async function startPendingLogin(options: LoginOptions, ctx: CliContext):
     printJson(ctx, { user_code, verification_url, verification_url_complete, expires_at, interval });
     return ExitStatus.ok;
   }
-  const minutes = Math.max(1, Math.round((Date.parse(expires_at) - Date.now()) / 60_000));
+  const minutes = Math.max(1, Math.round((Date.parse(expires_at) - ctx.clock.now()) / 60_000));
   out.print(t.pending.openAndApprove);
   out.print(`  ${verification_url_complete}`);
   out.print(t.pending.code(user_code, minutes));
@@ -77,7 +77,7 @@ export async function continuePendingLogin(options: LoginOptions, ctx: CliContex
     out.failure(t.pending.noneWaiting(ctx.apiUrl()), t.pending.startFirst);
     return ExitStatus.failure;
   }
-  const deps: PendingLoginFlowDeps = { flow: new DeviceFlow({ api: await ctx.api() }), store };
+  const deps: PendingLoginFlowDeps = { flow: await deviceFlow(ctx), store, sleep: ctx.clock.sleep, now: ctx.clock.now };
   let login: LoginResult;
   try {
     if (options.wait === false) {
@@ -113,7 +113,7 @@ const ENDINGS: Partial<Record<ErrorCode, { status: string; message: Words; hint:
 
 function reportStillPending(login: PendingLogin, nextCheckAt: number, options: LoginOptions, ctx: CliContext): number {
   const { user_code, verification_url, verification_url_complete, expires_at } = login;
-  const retryAfter = Math.max(1, Math.ceil((nextCheckAt - Date.now()) / 1000));
+  const retryAfter = Math.max(1, Math.ceil((nextCheckAt - ctx.clock.now()) / 1000));
   if (options.json) {
     printJson(ctx, {
       status: "pending",
@@ -132,14 +132,13 @@ function reportStillPending(login: PendingLogin, nextCheckAt: number, options: L
 /** Polls until decided, with login's spinner; Ctrl-C stops waiting and keeps the pending login. */
 async function waitWithProgress(pending: PendingLogin, deps: PendingLoginFlowDeps, ctx: CliContext) {
   const { out, t } = ctx;
-  const stop = new AbortController();
-  const cancel = () => stop.abort();
-  process.once("SIGINT", cancel);
+  // Taken before the prompt shows, so a Ctrl-C the moment it appears is already ours.
+  const signal = ctx.signal;
   out.say(`  ${t.pending.approveAt(out.bold(pending.user_code), pending.verification_url_complete)}`);
   const spinner = out.spinner(`  ${t.login.waiting}`);
   try {
     return await waitForPendingLogin(pending, deps, {
-      signal: stop.signal,
+      signal,
       longPoll: ctx.env.longPoll,
       onEvent: (event) => {
         if (event.type === "retrying") spinner.update(`  ${t.login.retrying(errorText(event.error, t))}`);
@@ -147,7 +146,6 @@ async function waitWithProgress(pending: PendingLogin, deps: PendingLoginFlowDep
     });
   } finally {
     spinner.stop();
-    process.removeListener("SIGINT", cancel);
   }
 }
 
@@ -155,8 +153,14 @@ function pendingLoginStore(ctx: CliContext): PendingLoginStore {
   return new PendingLoginStore({
     apiUrl: ctx.apiUrl(),
     configDir: ctx.env.configDir,
+    now: ctx.clock.now,
     onWarning: (message) => ctx.out.warn(message),
   });
+}
+
+/** The device flow on the context's transport and clock. */
+async function deviceFlow(ctx: CliContext): Promise<DeviceFlow> {
+  return new DeviceFlow({ api: await ctx.api(), sleep: ctx.clock.sleep, now: ctx.clock.now });
 }
 
 function printJson(ctx: CliContext, value: unknown): void {

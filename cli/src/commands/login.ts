@@ -3,15 +3,17 @@ import {
   type ApiClient,
   ClaudemeshError,
   type CredentialSource,
+  checkIdentity,
   DeviceFlow,
-  isAuthError,
+  keepLogin,
   type LoginResult,
   LoopbackFlow,
-  parseToken,
   type StoredCredential,
+  signInWithToken,
 } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { returnsStatus } from "../exit-status.js";
 import { errorText } from "../i18n/language.js";
 import { reportSync, syncMeshes } from "../meshes.js";
 import { continuePendingLogin, refuseMisusedPendingLogin, startPendingLogin } from "./login-no-wait.js";
@@ -47,9 +49,7 @@ export function loginCommand(ctx: CliContext): Command {
     .option("--no-wait", t.login.noWait)
     .option("--continue", t.login.continue)
     .option("--json", t.login.json)
-    .action(async (options: LoginOptions) => {
-      process.exitCode = await runLogin(options, ctx);
-    });
+    .action(returnsStatus((options: LoginOptions) => runLogin(options, ctx)));
 }
 
 export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
@@ -88,23 +88,24 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   ctx.telemetry.record("cli.login.succeeded", { method });
   const { login, source, via } = obtained;
 
-  const saved = await store.save({ ...login, source });
+  // Re-login replaces, and revokes what it replaced (a dead token needs no revoking).
+  const kept = await keepLogin({
+    store,
+    api: ctx.api,
+    login,
+    source,
+    replacing: previous?.alive ? previous.stored : null,
+  });
   await continued?.forget();
   out.success(t.login.authenticated(login.user.name, via));
-  out.success(t.login.saved(saved.location));
+  out.success(t.login.saved(kept.saved.location));
   try {
     reportSync(ctx, await syncMeshes(ctx, await ctx.api(login.token)));
   } catch (error) {
     out.warn(t.login.syncFailed(errorText(error, t)));
   }
-
-  // Re-login replaces, and revokes what it replaced (a PAT is the user's to revoke).
-  if (previous?.alive && previous.stored.file.token_kind === "session" && previous.stored.token !== login.token) {
-    try {
-      await (await ctx.api(previous.stored.token)).revokeSession("current");
-    } catch {
-      out.warn(t.login.replacedNotRevoked);
-    }
+  if (kept.replaced.outcome === "failed") {
+    out.warn(t.login.replacedNotRevoked);
   }
   if (options.json) out.print(JSON.stringify({ status: "approved", user: login.user, api_url: ctx.apiUrl() }, null, 2));
   return 0;
@@ -118,30 +119,28 @@ interface PreviousCredential {
 
 /** The saved credential and whether the server still takes it. */
 async function previousCredential(ctx: CliContext): Promise<PreviousCredential | null> {
-  let stored: StoredCredential | null;
-  try {
-    stored = await ctx.store().load();
-  } catch (error) {
-    // A corrupt file or unreadable keychain is replaced by this login.
-    if (error instanceof ClaudemeshError) return null;
-    throw error;
+  const check = await checkIdentity({ store: ctx.store(), api: ctx.api });
+  switch (check.kind) {
+    case "signed_out":
+      return null;
+    case "unreadable":
+      // A corrupt file or unreadable keychain is replaced by this login.
+      if (check.error instanceof ClaudemeshError) return null;
+      throw check.error;
+    case "unreachable":
+      throw check.error;
   }
-  if (!stored) return null;
-  try {
-    const me = await (await ctx.api(stored.token)).whoami();
-    return { stored, alive: true, userName: me.user.name };
-  } catch (error) {
-    if (isAuthError(error)) return { stored, alive: false, userName: stored.file.user.name };
-    throw error;
-  }
+  const { stored } = check.credential;
+  if (!stored) return null; // only the store was asked, so this does not happen
+  if (check.kind === "signed_in") return { stored, alive: true, userName: check.me.user.name };
+  return { stored, alive: false, userName: stored.file.user.name };
 }
 
 async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<LoginResult> {
   const { out, t } = ctx;
   const api: ApiClient = await ctx.api();
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once("SIGINT", onSigint);
+  // Taken before the code shows, so a Ctrl-C the moment it appears is already ours.
+  const signal = ctx.signal;
   let spinner: ReturnType<typeof out.spinner> | undefined;
   try {
     out.say("");
@@ -156,10 +155,10 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
           else out.say(`  ${t.login.opening}\n\n  ${t.login.visitIfNotOpened}\n    ${url}\n`);
           spinner = out.spinner(`  ${t.login.waiting}`);
         },
-      }).run({ signal: abort.signal });
+      }).run({ signal });
     }
-    return await new DeviceFlow({ api }).run({
-      signal: abort.signal,
+    return await new DeviceFlow({ api, sleep: ctx.clock.sleep, now: ctx.clock.now }).run({
+      signal,
       longPoll: ctx.env.longPoll,
       onEvent: (event) => {
         if (event.type === "code") {
@@ -181,7 +180,6 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
     });
   } finally {
     spinner?.stop();
-    process.removeListener("SIGINT", onSigint);
   }
 }
 
@@ -199,11 +197,10 @@ async function obtainLogin(options: LoginOptions, tokenGiven: boolean, ctx: CliC
     if (options.token !== undefined && !options.withToken && !options.tokenFromPrompt) {
       out.say(out.dim(t.login.withTokenTip));
     }
-    const raw = options.withToken ? (await text(ctx.out.io.stdin)).trim() : (options.token ?? "");
-    const token = parseToken(raw).token;
-    const me = await (await ctx.api(token)).whoami();
-    const via = me.credential.kind === "pat" ? t.login.viaPat(me.credential.name) : "";
-    return { login: { token, user: me.user, expiresAt: me.credential.expires_at }, source: "pat", via };
+    const token = options.withToken ? await text(ctx.out.io.stdin) : (options.token ?? "");
+    const { login, source, credential } = await signInWithToken({ api: ctx.api, token });
+    const via = credential.kind === "pat" ? t.login.viaPat(credential.name) : "";
+    return { login, source, via };
   }
   return { login: await browserLogin(options, ctx), source: options.web ? "browser" : "device-code", via: "" };
 }

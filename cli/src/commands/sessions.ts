@@ -2,6 +2,7 @@ import { type CliSession, refuseTokenAsId } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { deviceLabel, formatDate, lastUsed } from "../format.js";
 import type { Messages } from "../i18n/en.js";
 
@@ -11,13 +12,7 @@ export function sessionsCommand(ctx: CliContext): Command {
   const list = new Command("list")
     .description(t.sessions.list)
     .option("--json", t.json)
-    .action(async (options: { json?: boolean }) => {
-      const { api } = await authenticatedApi(ctx);
-      const { sessions } = await api.listSessions();
-      if (options.json) return ctx.out.print(JSON.stringify({ sessions }, null, 2));
-      if (sessions.length === 0) return ctx.out.say(t.sessions.none);
-      for (const session of sessions) ctx.out.print(sessionLine(session, t));
-    });
+    .action(returnsStatus((options: { json?: boolean }) => runSessionsList(options, ctx)));
   return new Command("sessions")
     .description(t.sessions.description)
     .addCommand(list, { isDefault: true })
@@ -25,13 +20,25 @@ export function sessionsCommand(ctx: CliContext): Command {
       new Command("revoke")
         .description(t.sessions.revoke)
         .argument("<id>", t.sessions.id)
-        .action(async (id: string) => {
-          refuseTokenAsId(id);
-          const { api } = await authenticatedApi(ctx);
-          await api.revokeSession(id);
-          ctx.out.success(t.sessions.revoked(id));
-        }),
+        .action(returnsStatus((id: string) => runSessionsRevoke(id, ctx))),
     );
+}
+
+export async function runSessionsList(options: { json?: boolean }, ctx: CliContext): Promise<number> {
+  const { api } = await authenticatedApi(ctx);
+  const { sessions } = await api.listSessions();
+  if (options.json) ctx.out.print(JSON.stringify({ sessions }, null, 2));
+  else if (sessions.length === 0) ctx.out.say(ctx.t.sessions.none);
+  else for (const session of sessions) ctx.out.print(sessionLine(session, ctx.t));
+  return 0;
+}
+
+export async function runSessionsRevoke(id: string, ctx: CliContext): Promise<number> {
+  refuseTokenAsId(id);
+  const { api } = await authenticatedApi(ctx);
+  await api.revokeSession(id);
+  ctx.out.success(ctx.t.sessions.revoked(id));
+  return 0;
 }
 
 function sessionLine(session: CliSession, t: Messages): string {

@@ -2,6 +2,7 @@ import type { SessionList, TokenSource, Whoami } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi, describeSource } from "../credentials.js";
+import { returnsStatus } from "../exit-status.js";
 import { deviceLabel, formatDate, lastUsed } from "../format.js";
 import type { Messages } from "../i18n/en.js";
 
@@ -17,9 +18,7 @@ export function whoamiCommand(ctx: CliContext): Command {
     .description(t.whoami.description)
     .option("--sessions", t.whoami.sessions)
     .option("--json", t.whoami.json)
-    .action(async (options: WhoamiOptions) => {
-      process.exitCode = await runWhoami(options, ctx);
-    });
+    .action(returnsStatus((options: WhoamiOptions) => runWhoami(options, ctx)));
 }
 
 export async function runWhoami(options: WhoamiOptions, ctx: CliContext): Promise<number> {

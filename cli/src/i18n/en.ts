@@ -1,10 +1,12 @@
 import { ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
 
 // The SDK and the server speak English: their own message for a code is the most precise one there is.
-const asSent = (message: string) => message;
+/** An SDK or server error's words: its own message, and the server the CLI talks to (which some name). */
+type ErrorWords = (message: string, apiUrl: string) => string;
+const asSent: ErrorWords = (message) => message;
 const sdkWords = Object.fromEntries(Object.keys(ERROR_CODES).map((code) => [code, asSent])) as Record<
   ErrorCode,
-  (message: string) => string
+  ErrorWords
 >;
 const sdkHints = Object.fromEntries(Object.entries(ERROR_CODES).map(([code, info]) => [code, info.hint])) as Record<
   ErrorCode,

@@ -49,7 +49,7 @@ export const es: Messages = {
 
   // The server's and the SDK's words for each code; where theirs carry a detail (a name, an address), it follows.
   errors: {
-    auth_required: () => "No has iniciado sesión.",
+    auth_required: (_, apiUrl) => (apiUrl ? `No has iniciado sesión en ${apiUrl}.` : "No has iniciado sesión."),
     token_invalid: () => "La autenticación falló (token no válido).",
     token_expired: () => "La autenticación falló (token caducado).",
     token_revoked: () => "La autenticación falló (token revocado).",

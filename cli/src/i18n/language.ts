@@ -52,10 +52,10 @@ export class LocalizedError extends ClaudemeshError {}
  * SDK's and the server's by their code (their English message is the detail
  * a catalogue may quote), anything else as it came.
  */
-export function errorText(error: unknown, t: Messages): string {
+export function errorText(error: unknown, t: Messages, apiUrl = ""): string {
   if (error instanceof LocalizedError) return error.message;
   // A newer server's code this CLI has no words for keeps its own message.
-  if (error instanceof ClaudemeshError) return t.errors[error.code]?.(error.message) ?? error.message;
+  if (error instanceof ClaudemeshError) return t.errors[error.code]?.(error.message, apiUrl) ?? error.message;
   return error instanceof Error ? error.message : String(error);
 }
 

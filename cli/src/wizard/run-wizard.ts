@@ -2,7 +2,7 @@ import * as prompts from "@clack/prompts";
 import { runLaunch } from "../commands/launch.js";
 import type { CliContext } from "../context.js";
 import type { Messages } from "../i18n/en.js";
-import { answered, WIZARD_STEPS, type WizardState } from "./steps.js";
+import { WIZARD_STEPS, type WizardState } from "./steps.js";
 
 /** The status rows (seed): what is filled in and what is left. */
 function statusRows(state: WizardState, t: Messages): string {
@@ -38,15 +38,9 @@ export async function runWizard(ctx: CliContext): Promise<number> {
     state = await step.run(state, ctx);
   }
   prompts.note(statusRows(state, t), "claudemesh launch", io);
-  const go = answered(
-    await prompts.confirm({
-      ...io,
-      message: t.launch.confirm(state.mesh?.slug ?? "", state.name ?? "", state.role ?? ""),
-      active: t.wizard.yes,
-      inactive: t.wizard.no,
-    }),
-    t,
-  );
+  const go = await ctx.prompts.confirm({
+    message: t.launch.confirm(state.mesh?.slug ?? "", state.name ?? "", state.role ?? ""),
+  });
   if (!go || !state.mesh) {
     prompts.outro(t.wizard.notLaunched, io);
     return 0;

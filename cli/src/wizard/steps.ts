@@ -2,8 +2,8 @@ import { hostname } from "node:os";
 import * as prompts from "@clack/prompts";
 import {
   type ApiClient,
-  ClaudemeshError,
   inviteSecretFrom,
+  isAuthError,
   isWellFormedToken,
   type LocalMesh,
   localMeshFrom,
@@ -12,7 +12,7 @@ import {
 import { runLogin } from "../commands/login.js";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
-import { en, type Messages } from "../i18n/en.js";
+import type { Messages } from "../i18n/en.js";
 import { LocalizedError } from "../i18n/language.js";
 import { syncMeshes } from "../meshes.js";
 
@@ -33,12 +33,6 @@ export interface WizardStep {
   run(state: WizardState, ctx: CliContext): Promise<WizardState>;
 }
 
-/** A prompt's answer, or the wizard ends as cancelled (exit 130, nothing written). */
-export function answered<T>(value: T, t: Messages = en): Exclude<T, symbol> {
-  if (prompts.isCancel(value)) throw new LocalizedError("cancelled", t.cancelled);
-  return value as Exclude<T, symbol>;
-}
-
 const io = (ctx: CliContext) => ({ input: ctx.out.io.stdin, output: ctx.out.io.stdout });
 
 /** Who the saved credential belongs to, or undefined when there is none that works. */
@@ -47,7 +41,7 @@ async function currentUser(ctx: CliContext): Promise<User | undefined> {
     const { api } = await authenticatedApi(ctx);
     return (await api.whoami()).user;
   } catch (error) {
-    if (error instanceof ClaudemeshError && error.exitStatus === 2) return undefined;
+    if (isAuthError(error)) return undefined;
     throw error;
   }
 }
@@ -66,30 +60,22 @@ const account: WizardStep = {
     const user = await currentUser(ctx);
     if (user) return { ...state, user };
     const { t } = ctx;
-    const choice = answered(
-      await prompts.select({
-        ...io(ctx),
-        message: t.wizard.welcome,
-        options: [
-          { value: "browser", label: t.wizard.signIn, hint: t.wizard.signInHint },
-          { value: "token", label: t.wizard.pasteToken, hint: "cm_pat_…" },
-          { value: "invite", label: t.wizard.joinByInvite },
-          { value: "signup", label: t.wizard.signUp, hint: t.wizard.signUpHint },
-          { value: "exit", label: t.wizard.exit },
-        ],
-      }),
-      t,
-    );
+    const choice = await ctx.prompts.select({
+      message: t.wizard.welcome,
+      options: [
+        { value: "browser", label: t.wizard.signIn, hint: t.wizard.signInHint },
+        { value: "token", label: t.wizard.pasteToken, hint: "cm_pat_…" },
+        { value: "invite", label: t.wizard.joinByInvite },
+        { value: "signup", label: t.wizard.signUp, hint: t.wizard.signUpHint },
+        { value: "exit", label: t.wizard.exit },
+      ],
+    });
     if (choice === "exit") throw new LocalizedError("cancelled", t.bye);
     if (choice === "token") {
-      const token = answered(
-        await prompts.password({
-          ...io(ctx),
-          message: t.wizard.tokenPrompt,
-          validate: (value) => (isWellFormedToken((value ?? "").trim()) ? undefined : t.wizard.notAToken),
-        }),
-        t,
-      );
+      const token = await ctx.prompts.secret({
+        message: t.wizard.tokenPrompt,
+        validate: (value) => (isWellFormedToken(value.trim()) ? undefined : t.wizard.notAToken),
+      });
       return { ...state, user: await signIn(ctx, { token: token.trim(), tokenFromPrompt: true }) };
     }
     if (choice === "invite") {
@@ -114,31 +100,23 @@ const mesh: WizardStep = {
     }
     const synced = await syncMeshes(ctx, api);
     const mine = synced.meshes.filter((known) => known.api_url === ctx.apiUrl());
-    const picked = answered(
-      await prompts.select({
-        ...io(ctx),
-        message: mine.length ? t.wizard.pickMesh(mine.length) : t.wizard.noMesh,
-        options: [
-          ...mine.map((known) => ({ value: known.id, label: known.slug, hint: `${known.name} · ${known.role}` })),
-          { value: "__create", label: t.wizard.createMesh },
-          { value: "__join", label: t.wizard.joinWithLink },
-          { value: "__exit", label: t.wizard.exit },
-        ],
-      }),
-      t,
-    );
+    const picked = await ctx.prompts.select({
+      message: mine.length ? t.wizard.pickMesh(mine.length) : t.wizard.noMesh,
+      options: [
+        ...mine.map((known) => ({ value: known.id, label: known.slug, hint: `${known.name} · ${known.role}` })),
+        { value: "__create", label: t.wizard.createMesh },
+        { value: "__join", label: t.wizard.joinWithLink },
+        { value: "__exit", label: t.wizard.exit },
+      ],
+    });
     if (picked === "__exit") throw new LocalizedError("cancelled", t.bye);
     if (picked === "__join") return { ...state, mesh: await joinByLink(ctx, api) };
     if (picked !== "__create") return { ...state, mesh: mine.find((known) => known.id === picked) };
-    const name = answered(
-      await prompts.text({
-        ...io(ctx),
-        message: t.wizard.nameTheMesh,
-        placeholder: t.wizard.meshPlaceholder,
-        validate: (value) => ((value ?? "").trim() ? undefined : t.wizard.meshNeedsName),
-      }),
-      t,
-    );
+    const name = await ctx.prompts.text({
+      message: t.wizard.nameTheMesh,
+      placeholder: t.wizard.meshPlaceholder,
+      validate: (value) => (value.trim() ? undefined : t.wizard.meshNeedsName),
+    });
     const created = await api.createMesh({ name: name.trim() });
     const local = localMeshFrom(created, ctx.apiUrl());
     await ctx.config().update((config) => ({ ...config, meshes: [...config.meshes, local] }));
@@ -148,17 +126,12 @@ const mesh: WizardStep = {
 };
 
 /** An invite link, pasted (the welcome screen's and the mesh picker's way to join). */
-async function askInviteLink(ctx: CliContext): Promise<string> {
-  const { t } = ctx;
-  return answered(
-    await prompts.text({
-      ...io(ctx),
-      message: t.wizard.invitePrompt,
-      placeholder: `${ctx.apiUrl()}/invite/…`,
-      validate: (value) => (inviteSecretFrom(value ?? "") ? undefined : t.wizard.notAnInvite),
-    }),
-    t,
-  );
+function askInviteLink(ctx: CliContext): Promise<string> {
+  return ctx.prompts.text({
+    message: ctx.t.wizard.invitePrompt,
+    placeholder: `${ctx.apiUrl()}/invite/…`,
+    validate: (value) => (inviteSecretFrom(value) ? undefined : ctx.t.wizard.notAnInvite),
+  });
 }
 
 /** The mesh an invite link someone sent leads to, joined and saved to config.json. */
@@ -183,10 +156,7 @@ function textStep(
     isComplete: (state) => state[id] !== undefined,
     async run(state, ctx) {
       const preset = fallback(state);
-      const typed = answered(
-        await prompts.text({ ...io(ctx), message: message(ctx.t), placeholder: preset, defaultValue: preset }),
-        ctx.t,
-      );
+      const typed = await ctx.prompts.text({ message: message(ctx.t), placeholder: preset, defaultValue: preset });
       return { ...state, [id]: typed.trim() || preset };
     },
   };

@@ -123,19 +123,7 @@ describe("in a real VS Code (code-server)", () => {
     Object.assign(account, { cookie: signedUp.cookie, email: signedUp.email });
     pat = (await server.createPat(account.cookie, "vscode-e2e")).token;
     // A terminal signed in to the same account, to revoke from the sidebar.
-    const code = (await (
-      await fetch(new URL("/api/auth/cli/device-code", server.url), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ device_name: "build-box", device_os: "linux", device_arch: "arm64" }),
-      })
-    ).json()) as { device_code: string; user_code: string };
-    await server.decide(code.user_code, "approve", account.cookie);
-    cliSessionToken = (
-      (await (await fetch(new URL(`/api/auth/cli/device-code/${code.device_code}`, server.url))).json()) as {
-        token: string;
-      }
-    ).token;
+    cliSessionToken = await server.terminalSession(account.cookie);
 
     scratch = await mkdtemp(join(tmpdir(), "claudemesh-code-server-"));
     configDir = join(scratch, "claudemesh");

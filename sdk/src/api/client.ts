@@ -40,7 +40,7 @@ import { SDK_VERSION } from "../version.js";
 import { Sender, type SendOptions } from "./sender.js";
 
 export interface ApiClientOptions {
-  /** Server origin; default CLAUDEMESH_API_URL, then https://claudemesh.com. */
+  /** Server origin; default CLAUDEMESH_API_URL, then `DEFAULT_API_URL`. */
   baseUrl?: string;
   /** A `cm_…` token for the `/api/my/*` endpoints. */
   token?: string;

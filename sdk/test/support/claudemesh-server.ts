@@ -18,6 +18,8 @@ export interface RunningServer {
   decide(userCode: string, decision: "approve" | "deny", cookie: string): Promise<Response>;
   /** Creates a PAT through the browser session. */
   createPat(cookie: string, name?: string): Promise<{ id: string; token: string }>;
+  /** A terminal's device login ("build-box · linux · arm64") approved by that browser: its session token. */
+  terminalSession(cookie: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,17 @@ export async function startClaudemeshServer(options: ServerOptions = {}): Promis
       const response = await post("/api/my/cli/tokens", { name }, cookie);
       if (!response.ok) throw new Error(`create PAT: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string; token: string };
+    },
+    async terminalSession(cookie) {
+      const device = { device_name: "build-box", device_os: "linux", device_arch: "arm64" };
+      const code = (await (await post("/api/auth/cli/device-code", device)).json()) as {
+        device_code: string;
+        user_code: string;
+      };
+      const approved = await post(`/api/auth/cli/device-code/${code.user_code}/approve`, {}, cookie);
+      if (!approved.ok) throw new Error(`approve: ${approved.status} ${await approved.text()}`);
+      const poll = await fetch(new URL(`/api/auth/cli/device-code/${code.device_code}`, url));
+      return ((await poll.json()) as { token: string }).token;
     },
     async stop() {
       if (child.exitCode === null) {

@@ -1,3 +1,4 @@
+import { DEFAULT_PAT_LIFETIME_DAYS } from "@claudemesh/sdk/contracts";
 import type { MessageKey } from "../i18n/en.js";
 import type { TokenRow } from "../tokens/token-store.js";
 import { Layout } from "./layout.js";
@@ -11,6 +12,11 @@ export const EXPIRY_CHOICES = [
   { value: "365", days: 365, label: "tokens.new.year" },
   { value: "never", days: null, label: "tokens.new.never" },
 ] as const satisfies readonly { value: string; days: number | null; label: MessageKey }[];
+
+/** The expiry selected on a new form: the one default lifetime, as the API, the CLI and VS Code use. */
+export const DEFAULT_EXPIRY =
+  EXPIRY_CHOICES.find((choice) => choice.days === DEFAULT_PAT_LIFETIME_DAYS)?.value ??
+  String(DEFAULT_PAT_LIFETIME_DAYS);
 
 export interface NewTokenForm {
   name: string;
@@ -76,7 +82,7 @@ export function CliTokensPage(props: {
   const { page } = props;
   const { t } = page;
   const date = dateFormatter(page);
-  const form = props.form ?? { name: "", expiry: "90" };
+  const form = props.form ?? { name: "", expiry: DEFAULT_EXPIRY };
   return (
     <Layout page={page} title={t("tokens.title")} wide>
       <section class="card">

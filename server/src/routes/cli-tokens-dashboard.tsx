@@ -6,6 +6,7 @@ import type { MessageKey } from "../i18n/en.js";
 import { requireViewer } from "../next-path.js";
 import {
   CliTokensPage,
+  DEFAULT_EXPIRY,
   EXPIRY_CHOICES,
   type NewTokenForm,
   RevokeConfirmPage,
@@ -67,7 +68,7 @@ export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes
         : name.length === 0
           ? "tokens.new.nameMissing"
           : "tokens.new.nameLong";
-      return render(c, { form: { name: name.slice(0, 100), expiry: choice?.value ?? "90", error } }, 400);
+      return render(c, { form: { name: name.slice(0, 100), expiry: choice?.value ?? DEFAULT_EXPIRY, error } }, 400);
     }
     const created = await createPersonalAccessToken(db, {
       userId: viewerId(c),
