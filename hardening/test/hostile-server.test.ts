@@ -9,9 +9,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mintToken } from "@claudemesh/sdk/token";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../../cli/test/support/run-cli.js";
-import { mintToken } from "../../sdk/src/token.js";
 import { forbiddenIn, hostile } from "./support/hostile-text.js";
 
 const WHEN = "2026-01-01T00:00:00.000Z";
