@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["sdk", "server", "cli", "extension", "e2e", "hardening"],
+    projects: ["sdk", "server", "cli", "extension", "e2e", "hardening", "test-support"],
     passWithNoTests: false,
     // Vitest's default on 2 cores is one worker, but most files wait on the processes
     // they spawn (servers, the CLI, Chromium): two run side by side in 2/3 of the time.

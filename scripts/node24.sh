@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Node 24 from npm's `node` package, for the tests that run the built CLI and server on it
-# and for code-server (extension/test/vscode/setup-code-server.sh). Installed once into the
+# and for code-server (test-support/src/setup-code-server.sh). Installed once into the
 # test cache outside the repository, because CI runs in a fresh clone while the machine's
 # home directory usually survives; needs only the npm registry. Prints the node binary's
 # path as its last line. Idempotent; tests that start together wait for one install (flock)

@@ -173,7 +173,7 @@ console.log(
 
 step("install the .vsix into a real VS Code (code-server)");
 // The same code-server the in-editor tests use (cached; compiled once, ~3 min the first time).
-const launcher = run("bash", [join(ROOT, "extension", "test", "vscode", "setup-code-server.sh")], { capture: true })
+const launcher = run("bash", [join(ROOT, "test-support", "src", "setup-code-server.sh")], { capture: true })
   .trim()
   .split("\n")
   .at(-1);

@@ -32,7 +32,7 @@ if (!stage("typecheck", "pnpm", ["-r", "typecheck"])) failed += 1;
 // The extension's in-editor tests need code-server, compiled once and cached outside
 // the clone (~3 min the first time); do it before the tests so it does not compete with them.
 const codeServer = stage("prepare a real VS Code (code-server, cached)", "bash", [
-  join("extension", "test", "vscode", "setup-code-server.sh"),
+  join("test-support", "src", "setup-code-server.sh"),
 ]);
 if (!codeServer) failed += 1;
 

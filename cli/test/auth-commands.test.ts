@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { mintToken } from "@claudemesh/sdk";
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
-import { useCliHarness } from "./support/cli-harness.js";
-import { runCli, startCli } from "./support/run-cli.js";
 
 // The CLI as people run it: the built binary, spawned, against a real server.
 

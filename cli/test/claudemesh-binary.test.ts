@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { mintToken } from "@claudemesh/sdk/token";
+import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "@claudemesh/test-support/node24";
 import { beforeAll, describe, expect, it } from "vitest";
-import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "../../sdk/test/support/node24.js";
 
 const run = promisify(execFile);
 const BINARY = fileURLToPath(new URL("../dist/claudemesh.js", import.meta.url));

@@ -1,14 +1,15 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { runCli } from "@claudemesh/test-support/run-cli";
+import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 import { describe, expect, it } from "vitest";
-import { BINARY, runCli } from "./support/run-cli.js";
 
 const run = promisify(execFile);
 
 /** What bash offers after typing `words` (the last one partial), using the generated script. */
 async function bashCompletes(...words: string[]): Promise<string[]> {
   const script = `
-    source <("${BINARY}" completion bash)
+    source <("${CLI_BUNDLE}" completion bash)
     COMP_WORDS=(claudemesh ${words.map((word) => `"${word}"`).join(" ")})
     COMP_CWORD=${words.length}
     _claudemesh
@@ -47,7 +48,7 @@ describe("claudemesh completion", () => {
 describe("a reader that closes the pipe early", () => {
   it("ends the command quietly with its own status, not an EPIPE stack", async () => {
     // The reader closes its end at once; everything claudemesh then writes meets a closed pipe.
-    const script = `"${BINARY}" completion bash | (exec 0<&-; sleep 0.5); echo "status=\${PIPESTATUS[0]}" >&2`;
+    const script = `"${CLI_BUNDLE}" completion bash | (exec 0<&-; sleep 0.5); echo "status=\${PIPESTATUS[0]}" >&2`;
     const { stderr } = await run("bash", ["--norc", "--noprofile", "-c", script], {
       env: { PATH: process.env.PATH ?? "" },
     });

@@ -1,8 +1,8 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
-import { useCliHarness } from "./support/cli-harness.js";
-import { runCli, startCli } from "./support/run-cli.js";
 
 // Agents and CI: `login --no-wait` hands out the code and exits, `login --continue`
 // finishes later, as the built binary against the real built server.

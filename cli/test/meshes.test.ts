@@ -2,9 +2,9 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalConfig, Mesh } from "@claudemesh/sdk";
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { afterEach, describe, expect, it } from "vitest";
-import { useCliHarness } from "./support/cli-harness.js";
-import { runCli } from "./support/run-cli.js";
 
 const cli = useCliHarness();
 const cleanup: string[] = [];

@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm } from "node:
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "@claudemesh/test-support/node24";
+import { runCli, startCli } from "@claudemesh/test-support/run-cli";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
-import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "../../sdk/test/support/node24.js";
-import { runCli, startCli } from "./support/run-cli.js";
 
 // The smoke set on Node 24, the Node of the Docker image and of many users (these machines
 // run 20): the built server on PGlite and the built CLI, both started on npm's node@24.

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packWithNpm } from "@claudemesh/test-support/npm-pack";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
-import { packWithNpm } from "../../sdk/test/support/npm-pack.js";
 
 const CLI = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(CLI, "package.json"), "utf8")) as {

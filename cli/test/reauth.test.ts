@@ -1,6 +1,6 @@
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { startCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
-import { useCliHarness } from "./support/cli-harness.js";
-import { startCli } from "./support/run-cli.js";
 import { inTerminal as inTerminalWith } from "./support/terminal.js";
 
 // On a 401 at a terminal the CLI offers to sign in again and reruns the

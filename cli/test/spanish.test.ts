@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
-import { useCliHarness } from "./support/cli-harness.js";
-import { runCli } from "./support/run-cli.js";
 import { inTerminal, KEYS } from "./support/terminal.js";
 
 const cli = useCliHarness();

@@ -5,9 +5,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TelemetryBatch } from "@claudemesh/sdk";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TELEMETRY_NOTICE } from "../src/telemetry.js";
-import { runCli } from "./support/run-cli.js";
 
 /** A real HTTP server standing in for the telemetry endpoint: it records what arrives. */
 interface Recorder {

@@ -1,8 +1,9 @@
 // Seed 003's credential order — `--token` > CLAUDEMESH_TOKEN > the saved login —
 // on every command that talks to the server, not only whoami and login.
+
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
-import { useCliHarness } from "./support/cli-harness.js";
-import { runCli } from "./support/run-cli.js";
 
 describe("--token on every command that calls the server", () => {
   const cli = useCliHarness();

@@ -2,9 +2,9 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalConfig } from "@claudemesh/sdk";
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { afterEach, describe, expect, it } from "vitest";
-import { useCliHarness } from "./support/cli-harness.js";
-import { runCli } from "./support/run-cli.js";
 import { inTerminal, KEYS } from "./support/terminal.js";
 
 const cli = useCliHarness();

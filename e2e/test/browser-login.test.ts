@@ -1,10 +1,11 @@
 import { hostname } from "node:os";
+import { fitsWidth, PHONE, useBrowser } from "@claudemesh/test-support/browser";
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli, startCli } from "@claudemesh/test-support/run-cli";
+import { translator } from "claudemesh-server/testing";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { useCliHarness } from "../../cli/test/support/cli-harness.js";
-import { runCli, startCli } from "../../cli/test/support/run-cli.js";
-import { translator } from "../../server/src/i18n/locale.js";
-import { fitsWidth, PHONE, screenshot, useBrowser } from "./support/browser.js";
+import { screenshot } from "./support/screenshots.js";
 
 let people = 0;
 

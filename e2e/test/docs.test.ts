@@ -1,14 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { startClaudemeshServer } from "@claudemesh/test-support/server-process";
+import { WORKSPACE_ROOT } from "@claudemesh/test-support/workspace";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
-import { type DocSession, REPO_ROOT, startDocSession } from "./support/doc-session.js";
+import { type DocSession, startDocSession } from "./support/doc-session.js";
 import { docSteps } from "./support/doc-steps.js";
 
 // Every command the docs show runs here against the built server and CLI, and
 // the output they show must still appear (conventions: support/doc-steps.ts).
 
-const read = (path: string) => readFile(join(REPO_ROOT, path), "utf8");
+const read = (path: string) => readFile(join(WORKSPACE_ROOT, path), "utf8");
 
 /**
  * The two commands of the README are stood in for: `npx -y pnpm@10 start` is
@@ -53,7 +54,7 @@ describe("the docs, run as written", { timeout: 90_000 }, () => {
     expect(commands.at(-1)).toMatch(/^claudemesh launch --mesh platform-team/);
 
     // The quickstart installs the CLI itself (step 2), from the repository.
-    const docs = await readerWithServer({ cliOnPath: false, cwd: REPO_ROOT });
+    const docs = await readerWithServer({ cliOnPath: false, cwd: WORKSPACE_ROOT });
     await docs.run(steps);
 
     expect(await docs.opened()).toEqual([expect.stringMatching(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/)]);

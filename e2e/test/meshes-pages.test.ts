@@ -2,11 +2,13 @@
 // `claudemesh create` is on the dashboard (seed 003), its page lists members,
 // and an owner makes an invite link (shown once), sees it pending, and
 // withdraws it, after which the link no longer works.
+
+import { fitsWidth, PHONE, useBrowser } from "@claudemesh/test-support/browser";
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli } from "@claudemesh/test-support/run-cli";
+import { translator } from "claudemesh-server/testing";
 import { describe, expect, it } from "vitest";
-import { useCliHarness } from "../../cli/test/support/cli-harness.js";
-import { runCli } from "../../cli/test/support/run-cli.js";
-import { translator } from "../../server/src/i18n/locale.js";
-import { fitsWidth, PHONE, screenshot, useBrowser } from "./support/browser.js";
+import { screenshot } from "./support/screenshots.js";
 
 describe.each(["en", "es"] as const)("meshes on the web, in %s", (locale) => {
   const cli = useCliHarness();

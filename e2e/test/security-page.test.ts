@@ -1,10 +1,12 @@
 // The security page in real Chromium with the real CLI, as a person meets it:
 // two browsers and a terminal signed in, a new password, and what that ends.
+
+import { fitsWidth, PHONE, useBrowser } from "@claudemesh/test-support/browser";
+import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { runCli, startCli } from "@claudemesh/test-support/run-cli";
+import { translator } from "claudemesh-server/testing";
 import { describe, expect, it } from "vitest";
-import { useCliHarness } from "../../cli/test/support/cli-harness.js";
-import { runCli, startCli } from "../../cli/test/support/run-cli.js";
-import { translator } from "../../server/src/i18n/locale.js";
-import { fitsWidth, PHONE, screenshot, useBrowser } from "./support/browser.js";
+import { screenshot } from "./support/screenshots.js";
 
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "a brand new horse battery";

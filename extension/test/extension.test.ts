@@ -3,9 +3,9 @@ import { createServer, type Socket } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CredentialStore, DEFAULT_PAT_LIFETIME_DAYS, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type * as vscode from "vscode";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
 import { activate } from "../src/extension.js";
 import type { RemoteTree, TreeNode } from "../src/views/tree-node.js";
 import {

@@ -2,9 +2,10 @@
 // JSON, wrong types, huge bodies, odd encodings, traversal, overlong codes,
 // SQL and HTML metacharacters. Whatever comes in, the answer is a 4xx (or a
 // success), never a 5xx or a crash; API errors are always `{ error, message }`.
+
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
 
 interface Route {
   method: "GET" | "POST" | "DELETE";

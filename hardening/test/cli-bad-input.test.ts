@@ -4,9 +4,9 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../cli/test/support/run-cli.js";
 
 /** Signs of an error that escaped: a stack frame, a JS error class, or a bare "undefined". */
 const ESCAPED = /\n\s+at .+[:(]\d+|node:internal|TypeError|ReferenceError|SyntaxError|\bundefined\b|\[object Object\]/;

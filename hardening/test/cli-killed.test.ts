@@ -8,8 +8,8 @@ import { watch } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startCli } from "../../cli/test/support/run-cli.js";
 import { postJson, signUp } from "./support/browser-session.js";
 import { type ServerOnPostgres, startServerOnPostgres } from "./support/server-on-postgres.js";
 

@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startCli } from "../../cli/test/support/run-cli.js";
 import { postJson, signUp } from "./support/browser-session.js";
 import { DEVICE } from "./support/device-codes.js";
 import { type ServerOnPostgres, startServerOnPostgres } from "./support/server-on-postgres.js";

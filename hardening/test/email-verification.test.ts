@@ -1,8 +1,8 @@
 // An invite sent to an address goes to whoever proves they read that address,
 // not to whoever registers it first: against the built server on a real Postgres.
 import { createHmac } from "node:crypto";
+import { RATE_LIMITS } from "claudemesh-server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RATE_LIMITS } from "../../server/src/limits/rate-limits.js";
 import { postJson, REQUEST_TIMEOUT_MS, signUp } from "./support/browser-session.js";
 import { outboxFor, verificationLinkFor } from "./support/outbox.js";
 import { type ServerOnPostgres, startServerOnPostgres } from "./support/server-on-postgres.js";

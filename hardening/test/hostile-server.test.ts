@@ -9,9 +9,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mintToken } from "@claudemesh/sdk/token";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../../cli/test/support/run-cli.js";
-import { mintToken } from "../../sdk/src/token.js";
 import { forbiddenIn, hostile } from "./support/hostile-text.js";
 
 const WHEN = "2026-01-01T00:00:00.000Z";
@@ -59,6 +59,18 @@ const ANSWERS: Record<string, { status: number; body: unknown }> = {
     },
   },
   "GET /api/my/cli/tokens": { status: 200, body: { tokens: [TOKEN_SUMMARY] } },
+  // A device code whose printable parts carry escapes: `login --no-wait` prints them and keeps them.
+  "POST /api/auth/cli/device-code": {
+    status: 200,
+    body: {
+      device_code: "d".repeat(43),
+      user_code: hostile("BCDF-GHJK"),
+      expires_at: "2099-01-01T00:00:00.000Z",
+      verification_url: `http://127.0.0.1/cli-auth${hostile("x")}`,
+      verification_url_complete: `http://127.0.0.1/cli-auth?code=${hostile("BCDF-GHJK")}`,
+      interval: 1.5,
+    },
+  },
   "DELETE /api/my/cli/sessions/s9": {
     status: 404,
     body: { error: "not_found", message: hostile("No session s9 here") },
@@ -164,6 +176,21 @@ describe("the CLI against a hostile server", () => {
     expect(forbiddenIn(result.stdout + result.stderr)).toEqual([]);
     expect(result.stderr).toContain("No session s9 here");
   });
+
+  it.each(["login --no-wait --force", "login --no-wait --force --json"])(
+    "`claudemesh %s` prints the code and its URL without escapes",
+    async (command) => {
+      const args = command.split(" ");
+      const result = await runCli(args, env);
+      expect(seen).toContain("POST /api/auth/cli/device-code");
+      expect({ code: result.code, output: forbiddenIn(result.stdout + result.stderr) }).toEqual({
+        code: 0,
+        output: [],
+      });
+      if (args.includes("--json")) expect(forbiddenIn(jsonStrings(result.stdout))).toEqual([]);
+      expect(result.stdout).toContain("BCDF-GHJK");
+    },
+  );
 
   it("signing in with a token prints the user and the synced meshes without escapes", async () => {
     const result = await runCli(["login", "--with-token"], env, mintToken("pat"));

@@ -2,10 +2,9 @@
 // server processes on one Postgres get exactly the limits through, and what
 // reaches an inbox is a fixed template that names people only in short, neutral fields.
 
+import { hasUnsafeCharacters } from "@claudemesh/sdk/contracts";
+import { EMAIL_NAME_MAX, RATE_LIMITS } from "claudemesh-server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasUnsafeCharacters } from "../../sdk/src/contracts/neutral-text.js";
-import { EMAIL_NAME_MAX } from "../../server/src/email/templates.js";
-import { RATE_LIMITS } from "../../server/src/limits/rate-limits.js";
 import { postJson, signUp } from "./support/browser-session.js";
 import { type Cluster, startCluster } from "./support/cluster.js";
 import { outboxFor, psql, sqlString } from "./support/outbox.js";

@@ -5,9 +5,9 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk/token";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../../cli/test/support/run-cli.js";
-import { mintToken, TOKEN_SCAN_REGEX } from "../../sdk/src/token.js";
 import { forbiddenIn, hostile, withoutForbidden } from "./support/hostile-text.js";
 
 // Nothing listens here: launch needs no server, and must not try one.

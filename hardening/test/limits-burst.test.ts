@@ -2,9 +2,10 @@
 // Postgres (PGlite runs one query at a time, which would hide a race): however
 // many requests arrive at once, at most the limit reach the check they pay
 // for. And limits stop guessers without locking out the people they protect.
+
+import type { RunningServer } from "@claudemesh/test-support/server-process";
+import { RATE_LIMITS } from "claudemesh-server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../sdk/test/support/claudemesh-server.js";
-import { RATE_LIMITS } from "../../server/src/limits/rate-limits.js";
 import { postJson } from "./support/browser-session.js";
 import { type Cluster, startCluster } from "./support/cluster.js";
 import { DEVICE, requestDeviceCode } from "./support/device-codes.js";

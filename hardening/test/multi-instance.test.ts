@@ -6,10 +6,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { startCli } from "@claudemesh/test-support/run-cli";
+import type { RunningServer } from "@claudemesh/test-support/server-process";
+import { RATE_LIMITS } from "claudemesh-server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCli } from "../../cli/test/support/run-cli.js";
-import type { RunningServer } from "../../sdk/test/support/claudemesh-server.js";
-import { RATE_LIMITS } from "../../server/src/limits/rate-limits.js";
 import { type Cluster, startCluster } from "./support/cluster.js";
 import { DEVICE, pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
 

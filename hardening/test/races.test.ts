@@ -2,8 +2,8 @@
 // at once (in different processes and database connections): however the
 // requests interleave, one login yields one token and one decision.
 import { setTimeout as sleep } from "node:timers/promises";
+import type { RunningServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../sdk/test/support/claudemesh-server.js";
 import { type Cluster, startCluster } from "./support/cluster.js";
 import { type PollAnswer, pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
 

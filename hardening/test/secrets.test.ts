@@ -9,9 +9,9 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { runCli, startCli } from "@claudemesh/test-support/run-cli";
+import type { RunningServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startCli } from "../../cli/test/support/run-cli.js";
-import type { RunningServer } from "../../sdk/test/support/claudemesh-server.js";
 import { type Cluster, dumpDatabase, startCluster } from "./support/cluster.js";
 
 const USER_CODE = /[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/;

@@ -5,10 +5,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@claudemesh/test-support/free-port";
+import { startCli } from "@claudemesh/test-support/run-cli";
+import { type ServerProcess, spawnServer } from "@claudemesh/test-support/server-process";
+import { startThrowawayPostgres } from "@claudemesh/test-support/throwaway-postgres";
 import { afterEach, describe, expect, it } from "vitest";
-import { startCli } from "../../cli/test/support/run-cli.js";
-import { type ServerProcess, spawnServer } from "../../server/test/support/server-process.js";
-import { freePort, startThrowawayPostgres } from "../../server/test/support/throwaway-postgres.js";
 import { postJson, REQUEST_TIMEOUT_MS, signUp } from "./support/browser-session.js";
 import { DEVICE } from "./support/device-codes.js";
 

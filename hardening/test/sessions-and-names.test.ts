@@ -2,8 +2,9 @@
 // it: a new password ends every other session (browser and CLI) however it is
 // asked for, and says so in the audit log; hostile names are refused at every
 // door; and the approval page warns when a login comes from another network.
+
+import type { RunningServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../sdk/test/support/claudemesh-server.js";
 import { postJson } from "./support/browser-session.js";
 import { type Cluster, dumpDatabase, startCluster } from "./support/cluster.js";
 import { DEVICE, pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";

@@ -3,9 +3,9 @@
 // leaves the site, and the session cookie carries the right flags.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { useBrowser } from "@claudemesh/test-support/browser";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useBrowser } from "../../e2e/test/support/browser.js";
-import { type RunningServer, startClaudemeshServer } from "../../sdk/test/support/claudemesh-server.js";
 import { pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
 
 const EVIL = "https://evil.example";

@@ -4,13 +4,13 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, normalizeBaseUrl } from "../src/api/client.js";
 import { DeviceFlow } from "../src/auth/device-flow.js";
 import { readSdkEnv } from "../src/env.js";
 import { ClaudemeshError } from "../src/errors.js";
 import { mintToken } from "../src/token.js";
-import { type RunningServer, startClaudemeshServer } from "./support/claudemesh-server.js";
 import { forwardingProxy, scriptedServer } from "./support/http-peers.js";
 
 const NO_ENV = readSdkEnv({});

@@ -1,8 +1,8 @@
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../src/api/client.js";
 import { LoopbackFlow, type LoopbackFlowEvent } from "../src/auth/loopback-flow.js";
 import { readSdkEnv } from "../src/env.js";
-import { type RunningServer, startClaudemeshServer } from "./support/claudemesh-server.js";
 
 const NO_ENV = readSdkEnv({});
 const DEVICE = { device_name: "loopback test", device_os: "linux", device_arch: "x64" };

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiClient } from "../src/api/client.js";
 import { DeviceFlow, type LoginResult } from "../src/auth/device-flow.js";
@@ -11,7 +12,6 @@ import { CredentialStore } from "../src/credentials/credential-store.js";
 import { readSdkEnv } from "../src/env.js";
 import { ClaudemeshError } from "../src/errors.js";
 import { mintToken } from "../src/token.js";
-import { type RunningServer, startClaudemeshServer } from "./support/claudemesh-server.js";
 import { scriptedServer } from "./support/http-peers.js";
 
 const NO_ENV = readSdkEnv({});

@@ -12,9 +12,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startThrowawayPostgres } from "@claudemesh/test-support/throwaway-postgres";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { startThrowawayPostgres } from "../test/support/throwaway-postgres.js";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);

@@ -1,5 +1,5 @@
+import { startThrowawayPostgres } from "@claudemesh/test-support/throwaway-postgres";
 import type { TestProject } from "vitest/node";
-import { startThrowawayPostgres } from "./support/throwaway-postgres.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

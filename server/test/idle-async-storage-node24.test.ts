@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "@claudemesh/test-support/node24";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
-import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "../../sdk/test/support/node24.js";
 
 // The patch main.ts switches on (src/idle-async-storage.ts), run by another Node than the
 // one running the tests: it matters on Node 20, and on Node 24 it must leave Node alone.

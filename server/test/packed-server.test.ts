@@ -6,9 +6,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packWithNpm } from "@claudemesh/test-support/npm-pack";
+import { spawnServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packWithNpm } from "../../sdk/test/support/npm-pack.js";
-import { spawnServer } from "./support/server-process.js";
 
 const SERVER = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(SERVER, "package.json"), "utf8")) as {
@@ -57,7 +57,10 @@ describe("the packed claudemesh-server", () => {
   });
 
   it("starts from the package with only CLAUDEMESH_DATA_DIR and PORT, migrates and answers /healthz", async () => {
-    const server = spawnServer({ CLAUDEMESH_DATA_DIR: join(scratch, "data") }, join(installed, "dist", "main.js"));
+    const server = spawnServer(
+      { CLAUDEMESH_DATA_DIR: join(scratch, "data") },
+      { bundle: join(installed, "dist", "main.js") },
+    );
     try {
       const url = await server.listening;
       expect(server.output()).toMatch(/migrations: applied \d+/);

@@ -3,12 +3,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@claudemesh/test-support/free-port";
+import { type ServerProcess, spawnServer } from "@claudemesh/test-support/server-process";
 import postgres from "postgres";
 import { afterEach, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../src/paths.js";
-import { type ServerProcess, spawnServer } from "./support/server-process.js";
 import { createPostgresDatabase } from "./support/test-database.js";
-import { freePort } from "./support/throwaway-postgres.js";
 
 const MIGRATION_COUNT = (
   JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }

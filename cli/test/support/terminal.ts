@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { BINARY } from "./run-cli.js";
+import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 
 /** Keys as a terminal sends them. */
 export const KEYS = { enter: "\r", down: "\x1b[B", up: "\x1b[A", ctrlC: "\x03" } as const;
@@ -10,7 +10,7 @@ export const KEYS = { enter: "\r", down: "\x1b[B", up: "\x1b[A", ctrlC: "\x03" }
  */
 export function inTerminal(args: string[], env: Record<string, string>) {
   // Without a terminal of its own, script's pty is 0×0 and prompts wrap every character: give it a size.
-  const command = `stty cols 100 rows 40 2>/dev/null; exec ${[BINARY, ...args].join(" ")}`;
+  const command = `stty cols 100 rows 40 2>/dev/null; exec ${[CLI_BUNDLE, ...args].join(" ")}`;
   const child = spawn("script", ["-qefc", command, "/dev/null"], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],

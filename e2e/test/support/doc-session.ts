@@ -2,11 +2,8 @@ import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 import { type DocStep, outputLinePattern, placeholders } from "./doc-steps.js";
-
-export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const CLI_BUNDLE = join(REPO_ROOT, "cli", "dist", "claudemesh.js");
 
 /** How the docs write things that differ on the test's machine. */
 export const DOC_SERVER_URL = "http://localhost:3000";

@@ -2,37 +2,28 @@
 // server + web workbench), driven through Debian's Chromium. Set-up is cached
 // outside the repository (setup-code-server.sh); the first run compiles
 // code-server's native modules (~3 min), later runs start in seconds.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { launchChromium } from "@claudemesh/test-support/chromium";
+import { type RunningCodeServer, setUpCodeServer, startCodeServer } from "@claudemesh/test-support/code-server";
+import { freePort } from "@claudemesh/test-support/free-port";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
+import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startClaudemeshServer } from "../../../sdk/test/support/claudemesh-server.js";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const EXTENSION = fileURLToPath(new URL("../..", import.meta.url));
-const CLI = fileURLToPath(new URL("../../../cli/dist/claudemesh.js", import.meta.url));
 const SHOTS = join(HERE, "artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.once("error", reject);
-  });
-}
 
 describe("in a real VS Code (code-server)", () => {
   let server: RunningServer;
-  let codeServer: ChildProcess | undefined;
+  let codeServer: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let scratch = "";
@@ -54,7 +45,7 @@ describe("in a real VS Code (code-server)", () => {
   const statusItem = (text: string) => page.locator(".statusbar-item", { hasText: text }).first();
   /** `claudemesh <args>` as a person types it in a terminal of this machine, sharing the extension's credential file. */
   const cli = (args: string[], input?: string) =>
-    execFileSync(process.execPath, [CLI, ...args], {
+    execFileSync(process.execPath, [CLI_BUNDLE, ...args], {
       input,
       encoding: "utf8",
       env: {
@@ -106,11 +97,7 @@ describe("in a real VS Code (code-server)", () => {
   }
 
   beforeAll(async () => {
-    const setup = join(HERE, "setup-code-server.sh");
-    const binary = execFileSync("bash", [setup], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
-      .trim()
-      .split("\n")
-      .at(-1) as string;
+    const launcher = setUpCodeServer();
     // The same build and vsce flags as a release (the package script), so the .vsix tested is the one shipped.
     execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION, stdio: "ignore" });
     // The companion that runs the in-host suite (./suite, what @vscode/test-electron runs) inside this editor.
@@ -164,44 +151,18 @@ describe("in a real VS Code (code-server)", () => {
       ["package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", companion],
       { cwd: join(HERE, "companion"), stdio: "ignore" },
     );
-    const common = ["--config", join(scratch, "cs.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
-    const vsixes = [join(EXTENSION, "dist", "claudemesh.vsix"), companion];
-    execFileSync(binary, [...common, ...vsixes.flatMap((vsix) => ["--install-extension", vsix])], {
+    codeServer = await startCodeServer({
+      launcher,
+      configFile: join(scratch, "cs.yaml"),
+      userDataDir: userData,
+      extensionsDir: extensions,
+      extensions: [join(EXTENSION, "dist", "claudemesh.vsix"), companion],
+      workspace,
       env,
-      stdio: "ignore",
     });
-    const port = await freePort();
-    codeServer = spawn(
-      binary,
-      [
-        ...common,
-        "--auth",
-        "none",
-        "--bind-addr",
-        `127.0.0.1:${port}`,
-        "--disable-telemetry",
-        "--disable-update-check",
-        "--disable-workspace-trust",
-        workspace,
-      ],
-      { env, stdio: "ignore", detached: true },
-    );
-    for (let i = 0; i < 120; i += 1) {
-      if (
-        await fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(codeServer.url);
     await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
   }, 15 * 60_000);
 
@@ -212,11 +173,7 @@ describe("in a real VS Code (code-server)", () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (codeServer?.pid) {
-      try {
-        process.kill(-codeServer.pid, "SIGTERM");
-      } catch {}
-    }
+    codeServer?.stop();
     await server?.stop();
     if (scratch && !process.env.KEEP_SCRATCH) await rm(scratch, { recursive: true, force: true });
     else console.log("SCRATCH", scratch);

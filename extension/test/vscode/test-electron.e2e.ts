@@ -8,13 +8,13 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
+import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 import { downloadAndUnzipVSCode, runTests } from "@vscode/test-electron";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startClaudemeshServer } from "../../../sdk/test/support/claudemesh-server.js";
 
 const EXTENSION = fileURLToPath(new URL("../..", import.meta.url));
 const COMPANION = join(EXTENSION, "test", "vscode", "companion");
-const CLI = fileURLToPath(new URL("../../../cli/dist/claudemesh.js", import.meta.url));
 
 /** product.json of a downloaded VS Code, on each platform's layout. */
 function productJson(executable: string): string {
@@ -53,7 +53,7 @@ describe("in a downloaded VS Code (@vscode/test-electron)", () => {
     };
     const account = await server.signUp("Elle Electron");
     const { token } = await server.createPat(account.cookie, "terminal");
-    execFileSync(process.execPath, [CLI, "login", "--with-token"], {
+    execFileSync(process.execPath, [CLI_BUNDLE, "login", "--with-token"], {
       input: token,
       env: { PATH: process.env.PATH, DO_NOT_TRACK: "1", ...cliEnv },
     });

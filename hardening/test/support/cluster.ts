@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { type RunningServer, startClaudemeshServer } from "../../../sdk/test/support/claudemesh-server.js";
+import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import {
   postgresBinDir,
   startThrowawayPostgres,
   type ThrowawayPostgres,
-} from "../../../server/test/support/throwaway-postgres.js";
+} from "@claudemesh/test-support/throwaway-postgres";
 import { type RoundRobin, startRoundRobin } from "./round-robin.js";
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { postgresBinDir } from "../../../server/test/support/throwaway-postgres.js";
+import { postgresBinDir } from "@claudemesh/test-support/throwaway-postgres";
 
 const run = promisify(execFile);
 

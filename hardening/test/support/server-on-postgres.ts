@@ -1,5 +1,5 @@
-import { type ServerProcess, spawnServer } from "../../../server/test/support/server-process.js";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "../../../server/test/support/throwaway-postgres.js";
+import { type ServerProcess, spawnServer } from "@claudemesh/test-support/server-process";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "@claudemesh/test-support/throwaway-postgres";
 
 export interface ServerOnPostgres {
   url: string;

@@ -1,8 +1,8 @@
+import { freePort } from "@claudemesh/test-support/free-port";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { describe, expect, inject, it } from "vitest";
-import { freePort } from "../../test/support/throwaway-postgres.js";
 import { isDatabaseUnavailable } from "./unavailable.js";
 
 async function failureOf(work: () => Promise<unknown>): Promise<unknown> {

@@ -1,13 +1,6 @@
-import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-
-/** Debian's chromium (scripts/system-packages.mjs installs it); CHROMIUM_PATH points elsewhere. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-/** Screenshots land here, one per page, language and width, for people to look at. */
-export const SCREENSHOT_DIR = fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url));
+import { launchChromium } from "./chromium.js";
 
 export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 375, height: 812 };
@@ -26,11 +19,7 @@ export function useBrowser(): BrowserHandle {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await Promise.all(contexts.map((context) => context.close()));
@@ -43,11 +32,6 @@ export function useBrowser(): BrowserHandle {
       return context;
     },
   };
-}
-
-/** Saves a full-page screenshot as `<name>.png` in the artifacts folder. */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
 }
 
 /** True when the page fits its viewport's width (nothing to scroll sideways). */

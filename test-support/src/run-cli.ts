@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-export const BINARY = fileURLToPath(new URL("../../dist/claudemesh.js", import.meta.url));
+import { CLI_BUNDLE } from "./workspace.js";
 
 export interface CliRun {
   child: ChildProcess;
@@ -14,7 +12,10 @@ export interface CliRun {
 
 /** Starts the built `claudemesh` as a process with exactly this environment (plus PATH). */
 export function startCli(args: string[], env: Record<string, string>, stdin?: string): CliRun {
-  const child = spawn(BINARY, args, { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(CLI_BUNDLE, args, {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   // Decoded as streams, so a character split between two reads (á, ¿, ✔) arrives whole.

