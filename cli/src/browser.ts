@@ -1,9 +1,12 @@
 import { spawn } from "node:child_process";
 
-/** Why no browser is opened, or null when one may be. */
-export function browserUnavailableReason(env: NodeJS.ProcessEnv, platform = process.platform): string | null {
-  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return "this is an SSH session";
-  if (platform === "linux" && !env.DISPLAY && !env.WAYLAND_DISPLAY) return "there is no display";
+/** Why no browser is opened (a key of the catalogue's `browser` words), or null when one may be. */
+export function browserUnavailableReason(
+  env: NodeJS.ProcessEnv,
+  platform = process.platform,
+): "ssh" | "noDisplay" | null {
+  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return "ssh";
+  if (platform === "linux" && !env.DISPLAY && !env.WAYLAND_DISPLAY) return "noDisplay";
   return null;
 }
 

@@ -9,6 +9,8 @@ import {
 } from "@claudemesh/sdk";
 import { browserUnavailableReason, openInBrowser } from "./browser.js";
 import { type Clock, systemClock } from "./clock.js";
+import type { Messages } from "./i18n/en.js";
+import { type Language, messagesFor, pickLanguage } from "./i18n/language.js";
 import { lazyInterruptSignal } from "./interrupt.js";
 import { type IO, Output, systemIO } from "./io.js";
 import { type Prompts, terminalPrompts } from "./prompts.js";
@@ -19,6 +21,10 @@ declare const CLAUDEMESH_VERSION: string;
 /** Everything a command needs from the outside world, built on first use. Tests make their own. */
 export interface CliContext {
   out: Output;
+  /** The language people are spoken to in (`--lang` > CLAUDEMESH_LANG > LC_ALL > LC_MESSAGES > LANG). */
+  language: Language;
+  /** Every message, in `language`. */
+  t: Messages;
   env: SdkEnv;
   processEnv: NodeJS.ProcessEnv;
   apiUrl(): string;
@@ -56,6 +62,7 @@ export function createContext(
 ): CliContext {
   const env = readSdkEnv(processEnv);
   const out = new Output(io);
+  const language = pickLanguage(undefined, processEnv);
   const interrupt = parts.signal ? () => parts.signal as AbortSignal : lazyInterruptSignal();
   let store: CredentialStore | undefined;
   let config: LocalConfigStore | undefined;
@@ -64,8 +71,10 @@ export function createContext(
     config ??= new LocalConfigStore({ configDir: env.configDir, onWarning: (message) => out.warn(message) });
     return config;
   };
-  return {
+  const ctx: CliContext = {
     out,
+    language,
+    t: messagesFor(language),
     env,
     processEnv,
     apiUrl,
@@ -75,6 +84,7 @@ export function createContext(
         token,
         env,
         client: `claudemesh-cli/${CLAUDEMESH_VERSION}`,
+        language: ctx.language,
         fetch: parts.fetch,
       }),
     store: () => {
@@ -88,20 +98,27 @@ export function createContext(
     },
     config: configStore,
     telemetry: new Telemetry({ config: configStore, env: processEnv, apiUrl }),
-    prompts: parts.prompts ?? terminalPrompts(io),
+    prompts: parts.prompts ?? terminalPrompts(io, () => ctx.t),
     clock: parts.clock ?? systemClock,
     get signal() {
       return interrupt();
     },
     async openBrowser(url) {
       const reason = browserUnavailableReason(processEnv);
-      if (reason) return reason;
+      if (reason) return ctx.t.browser[reason];
       try {
         await openInBrowser(url);
         return null;
       } catch (error) {
-        return `it could not be started (${(error as Error).message})`;
+        return ctx.t.browser.failed((error as Error).message);
       }
     },
   };
+  return ctx;
+}
+
+/** Speaks `language` from now on (`--lang`, read before the program is built). */
+export function useLanguage(ctx: CliContext, language: Language): void {
+  ctx.language = language;
+  ctx.t = messagesFor(language);
 }

@@ -7,6 +7,7 @@ import {
   requireCredential as requireSdkCredential,
 } from "@claudemesh/sdk";
 import type { CliContext } from "./context.js";
+import { errorHint } from "./i18n/language.js";
 
 /** Where the token in use came from, as people read it. */
 export function describeSource(credential: ResolvedCredential, ctx: CliContext): string {
@@ -16,7 +17,7 @@ export function describeSource(credential: ResolvedCredential, ctx: CliContext):
     case "env":
       return "CLAUDEMESH_TOKEN";
     case "keychain":
-      return "the OS keychain";
+      return ctx.t.credentials.keychain;
     case "file":
       return ctx.store().file.path;
   }
@@ -38,12 +39,9 @@ export function authenticatedApi(ctx: CliContext, flag = ctx.tokenFlag): Promise
  * wins over any new login, so the hint names where it came from instead.
  */
 export function authFailureHint(error: ClaudemeshError, ctx: CliContext, argv: readonly string[]): string | undefined {
-  if (!isAuthError(error) || error.code === "auth_required") return error.hint;
-  if (argv.some((arg) => arg === "--token" || arg.startsWith("--token="))) {
-    return "The token given with --token was refused; pass a working one.";
-  }
-  if (ctx.env.token !== undefined) {
-    return "The token in CLAUDEMESH_TOKEN was refused; set it to a working one, or unset it to use your saved login.";
-  }
-  return error.hint;
+  const hint = errorHint(error.code, ctx.t);
+  if (!isAuthError(error) || error.code === "auth_required") return hint;
+  if (argv.some((arg) => arg === "--token" || arg.startsWith("--token="))) return ctx.t.credentials.flagRefused;
+  if (ctx.env.token !== undefined) return ctx.t.credentials.envRefused;
+  return hint;
 }

@@ -1,9 +1,10 @@
 import type { CliSession } from "@claudemesh/sdk";
+import type { Messages } from "./i18n/en.js";
 
 // How dates and devices read in human output, the same in every command.
 
-export function formatDate(iso: string): string {
-  return new Date(iso).toISOString().slice(0, 10);
+export function formatDate(iso: string, t: Messages): string {
+  return t.date(iso);
 }
 
 /** "laptop · darwin · arm64", leaving out what the device did not say. */
@@ -11,6 +12,6 @@ export function deviceLabel(session: CliSession): string {
   return [session.device_name, session.device_os, session.device_arch].filter(Boolean).join(" · ");
 }
 
-export function lastUsed(session: CliSession): string {
-  return session.last_used_at ? `last used ${formatDate(session.last_used_at)}` : "never used";
+export function lastUsed(session: CliSession, t: Messages): string {
+  return session.last_used_at ? t.sessions.lastUsed(t.date(session.last_used_at)) : t.sessions.neverUsed;
 }

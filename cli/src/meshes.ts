@@ -1,12 +1,12 @@
 import {
   type ApiClient,
-  ClaudemeshError,
   isMeshIdShaped,
   type LocalMesh,
   type MeshReconciliation,
   reconcileMeshes,
 } from "@claudemesh/sdk";
 import type { CliContext } from "./context.js";
+import { LocalizedError } from "./i18n/language.js";
 
 /** Makes config.json's meshes for this server match the server's; returns what changed. */
 export async function syncMeshes(ctx: CliContext, api: ApiClient): Promise<MeshReconciliation> {
@@ -22,23 +22,20 @@ export async function syncMeshes(ctx: CliContext, api: ApiClient): Promise<MeshR
 
 /** `✔ Synced 3 meshes: a, b, c` (seed flow 1), with what was added and dropped. */
 export function reportSync(ctx: CliContext, result: MeshReconciliation): void {
-  const { out } = ctx;
+  const { out, t } = ctx;
   const mine = result.meshes.filter((mesh) => mesh.api_url === ctx.apiUrl());
   if (mine.length === 0) {
     sayNoMeshes(ctx);
   } else {
-    const noun = mine.length === 1 ? "mesh" : "meshes";
-    out.success(`Synced ${mine.length} ${noun}: ${mine.map((mesh) => mesh.slug).join(", ")}`);
+    out.success(t.sync.synced(mine.length, mine.map((mesh) => mesh.slug).join(", ")));
   }
   for (const mesh of result.added) out.say(`  + ${mesh.slug}`);
-  for (const mesh of result.removed) out.say(`  - ${mesh.slug} ${out.dim("(no longer on the server)")}`);
+  for (const mesh of result.removed) out.say(`  - ${mesh.slug} ${out.dim(t.sync.gone)}`);
 }
 
 /** The two ways to a first mesh: make one, or take up an invite someone sent. */
-export function sayNoMeshes({ out }: CliContext): void {
-  out.say(
-    `No meshes yet. Create one: ${out.bold('claudemesh create "Platform team"')}, or join one: ${out.bold("claudemesh join <invite-url>")}`,
-  );
+export function sayNoMeshes({ out, t }: CliContext): void {
+  out.say(t.sync.noMeshes(out.bold('claudemesh create "Platform team"'), out.bold("claudemesh join <invite-url>")));
 }
 
 /**
@@ -55,10 +52,7 @@ export async function findLocalMesh(ctx: CliContext, slugOrId: string): Promise<
       (byId ? mesh.id.toLowerCase() === slugOrId.toLowerCase() : mesh.slug === slugOrId),
   );
   if (!found) {
-    throw new ClaudemeshError(
-      "not_found",
-      `You have not joined a mesh "${slugOrId}" on ${ctx.apiUrl()}. Run \`claudemesh sync\`, or \`claudemesh list\` to see yours.`,
-    );
+    throw new LocalizedError("not_found", ctx.t.sync.notJoined(slugOrId, ctx.apiUrl()));
   }
   return found;
 }

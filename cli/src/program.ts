@@ -1,7 +1,7 @@
 import { validateWithoutCodegen } from "@claudemesh/sdk";
 import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors";
 import { redactTokens } from "@claudemesh/sdk/token";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { authCommand } from "./commands/auth.js";
 import { completionCommand } from "./commands/completion.js";
 import { createCommand } from "./commands/create.js";
@@ -16,11 +16,12 @@ import { syncCommand } from "./commands/sync.js";
 import { telemetryCommand } from "./commands/telemetry.js";
 import { tokensCommand } from "./commands/tokens.js";
 import { whoamiCommand } from "./commands/whoami.js";
-import { type CliContext, createContext } from "./context.js";
+import { type CliContext, createContext, useLanguage } from "./context.js";
 import { authFailureHint } from "./credentials.js";
 import { closestName } from "./did-you-mean.js";
 import { returnsStatus, statusOf } from "./exit-status.js";
-import { TELEMETRY_NOTICE } from "./telemetry.js";
+import { speakCommander } from "./i18n/commander.js";
+import { errorHint, errorText, languageFlag, pickLanguage } from "./i18n/language.js";
 
 declare const CLAUDEMESH_VERSION: string;
 
@@ -30,11 +31,13 @@ export function buildProgram(ctx: CliContext): Command {
     writeErr: (text: string) => ctx.out.io.stderr.write(redactTokens(text)),
     writeOut: (text: string) => ctx.out.io.stdout.write(text),
   };
+  const { t } = ctx;
   const program = new Command("claudemesh")
-    .description("Sign in to claudemesh, manage your meshes, and launch Claude Code in one.")
-    .version(CLAUDEMESH_VERSION, "-v, --version", "print the version")
-    .helpOption("-h, --help", "show help")
-    .showHelpAfterError("(run `claudemesh --help` for usage)")
+    .description(t.program.description)
+    .version(CLAUDEMESH_VERSION, "-v, --version", t.program.version)
+    // Read before parsing (see run()); declared so commander accepts it and --help lists it.
+    .addOption(new Option("--lang <language>", t.program.lang))
+    .showHelpAfterError(t.program.helpAfterError)
     .configureOutput(output)
     .exitOverride()
     // A word that is no command reaches the bare action as an argument, never the wizard.
@@ -70,9 +73,9 @@ export function buildProgram(ctx: CliContext): Command {
   // Nested commands (`tokens create`) too: usage errors come back as a status and go to ctx's streams, never process.exit.
   for (const command of allCommands(program)) command.exitOverride().configureOutput(output);
   for (const command of leafCommands(program)) {
-    if (takesTokenFlag(command))
-      command.option("--token <token>", "use this token for this command instead of the saved login");
+    if (takesTokenFlag(command)) command.option("--token <token>", t.program.token);
   }
+  speakCommander(program, t, output);
   return program;
 }
 
@@ -105,10 +108,7 @@ async function runBare(program: Command, ctx: CliContext): Promise<number> {
       typed,
       program.commands.map((command) => command.name()),
     );
-    ctx.out.failure(
-      `unknown command '${typed}'.${meant ? ` Did you mean '${meant}'?` : ""}`,
-      "Run `claudemesh --help` to see every command.",
-    );
+    ctx.out.failure(ctx.t.program.unknownCommand(typed, meant), ctx.t.program.seeEveryCommand);
     return ExitStatus.failure;
   }
   // Bare `claudemesh`: the wizard at a terminal; elsewhere there is nobody to answer it.
@@ -123,10 +123,12 @@ async function runBare(program: Command, ctx: CliContext): Promise<number> {
 /** Runs one command line and reports it (if telemetry is on); resolves with the exit status. */
 export async function run(argv: string[], ctx: CliContext = createContext()): Promise<number> {
   validateWithoutCodegen();
+  const lang = languageFlag(argv.slice(2));
+  if (lang !== undefined) useLanguage(ctx, pickLanguage(lang, ctx.processEnv));
   const started = performance.now();
   const subject = argv[2];
   if (subject !== "telemetry" && subject !== "completion" && (await ctx.telemetry.takeNotice().catch(() => false))) {
-    ctx.out.say(ctx.out.dim(TELEMETRY_NOTICE));
+    ctx.out.say(ctx.out.dim(ctx.t.telemetry.notice));
   }
   const status = await execute(argv, ctx, false);
   if (ctx.telemetry.command) {
@@ -152,10 +154,12 @@ async function execute(argv: string[], ctx: CliContext, retried: boolean): Promi
       ctx.telemetry.record("cli.api.error", { code: error.code });
       const offer = !retried && isAuthError(error) ? await offerSignIn(error, argv, ctx) : "not_offered";
       if (offer === "signed_in") return execute(argv, ctx, true);
-      if (offer === "not_offered") ctx.out.failure(error.message, authFailureHint(error, ctx, argv));
+      if (offer === "not_offered") {
+        ctx.out.failure(errorText(error, ctx.t, ctx.apiUrl()), authFailureHint(error, ctx, argv));
+      }
       return typeof offer === "number" ? offer : error.exitStatus;
     }
-    ctx.out.failure(error instanceof Error ? error.message : String(error));
+    ctx.out.failure(errorText(error, ctx.t));
     if (ctx.processEnv.CLAUDEMESH_DEBUG) console.error(error);
     return ExitStatus.failure;
   }
@@ -186,16 +190,17 @@ async function offerSignIn(
   ) {
     return "not_offered";
   }
-  ctx.out.failure(error.message);
-  if (!(await ctx.prompts.yesNo("Sign in again now?"))) {
-    ctx.out.say(`\n${error.hint ?? ""}`);
+  const { t } = ctx;
+  ctx.out.failure(errorText(error, t, ctx.apiUrl()));
+  if (!(await ctx.prompts.yesNo(t.program.signInAgain))) {
+    ctx.out.say(`\n${errorHint(error.code, t) ?? ""}`);
     return "declined";
   }
   try {
     return (await runLogin({ force: true }, ctx)) === ExitStatus.ok ? "signed_in" : "declined";
   } catch (loginError) {
     if (!(loginError instanceof ClaudemeshError)) throw loginError;
-    ctx.out.failure(loginError.message, loginError.hint);
+    ctx.out.failure(errorText(loginError, t), errorHint(loginError.code, t));
     return loginError.exitStatus; // e.g. 130 when the new sign-in was cancelled
   }
 }

@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline/promises";
-import { ClaudemeshError } from "@claudemesh/sdk";
+import { en, type Messages } from "./i18n/en.js";
+import { LocalizedError } from "./i18n/language.js";
 import type { IO } from "./io.js";
 
 /** Says whether typed text will do: undefined when it does, else why not (shown under the field). */
@@ -31,10 +32,12 @@ export interface Prompts {
   yesNo(message: string): Promise<boolean>;
 }
 
-const cancelled = () => new ClaudemeshError("cancelled", "Cancelled.");
-
-/** The real prompts: @clack/prompts (loaded when first asked) on the terminal, readline for `[Y/n]`. */
-export function terminalPrompts(io: IO): Prompts {
+/**
+ * The real prompts: @clack/prompts (loaded when first asked) on the terminal, readline for `[Y/n]`;
+ * their own words (yes, no, cancelled) from the catalogue in use when asked.
+ */
+export function terminalPrompts(io: IO, words: () => Messages = () => en): Prompts {
+  const cancelled = () => new LocalizedError("cancelled", words().cancelled);
   const streams = { input: io.stdin, output: io.stdout };
   const answer = async <T>(asked: (clack: typeof import("@clack/prompts")) => Promise<T | symbol>): Promise<T> => {
     const clack = await import("@clack/prompts");
@@ -51,7 +54,10 @@ export function terminalPrompts(io: IO): Prompts {
       answer<string>((clack) =>
         clack.password({ ...streams, ...question, validate: question.validate && fromClack(question.validate) }),
       ),
-    confirm: (question) => answer<boolean>((clack) => clack.confirm({ ...streams, ...question })),
+    confirm: (question) =>
+      answer<boolean>((clack) =>
+        clack.confirm({ ...streams, active: words().wizard.yes, inactive: words().wizard.no, ...question }),
+      ),
     select: <Value extends string>(question: { message: string; options: SelectChoice<Value>[] }) =>
       answer<Value>((clack) =>
         clack.select<Value>({ ...streams, ...question } as Parameters<typeof clack.select<Value>>[0]),
@@ -59,8 +65,8 @@ export function terminalPrompts(io: IO): Prompts {
     async yesNo(message) {
       const prompt = createInterface({ input: io.stdin, output: io.stderr });
       try {
-        const typed = (await prompt.question(`${message} [Y/n] `)).trim().toLowerCase();
-        return typed === "" || typed === "y" || typed === "yes";
+        const typed = (await prompt.question(`${message} ${words().yesNo} `)).trim().toLowerCase();
+        return typed === "" || words().yes.includes(typed);
       } finally {
         prompt.close();
       }

@@ -6,14 +6,15 @@ import {
   TelemetryQueue,
   type TelemetrySettings,
 } from "@claudemesh/sdk";
+import { en } from "./i18n/en.js";
 
 /** The environment variable that tells the detached sender where to send, and as which installation. */
 export const TELEMETRY_TARGET_VARIABLE = "CLAUDEMESH_TELEMETRY_TARGET";
 /** The hidden command the detached sender runs. */
 export const SEND_TELEMETRY_COMMAND = "__send-telemetry";
 
-export const TELEMETRY_NOTICE =
-  "claudemesh collects anonymous usage data (commands, exit codes, durations; never tokens, emails or names). Turn it off: claudemesh telemetry off";
+/** The notice in English (each catalogue has it as `telemetry.notice`). */
+export const TELEMETRY_NOTICE = en.telemetry.notice;
 
 type Properties = Record<string, string | number | boolean | null>;
 

@@ -5,11 +5,13 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { isAPIError } from "better-auth/api";
 import { hashedSessionTokens } from "./accounts/hashed-session-tokens.js";
 import { endSessionsAfterPasswordChange } from "./accounts/password-change.js";
+import { LOCALE_FIELD } from "./accounts/user-locale.js";
 import { checkedUserName } from "./accounts/user-name.js";
 import type { Db } from "./db/database.js";
 import * as schema from "./db/schema.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import type { Mailer } from "./email/mailer.js";
+import { currentMailLocale } from "./email-verification/mail-locale.js";
 import { verificationEmailOptions } from "./email-verification/verification-email.js";
 import { log } from "./log.js";
 import { CLIENT_ADDRESS_HEADER } from "./request-info.js";
@@ -76,9 +78,16 @@ export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date
         endSessionsAfterPasswordChange(db, { userId: user.id, keepWebSession: null, now: now() }),
     },
     emailVerification: verificationEmailOptions({ db, mailer, publicUrl, now }),
+    user: { additionalFields: LOCALE_FIELD },
     databaseHooks: {
       user: {
-        create: { before: async (user) => ({ data: { ...user, ...checkedUserName(user.name) } }) },
+        // The account keeps the language it was made in (the register page's, or the JSON sign-up's
+        // Accept-Language), so later emails to it are written in that language.
+        create: {
+          before: async (user) => ({
+            data: { ...user, ...checkedUserName(user.name), locale: currentMailLocale() },
+          }),
+        },
         update: { before: async (user) => ({ data: { ...user, ...checkedUserName(user.name) } }) },
       },
       account: {

@@ -144,7 +144,7 @@ describe.each(DATABASE_KINDS)("invite limits and the invite email on %s", (kind)
       expect(hasUnsafeCharacters(lines.join(""))).toBe(false);
     });
 
-    it("is in English whatever the inviter's language, since the recipient's is not known", async () => {
+    it("is in the inviter's language when the address has no account to know the recipient's by", async () => {
       const owner = await signUp(testApp);
       const mesh = await meshOf(owner);
       const to = address("english");
@@ -154,7 +154,7 @@ describe.each(DATABASE_KINDS)("invite limits and the invite email on %s", (kind)
         { cookie: owner.cookie, headers: { "accept-language": "es" } },
       );
       expect(response.status).toBe(201);
-      expect((await outboxFor(testApp, to))[0]?.subject).toBe("You're invited to a claudemesh mesh");
+      expect((await outboxFor(testApp, to))[0]?.subject).toBe("Te han invitado a una malla de claudemesh");
     });
 
     it("leads to a mesh its verified recipient can join", async () => {

@@ -18,12 +18,15 @@ export function startCli(args: string[], env: Record<string, string>, stdin?: st
   });
   let out = "";
   let err = "";
+  // Decoded as streams, so a character split between two reads (á, ¿, ✔) arrives whole.
+  child.stdout?.setEncoding("utf8");
+  child.stderr?.setEncoding("utf8");
   const waiters: { pattern: RegExp; resolve(match: RegExpMatchArray): void }[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
+  child.stdout?.on("data", (chunk: string) => {
+    out += chunk;
   });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
+  child.stderr?.on("data", (chunk: string) => {
+    err += chunk;
     for (const waiter of [...waiters]) {
       const match = err.match(waiter.pattern);
       if (match) {

@@ -3,25 +3,23 @@ import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi, authFailureHint, describeSource, requireCredential } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
+import { errorText } from "../i18n/language.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
 import { describeCredential } from "./whoami.js";
 
 /** `claudemesh auth status|token|login|logout`, as `gh auth` has them. */
 export function authCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("auth")
-    .description("sign in, sign out and check your credentials")
+    .description(t.auth.description)
     .addCommand(
       new Command("status")
-        .description("check the saved credential with the server (exit 0 signed in, 2 not)")
-        .option("--json", "print JSON (never includes the token)")
+        .description(t.auth.status)
+        .option("--json", t.whoami.json)
         .action(returnsStatus((options: { json?: boolean }) => runAuthStatus(options, ctx))),
     )
-    .addCommand(
-      new Command("token")
-        .description("print the token in use, for scripts")
-        .action(returnsStatus(() => runAuthToken(ctx))),
-    )
+    .addCommand(new Command("token").description(t.auth.token).action(returnsStatus(() => runAuthToken(ctx))))
     .addCommand(loginCommand(ctx))
     .addCommand(logoutCommand(ctx));
 }
@@ -50,8 +48,8 @@ export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext
         ),
       );
     } else {
-      ctx.out.success(`Signed in to ${ctx.apiUrl()} as ${me.user.name} <${me.user.email}>`);
-      ctx.out.say(`  with a ${describeCredential(me)} from ${describeSource(credential, ctx)}`);
+      ctx.out.success(ctx.t.auth.signedIn(ctx.apiUrl(), me.user.name, me.user.email));
+      ctx.out.say(ctx.t.auth.withCredential(describeCredential(me, ctx.t), describeSource(credential, ctx)));
     }
     return 0;
   } catch (error) {
@@ -59,8 +57,8 @@ export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext
     if (options.json) {
       ctx.out.print(JSON.stringify({ signed_in: false, api_url: ctx.apiUrl(), reason: error.code }, null, 2));
     } else {
-      const why = error.code === "auth_required" ? "." : `: ${error.message}`;
-      ctx.out.failure(`Not signed in to ${ctx.apiUrl()}${why}`, authFailureHint(error, ctx, []));
+      const why = error.code === "auth_required" ? "" : errorText(error, ctx.t);
+      ctx.out.failure(ctx.t.auth.notSignedIn(ctx.apiUrl(), why), authFailureHint(error, ctx, []));
     }
     return error.exitStatus;
   }

@@ -1,26 +1,27 @@
-import { ClaudemeshError } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { returnsStatus } from "../exit-status.js";
+import { LocalizedError } from "../i18n/language.js";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
 type Shell = (typeof SHELLS)[number];
 
 /** `claudemesh completion bash|zsh|fish`: a completion script made from the commands themselves. */
 export function completionCommand(ctx: CliContext, program: () => Command): Command {
+  const { t } = ctx;
   return new Command("completion")
-    .description("print a shell completion script (bash, zsh or fish)")
+    .description(t.completion.description)
     .argument("<shell>", SHELLS.join(", "))
     .addHelpText(
       "after",
-      "\nInstall:\n  bash: claudemesh completion bash >> ~/.bashrc\n  zsh:  claudemesh completion zsh >> ~/.zshrc\n  fish: claudemesh completion fish > ~/.config/fish/completions/claudemesh.fish",
+      `\n${t.completion.install}\n  bash: claudemesh completion bash >> ~/.bashrc\n  zsh:  claudemesh completion zsh >> ~/.zshrc\n  fish: claudemesh completion fish > ~/.config/fish/completions/claudemesh.fish`,
     )
     .action(returnsStatus((shell: string) => runCompletion(shell, program(), ctx)));
 }
 
 export function runCompletion(shell: string, program: Command, ctx: CliContext): number {
   if (!SHELLS.includes(shell as Shell)) {
-    throw new ClaudemeshError("invalid_input", `Unknown shell "${shell}"; choose ${SHELLS.join(", ")}.`);
+    throw new LocalizedError("invalid_input", ctx.t.completion.unknownShell(shell, SHELLS.join(", ")));
   }
   ctx.out.print(completionScript(shell as Shell, program));
   return 0;

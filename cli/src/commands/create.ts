@@ -3,15 +3,17 @@ import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
+import { errorText, LocalizedError } from "../i18n/language.js";
 import { checkInput } from "../input.js";
 
 /** `claudemesh create "<name>" [--slug] [--json]`: a new mesh on the server, joined here. */
 export function createCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("create")
-    .description("create a mesh (you own it) and join it on this machine")
-    .argument("<name>", 'what to call it, e.g. "Platform team"')
-    .option("--slug <slug>", "its short name in commands and URLs (default: from the name)")
-    .option("--json", "print the mesh as JSON")
+    .description(t.create.description)
+    .argument("<name>", t.create.name)
+    .option("--slug <slug>", t.create.slug)
+    .option("--json", t.create.json)
     .action(returnsStatus((name: string, options: CreateOptions) => runCreate(name, options, ctx)));
 }
 
@@ -21,6 +23,7 @@ export interface CreateOptions {
 }
 
 export async function runCreate(name: string, options: CreateOptions, ctx: CliContext): Promise<number> {
+  const { t } = ctx;
   const request = checkInput(CreateMeshRequest, { name, slug: options.slug }, { name: "<name>", slug: "--slug" });
   const { api } = await authenticatedApi(ctx);
   let mesh: Awaited<ReturnType<typeof api.createMesh>>;
@@ -28,9 +31,9 @@ export async function runCreate(name: string, options: CreateOptions, ctx: CliCo
     mesh = await api.createMesh(request);
   } catch (error) {
     if (error instanceof ClaudemeshError && error.code === "slug_taken" && error.suggestion) {
-      throw new ClaudemeshError(
+      throw new LocalizedError(
         "slug_taken",
-        `${error.message}\n  Try: claudemesh create ${JSON.stringify(name)} --slug ${error.suggestion}`,
+        `${errorText(error, t)}\n  ${t.create.tryInstead}: claudemesh create ${JSON.stringify(name)} --slug ${error.suggestion}`,
       );
     }
     throw error;
@@ -44,8 +47,8 @@ export async function runCreate(name: string, options: CreateOptions, ctx: CliCo
     return 0;
   }
   const { out } = ctx;
-  out.success(`Created mesh ${out.bold(mesh.slug)} (id: ${mesh.id.slice(0, 8)}…)`);
-  out.success("Joined locally");
-  out.say(`▸ Invite peers: ${out.bold(`claudemesh invite --mesh ${mesh.slug}`)}`);
+  out.success(t.create.created(out.bold(mesh.slug), mesh.id.slice(0, 8)));
+  out.success(t.create.joined);
+  out.say(`${t.create.invitePeers} ${out.bold(`claudemesh invite --mesh ${mesh.slug}`)}`);
   return 0;
 }

@@ -1,22 +1,21 @@
-import { type ApiClient, ClaudemeshError, CreateInviteRequest, MAX_INVITE_SECONDS } from "@claudemesh/sdk";
+import { type ApiClient, CreateInviteRequest, MAX_INVITE_SECONDS } from "@claudemesh/sdk";
 import { Command, Option } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
 import { formatDate } from "../format.js";
+import { en, type Messages } from "../i18n/en.js";
+import { LocalizedError } from "../i18n/language.js";
 import { checkInput } from "../input.js";
 
 const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86_400 };
 
 /** `30m`, `12h`, `7d` → seconds, within what the server allows. */
-export function parseInviteLifetime(value: string): number {
+export function parseInviteLifetime(value: string, t: Messages = en): number {
   const match = /^(\d+)\s*([mhd])$/.exec(value.trim().toLowerCase());
   const seconds = match ? Number(match[1]) * (UNIT_SECONDS[match[2] ?? "d"] ?? 0) : Number.NaN;
   if (!Number.isInteger(seconds) || seconds < 60 || seconds > MAX_INVITE_SECONDS) {
-    throw new ClaudemeshError(
-      "invalid_input",
-      `--expires-in must be like 30m, 12h or 7d, at most 30d (got "${value}").`,
-    );
+    throw new LocalizedError("invalid_input", t.invite.badLifetime(value));
   }
   return seconds;
 }
@@ -26,39 +25,33 @@ export function parseInviteLifetime(value: string): number {
  * invite to (owner or admin), a pick at a terminal, or an error naming the slugs.
  */
 export async function chooseInviteMesh(ctx: CliContext, api: ApiClient): Promise<string> {
+  const { t } = ctx;
   const { meshes } = await api.listMeshes();
   const mine = meshes.filter((mesh) => mesh.role !== "member");
   const [only] = mine;
   if (mine.length === 1 && only) return only.slug;
   if (mine.length === 0) {
-    throw new ClaudemeshError(
-      "invalid_input",
-      meshes.length === 0
-        ? 'You are in no mesh yet. Create one first: claudemesh create "Platform team".'
-        : "Only a mesh's owners and admins can invite, and you are neither in any of yours.",
-    );
+    throw new LocalizedError("invalid_input", meshes.length === 0 ? t.invite.noMesh : t.invite.notAdmin);
   }
   if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
-    throw new ClaudemeshError(
-      "invalid_input",
-      `Which mesh? Name it with --mesh: ${mine.map((mesh) => mesh.slug).join(", ")}.`,
-    );
+    throw new LocalizedError("invalid_input", t.invite.whichMesh(mine.map((mesh) => mesh.slug).join(", ")));
   }
   return ctx.prompts.select({
-    message: "Invite to which mesh?",
+    message: t.invite.pickMesh,
     options: mine.map((mesh) => ({ value: mesh.slug, label: mesh.slug, hint: `${mesh.name} · ${mesh.role}` })),
   });
 }
 
 /** `claudemesh invite [--mesh <slug>] [--email] [--role] [--expires-in 7d]`: prints the invite link. */
 export function inviteCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("invite")
-    .description("invite someone to a mesh; prints a single-use link (and emails it with --email)")
-    .option("--mesh <slug>", "the mesh, by slug or id (default: your only one; at a terminal, a pick)")
-    .option("--email <address>", "also email the link; only an account that has verified that address can accept it")
-    .addOption(new Option("--role <role>", "what they join as").choices(["member", "admin"]).default("member"))
-    .option("--expires-in <time>", "how long the link works: 30m, 12h, 7d (at most 30d)", "7d")
-    .option("--json", "print JSON (includes the link)")
+    .description(t.invite.description)
+    .option("--mesh <slug>", t.invite.mesh)
+    .option("--email <address>", t.invite.email)
+    .addOption(new Option("--role <role>", t.invite.role).choices(["member", "admin"]).default("member"))
+    .option("--expires-in <time>", t.invite.expiresIn, "7d")
+    .option("--json", t.invite.json)
     .action(returnsStatus((options: InviteOptions) => runInvite(options, ctx)));
 }
 
@@ -71,9 +64,10 @@ export interface InviteOptions {
 }
 
 export async function runInvite(options: InviteOptions, ctx: CliContext): Promise<number> {
+  const { t } = ctx;
   const request = checkInput(
     CreateInviteRequest,
-    { email: options.email, role: options.role, expires_in: parseInviteLifetime(options.expiresIn) },
+    { email: options.email, role: options.role, expires_in: parseInviteLifetime(options.expiresIn, t) },
     { email: "--email", role: "--role", expires_in: "--expires-in" },
   );
   const { api } = await authenticatedApi(ctx);
@@ -83,13 +77,12 @@ export async function runInvite(options: InviteOptions, ctx: CliContext): Promis
     return 0;
   }
   const { out } = ctx;
-  out.success(`Invite to ${out.bold(invite.mesh.slug)} as ${invite.role}, until ${formatDate(invite.expires_at)}:`);
+  out.success(t.invite.created(out.bold(invite.mesh.slug), invite.role, formatDate(invite.expires_at, t)));
   out.print(invite.url);
-  if (invite.email_status === "sent") out.success(`Emailed to ${invite.email}`);
-  if (invite.email_status === "queued") {
-    out.warn(`The server has no mail set up; send ${invite.email} the link yourself.`);
-  }
-  if (invite.email_status === "failed") out.warn(`Emailing ${invite.email} failed; send them the link yourself.`);
-  out.say(out.dim("It works once. They can open it in a browser or run `claudemesh join <link>`."));
+  const email = invite.email ?? "";
+  if (invite.email_status === "sent") out.success(t.invite.emailed(email));
+  if (invite.email_status === "queued") out.warn(t.invite.noMail(email));
+  if (invite.email_status === "failed") out.warn(t.invite.mailFailed(email));
+  out.say(out.dim(t.invite.once));
   return 0;
 }

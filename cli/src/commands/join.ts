@@ -1,23 +1,24 @@
-import { ClaudemeshError, inviteSecretFrom, localMeshFrom } from "@claudemesh/sdk";
+import { inviteSecretFrom, localMeshFrom } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
+import { LocalizedError } from "../i18n/language.js";
 
 /** `claudemesh join <invite-url> [--json]`: accepts an invite and joins the mesh here. */
 export function joinCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("join")
-    .description("join a mesh with an invite link")
-    .argument("<invite-url>", "the link you were sent (…/invite/…)")
-    .option("--json", "print the mesh as JSON")
+    .description(t.join.description)
+    .argument("<invite-url>", t.join.link)
+    .option("--json", t.join.json)
     .action(returnsStatus((link: string, options: { json?: boolean }) => runJoin(link, options, ctx)));
 }
 
 export async function runJoin(link: string, options: { json?: boolean }, ctx: CliContext): Promise<number> {
   const secret = inviteSecretFrom(link);
-  if (!secret) {
-    throw new ClaudemeshError("invalid_input", "That is not an invite link; it looks like https://…/invite/<code>.");
-  }
+  const { t } = ctx;
+  if (!secret) throw new LocalizedError("invalid_input", t.join.notALink);
   const { api } = await authenticatedApi(ctx);
   const { mesh, already_member } = await api.acceptInvite(secret);
   await ctx.config().update((config) => ({
@@ -32,8 +33,8 @@ export async function runJoin(link: string, options: { json?: boolean }, ctx: Cl
     return 0;
   }
   const { out } = ctx;
-  if (already_member) out.success(`You are already in ${out.bold(mesh.slug)} (${mesh.role}); it is joined here too.`);
-  else out.success(`Joined ${out.bold(mesh.slug)} as ${mesh.role}`);
-  out.say(`▸ Start Claude Code in it: ${out.bold(`claudemesh launch --mesh ${mesh.slug}`)}`);
+  if (already_member) out.success(t.join.already(out.bold(mesh.slug), mesh.role));
+  else out.success(t.join.joined(out.bold(mesh.slug), mesh.role));
+  out.say(`${t.join.startIn} ${out.bold(`claudemesh launch --mesh ${mesh.slug}`)}`);
   return 0;
 }

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { constants, hostname } from "node:os";
-import { ClaudemeshError, type LocalMesh, looksLikeToken, neutralText } from "@claudemesh/sdk";
+import { type LocalMesh, looksLikeToken, neutralText } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { requireCredential } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
+import { LocalizedError } from "../i18n/language.js";
 import { findLocalMesh } from "../meshes.js";
 
 export interface LaunchOptions {
@@ -48,13 +49,14 @@ export function meshEnvironment(
  * the mesh. Bare at a terminal, the wizard's path (sign in, pick a mesh, name, role, launch).
  */
 export function launchCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("launch")
-    .description("start Claude Code in a mesh (passes its output and exit code through)")
-    .option("--mesh <slug>", "a mesh you have joined (without it, at a terminal: pick one step by step)")
-    .option("--name <name>", "your name in the mesh (remembered; default: this machine's name)")
-    .option("--role <role>", "what you do there, e.g. reviewer (remembered; default: your mesh role)")
-    .option("-y, --yes", "do not ask for confirmation")
-    .argument("[claude-args...]", "passed to claude (after --)")
+    .description(t.launch.description)
+    .option("--mesh <slug>", t.launch.mesh)
+    .option("--name <name>", t.launch.name)
+    .option("--role <role>", t.launch.role)
+    .option("-y, --yes", t.launch.yes)
+    .argument("[claude-args...]", t.launch.claudeArgs)
     .action(returnsStatus((claudeArgs: string[], options: LaunchOptions) => launchOrWizard(options, claudeArgs, ctx)));
 }
 
@@ -62,10 +64,7 @@ export function launchCommand(ctx: CliContext): Command {
 export async function launchOrWizard(options: LaunchOptions, claudeArgs: string[], ctx: CliContext): Promise<number> {
   if (options.mesh !== undefined) return runLaunch({ ...options, mesh: options.mesh }, claudeArgs, ctx);
   if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
-    throw new ClaudemeshError(
-      "invalid_input",
-      "Name the mesh to launch in: `claudemesh launch --mesh <slug>` (see `claudemesh list`). At a terminal, bare `claudemesh launch` walks you through it.",
-    );
+    throw new LocalizedError("invalid_input", ctx.t.launch.nameTheMesh);
   }
   const { runWizard } = await import("../wizard/run-wizard.js");
   return runWizard(ctx);
@@ -81,11 +80,11 @@ export async function runLaunch(
   // Printed, remembered and handed to Claude Code: neutral, wherever they came from (the host name too).
   const name = neutralText(options.name ?? mesh.display_name ?? hostname());
   const role = neutralText(options.role ?? mesh.launch_role ?? mesh.role);
-  const { out } = ctx;
+  const { out, t } = ctx;
 
   if (!options.yes && out.io.isTTY && out.io.stdinIsTTY) {
-    if (!(await ctx.prompts.yesNo(`Launch Claude Code in ${mesh.slug} as ${name} (${role})?`))) {
-      out.say("Not launched.");
+    if (!(await ctx.prompts.yesNo(t.launch.confirm(mesh.slug, name, role)))) {
+      out.say(t.launch.notLaunched);
       return 1;
     }
   }
@@ -101,7 +100,7 @@ export async function runLaunch(
   }
 
   const binary = ctx.processEnv.CLAUDEMESH_CLAUDE_BIN || "claude";
-  out.say(`▸ Launching Claude Code in ${out.bold(mesh.slug)} as ${name} (${role})`);
+  out.say(t.launch.launching(out.bold(mesh.slug), name, role));
   return new Promise<number>((resolve, reject) => {
     const child = spawn(binary, claudeArgs, {
       stdio: "inherit",
@@ -111,8 +110,8 @@ export async function runLaunch(
     void ctx.signal;
     child.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") {
-        reject(new ClaudemeshError("claude_not_found", `Claude Code (\`${binary}\`) is not installed or not on PATH.`));
-      } else reject(new ClaudemeshError("server_error", `Could not start ${binary}: ${error.message}`));
+        reject(new LocalizedError("claude_not_found", t.launch.notInstalled(binary)));
+      } else reject(new LocalizedError("server_error", t.launch.couldNotStart(binary, error.message)));
     });
     child.once("exit", (code, signal) => {
       resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));

@@ -19,9 +19,10 @@ interface ListedMesh {
 
 /** `claudemesh list [--json]`: your meshes on the server, marked with what this machine has. */
 export function listCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("list")
-    .description("list your meshes (server and this machine)")
-    .option("--json", "print JSON")
+    .description(t.list.description)
+    .option("--json", t.json)
     .action(returnsStatus((options: { json?: boolean }) => runList(options, ctx)));
 }
 
@@ -44,14 +45,13 @@ export async function runList(options: { json?: boolean }, ctx: CliContext): Pro
   const width = Math.max(...listed.map((mesh) => mesh.slug.length));
   const marks: Record<Presence, string> = { joined: "●", server_only: "+", local_only: "-" };
   for (const mesh of listed) {
-    const members =
-      mesh.member_count === null ? "" : `, ${mesh.member_count} member${mesh.member_count === 1 ? "" : "s"}`;
+    const members = mesh.member_count === null ? "" : ctx.t.list.members(mesh.member_count);
     out.print(
       `${marks[mesh.presence]} ${mesh.slug.padEnd(width)}  ${mesh.name} ${out.dim(`(${mesh.role}${members})`)}`,
     );
   }
   if (listed.some((mesh) => mesh.presence !== "joined")) {
-    out.say(out.dim("\n● joined here   + only on the server   - gone from the server — `claudemesh sync` fixes both"));
+    out.say(out.dim(`\n${ctx.t.list.legend}`));
   }
   return 0;
 }

@@ -11,22 +11,22 @@ import {
   waitForPendingLogin,
 } from "@claudemesh/sdk";
 import type { CliContext } from "../context.js";
+import type { Messages } from "../i18n/en.js";
+import { errorText, LocalizedError } from "../i18n/language.js";
 import type { LoginOptions } from "./login.js";
 
 // `claudemesh login --no-wait` / `--continue`: the device-code login split in two
 // processes, for agents and CI that cannot sit in a blocking command.
 
 /** Refuses flag combinations that mean nothing (exit 1). */
-export function refuseMisusedPendingLogin(options: LoginOptions): void {
+export function refuseMisusedPendingLogin(options: LoginOptions, t: Messages): void {
   const deferred = options.wait === false || options.continue === true;
   const other = otherSignInFlag(options);
   if (deferred && other) {
     const flag = options.continue ? "--continue" : "--no-wait";
-    throw new ClaudemeshError("invalid_input", `${flag} is for the device code; it cannot go with ${other}.`);
+    throw new LocalizedError("invalid_input", t.pending.notWithOther(flag, other));
   }
-  if (options.json && !deferred) {
-    throw new ClaudemeshError("invalid_input", "login takes --json only with --no-wait or --continue.");
-  }
+  if (options.json && !deferred) throw new LocalizedError("invalid_input", t.pending.jsonOnlyDeferred);
 }
 
 /** The flag that asks for a sign-in other than the device code, if any. */
@@ -39,7 +39,7 @@ function otherSignInFlag(options: LoginOptions): string | undefined {
 
 /** `login --no-wait`: asks for a code, keeps it privately for `--continue`, prints what the person needs. */
 export async function startPendingLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
-  const { out } = ctx;
+  const { out, t } = ctx;
   const code = await (await deviceFlow(ctx)).start();
   await pendingLoginStore(ctx).save(code);
   ctx.telemetry.record("cli.login.started", { method: "device-code", wait: false });
@@ -50,10 +50,10 @@ export async function startPendingLogin(options: LoginOptions, ctx: CliContext):
     return ExitStatus.ok;
   }
   const minutes = Math.max(1, Math.round((Date.parse(expires_at) - ctx.clock.now()) / 60_000));
-  out.print("To sign in, open this URL in a browser and approve the code:");
+  out.print(t.pending.openAndApprove);
   out.print(`  ${verification_url_complete}`);
-  out.print(`Code: ${user_code} (valid for ${minutes} minutes)`);
-  out.say(out.dim("Then run `claudemesh login --continue` to finish (`--continue --no-wait` checks once)."));
+  out.print(t.pending.code(user_code, minutes));
+  out.say(out.dim(t.pending.thenContinue));
   return ExitStatus.ok;
 }
 
@@ -69,12 +69,12 @@ export interface ContinuedLogin {
  * collected by another process), having said so.
  */
 export async function continuePendingLogin(options: LoginOptions, ctx: CliContext): Promise<ContinuedLogin | number> {
-  const { out } = ctx;
+  const { out, t } = ctx;
   const store = pendingLoginStore(ctx);
   const pending = await store.load();
   if (!pending) {
     if (options.json) printJson(ctx, { status: "not_started" });
-    out.failure(`No login is waiting to be continued for ${ctx.apiUrl()}.`, "Run `claudemesh login --no-wait` first.");
+    out.failure(t.pending.noneWaiting(ctx.apiUrl()), t.pending.startFirst);
     return ExitStatus.failure;
   }
   const deps: PendingLoginFlowDeps = { flow: await deviceFlow(ctx), store, sleep: ctx.clock.sleep, now: ctx.clock.now };
@@ -93,28 +93,21 @@ export async function continuePendingLogin(options: LoginOptions, ctx: CliContex
     if (!ending) throw error;
     ctx.telemetry.record("cli.login.failed", { method: "device-code", code: error.code });
     if (options.json) printJson(ctx, { status: ending.status });
-    out.failure(ending.message, ending.hint);
+    out.failure(ending.message(t), ending.hint(t));
     return ExitStatus.failure;
   }
   return { login, forget: () => store.clear(pending).then(() => {}) };
 }
 
 /** How a pending login can end without a token, as `--continue` reports it. */
-const ENDINGS: Partial<Record<ErrorCode, { status: string; message: string; hint: string }>> = {
-  access_denied: {
-    status: "denied",
-    message: "Login denied in the browser.",
-    hint: "Run `claudemesh login --no-wait` to start again.",
-  },
-  device_code_expired: {
-    status: "expired",
-    message: "The login expired before it was approved and collected (a code lasts 10 minutes).",
-    hint: "Run `claudemesh login --no-wait` again for a new code.",
-  },
+type Words = (t: Messages) => string;
+const ENDINGS: Partial<Record<ErrorCode, { status: string; message: Words; hint: Words }>> = {
+  access_denied: { status: "denied", message: (t) => t.pending.denied, hint: (t) => t.pending.deniedHint },
+  device_code_expired: { status: "expired", message: (t) => t.pending.expired, hint: (t) => t.pending.expiredHint },
   already_claimed: {
     status: "claimed_elsewhere",
-    message: "Another claudemesh process completed this login and received its token; nothing was changed here.",
-    hint: "Run `claudemesh whoami` to see who is signed in.",
+    message: (t) => t.pending.claimed,
+    hint: (t) => t.pending.claimedHint,
   },
 };
 
@@ -131,26 +124,24 @@ function reportStillPending(login: PendingLogin, nextCheckAt: number, options: L
       retry_after: retryAfter,
     });
   }
-  ctx.out.say(`Still waiting for approval of ${user_code} at ${verification_url_complete}`);
-  ctx.out.say(
-    ctx.out.dim(`Check again in ${retryAfter}s or later (exit status ${ExitStatus.pending} means "pending").`),
-  );
+  ctx.out.say(ctx.t.pending.stillWaiting(user_code, verification_url_complete));
+  ctx.out.say(ctx.out.dim(ctx.t.pending.checkAgain(retryAfter, ExitStatus.pending)));
   return ExitStatus.pending;
 }
 
 /** Polls until decided, with login's spinner; Ctrl-C stops waiting and keeps the pending login. */
 async function waitWithProgress(pending: PendingLogin, deps: PendingLoginFlowDeps, ctx: CliContext) {
-  const { out } = ctx;
+  const { out, t } = ctx;
   // Taken before the prompt shows, so a Ctrl-C the moment it appears is already ours.
   const signal = ctx.signal;
-  out.say(`  Approve ${out.bold(pending.user_code)} at ${pending.verification_url_complete} if you have not yet.`);
-  const spinner = out.spinner("  Waiting for confirmation…");
+  out.say(`  ${t.pending.approveAt(out.bold(pending.user_code), pending.verification_url_complete)}`);
+  const spinner = out.spinner(`  ${t.login.waiting}`);
   try {
     return await waitForPendingLogin(pending, deps, {
       signal,
       longPoll: ctx.env.longPoll,
       onEvent: (event) => {
-        if (event.type === "retrying") spinner.update(`  Waiting for confirmation… (${event.error.message} Retrying.)`);
+        if (event.type === "retrying") spinner.update(`  ${t.login.retrying(errorText(event.error, t))}`);
       },
     });
   } finally {

@@ -14,6 +14,7 @@ import {
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { returnsStatus } from "../exit-status.js";
+import { errorText } from "../i18n/language.js";
 import { reportSync, syncMeshes } from "../meshes.js";
 import { continuePendingLogin, refuseMisusedPendingLogin, startPendingLogin } from "./login-no-wait.js";
 
@@ -37,24 +38,25 @@ export interface LoginOptions {
 
 /** `claudemesh login`: device code by default, `--web` for the browser callback, or a token. */
 export function loginCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("login")
-    .description("sign in (device code in the browser by default)")
-    .option("--web", "sign in through a browser callback on this machine instead of a code")
-    .option("--token <token>", "sign in with a personal access token (prefer --with-token)")
-    .option("--with-token", "read the token from standard input")
-    .option("--no-browser", "print the URL and code, but do not open a browser")
-    .option("--force", "sign in again even if the saved credential still works")
-    .option("--no-wait", "print the URL and code and exit; `login --continue` finishes (agents, CI)")
-    .option("--continue", "finish the login --no-wait started (with --no-wait: check once, exit 75 while pending)")
-    .option("--json", "with --no-wait or --continue: print JSON (never the device code or the token)")
+    .description(t.login.description)
+    .option("--web", t.login.web)
+    .option("--token <token>", t.login.token)
+    .option("--with-token", t.login.withToken)
+    .option("--no-browser", t.login.noBrowser)
+    .option("--force", t.login.force)
+    .option("--no-wait", t.login.noWait)
+    .option("--continue", t.login.continue)
+    .option("--json", t.login.json)
     .action(returnsStatus((options: LoginOptions) => runLogin(options, ctx)));
 }
 
 export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<number> {
-  refuseMisusedPendingLogin(options);
+  refuseMisusedPendingLogin(options, ctx.t);
   const continued = options.continue ? await continuePendingLogin(options, ctx) : undefined;
   if (typeof continued === "number") return continued;
-  const { out } = ctx;
+  const { out, t } = ctx;
   const store = ctx.store();
   const previous = await previousCredential(ctx);
   // Passing a token says which credential to use: it replaces the saved one without --force.
@@ -62,14 +64,14 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
 
   if (previous?.alive && !options.force && !tokenGiven && !continued) {
     if (options.json) out.print(JSON.stringify({ status: "signed_in", api_url: ctx.apiUrl() }, null, 2));
-    out.success(`Already signed in to ${ctx.apiUrl()} as ${previous.userName}.`);
-    out.say(out.dim("Run `claudemesh login --force` to sign in again."));
+    out.success(t.login.alreadySignedIn(ctx.apiUrl(), previous.userName));
+    out.say(out.dim(t.login.forceHint));
     return 0;
   }
   // The replacing happens at `--continue`, which says so then.
   if (options.wait === false && !options.continue) return startPendingLogin(options, ctx);
-  if (previous?.alive) out.say(`Replacing existing session for ${previous.userName}.`);
-  else if (previous) out.warn("The saved credential no longer works; signing in again.");
+  if (previous?.alive) out.say(t.login.replacing(previous.userName));
+  else if (previous) out.warn(t.login.savedDead);
 
   const method = tokenGiven ? "token" : options.web ? "browser" : "device-code";
   ctx.telemetry.record("cli.login.started", { method });
@@ -95,15 +97,15 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
     replacing: previous?.alive ? previous.stored : null,
   });
   await continued?.forget();
-  out.success(`Authenticated as ${login.user.name}${via}`);
-  out.success(`Token saved to ${kept.saved.location}`);
+  out.success(t.login.authenticated(login.user.name, via));
+  out.success(t.login.saved(kept.saved.location));
   try {
     reportSync(ctx, await syncMeshes(ctx, await ctx.api(login.token)));
   } catch (error) {
-    out.warn(`Signed in, but your meshes could not be synced (${(error as Error).message}); run \`claudemesh sync\`.`);
+    out.warn(t.login.syncFailed(errorText(error, t)));
   }
   if (kept.replaced.outcome === "failed") {
-    out.warn("The replaced session could not be revoked on the server; revoke it with `claudemesh sessions`.");
+    out.warn(t.login.replacedNotRevoked);
   }
   if (options.json) out.print(JSON.stringify({ status: "approved", user: login.user, api_url: ctx.apiUrl() }, null, 2));
   return 0;
@@ -135,7 +137,7 @@ async function previousCredential(ctx: CliContext): Promise<PreviousCredential |
 }
 
 async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<LoginResult> {
-  const { out } = ctx;
+  const { out, t } = ctx;
   const api: ApiClient = await ctx.api();
   // Taken before the code shows, so a Ctrl-C the moment it appears is already ours.
   const signal = ctx.signal;
@@ -149,9 +151,9 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
         api,
         openBrowser: async (url) => {
           const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
-          if (reason) out.say(`  Not opening a browser (${reason}). Open this URL on this machine:\n\n    ${url}\n`);
-          else out.say(`  Opening browser for authentication…\n\n  If your browser didn't open, visit:\n    ${url}\n`);
-          spinner = out.spinner("  Waiting for confirmation…");
+          if (reason) out.say(`  ${t.login.notOpening(reason)} ${t.login.openThisUrl}\n\n    ${url}\n`);
+          else out.say(`  ${t.login.opening}\n\n  ${t.login.visitIfNotOpened}\n    ${url}\n`);
+          spinner = out.spinner(`  ${t.login.waiting}`);
         },
       }).run({ signal });
     }
@@ -165,16 +167,15 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
             : event.code.verification_url_complete;
           void (async () => {
             const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
-            out.say(reason ? `  Not opening a browser (${reason}).\n` : "  Opening browser for authentication…\n");
-            out.say(`  ${reason ? "Visit" : "If your browser didn't open, visit"}:`);
+            out.say(`  ${reason ? t.login.notOpening(reason) : t.login.opening}\n`);
+            out.say(`  ${reason ? t.login.visit : t.login.visitIfNotOpened}`);
             out.say(`    ${url}\n`);
-            out.say("  Enter this code:");
+            out.say(`  ${t.login.enterCode}`);
             out.say(`    ${out.bold(event.code.user_code)}\n`);
-            spinner = out.spinner("  Waiting for confirmation…");
+            spinner = out.spinner(`  ${t.login.waiting}`);
           })();
         }
-        if (event.type === "retrying")
-          spinner?.update(`  Waiting for confirmation… (${event.error.message} Retrying.)`);
+        if (event.type === "retrying") spinner?.update(`  ${t.login.retrying(errorText(event.error, t))}`);
       },
     });
   } finally {
@@ -191,14 +192,14 @@ interface ObtainedLogin {
 
 /** Runs the sign-in the options ask for: a given token (checked with the server), or a browser flow. */
 async function obtainLogin(options: LoginOptions, tokenGiven: boolean, ctx: CliContext): Promise<ObtainedLogin> {
-  const { out } = ctx;
+  const { out, t } = ctx;
   if (tokenGiven) {
     if (options.token !== undefined && !options.withToken && !options.tokenFromPrompt) {
-      out.say(out.dim("Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`."));
+      out.say(out.dim(t.login.withTokenTip));
     }
     const token = options.withToken ? await text(ctx.out.io.stdin) : (options.token ?? "");
     const { login, source, credential } = await signInWithToken({ api: ctx.api, token });
-    const via = credential.kind === "pat" ? ` (via PAT "${credential.name}")` : "";
+    const via = credential.kind === "pat" ? t.login.viaPat(credential.name) : "";
     return { login, source, via };
   }
   return { login: await browserLogin(options, ctx), source: options.web ? "browser" : "device-code", via: "" };

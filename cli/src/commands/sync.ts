@@ -7,8 +7,8 @@ import { reportSync, syncMeshes } from "../meshes.js";
 /** `claudemesh sync [--json]`: makes this machine's meshes match the server's. */
 export function syncCommand(ctx: CliContext): Command {
   return new Command("sync")
-    .description("update this machine's meshes from the server (adds new ones, drops gone ones)")
-    .option("--json", "print what changed as JSON")
+    .description(ctx.t.sync.description)
+    .option("--json", ctx.t.sync.json)
     .action(returnsStatus((options: { json?: boolean }) => runSync(options, ctx)));
 }
 

@@ -4,6 +4,7 @@ import type { CliContext } from "../context.js";
 import { authenticatedApi, describeSource } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
 import { deviceLabel, formatDate, lastUsed } from "../format.js";
+import type { Messages } from "../i18n/en.js";
 
 export interface WhoamiOptions {
   sessions?: boolean;
@@ -12,10 +13,11 @@ export interface WhoamiOptions {
 
 /** `claudemesh whoami [--sessions] [--json]`: who the server says you are, and with which credential. */
 export function whoamiCommand(ctx: CliContext): Command {
+  const { t } = ctx;
   return new Command("whoami")
-    .description("show who you are signed in as")
-    .option("--sessions", "also list every device signed in to your account")
-    .option("--json", "print JSON (never includes the token)")
+    .description(t.whoami.description)
+    .option("--sessions", t.whoami.sessions)
+    .option("--json", t.whoami.json)
     .action(returnsStatus((options: WhoamiOptions) => runWhoami(options, ctx)));
 }
 
@@ -28,17 +30,17 @@ export async function runWhoami(options: WhoamiOptions, ctx: CliContext): Promis
     ctx.out.print(JSON.stringify(whoamiJson(me, credential.source, ctx.apiUrl(), sessions), null, 2));
     return 0;
   }
-  const { out } = ctx;
+  const { out, t } = ctx;
   out.print(`${out.bold(me.user.name)} <${me.user.email}>`);
-  out.print(`  Credential: ${describeCredential(me)} (from ${describeSource(credential, ctx)})`);
-  out.print(`  Expires:    ${me.credential.expires_at ? formatDate(me.credential.expires_at) : "never"}`);
-  out.print(`  Server:     ${ctx.apiUrl()}`);
+  out.print(t.whoami.credential(describeCredential(me, t), describeSource(credential, ctx)));
+  out.print(t.whoami.expires(me.credential.expires_at ? formatDate(me.credential.expires_at, t) : t.whoami.never));
+  out.print(t.whoami.server(ctx.apiUrl()));
   if (sessions) {
     out.print("");
-    out.print(sessions.sessions.length === 0 ? "No CLI sessions." : "CLI sessions:");
+    out.print(sessions.sessions.length === 0 ? t.whoami.noSessions : t.whoami.sessionsTitle);
     for (const session of sessions.sessions) {
       out.print(
-        `  ${session.current ? "*" : " "} ${deviceLabel(session)}  ${out.dim(`${lastUsed(session)}, id ${session.id}`)}`,
+        `  ${session.current ? "*" : " "} ${deviceLabel(session)}  ${out.dim(t.whoami.sessionId(lastUsed(session, t), session.id))}`,
       );
     }
   }
@@ -55,9 +57,9 @@ export function whoamiJson(me: Whoami, source: TokenSource, apiUrl: string, sess
   };
 }
 
-export function describeCredential(me: Whoami): string {
+export function describeCredential(me: Whoami, t: Messages): string {
   const { kind, name } = me.credential;
-  if (kind === "pat") return `personal access token "${name}"`;
-  if (kind === "session") return `CLI session on ${name}`;
-  return "browser session";
+  if (kind === "pat") return t.whoami.pat(name);
+  if (kind === "session") return t.whoami.session(name);
+  return t.whoami.browserSession;
 }

@@ -1,16 +1,19 @@
 import * as prompts from "@clack/prompts";
 import { runLaunch } from "../commands/launch.js";
 import type { CliContext } from "../context.js";
+import type { Messages } from "../i18n/en.js";
 import { WIZARD_STEPS, type WizardState } from "./steps.js";
 
 /** The status rows (seed): what is filled in and what is left. */
-function statusRows(state: WizardState): string {
-  const row = (label: string, value: string | undefined) => `${label.padEnd(8)}${value ? `✔ ${value}` : "▸"}`;
+function statusRows(state: WizardState, t: Messages): string {
+  const labels = [t.wizard.account, t.wizard.mesh, t.wizard.name, t.wizard.role];
+  const width = Math.max(8, ...labels.map((label) => label.length + 1));
+  const row = (label: string, value: string | undefined) => `${label.padEnd(width)}${value ? `✔ ${value}` : "▸"}`;
   return [
-    row("Account", state.user ? `${state.user.name} <${state.user.email}>` : undefined),
-    row("Mesh", state.mesh?.slug),
-    row("Name", state.name),
-    row("Role", state.role),
+    row(t.wizard.account, state.user ? `${state.user.name} <${state.user.email}>` : undefined),
+    row(t.wizard.mesh, state.mesh?.slug),
+    row(t.wizard.name, state.name),
+    row(t.wizard.role, state.role),
   ].join("\n");
 }
 
@@ -22,6 +25,7 @@ function statusRows(state: WizardState): string {
  * the mesh picker.
  */
 export async function runWizard(ctx: CliContext): Promise<number> {
+  const { t } = ctx;
   const io = { input: ctx.out.io.stdin, output: ctx.out.io.stdout };
   prompts.intro("██ claudemesh", io);
   let state: WizardState = {};
@@ -30,17 +34,17 @@ export async function runWizard(ctx: CliContext): Promise<number> {
     step;
     step = WIZARD_STEPS.find((s) => !s.isComplete(state))
   ) {
-    if (step.id === "mesh") prompts.note(statusRows(state), "claudemesh launch", io);
+    if (step.id === "mesh") prompts.note(statusRows(state, t), "claudemesh launch", io);
     state = await step.run(state, ctx);
   }
-  prompts.note(statusRows(state), "claudemesh launch", io);
+  prompts.note(statusRows(state, t), "claudemesh launch", io);
   const go = await ctx.prompts.confirm({
-    message: `Launch Claude Code in ${state.mesh?.slug} as ${state.name} (${state.role})?`,
+    message: t.launch.confirm(state.mesh?.slug ?? "", state.name ?? "", state.role ?? ""),
   });
   if (!go || !state.mesh) {
-    prompts.outro("Not launched. Run `claudemesh` again any time.", io);
+    prompts.outro(t.wizard.notLaunched, io);
     return 0;
   }
-  prompts.outro("Handing over to Claude Code…", io);
+  prompts.outro(t.wizard.handingOver, io);
   return runLaunch({ mesh: state.mesh.slug, name: state.name, role: state.role, yes: true }, [], ctx);
 }

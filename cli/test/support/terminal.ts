@@ -16,8 +16,10 @@ export function inTerminal(args: string[], env: Record<string, string>) {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let screen = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    screen += chunk.toString();
+  // Decoded as a stream, so a character split between two reads (á, ¿, ✔) arrives whole.
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    screen += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   /** Resolves when the screen matches, searching only what came after `since` (a screen() length). */

@@ -148,6 +148,15 @@ describe("ApiClient's send policy", () => {
     ]);
   });
 
+  it("sends the caller's language as Accept-Language, and none when it has not been given", async () => {
+    const server = answering({ "/api/my/whoami": ok({}) });
+    const spanish = await ApiClient.create({ baseUrl: "http://127.0.0.1:9", language: "es", fetch: server.fetch });
+    const unsaid = await ApiClient.create({ baseUrl: "http://127.0.0.1:9", fetch: server.fetch });
+    await spanish.whoami().catch(() => {});
+    await unsaid.whoami().catch(() => {});
+    expect(server.sent.map(({ headers }) => headers.get("accept-language"))).toEqual(["es", null]);
+  });
+
   it("sends a read or a delete again after a 502/503/504 or a network error, up to `retries` times", async () => {
     const server = answering({
       "/api/my/cli/tokens": [busy, fetchFailed("ECONNRESET"), tokens],

@@ -46,6 +46,12 @@ export interface ApiClientOptions {
   token?: string;
   /** Appended to the User-Agent, e.g. `claudemesh-cli/0.11.0`. */
   client?: string;
+  /**
+   * The caller's language (`es`), sent as Accept-Language: what the server
+   * writes on the caller's behalf, such as an invite email to an address with
+   * no account yet, is in it.
+   */
+  language?: string;
   /** Per-request timeout in milliseconds (long-polls get their wait on top). */
   timeoutMs?: number;
   /** Attempts after the first, on network errors and 502/503/504 only. */
@@ -89,6 +95,7 @@ export class ApiClient {
       headers: {
         "user-agent": userAgent,
         accept: "application/json",
+        ...(options.language ? { "accept-language": options.language } : {}),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       },
       timeoutMs: options.timeoutMs ?? 15_000,

@@ -1,5 +1,6 @@
 import type { BetterAuthOptions } from "better-auth";
 import { APIError } from "better-auth/api";
+import { knownLocale } from "../accounts/user-locale.js";
 import type { Db } from "../db/database.js";
 import type { Mailer } from "../email/mailer.js";
 import { verificationEmail } from "../email/templates.js";
@@ -23,7 +24,7 @@ export interface VerificationEmailDeps {
 
 /**
  * Better Auth's `emailVerification`: a link on sign-up and on request, sent
- * through our mailer (SMTP, or the outbox) in the request's language, at most
+ * through our mailer (SMTP, or the outbox) in the account's language, at most
  * `verificationEmailsPerAccount` an hour per account. Signing in does not need
  * a verified address (a server without SMTP stays usable); accepting an invite
  * sent to one does.
@@ -45,7 +46,8 @@ export function verificationEmailOptions(deps: VerificationEmailDeps) {
       }
       const email = verificationEmail({
         to: user.email,
-        locale: currentMailLocale(),
+        // The account's own language; the request's for one made before languages were kept.
+        locale: knownLocale((user as { locale?: unknown }).locale) ?? currentMailLocale(),
         url: verificationLink(deps.publicUrl, url),
       });
       if ((await deps.mailer.deliver(email)) === "failed") {

@@ -1,9 +1,10 @@
 import type { InviteRole } from "@claudemesh/sdk/contracts";
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
+import { accountLocale } from "../accounts/user-locale.js";
 import type { Db } from "../db/database.js";
 import type { DeliveryStatus, Mailer } from "../email/mailer.js";
 import { inviteEmail } from "../email/templates.js";
-import { DEFAULT_LOCALE } from "../i18n/locale.js";
+import type { Locale } from "../i18n/locale.js";
 import type { RequestInfo } from "../request-info.js";
 import { type InviteRefusal, takeInviteAttempts } from "./invite-limits.js";
 import { createInvite, type InviteRow } from "./invite-store.js";
@@ -45,6 +46,8 @@ export async function issueInvite(
     role: InviteRole;
     expiresInSeconds: number;
     request: RequestInfo;
+    /** The inviter's language (their page's or request's): the email's, unless the address has an account. */
+    locale: Locale;
     now: Date;
   },
 ): Promise<IssuedInvite> {
@@ -71,12 +74,12 @@ export async function issueInvite(
     now: input.now,
   });
   const url = inviteUrl(deps.publicUrl, secret);
-  // Nobody's language is stored, so the recipient's is not known: English, the default.
+  // In the recipient's language when the address has an account that keeps one; else the inviter's.
   const emailStatus = input.email
     ? await deps.mailer.deliver(
         inviteEmail({
           to: input.email,
-          locale: DEFAULT_LOCALE,
+          locale: (await accountLocale(db, input.email)) ?? input.locale,
           inviter: input.inviter.name,
           mesh: membership.row.name,
           role: row.role,

@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import type { Mailer } from "../email/mailer.js";
 import type { MessageKey } from "../i18n/en.js";
+import { requestLocale } from "../i18n/locale.js";
 import { listPendingInvites, revokeInvite } from "../meshes/invite-store.js";
 import { issueInvite } from "../meshes/issue-invite.js";
 import { findMembership, listMembers, listMeshes } from "../meshes/mesh-store.js";
@@ -103,6 +104,7 @@ export function meshesDashboardRoutes({ db, mailer, publicUrl, flashes, now }: M
         role: role.data,
         expiresInSeconds: lifetime.seconds,
         request: requestInfo(c),
+        locale: requestLocale(c),
         now: at,
       },
     );

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import type { Mailer } from "../email/mailer.js";
+import { requestLocale } from "../i18n/locale.js";
 import { issueInvite } from "../meshes/issue-invite.js";
 import { createMesh, listMeshes } from "../meshes/mesh-store.js";
 import { requestInfo } from "../request-info.js";
@@ -49,6 +50,7 @@ export function meshRoutes({ db, mailer, publicUrl, now }: MeshRouteDeps) {
         role: input.role,
         expiresInSeconds: input.expires_in,
         request: requestInfo(c),
+        locale: requestLocale(c),
         now: now(),
       },
     );

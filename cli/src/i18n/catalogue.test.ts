@@ -1,0 +1,98 @@
+import { ClaudemeshError, ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
+import { describe, expect, it } from "vitest";
+import { en } from "./en.js";
+import { es } from "./es.js";
+import { errorHint, errorText, LocalizedError } from "./language.js";
+
+type Leaf = string | number | boolean | undefined | readonly unknown[] | ((...args: never[]) => unknown);
+
+/** Every message as `path → leaf` (functions and lists are leaves). */
+function leaves(catalogue: object, prefix = ""): Map<string, Leaf> {
+  const found = new Map<string, Leaf>();
+  for (const [key, value] of Object.entries(catalogue)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [inner, leaf] of leaves(value, path)) found.set(inner, leaf);
+    } else found.set(path, value as Leaf);
+  }
+  return found;
+}
+
+// One value per parameter, each a distinct ISO date: a valid value for every parameter (dates, names, counts).
+const SAMPLES = ["2026-01-11T09:30:00.000Z", "2026-02-12T09:30:00.000Z", "2026-03-13T09:30:00.000Z"];
+
+/** What a message says, a function called with the samples. */
+function say(leaf: Leaf): string {
+  if (typeof leaf === "function") return String((leaf as (...values: string[]) => unknown)(...SAMPLES));
+  return Array.isArray(leaf) ? leaf.join("|") : String(leaf ?? "");
+}
+
+// The same in both languages on purpose.
+const SAME_IN_SPANISH = new Set(["wizard.no", "whoami.sessionId", "commander.titles.Usage:"]);
+
+describe("the CLI's catalogues", () => {
+  const english = leaves(en);
+  const spanish = leaves(es);
+
+  it("Spanish has exactly the keys English has", () => {
+    expect([...spanish.keys()].sort()).toEqual([...english.keys()].sort());
+  });
+
+  it("every Spanish message says something, of the same kind as the English one", () => {
+    for (const [path, leaf] of spanish) {
+      expect(typeof leaf, path).toBe(typeof english.get(path));
+      if (path.startsWith("hints.")) continue; // compared with the SDK's table below
+      expect(say(leaf).trim(), path).not.toBe("");
+    }
+  });
+
+  it("every value an English message shows, the Spanish one shows too", () => {
+    for (const [path, leaf] of english) {
+      // Dates are written differently on purpose; English error words are the server's message itself.
+      if (typeof leaf !== "function" || path === "date" || path.startsWith("errors.")) continue;
+      const shown = SAMPLES.filter((sample) => say(leaf).includes(sample));
+      for (const sample of shown) expect(say(spanish.get(path)), path).toContain(sample);
+    }
+  });
+
+  it("every Spanish message differs from the English one, but for the few that are the same words", () => {
+    const untranslated = [...spanish]
+      .filter(([path]) => !path.startsWith("hints.") && !SAME_IN_SPANISH.has(path))
+      .filter(([path, leaf]) => say(leaf) === say(english.get(path)))
+      .map(([path]) => path);
+    expect(untranslated).toEqual([]);
+  });
+
+  it("Spanish has a hint for exactly the codes the SDK has one for", () => {
+    for (const [code, info] of Object.entries(ERROR_CODES) as [ErrorCode, { hint?: string }][]) {
+      expect(Boolean(es.hints[code]), code).toBe(Boolean(info.hint));
+      expect(en.hints[code], code).toBe(info.hint);
+    }
+  });
+});
+
+describe("errors in the chosen language", () => {
+  const fromServer = new ClaudemeshError("token_revoked", "Authentication failed (token revoked).");
+
+  it("keeps the SDK's and server's own message in English", () => {
+    expect(errorText(fromServer, en)).toBe("Authentication failed (token revoked).");
+    expect(errorHint("token_revoked", en)).toBe("Run `claudemesh login` to re-authenticate.");
+  });
+
+  it("says a known code in Spanish, quoting the server's detail where the code needs one", () => {
+    expect(errorText(fromServer, es)).toBe("La autenticación falló (token revocado).");
+    expect(errorHint("token_revoked", es)).toBe("Ejecuta `claudemesh login` para volver a autenticarte.");
+    const missing = new ClaudemeshError("not_found", "No such personal access token.");
+    expect(errorText(missing, es)).toBe("No se encontró: No such personal access token.");
+  });
+
+  it("leaves the CLI's own words, already in the user's language, as they are", () => {
+    expect(errorText(new LocalizedError("not_found", "No te has unido a esa malla."), es)).toBe(
+      "No te has unido a esa malla.",
+    );
+  });
+
+  it("says any other error as it came", () => {
+    expect(errorText(new Error("disk full"), es)).toBe("disk full");
+  });
+});
