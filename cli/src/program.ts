@@ -192,7 +192,9 @@ async function offerSignIn(
   }
   const { t } = ctx;
   ctx.out.failure(errorText(error, t, ctx.apiUrl()));
-  if (!(await ctx.prompts.yesNo(t.program.signInAgain))) {
+  // Nobody was signed in: "again" would be wrong.
+  const question = error.code === "auth_required" ? t.program.signInNow : t.program.signInAgain;
+  if (!(await ctx.prompts.yesNo(question))) {
     ctx.out.say(`\n${errorHint(error.code, t) ?? ""}`);
     return "declined";
   }

@@ -122,6 +122,16 @@ const cases: CommandCase[] = [
     wantAsked: ["Sign in again now?"],
   },
   {
+    name: "never signed in, at a terminal: offers to sign in (not 'again'); declining exits 2",
+    args: ["whoami"],
+    tty: true,
+    stubs: [],
+    prompts: [{ yesNo: false }],
+    wantStatus: 2,
+    wantStderr: ["Not signed in to", "claudemesh login"],
+    wantAsked: ["Sign in now?"],
+  },
+  {
     name: "accepting the offer signs in again (device code) and runs the command once more, with the new token",
     args: ["whoami"],
     tty: true,

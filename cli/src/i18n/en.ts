@@ -39,6 +39,7 @@ export const en = {
     unknownCommand: (typed: string, meant: string | undefined) =>
       `unknown command '${typed}'.${meant ? ` Did you mean '${meant}'?` : ""}`,
     seeEveryCommand: "Run `claudemesh --help` to see every command.",
+    signInNow: "Sign in now?",
     signInAgain: "Sign in again now?",
   },
 

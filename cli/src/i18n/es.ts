@@ -22,6 +22,7 @@ export const es: Messages = {
     helpAfterError: "(ejecuta `claudemesh --help` para ver cómo se usa)",
     unknownCommand: (typed, meant) => `comando desconocido '${typed}'.${meant ? ` ¿Quisiste decir '${meant}'?` : ""}`,
     seeEveryCommand: "Ejecuta `claudemesh --help` para ver todos los comandos.",
+    signInNow: "¿Iniciar sesión ahora?",
     signInAgain: "¿Iniciar sesión de nuevo ahora?",
   },
 
