@@ -1,5 +1,5 @@
 import { ClaudemeshError, ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { en } from "./en.js";
 import { es } from "./es.js";
 import { errorHint, errorText, LocalizedError } from "./language.js";
@@ -94,5 +94,27 @@ describe("errors in the chosen language", () => {
 
   it("says any other error as it came", () => {
     expect(errorText(new Error("disk full"), es)).toBe("disk full");
+  });
+});
+
+describe("the Spanish catalogue's start-up cost", () => {
+  const RealDateTimeFormat = Intl.DateTimeFormat;
+  afterEach(() => {
+    Intl.DateTimeFormat = RealDateTimeFormat;
+  });
+
+  it("builds its date formatter on the first Spanish date, not on import (English runs never pay for es-ES data)", async () => {
+    const locales: unknown[] = [];
+    Intl.DateTimeFormat = class extends RealDateTimeFormat {
+      constructor(locale?: string | string[], options?: Intl.DateTimeFormatOptions) {
+        super(locale, options);
+        locales.push(locale);
+      }
+    } as typeof Intl.DateTimeFormat;
+    vi.resetModules();
+    const { es: fresh } = await import("./es.js");
+    expect(locales).toEqual([]);
+    expect(fresh.date("2026-03-13T09:30:00.000Z")).toBe(es.date("2026-03-13T09:30:00.000Z"));
+    expect(locales).toEqual(["es-ES"]);
   });
 });

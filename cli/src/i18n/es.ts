@@ -1,14 +1,19 @@
 import type { Messages } from "./en.js";
 
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
-const spanishDate = new Intl.DateTimeFormat("es-ES", { dateStyle: "medium", timeZone: "UTC" });
+// Built on first use: loading the es-ES locale data costs ~10 ms, which an English run never needs.
+let spanishDate: Intl.DateTimeFormat | undefined;
+const formatSpanishDate = (iso: string) => {
+  spanishDate ??= new Intl.DateTimeFormat("es-ES", { dateStyle: "medium", timeZone: "UTC" });
+  return spanishDate.format(new Date(iso));
+};
 const RELOGIN = "Ejecuta `claudemesh login` para volver a autenticarte.";
 const NEW_INVITE = "Pide una invitación nueva a quien te invitó.";
 
 /** Everything the CLI says to people, in Spanish (tú, as the server's pages). Same keys as en.ts. */
 export const es: Messages = {
   locale: "es",
-  date: (iso: string) => spanishDate.format(new Date(iso)),
+  date: formatSpanishDate,
   yes: ["s", "si", "sí", "y", "yes"],
   yesNo: "[S/n]",
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import * as z from "zod";
 import { Timestamp } from "../contracts/common.js";
 import type { DeviceCodeResponse } from "../contracts/device-code.js";
+import { lazySchema } from "../contracts/lazy-schema.js";
 import { defaultConfigDir } from "../credentials/file-store.js";
 import { ClaudemeshError } from "../errors.js";
 import { ensurePrivateDir, removePrivateFile, writePrivateFileAtomically } from "../files/private-files.js";
@@ -15,21 +16,23 @@ import { realSleep, type Sleep } from "./sleep.js";
  * the device code, a secret for the code's ten minutes, so it is 0600 and
  * never printed.
  */
-export const PendingLogin = z.object({
-  version: z.literal(1),
-  /** The server's origin: a pending login for another server is not used. */
-  api_url: z.string(),
-  device_code: z.string(),
-  user_code: z.string(),
-  verification_url: z.string(),
-  verification_url_complete: z.string(),
-  expires_at: Timestamp,
-  /** Seconds to leave between polls; raised when the server said `slow_down`. */
-  interval: z.number().positive(),
-  created_at: Timestamp,
-  /** The last poll this file knows of, so separate processes together keep the interval. */
-  last_checked_at: Timestamp.nullable(),
-});
+export const PendingLogin = lazySchema(() =>
+  z.object({
+    version: z.literal(1),
+    /** The server's origin: a pending login for another server is not used. */
+    api_url: z.string(),
+    device_code: z.string(),
+    user_code: z.string(),
+    verification_url: z.string(),
+    verification_url_complete: z.string(),
+    expires_at: Timestamp,
+    /** Seconds to leave between polls; raised when the server said `slow_down`. */
+    interval: z.number().positive(),
+    created_at: Timestamp,
+    /** The last poll this file knows of, so separate processes together keep the interval. */
+    last_checked_at: Timestamp.nullable(),
+  }),
+);
 export type PendingLogin = z.infer<typeof PendingLogin>;
 
 export interface PendingLoginStoreOptions {

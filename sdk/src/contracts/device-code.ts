@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { Timestamp, User } from "./common.js";
+import { lazySchema } from "./lazy-schema.js";
 import { DisplayName } from "./neutral-text.js";
 
 /** RFC 8628 §6.1: consonants only, so no words and no 0/O or 1/I confusion. */
@@ -26,29 +27,33 @@ export function formatUserCode(code: string): string {
 }
 
 /** `POST /api/auth/cli/device-code`: the CLI describes itself. */
-export const DeviceCodeRequest = z.object({
-  device_name: DisplayName(200),
-  device_os: DisplayName(50),
-  device_arch: DisplayName(50),
-});
+export const DeviceCodeRequest = lazySchema(() =>
+  z.object({
+    device_name: DisplayName(200),
+    device_os: DisplayName(50),
+    device_arch: DisplayName(50),
+  }),
+);
 export type DeviceCodeRequest = z.infer<typeof DeviceCodeRequest>;
 
-export const DeviceCodeResponse = z.object({
-  /** Secret: only the CLI that asked knows it; it polls with it. */
-  device_code: z.string(),
-  /** Shown to the person, as ABCD-EFGH. */
-  user_code: z.string(),
-  expires_at: Timestamp,
-  /** The approval page, without the code. */
-  verification_url: z.string().url(),
-  /** The approval page with the code filled in. */
-  verification_url_complete: z.string().url(),
-  /** Seconds to wait between polls. */
-  interval: z.number().positive(),
-});
+export const DeviceCodeResponse = lazySchema(() =>
+  z.object({
+    /** Secret: only the CLI that asked knows it; it polls with it. */
+    device_code: z.string(),
+    /** Shown to the person, as ABCD-EFGH. */
+    user_code: z.string(),
+    expires_at: Timestamp,
+    /** The approval page, without the code. */
+    verification_url: z.string().url(),
+    /** The approval page with the code filled in. */
+    verification_url_complete: z.string().url(),
+    /** Seconds to wait between polls. */
+    interval: z.number().positive(),
+  }),
+);
 export type DeviceCodeResponse = z.infer<typeof DeviceCodeResponse>;
 
-export const DeviceCodeStatus = z.enum(["pending", "approved", "denied", "expired"]);
+export const DeviceCodeStatus = lazySchema(() => z.enum(["pending", "approved", "denied", "expired"]));
 export type DeviceCodeStatus = z.infer<typeof DeviceCodeStatus>;
 
 /**
@@ -56,39 +61,47 @@ export type DeviceCodeStatus = z.infer<typeof DeviceCodeStatus>;
  * `token` is set exactly once, for the first poll that sees the approval;
  * later polls get `status: "approved", token: null` (already claimed).
  */
-export const DevicePollResponse = z.object({
-  status: DeviceCodeStatus,
-  token: z.string().nullable().optional(),
-  user: User.optional(),
-  /** When the issued token expires (sliding: renewed on use). */
-  expires_at: Timestamp.optional(),
-});
+export const DevicePollResponse = lazySchema(() =>
+  z.object({
+    status: DeviceCodeStatus,
+    token: z.string().nullable().optional(),
+    user: User.optional(),
+    /** When the issued token expires (sliding: renewed on use). */
+    expires_at: Timestamp.optional(),
+  }),
+);
 export type DevicePollResponse = z.infer<typeof DevicePollResponse>;
 
 /** `429` body when a poll comes sooner than `interval` allows; poll no faster than the new interval. */
-export const SlowDownBody = z.object({
-  error: z.literal("slow_down"),
-  message: z.string(),
-  interval: z.number().positive(),
-});
+export const SlowDownBody = lazySchema(() =>
+  z.object({
+    error: z.literal("slow_down"),
+    message: z.string(),
+    interval: z.number().positive(),
+  }),
+);
 export type SlowDownBody = z.infer<typeof SlowDownBody>;
 
 /** `GET /api/auth/cli/device-code/:user_code` (web session): what the approval page shows. */
-export const DeviceFingerprint = z.object({
-  user_code: z.string(),
-  status: DeviceCodeStatus,
-  device_name: z.string(),
-  device_os: z.string(),
-  device_arch: z.string(),
-  ip_address: z.string().nullable(),
-  user_agent: z.string().nullable(),
-  created_at: Timestamp,
-  expires_at: Timestamp,
-});
+export const DeviceFingerprint = lazySchema(() =>
+  z.object({
+    user_code: z.string(),
+    status: DeviceCodeStatus,
+    device_name: z.string(),
+    device_os: z.string(),
+    device_arch: z.string(),
+    ip_address: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    created_at: Timestamp,
+    expires_at: Timestamp,
+  }),
+);
 export type DeviceFingerprint = z.infer<typeof DeviceFingerprint>;
 
 /** Answer to approve/deny. */
-export const DeviceDecisionResponse = z.object({
-  status: z.enum(["approved", "denied"]),
-});
+export const DeviceDecisionResponse = lazySchema(() =>
+  z.object({
+    status: z.enum(["approved", "denied"]),
+  }),
+);
 export type DeviceDecisionResponse = z.infer<typeof DeviceDecisionResponse>;

@@ -1,52 +1,55 @@
 import * as z from "zod";
+import { lazySchema } from "./lazy-schema.js";
 
 /**
  * Every error code the server answers with or a client raises.
  * The server sends them as `{ error, message }`; clients turn them into
  * `ClaudemeshError`s with an exit status and a hint (see `../errors.ts`).
  */
-export const ErrorCode = z.enum([
-  // Authentication: the caller has no usable credential (exit 2).
-  "auth_required",
-  "token_invalid",
-  "token_expired",
-  "token_revoked",
-  "token_rejected",
-  "auth_file_corrupted",
-  // Device-code and browser login.
-  "device_code_expired",
-  "access_denied",
-  "already_claimed",
-  "slow_down",
-  // Request problems.
-  "invalid_input",
-  "invalid_json",
-  "invalid_token_format",
-  "unsupported_media_type",
-  "payload_too_large",
-  "forbidden",
-  "not_found",
-  "gone",
-  "conflict",
-  "rate_limited",
-  "scopes_unsupported",
-  // Meshes and invites.
-  "slug_taken",
-  "invite_expired",
-  "invite_used",
-  "invite_revoked",
-  "email_unverified",
-  "claude_not_found",
-  // Transport and server.
-  "network",
-  "timeout",
-  "tls",
-  "bad_response",
-  "server_error",
-  "database_unavailable",
-  "keychain_unavailable",
-  "cancelled",
-]);
+export const ErrorCode = lazySchema(() =>
+  z.enum([
+    // Authentication: the caller has no usable credential (exit 2).
+    "auth_required",
+    "token_invalid",
+    "token_expired",
+    "token_revoked",
+    "token_rejected",
+    "auth_file_corrupted",
+    // Device-code and browser login.
+    "device_code_expired",
+    "access_denied",
+    "already_claimed",
+    "slow_down",
+    // Request problems.
+    "invalid_input",
+    "invalid_json",
+    "invalid_token_format",
+    "unsupported_media_type",
+    "payload_too_large",
+    "forbidden",
+    "not_found",
+    "gone",
+    "conflict",
+    "rate_limited",
+    "scopes_unsupported",
+    // Meshes and invites.
+    "slug_taken",
+    "invite_expired",
+    "invite_used",
+    "invite_revoked",
+    "email_unverified",
+    "claude_not_found",
+    // Transport and server.
+    "network",
+    "timeout",
+    "tls",
+    "bad_response",
+    "server_error",
+    "database_unavailable",
+    "keychain_unavailable",
+    "cancelled",
+  ]),
+);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /**
@@ -56,8 +59,10 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
  * @example
  * ErrorBody.parse({ error: "not_found", message: "No route for GET /nope" });
  */
-export const ErrorBody = z.object({
-  error: z.string(),
-  message: z.string(),
-});
+export const ErrorBody = lazySchema(() =>
+  z.object({
+    error: z.string(),
+    message: z.string(),
+  }),
+);
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { Timestamp } from "./common.js";
+import { lazySchema } from "./lazy-schema.js";
 import { DisplayName } from "./neutral-text.js";
 
 /** Lowercase letters, digits and single dashes, 1–48 characters, no dash at either end. */
@@ -44,45 +45,51 @@ export function slugify(name: string): string {
   return slug || "mesh";
 }
 
-export const MeshRole = z.enum(["owner", "admin", "member"]);
+export const MeshRole = lazySchema(() => z.enum(["owner", "admin", "member"]));
 export type MeshRole = z.infer<typeof MeshRole>;
 /** Roles an invite can grant (ownership is never handed out by link). */
-export const InviteRole = z.enum(["admin", "member"]);
+export const InviteRole = lazySchema(() => z.enum(["admin", "member"]));
 export type InviteRole = z.infer<typeof InviteRole>;
 
 /** `POST /api/my/meshes` */
-export const CreateMeshRequest = z.object({
-  name: DisplayName(100),
-  slug: z
-    .string()
-    .regex(MESH_SLUG_PATTERN, "slug: lowercase letters, digits and dashes, 1–48 characters")
-    .refine((slug) => !isMeshIdShaped(slug), ID_SHAPED_SLUG_MESSAGE)
-    .optional(),
-});
+export const CreateMeshRequest = lazySchema(() =>
+  z.object({
+    name: DisplayName(100),
+    slug: z
+      .string()
+      .regex(MESH_SLUG_PATTERN, "slug: lowercase letters, digits and dashes, 1–48 characters")
+      .refine((slug) => !isMeshIdShaped(slug), ID_SHAPED_SLUG_MESSAGE)
+      .optional(),
+  }),
+);
 export type CreateMeshRequest = z.infer<typeof CreateMeshRequest>;
 
 /** A mesh as its member sees it. */
-export const Mesh = z.object({
-  id: z.string(),
-  name: z.string(),
-  slug: z.string(),
-  role: MeshRole,
-  member_count: z.number().int(),
-  created_at: Timestamp,
-  joined_at: Timestamp,
-});
+export const Mesh = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    slug: z.string(),
+    role: MeshRole,
+    member_count: z.number().int(),
+    created_at: Timestamp,
+    joined_at: Timestamp,
+  }),
+);
 export type Mesh = z.infer<typeof Mesh>;
 
 /** `GET /api/my/meshes` */
-export const MeshList = z.object({ meshes: z.array(Mesh) });
+export const MeshList = lazySchema(() => z.object({ meshes: z.array(Mesh) }));
 export type MeshList = z.infer<typeof MeshList>;
 
 /** 409 from `POST /api/my/meshes` when the slug is someone else's, with one that is free. */
-export const SlugTakenBody = z.object({
-  error: z.literal("slug_taken"),
-  message: z.string(),
-  suggestion: z.string(),
-});
+export const SlugTakenBody = lazySchema(() =>
+  z.object({
+    error: z.literal("slug_taken"),
+    message: z.string(),
+    suggestion: z.string(),
+  }),
+);
 export type SlugTakenBody = z.infer<typeof SlugTakenBody>;
 
 /** Longest an invite may live: 30 days, in seconds. */
@@ -90,40 +97,46 @@ export const MAX_INVITE_SECONDS = 30 * 24 * 60 * 60;
 export const DEFAULT_INVITE_SECONDS = 7 * 24 * 60 * 60;
 
 /** `POST /api/my/meshes/:id/invites` (`:id` may also be the slug). */
-export const CreateInviteRequest = z.object({
-  email: z.email("not an email address").max(254).optional(),
-  role: InviteRole.default("member"),
-  /** Seconds until it expires; 7 days when omitted. */
-  expires_in: z.number().int().min(60).max(MAX_INVITE_SECONDS).default(DEFAULT_INVITE_SECONDS),
-});
+export const CreateInviteRequest = lazySchema(() =>
+  z.object({
+    email: z.email("not an email address").max(254).optional(),
+    role: InviteRole.default("member"),
+    /** Seconds until it expires; 7 days when omitted. */
+    expires_in: z.number().int().min(60).max(MAX_INVITE_SECONDS).default(DEFAULT_INVITE_SECONDS),
+  }),
+);
 export type CreateInviteRequest = z.input<typeof CreateInviteRequest>;
 
 /** What the invite's email did: sent over SMTP, queued in the outbox (no SMTP configured), failed, or none asked. */
-export const InviteEmailStatus = z.enum(["sent", "queued", "failed", "none"]);
+export const InviteEmailStatus = lazySchema(() => z.enum(["sent", "queued", "failed", "none"]));
 
 /** The new invite; `url` carries its secret and is shown once. */
-export const CreatedInvite = z.object({
-  id: z.string(),
-  url: z.string(),
-  mesh: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
-  role: InviteRole,
-  email: z.string().nullable(),
-  expires_at: Timestamp,
-  email_status: InviteEmailStatus,
-});
+export const CreatedInvite = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    url: z.string(),
+    mesh: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+    role: InviteRole,
+    email: z.string().nullable(),
+    expires_at: Timestamp,
+    email_status: InviteEmailStatus,
+  }),
+);
 export type CreatedInvite = z.infer<typeof CreatedInvite>;
 
 /** `GET /api/invites/:secret`: what accepting would join. */
-export const InvitePreview = z.object({
-  mesh: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
-  role: InviteRole,
-  invited_by: z.string().nullable(),
-  expires_at: Timestamp,
-});
+export const InvitePreview = lazySchema(() =>
+  z.object({
+    mesh: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+    role: InviteRole,
+    invited_by: z.string().nullable(),
+    expires_at: Timestamp,
+  }),
+);
 export type InvitePreview = z.infer<typeof InvitePreview>;
 
 /** `POST /api/invites/:secret/accept` */
-export const AcceptedInvite = z.object({ mesh: Mesh, already_member: z.boolean() });
+export const AcceptedInvite = lazySchema(() => z.object({ mesh: Mesh, already_member: z.boolean() }));
 export type AcceptedInvite = z.infer<typeof AcceptedInvite>;
 
 /**

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod";
 import { Timestamp } from "../contracts/common.js";
+import { lazySchema } from "../contracts/lazy-schema.js";
 import { MeshRole } from "../contracts/meshes.js";
 import { neutralizeStrings } from "../contracts/neutral-text.js";
 import { defaultConfigDir } from "../credentials/file-store.js";
@@ -10,36 +11,42 @@ import { ClaudemeshError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFileAtomically } from "../files/private-files.js";
 
 /** A mesh this machine has joined, and how it appears in it. */
-export const LocalMesh = z.object({
-  id: z.string(),
-  slug: z.string(),
-  name: z.string(),
-  role: MeshRole,
-  /** The server the mesh lives on; `sync` only touches the current server's meshes. */
-  api_url: z.string(),
-  joined_at: Timestamp,
-  /** The name this machine's Claude Code uses in the mesh (`launch --name`); null until chosen. */
-  display_name: z.string().nullable().default(null),
-  /** The role it plays there (`launch --role`), free text like "reviewer". */
-  launch_role: z.string().nullable().default(null),
-});
+export const LocalMesh = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    role: MeshRole,
+    /** The server the mesh lives on; `sync` only touches the current server's meshes. */
+    api_url: z.string(),
+    joined_at: Timestamp,
+    /** The name this machine's Claude Code uses in the mesh (`launch --name`); null until chosen. */
+    display_name: z.string().nullable().default(null),
+    /** The role it plays there (`launch --role`), free text like "reviewer". */
+    launch_role: z.string().nullable().default(null),
+  }),
+);
 export type LocalMesh = z.infer<typeof LocalMesh>;
 
-export const TelemetrySettings = z.object({
-  /** Null: never chosen (on, unless DO_NOT_TRACK or CLAUDEMESH_TELEMETRY=0). */
-  enabled: z.boolean().nullable().default(null),
-  /** Random per installation; never tied to an account. */
-  install_id: z.string(),
-  notice_shown: z.boolean().default(false),
-});
+export const TelemetrySettings = lazySchema(() =>
+  z.object({
+    /** Null: never chosen (on, unless DO_NOT_TRACK or CLAUDEMESH_TELEMETRY=0). */
+    enabled: z.boolean().nullable().default(null),
+    /** Random per installation; never tied to an account. */
+    install_id: z.string(),
+    notice_shown: z.boolean().default(false),
+  }),
+);
 export type TelemetrySettings = z.infer<typeof TelemetrySettings>;
 
 /** `~/.claudemesh/config.json`: joined meshes and preferences (no secrets; those live in auth.json). */
-export const LocalConfig = z.object({
-  version: z.literal(1),
-  meshes: z.array(LocalMesh).default([]),
-  telemetry: TelemetrySettings.optional(),
-});
+export const LocalConfig = lazySchema(() =>
+  z.object({
+    version: z.literal(1),
+    meshes: z.array(LocalMesh).default([]),
+    telemetry: TelemetrySettings.optional(),
+  }),
+);
 export type LocalConfig = z.infer<typeof LocalConfig>;
 
 const EMPTY: LocalConfig = { version: 1, meshes: [] };
