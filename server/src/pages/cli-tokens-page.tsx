@@ -4,6 +4,7 @@ import type { TokenRow } from "../tokens/token-store.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
 import type { PageContext } from "./page-context.js";
+import { ShownOnce } from "./shown-once.js";
 
 /** The expirations offered for a new token: form value → label. */
 export const EXPIRY_CHOICES = [
@@ -94,25 +95,15 @@ export function CliTokensPage(props: {
           </p>
         ) : null}
         {props.created ? (
-          <div class="notice info" role="status" data-testid="new-token">
-            <strong>{t("tokens.created.title", { name: props.created.name })}</strong>
-            <p>{t("tokens.created.body")}</p>
-            <label for="new-token-value" class="skip">
-              {t("tokens.created.label")}
-            </label>
-            <div class="token-box">
-              <input id="new-token-value" type="text" readonly value={props.created.token} spellcheck={false} />
-              <button
-                type="button"
-                class="small"
-                data-copy="new-token-value"
-                data-copied-label={t("tokens.created.copied")}
-                hidden
-              >
-                {t("tokens.created.copy")}
-              </button>
-            </div>
-          </div>
+          <ShownOnce
+            t={t}
+            testId="new-token"
+            fieldId="new-token-value"
+            title={t("tokens.created.title", { name: props.created.name })}
+            body={t("tokens.created.body")}
+            label={t("tokens.created.label")}
+            value={props.created.token}
+          />
         ) : null}
       </section>
 

@@ -3,6 +3,7 @@ import type { MessageKey } from "../i18n/en.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
 import type { PageContext } from "./page-context.js";
+import { ShownOnce } from "./shown-once.js";
 
 export const MESHES_PATH = "/dashboard/meshes";
 
@@ -124,25 +125,15 @@ export function MeshPage(props: {
           </p>
         ) : null}
         {props.created ? (
-          <div class="notice info" role="status" data-testid="new-invite">
-            <strong>{t("mesh.created.title", { mesh: mesh.slug })}</strong>
-            <p>{t("mesh.created.body")}</p>
-            <label for="new-invite-url" class="skip">
-              {t("mesh.created.label")}
-            </label>
-            <div class="token-box">
-              <input id="new-invite-url" type="text" readonly value={props.created.url} spellcheck={false} />
-              <button
-                type="button"
-                class="small"
-                data-copy="new-invite-url"
-                data-copied-label={t("tokens.created.copied")}
-                hidden
-              >
-                {t("tokens.created.copy")}
-              </button>
-            </div>
-          </div>
+          <ShownOnce
+            t={t}
+            testId="new-invite"
+            fieldId="new-invite-url"
+            title={t("mesh.created.title", { mesh: mesh.slug })}
+            body={t("mesh.created.body")}
+            label={t("mesh.created.label")}
+            value={props.created.url}
+          />
         ) : null}
       </section>
 
