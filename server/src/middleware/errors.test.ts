@@ -1,4 +1,5 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
+import { mintToken } from "@claudemesh/sdk/token";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppEnv } from "../app-env.js";
@@ -6,6 +7,8 @@ import { pageContextOf } from "../pages/page-context.js";
 import { notFound, onError, routeOf } from "./errors.js";
 
 const SECRET = "X8870thYN_rLYk04QpLVr18P0La0E5UmXkAtNSj_YAo";
+/** A token a handler let slip into its error message. */
+const LEAKED_TOKEN = mintToken("pat");
 
 /** A sub-app mounted as the real ones are, failing in a route, in middleware and for lack of a database. */
 function appThatFails() {
@@ -90,7 +93,7 @@ describe("one error path: routes throw, onError answers JSON or a page", () => {
     app.post("/page/form", refused);
     app.post("/other", refused);
     app.get("/api/token", () => {
-      throw new ClaudemeshError("not_found", "No such token cm_pat_abcdefghijklmnopqrstuvwxyz234567abcdefgh.");
+      throw new ClaudemeshError("not_found", `No such token ${LEAKED_TOKEN}.`);
     });
     app.notFound(notFound);
     app.onError(onError);
@@ -110,7 +113,7 @@ describe("one error path: routes throw, onError answers JSON or a page", () => {
 
   it("redacts tokens a message quotes", async () => {
     const body = await (await appThatRefuses().request("/api/token")).json();
-    expect(body).toEqual({ error: "not_found", message: "No such token cm_pat_abcd…." });
+    expect(body).toEqual({ error: "not_found", message: `No such token ${LEAKED_TOKEN.slice(0, 11)}….` });
   });
 
   it("answers on a page with the page, whatever the Accept header, in the request's language", async () => {
