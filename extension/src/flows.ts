@@ -66,41 +66,32 @@ export class RedirectFlow implements SignInFlow {
   async run(): Promise<LoginResult> {
     const { api, device, log, uriHandler, redirectUri } = this.#deps;
     const request = AuthorizationRequest.create({ baseUrl: api.baseUrl, redirectUri, device });
-    return await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t("Signing in to claudemesh…"),
-        cancellable: true,
-      },
-      async (progress, cancellation) => {
-        const abort = new AbortController();
-        cancellation.onCancellationRequested(() => abort.abort(new ClaudemeshError("cancelled", "Cancelled.")));
-        const timer = setTimeout(
-          () => abort.abort(new ClaudemeshError("timeout", vscode.l10n.t("The browser did not come back in time."))),
-          REDIRECT_TIMEOUT_MS,
-        );
-        try {
-          progress.report({ message: vscode.l10n.t("Approve in the browser; it brings you back here.") });
-          const answered = uriHandler.waitFor((query) => request.read(query).kind !== "foreign", abort.signal);
-          answered.catch(() => {}); // awaited below; a refusal to open must not leave it unhandled
-          log.info(`browser sign-in: the code goes to ${redirectTarget(redirectUri)}`);
-          if (!(await openInBrowser(request.url))) {
-            throw new ClaudemeshError("cancelled", vscode.l10n.t("The browser was not opened."));
-          }
-          const answer = request.read(await answered);
-          if (answer.kind === "denied") {
-            throw new ClaudemeshError("access_denied", vscode.l10n.t("The sign-in was denied in the browser."));
-          }
-          if (answer.kind !== "code") {
-            throw new ClaudemeshError("bad_response", vscode.l10n.t("The browser came back without a sign-in code."));
-          }
-          return await request.exchange(api, answer.code, abort.signal);
-        } finally {
-          clearTimeout(timer);
-          abort.abort(); // stops waiting for the browser if this ended any other way
+    return await withSignInProgress(async (progress, abort) => {
+      const timer = setTimeout(
+        () => abort.abort(new ClaudemeshError("timeout", vscode.l10n.t("The browser did not come back in time."))),
+        REDIRECT_TIMEOUT_MS,
+      );
+      try {
+        progress.report({ message: vscode.l10n.t("Approve in the browser; it brings you back here.") });
+        const answered = uriHandler.waitFor((query) => request.read(query).kind !== "foreign", abort.signal);
+        answered.catch(() => {}); // awaited below; a refusal to open must not leave it unhandled
+        log.info(`browser sign-in: the code goes to ${redirectTarget(redirectUri)}`);
+        if (!(await openInBrowser(request.url))) {
+          throw new ClaudemeshError("cancelled", vscode.l10n.t("The browser was not opened."));
         }
-      },
-    );
+        const answer = request.read(await answered);
+        if (answer.kind === "denied") {
+          throw new ClaudemeshError("access_denied", vscode.l10n.t("The sign-in was denied in the browser."));
+        }
+        if (answer.kind !== "code") {
+          throw new ClaudemeshError("bad_response", vscode.l10n.t("The browser came back without a sign-in code."));
+        }
+        return await request.exchange(api, answer.code, abort.signal);
+      } finally {
+        clearTimeout(timer);
+        abort.abort(); // stops waiting for the browser if this ended any other way
+      }
+    });
   }
 }
 
@@ -122,30 +113,39 @@ export class DeviceCodeFlow implements SignInFlow {
   async run(): Promise<LoginResult> {
     const { api, device, log } = this.#deps;
     const flow = new DeviceFlow({ api, device });
-    return await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t("Signing in to claudemesh…"),
-        cancellable: true,
-      },
-      async (progress, cancellation) => {
-        const abort = new AbortController();
-        cancellation.onCancellationRequested(() => abort.abort());
-        return flow.run({
-          signal: abort.signal,
-          onEvent: (event) => {
-            if (event.type !== "code") return;
-            log.info(`device code sign-in: waiting for the approval at ${new URL(event.code.verification_url).origin}`);
-            progress.report({
-              message: vscode.l10n.t("Waiting for approval of code {0} in the browser", event.code.user_code),
-            });
-            // Not awaited: the notification may stay up after the browser has approved.
-            void offerCode(event.code.user_code, event.code.verification_url_complete);
-          },
-        });
-      },
-    );
+    return await withSignInProgress(async (progress, abort) => {
+      return flow.run({
+        signal: abort.signal,
+        onEvent: (event) => {
+          if (event.type !== "code") return;
+          log.info(`device code sign-in: waiting for the approval at ${new URL(event.code.verification_url).origin}`);
+          progress.report({
+            message: vscode.l10n.t("Waiting for approval of code {0} in the browser", event.code.user_code),
+          });
+          // Not awaited: the notification may stay up after the browser has approved.
+          void offerCode(event.code.user_code, event.code.verification_url_complete);
+        },
+      });
+    });
   }
+}
+
+/** VS Code's cancellable "Signing in to claudemesh…" notification; its Cancel aborts the task's controller. */
+function withSignInProgress<T>(
+  task: (progress: vscode.Progress<{ message?: string }>, abort: AbortController) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t("Signing in to claudemesh…"),
+      cancellable: true,
+    },
+    (progress, cancellation) => {
+      const abort = new AbortController();
+      cancellation.onCancellationRequested(() => abort.abort(new ClaudemeshError("cancelled", "Cancelled.")));
+      return task(progress, abort);
+    },
+  );
 }
 
 /** The code, with a click to open the approval page (the code already filled in), copying the code on request. */
