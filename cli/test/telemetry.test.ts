@@ -38,7 +38,9 @@ describe("telemetry", () => {
     configDir = await mkdtemp(join(tmpdir(), "claudemesh-telemetry-"));
     env = { CLAUDEMESH_API_URL: recorder.url, CLAUDEMESH_CONFIG_DIR: configDir, CLAUDEMESH_TOKEN_STORE: "file" };
   });
-  afterEach(() => rm(configDir, { recursive: true, force: true }));
+  // A command's detached sender may still be writing its queue here when the test ends
+  // (it gives up after 3 s): a file made mid-removal is ENOTEMPTY, which rm retries.
+  afterEach(() => rm(configDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
 
   /** Waits for the detached sender (or long enough to be sure nothing comes). */
   const settle = async (expected: number) => {
