@@ -18,7 +18,7 @@ COPY server/package.json server/
 COPY e2e/package.json e2e/
 COPY hardening/package.json hardening/
 COPY test-support/package.json test-support/
-# Only the server and what it builds from (the sdk); keytar, optional, may fail to build here and is not needed.
+# Only the server and what it builds from (the sdk); the keychain module is not needed.
 RUN pnpm install --frozen-lockfile --filter "claudemesh-server..."
 COPY tsconfig.base.json ./
 COPY sdk/ sdk/

@@ -1,6 +1,6 @@
 // Bundles the CLI: dist/claudemesh.js, a tiny CommonJS entry that answers
 // --version by itself, and the program as ES modules under dist/chunks/ that load
-// only when a command needs them. Native modules (keytar) stay external.
+// only when a command needs them. The keychain module (@github/keytar, native) stays external.
 // The entry is CommonJS because Node starts a CommonJS file faster than an ES module
 // (its ESM loader costs ~5 ms of a 30 ms `--version`); package.json files in dist/
 // and dist/chunks/ tell Node which is which.
@@ -28,7 +28,7 @@ await build({
     js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
   },
   define,
-  external: ["keytar"],
+  external: ["@github/keytar"],
   sourcemap: "linked",
   logLevel: "warning",
 });

@@ -26,15 +26,24 @@ const hasPkgConfigModule = (name) => {
   }
 };
 
+const hasSharedLibrary = (name) => {
+  try {
+    return execFileSync("/sbin/ldconfig", ["-p"], { encoding: "utf8" }).includes(name);
+  } catch {
+    return false;
+  }
+};
+
 /** `apt` package → is it usable here? */
 export const SYSTEM_PACKAGES = [
   // A throwaway real Postgres for the server's integration tests.
   { apt: "postgresql", present: hasPostgres },
-  // keytar compiles against libsecret with node-gyp.
+  // code-server's native modules compile with node-gyp (see setup-code-server.sh).
   { apt: "build-essential", present: () => onPath("g++") && onPath("make") },
   { apt: "python3", present: () => onPath("python3") },
   { apt: "pkg-config", present: () => onPath("pkg-config") },
-  { apt: "libsecret-1-dev", present: () => hasPkgConfigModule("libsecret-1") },
+  // The keychain module's prebuilt Linux binary (@github/keytar) links libsecret at run time.
+  { apt: "libsecret-1-0", present: () => hasSharedLibrary("libsecret-1.so.0") },
   // A real Secret Service for the keychain tests: gnome-keyring on a private D-Bus session.
   { apt: "gnome-keyring", present: () => onPath("gnome-keyring-daemon") },
   { apt: "dbus", present: () => onPath("dbus-run-session") },

@@ -7,7 +7,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureKeytarBuilt } from "./keytar.mjs";
 
 const bin = (name) => join("node_modules", ".bin", name);
 let passed = 0;
@@ -20,12 +19,6 @@ function stage(name, command, args) {
   return ok;
 }
 
-// keytar is optional (the stores fall back to auth.json); an install that ran
-// before libsecret was there skipped it, so build it now that it is.
-if (!ensureKeytarBuilt()) {
-  console.error("✘ keytar could not be built");
-  failed += 1;
-}
 if (!stage("lint (biome)", bin("biome"), ["check", "."])) failed += 1;
 if (!stage("typecheck", "pnpm", ["-r", "typecheck"])) failed += 1;
 

@@ -53,7 +53,7 @@ describe("the packed claudemesh-cli", () => {
   it("is claudemesh-cli with nothing to install but keytar, optional", () => {
     expect(manifest.name).toBe("claudemesh-cli");
     expect(manifest.dependencies ?? {}).toEqual({});
-    expect(Object.keys(manifest.optionalDependencies ?? {})).toEqual(["keytar"]);
+    expect(Object.keys(manifest.optionalDependencies ?? {})).toEqual(["@github/keytar"]);
   });
 
   it("carries the entry and every chunk it loads, and no sources or maps", () => {

@@ -13,14 +13,12 @@ const read = (path: string) => readFile(join(WORKSPACE_ROOT, path), "utf8");
 
 /**
  * The two commands of the README are stood in for: `npx -y pnpm@10 start` is
- * install + keytar check + build (done before these tests run) + the server each test starts;
+ * install + build (done before these tests run) + the server each test starts;
  * `npx -y pnpm@10 test` is what is running this test.
  */
 async function checkTheTwoCommands(): Promise<void> {
   const { scripts } = JSON.parse(await read("package.json")) as { scripts: Record<string, string> };
-  expect(scripts.start).toBe(
-    "pnpm install --frozen-lockfile && node scripts/keytar.mjs && pnpm build && node server/dist/main.js",
-  );
+  expect(scripts.start).toBe("pnpm install --frozen-lockfile && pnpm build && node server/dist/main.js");
   expect(scripts.test).toMatch(/node scripts\/test\.mjs$/);
   expect(await read("scripts/test.mjs")).toContain('stage("tests (vitest)", bin("vitest")');
 }

@@ -37,6 +37,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   token_revoked: { exit: ExitStatus.auth, http: 401, hint: RELOGIN },
   token_rejected: { exit: ExitStatus.auth, http: 401, hint: RELOGIN },
   auth_file_corrupted: { exit: ExitStatus.auth, http: 400, hint: "Run `claudemesh login` to replace it." },
+  credential_mismatch: { exit: ExitStatus.auth, http: 401, hint: "Run `claudemesh login` to sign in again." },
   device_code_expired: { exit: ExitStatus.failure, http: 410, hint: "Run `claudemesh login` to retry." },
   access_denied: { exit: ExitStatus.failure, http: 403, hint: "Run `claudemesh login` to try again." },
   already_claimed: {

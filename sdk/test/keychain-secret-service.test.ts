@@ -9,12 +9,12 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mintToken } from "../src/token.js";
 
-// The real thing: keytar built from source, talking to gnome-keyring's Secret
+// The real thing: keytar (@github/keytar's prebuilt binary), talking to gnome-keyring's Secret
 // Service on a private D-Bus session (dbus-run-session), as on a Linux desktop.
 
 const run = promisify(execFile);
 const PROBE_SOURCE = fileURLToPath(new URL("./support/keychain-probe.ts", import.meta.url));
-const KEYTAR = createRequire(import.meta.url).resolve("keytar");
+const KEYTAR = createRequire(import.meta.url).resolve("@github/keytar");
 const API_URL = "http://localhost:3000";
 const ACCOUNT = new URL(API_URL).origin;
 
@@ -38,9 +38,12 @@ beforeAll(async () => {
     bundle: true,
     platform: "node",
     format: "esm",
-    // keytar stays the real native module, loaded from where pnpm built it.
+    // keytar stays the real native module, loaded from where pnpm installed it.
     plugins: [
-      { name: "keytar", setup: (b) => b.onResolve({ filter: /^keytar$/ }, () => ({ path: KEYTAR, external: true })) },
+      {
+        name: "keytar",
+        setup: (b) => b.onResolve({ filter: /^@github\/keytar$/ }, () => ({ path: KEYTAR, external: true })),
+      },
     ],
   });
 });

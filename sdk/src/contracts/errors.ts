@@ -15,6 +15,8 @@ export const ErrorCode = lazySchema(() =>
     "token_revoked",
     "token_rejected",
     "auth_file_corrupted",
+    /** The keychain holds a token that is not the one auth.json recorded (replaced, or planted). */
+    "credential_mismatch",
     // Device-code and browser login.
     "device_code_expired",
     "access_denied",

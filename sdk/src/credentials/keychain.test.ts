@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { whyKeytarFailed } from "./keychain.js";
 
 describe("why the keychain cannot be used", () => {
-  it("says in one line that keytar is missing, without Node's require stack", () => {
+  it("says in one line that the keychain module is missing, without Node's require stack", () => {
     let missing: unknown;
     try {
       createRequire(import.meta.url)("./no-such-native-module.node");
@@ -12,12 +12,12 @@ describe("why the keychain cannot be used", () => {
     }
     expect((missing as Error).message).toContain("\n"); // Node's own: with a require stack
     const reason = whyKeytarFailed(missing);
-    expect(reason).toBe("keytar, which reaches it, is not installed or was not built on this machine");
+    expect(reason).toBe("the keychain module (@github/keytar) is not installed here");
   });
 
   it("keeps the first line of any other failure", () => {
     expect(whyKeytarFailed(new Error("libsecret-1.so.0: cannot open shared object file\nmore detail"))).toBe(
-      "keytar did not load: libsecret-1.so.0: cannot open shared object file",
+      "the keychain module did not load: libsecret-1.so.0: cannot open shared object file",
     );
   });
 });

@@ -17,15 +17,23 @@ interface Keytar {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
+/** Loads the native keychain module: the CLI imports the package, the extension requires the binary it ships. */
+export type KeytarLoader = () => Promise<unknown>;
+
+const importKeytarPackage: KeytarLoader = () => import("@github/keytar");
+
 /**
- * The OS keychain through keytar, loaded only when first needed (start-up does
- * not pay for it). Fails with `keychain_unavailable` when keytar or libsecret is
- * missing, or when a call takes longer than the timeout.
+ * The OS keychain through keytar (GitHub's maintained `@github/keytar`, whose
+ * npm package carries prebuilt binaries for every desktop platform), loaded only
+ * when first needed (start-up does not pay for it). Fails with
+ * `keychain_unavailable` when the module or libsecret is missing, or when a
+ * call takes longer than the timeout.
  */
-export async function loadKeytarKeychain(timeoutMs = KEYCHAIN_TIMEOUT_MS): Promise<Keychain> {
+export async function loadKeytarKeychain(options: { timeoutMs?: number; load?: KeytarLoader } = {}): Promise<Keychain> {
+  const timeoutMs = options.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
   let keytar: Keytar;
   try {
-    const loaded = (await import("keytar")) as unknown as Keytar & { default?: Keytar };
+    const loaded = (await (options.load ?? importKeytarPackage)()) as Keytar & { default?: Keytar };
     keytar = loaded.default ?? loaded;
   } catch (error) {
     throw new ClaudemeshError(
@@ -51,10 +59,10 @@ export async function loadKeytarKeychain(timeoutMs = KEYCHAIN_TIMEOUT_MS): Promi
 export function whyKeytarFailed(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") {
-    return "keytar, which reaches it, is not installed or was not built on this machine";
+    return "the keychain module (@github/keytar) is not installed here";
   }
   const message = error instanceof Error ? error.message : String(error);
-  return `keytar did not load: ${message.split("\n")[0]?.trim() ?? ""}`;
+  return `the keychain module did not load: ${message.split("\n")[0]?.trim() ?? ""}`;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
