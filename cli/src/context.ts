@@ -29,6 +29,8 @@ export interface CliContext {
   processEnv: NodeJS.ProcessEnv;
   apiUrl(): string;
   api(token?: string): Promise<ApiClient>;
+  /** A client for another server than the one in use (`logout --all`). */
+  apiFor(baseUrl: string): (token?: string) => Promise<ApiClient>;
   store(): CredentialStore;
   /** `config.json`: joined meshes and preferences. */
   config(): LocalConfigStore;
@@ -78,9 +80,10 @@ export function createContext(
     env,
     processEnv,
     apiUrl,
-    api: (token) =>
+    api: (token) => ctx.apiFor(apiUrl())(token),
+    apiFor: (baseUrl) => (token) =>
       ApiClient.create({
-        baseUrl: apiUrl(),
+        baseUrl,
         token,
         env,
         client: `claudemesh-cli/${CLAUDEMESH_VERSION}`,

@@ -73,7 +73,8 @@ describe.skipIf(SKIP_NODE24)("the built CLI and server on Node 24", () => {
     expect(whoami.code).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ user: { name: "Ada Lovelace", email: account.email } });
 
-    const { token } = JSON.parse(await readFile(join(configDir(), "auth.json"), "utf8")) as { token: string };
+    const { servers } = JSON.parse(await readFile(join(configDir(), "auth.json"), "utf8"));
+    const { token } = servers[new URL(server.url).origin] as { token: string };
     const logout = await runCli(["logout"], env);
     expect(logout.code).toBe(0);
     expect(logout.stderr).toContain("✔ Token revoked on server");

@@ -142,6 +142,11 @@ describe("claudemesh in Spanish, from the locale", () => {
   it("--json stays the same machine-read shape in Spanish", async () => {
     const result = await runCli(["auth", "status", "--json"], { ...cli.env, ...SPANISH });
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ signed_in: false, api_url: cli.server.url, reason: "auth_required" });
+    expect(JSON.parse(result.stdout)).toEqual({
+      signed_in: false,
+      api_url: cli.server.url,
+      reason: "auth_required",
+      other_servers: [],
+    });
   });
 });

@@ -173,7 +173,7 @@ export class Identity implements vscode.Disposable {
       return { state: { kind: "signed_in", token, user, source, credential }, token };
     }
     const message = describeError(check.error);
-    return { state: { kind: check.kind, user: stored?.file.user ?? null, source, message }, token };
+    return { state: { kind: check.kind, user: stored?.record.user ?? null, source, message }, token };
   }
 
   dispose(): void {

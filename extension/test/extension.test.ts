@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,6 +113,13 @@ async function rows(view: string): Promise<vscode.TreeItem[]> {
   return nodes.map((node) => node.treeItem());
 }
 
+/** This server's saved login, read back through the shared store wherever the token went. */
+async function savedLogin(): Promise<Record<string, unknown> & { token: string }> {
+  const stored = await new CredentialStore({ apiUrl: server.url, configDir }).load();
+  if (!stored) throw new Error("no login saved for this server");
+  return { ...stored.record, token: stored.token };
+}
+
 describe("start-up", () => {
   it("shows the status bar item before asking the server anything, and asks it only after activate() returned", async () => {
     // A server that takes connections and never answers, counting them.
@@ -202,7 +209,7 @@ describe("signing in through the browser, back to the editor", () => {
 
     expect(await browser.done).toContain("vscode://claudemesh.claudemesh on this computer");
     expect(status.text).toBe("$(account) Red Irect");
-    const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    const saved = await savedLogin();
     expect(saved).toMatchObject({ source: "browser", token: expect.stringMatching(/^cm_session_/) });
     const me = await fetch(new URL("/api/my/whoami", server.url), {
       headers: { authorization: `Bearer ${saved.token}` },
@@ -269,7 +276,7 @@ describe("signing in through the browser, back to the editor", () => {
       "Signed in to claudemesh as Can Celled.",
     ]);
     expect(clipboardText.value).toBe(""); // copied only when asked
-    expect(JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).source).toBe("device-code");
+    expect((await savedLogin()).source).toBe("device-code");
   });
 });
 
@@ -303,7 +310,7 @@ describe("the extension against a real server", () => {
       expect.objectContaining({ accessToken: token, account: expect.objectContaining({ label: "Vera Code" }) }),
     ]);
     expect(changes).toEqual([expect.objectContaining({ added: [expect.objectContaining({ accessToken: token })] })]);
-    const authFile = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    const authFile = await savedLogin();
     expect(authFile).toMatchObject({ token, source: "pat", user: { name: "Vera Code" } });
   });
 
@@ -325,7 +332,7 @@ describe("the extension against a real server", () => {
     expect((await approval)?.status).toBe(200);
     expect(openedUrls).toEqual([expect.stringMatching(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/)]);
     expect(status.text).toBe("$(account) Dev Ice");
-    const token = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).token as string;
+    const token = (await savedLogin()).token as string;
     expect(token).toMatch(/^cm_session_/);
 
     await commands.executeCommand("claudemesh.signOut");

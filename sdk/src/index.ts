@@ -41,10 +41,11 @@ export { type SignOutResult, signOut } from "./auth/sign-out.js";
 export { realSleep, type Sleep } from "./auth/sleep.js";
 export * from "./contracts/index.js";
 export { validateWithoutCodegen } from "./contracts/validation-mode.js";
-export { AuthFile, CredentialSource } from "./credentials/auth-file.js";
+export { AuthFile, CredentialSource, ServerCredential, tokenFingerprint } from "./credentials/auth-file.js";
 export {
   CredentialStore,
   type CredentialStoreOptions,
+  keychainAccount,
   type NewCredential,
   type StoredCredential,
   type TokenStoreKind,

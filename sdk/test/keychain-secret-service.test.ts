@@ -16,7 +16,8 @@ const run = promisify(execFile);
 const PROBE_SOURCE = fileURLToPath(new URL("./support/keychain-probe.ts", import.meta.url));
 const KEYTAR = createRequire(import.meta.url).resolve("@github/keytar");
 const API_URL = "http://localhost:3000";
-const ACCOUNT = new URL(API_URL).origin;
+/** The probe saves as user u1: entries are keyed by server origin and user id. */
+const ACCOUNT = `${new URL(API_URL).origin}#u1`;
 
 interface ProbeOutcome {
   ok: boolean;
@@ -63,6 +64,9 @@ async function inKeyringSession(steps: string, options: { unlocked: boolean }): 
 
 const probeStep = (action: string, configDir: string, token = "") =>
   `node ${probe} ${action} ${configDir} ${API_URL} ${token}`;
+/** Runs a probe step in the background and prints its answer as soon as it gives one. */
+const answeredWhileHung = (step: string) =>
+  `rm -f "$HOME/answer"; ${step} > "$HOME/answer" 2>&1 & i=0; while [ ! -s "$HOME/answer" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; cat "$HOME/answer"`;
 const outcomes = (stdout: string): ProbeOutcome[] =>
   stdout
     .split("\n")
@@ -75,7 +79,7 @@ describe("credentials in a real Secret Service (gnome-keyring)", () => {
     configDir = await mkdtemp(join(work, "config-"));
   });
 
-  it("keeps the token in the keyring (service claudemesh, account = API origin), not in auth.json; clear removes it", async () => {
+  it("keeps the token in the keyring (service claudemesh, account = origin#user), not in auth.json; clear removes it", async () => {
     const token = mintToken("session");
     const stdout = await inKeyringSession(
       [
@@ -99,8 +103,49 @@ describe("credentials in a real Secret Service (gnome-keyring)", () => {
     const token = mintToken("session");
     await inKeyringSession(probeStep("save", configDir, token), { unlocked: true });
     const file = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
-    expect(file).toMatchObject({ token_store: "keychain", user: { email: "ada@example.test" }, api_url: API_URL });
+    expect(file.servers[API_URL]).toMatchObject({
+      token_store: "keychain",
+      user: { email: "ada@example.test" },
+      api_url: API_URL,
+    });
     expect(JSON.stringify(file)).not.toContain(token);
+  });
+
+  it("a secret planted under the account's entry is not used: credential_mismatch", async () => {
+    const token = mintToken("session");
+    const planted = mintToken("session");
+    const stdout = await inKeyringSession(
+      [
+        probeStep("save", configDir, token),
+        `printf %s ${planted} | secret-tool store --label=planted service claudemesh account '${ACCOUNT}'`,
+        probeStep("load", configDir),
+      ].join("; "),
+      { unlocked: true },
+    );
+    const [saved, loaded] = outcomes(stdout);
+    expect(saved).toMatchObject({ ok: true, result: { store: "keychain" } });
+    expect(loaded).toMatchObject({ ok: false, code: "credential_mismatch" });
+    expect(JSON.stringify(loaded)).not.toContain(planted);
+  });
+
+  it("a Secret Service that stops answering (SIGSTOP): save falls back to auth.json, load says the keychain did not answer", async () => {
+    const token = mintToken("session");
+    const stdout = await inKeyringSession(
+      [
+        probeStep("save", configDir, token),
+        "pkill -STOP -x gnome-keyring-d",
+        // The probe answers within the timeout, but its process cannot exit while a keychain
+        // thread waits on the stopped daemon (Node joins its thread pool at exit): resume it then.
+        answeredWhileHung(probeStep("load", configDir)),
+        answeredWhileHung(probeStep("save", configDir, token)),
+        "pkill -CONT -x gnome-keyring-d",
+      ].join("; "),
+      { unlocked: true },
+    );
+    const [saved, loaded, savedWhileHung] = outcomes(stdout);
+    expect(saved).toMatchObject({ ok: true, result: { store: "keychain" } });
+    expect(loaded).toMatchObject({ ok: false, code: "keychain_unavailable", message: /did not answer/ });
+    expect(savedWhileHung).toMatchObject({ ok: true, result: { store: "file" } });
   });
 
   it("a locked keyring: the save falls back to auth.json in under a second, nothing lost", async () => {
@@ -131,6 +176,6 @@ describe("credentials in a real Secret Service (gnome-keyring)", () => {
     expect(saved).toMatchObject({ ok: true, result: { store: "file" } });
     expect(saved?.ms).toBeLessThan(1500); // the guard is 1 s; the rest is slack for a busy machine
     const file = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
-    expect(file).toMatchObject({ token_store: "file", token });
+    expect(file.servers[API_URL]).toMatchObject({ token_store: "file", token });
   });
 });

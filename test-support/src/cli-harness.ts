@@ -11,7 +11,7 @@ export interface CliHarness {
   /** This test's CLAUDEMESH_API_URL, CLAUDEMESH_CONFIG_DIR (fresh per test) and file store. */
   readonly env: Record<string, string>;
   readonly configDir: string;
-  /** The saved auth.json, parsed. */
+  /** This server's login in the saved auth.json, parsed. */
   authFile(): Promise<Record<string, unknown> & { token?: string }>;
   /** `claudemesh login` as a new account, approved over HTTP; the login must succeed. */
   deviceLogin(name?: string): Promise<{ account: Awaited<ReturnType<RunningServer["signUp"]>>; stderr: string }>;
@@ -43,7 +43,11 @@ export function useCliHarness(): CliHarness {
     get configDir() {
       return configDir;
     },
-    authFile: async () => JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")),
+    authFile: async () => {
+      const file = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+      // One login per server (version 2): this server's.
+      return file.servers[new URL(server.url).origin];
+    },
     async deviceLogin(name = "Ada Lovelace") {
       const account = await server.signUp(name);
       const login = startCli(["login", "--no-browser"], env);

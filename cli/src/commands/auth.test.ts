@@ -38,6 +38,38 @@ const cases: CommandCase[] = [
     },
   },
   {
+    name: "status lists the logins saved for other servers, and how to use one",
+    args: ["auth", "status"],
+    savedLogin: "session",
+    otherLogins: [{ apiUrl: "https://other.example.test", kind: "pat" }],
+    stubs: [whoami],
+    wantStatus: 0,
+    wantStderr: [
+      "✔ Signed in to https://mesh.test as Ada Lovelace",
+      "Also saved on this machine:",
+      "https://other.example.test  Ada Lovelace <ada@example.com> (token in ",
+      "CLAUDEMESH_API_URL=<server>",
+    ],
+    wantSent: [`GET /api/my/whoami ${SAVED}`],
+  },
+  {
+    name: "status --json when signed in elsewhere only: signed_in false here, the other server listed",
+    args: ["auth", "status", "--json"],
+    otherLogins: [{ apiUrl: "https://other.example.test", kind: "pat" }],
+    wantStatus: 2,
+    check: ({ stdout }) => {
+      const status = JSON.parse(stdout);
+      expect(status).toMatchObject({ signed_in: false, api_url: "https://mesh.test", reason: "auth_required" });
+      expect(status.other_servers).toEqual([
+        {
+          api_url: "https://other.example.test",
+          user: { id: "user-ada", name: "Ada Lovelace", email: "ada@example.com" },
+          token_store: expect.stringMatching(/^(keychain|file)$/),
+        },
+      ]);
+    },
+  },
+  {
     name: "status when not signed in: exit 2, no request",
     args: ["auth", "status"],
     wantStatus: 2,
@@ -51,7 +83,12 @@ const cases: CommandCase[] = [
     stubs: [{ route: "GET /api/my/whoami", reply: revoked }],
     wantStatus: 2,
     check: ({ stdout, stderr }) => {
-      expect(JSON.parse(stdout)).toEqual({ signed_in: false, api_url: "https://mesh.test", reason: "token_revoked" });
+      expect(JSON.parse(stdout)).toEqual({
+        signed_in: false,
+        api_url: "https://mesh.test",
+        reason: "token_revoked",
+        other_servers: [],
+      });
       expect(stderr).toBe("");
     },
   },

@@ -31,6 +31,7 @@ export async function runAuthToken(ctx: CliContext): Promise<number> {
 }
 
 export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext): Promise<number> {
+  const others = await otherServers(ctx);
   try {
     const { api, credential } = await authenticatedApi(ctx);
     const me = await api.whoami();
@@ -42,6 +43,7 @@ export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext
             api_url: ctx.apiUrl(),
             user: me.user,
             credential: { ...me.credential, source: credential.source },
+            other_servers: others,
           },
           null,
           2,
@@ -50,16 +52,51 @@ export async function runAuthStatus(options: { json?: boolean }, ctx: CliContext
     } else {
       ctx.out.success(ctx.t.auth.signedIn(ctx.apiUrl(), me.user.name, me.user.email));
       ctx.out.say(ctx.t.auth.withCredential(describeCredential(me, ctx.t), describeSource(credential, ctx)));
+      sayOtherServers(others, ctx);
     }
     return 0;
   } catch (error) {
     if (!(error instanceof ClaudemeshError) || !isAuthError(error)) throw error;
     if (options.json) {
-      ctx.out.print(JSON.stringify({ signed_in: false, api_url: ctx.apiUrl(), reason: error.code }, null, 2));
+      ctx.out.print(
+        JSON.stringify({ signed_in: false, api_url: ctx.apiUrl(), reason: error.code, other_servers: others }, null, 2),
+      );
     } else {
       const why = error.code === "auth_required" ? "" : errorText(error, ctx.t);
       ctx.out.failure(ctx.t.auth.notSignedIn(ctx.apiUrl(), why), authFailureHint(error, ctx, []));
+      sayOtherServers(others, ctx);
     }
     return error.exitStatus;
   }
+}
+
+/** A login saved for another server than the one in use, as `auth status` lists it (never the token). */
+interface OtherServer {
+  api_url: string;
+  user: { id: string; name: string; email: string };
+  token_store: "keychain" | "file";
+}
+
+/** The logins saved for other servers; none when auth.json cannot be read (the check below says why). */
+async function otherServers(ctx: CliContext): Promise<OtherServer[]> {
+  try {
+    const servers = await ctx.store().servers();
+    return servers
+      .filter((server) => !server.in_use)
+      .map(({ api_url, user, token_store }) => ({ api_url, user, token_store }));
+  } catch (error) {
+    if (error instanceof ClaudemeshError) return [];
+    throw error;
+  }
+}
+
+function sayOtherServers(others: OtherServer[], ctx: CliContext): void {
+  if (others.length === 0) return;
+  const { t } = ctx;
+  ctx.out.say(t.auth.otherServers);
+  for (const { api_url, user, token_store } of others) {
+    const where = token_store === "keychain" ? t.credentials.keychain : ctx.store().file.path;
+    ctx.out.say(t.auth.savedLogin(api_url, user.name, user.email, where));
+  }
+  ctx.out.say(ctx.out.dim(t.auth.useOther));
 }

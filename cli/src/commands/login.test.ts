@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DeviceCodeResponse, DevicePollResponse, MeshList, mintToken, RevokedResponse, Whoami } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
@@ -34,12 +34,10 @@ const whoami = (kind: Whoami["credential"]["kind"]): Stub => ({
   reply: ok(Whoami, whoamiAnswer(kind)),
 });
 
-async function savedLogin({ configDir }: CommandResult): Promise<Record<string, unknown> | null> {
-  try {
-    return JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+/** The login the command kept, read back through the store wherever the token went. */
+async function savedLogin({ ctx }: CommandResult): Promise<Record<string, unknown> | null> {
+  const stored = await ctx.store().load();
+  return stored && { ...stored.record, token: stored.token };
 }
 
 const interrupt = new AbortController();

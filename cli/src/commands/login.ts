@@ -133,7 +133,7 @@ async function previousCredential(ctx: CliContext): Promise<PreviousCredential |
   const { stored } = check.credential;
   if (!stored) return null; // only the store was asked, so this does not happen
   if (check.kind === "signed_in") return { stored, alive: true, userName: check.me.user.name };
-  return { stored, alive: false, userName: stored.file.user.name };
+  return { stored, alive: false, userName: stored.record.user.name };
 }
 
 async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<LoginResult> {

@@ -15,6 +15,8 @@ async function expectNoAuthFile({ configDir }: CommandResult): Promise<void> {
   await expect(stat(join(configDir, "auth.json"))).rejects.toMatchObject({ code: "ENOENT" });
 }
 
+const OTHER = "https://other.example.test";
+
 const cases: CommandCase[] = [
   {
     name: "a session: revoked on the server, then removed here",
@@ -57,6 +59,47 @@ const cases: CommandCase[] = [
       "✔ Removed ",
     ],
     check: expectNoAuthFile,
+  },
+  {
+    name: "logs out of the server in use only: another server's login stays",
+    args: ["logout"],
+    savedLogin: "pat",
+    otherLogins: [{ apiUrl: OTHER, kind: "pat" }],
+    wantStatus: 0,
+    wantStderr: ["✔ Removed the login for https://mesh.test from "],
+    check: async ({ ctx, otherTokens }) => {
+      expect(await ctx.store().load()).toBeNull();
+      expect((await ctx.store().forServer(OTHER).load())?.token).toBe(otherTokens[OTHER]);
+    },
+  },
+  {
+    name: "--all: every server's session revoked on that server, every login removed",
+    args: ["logout", "--all"],
+    savedLogin: "session",
+    otherLogins: [{ apiUrl: OTHER, kind: "session" }],
+    stubs: [{ ...revokeCurrent, times: 2 }],
+    wantStatus: 0,
+    wantStderr: [
+      "✔ Token revoked on server",
+      "✔ Removed the login for https://mesh.test",
+      "✔ Token revoked on server",
+      `✔ Removed the login for ${OTHER}`,
+    ],
+    check: async ({ transport, savedToken, otherTokens, ctx }) => {
+      expect(transport.requests.map(({ origin, bearer }) => [origin, bearer])).toEqual([
+        ["https://mesh.test", savedToken],
+        [OTHER, otherTokens[OTHER]],
+      ]);
+      expect(await ctx.store().servers()).toEqual([]);
+      await expectNoAuthFile({ configDir: ctx.store().file.dir } as CommandResult);
+    },
+  },
+  {
+    name: "--all when signed in nowhere: says so, exit 0",
+    args: ["logout", "--all"],
+    wantStatus: 0,
+    wantStderr: ["Not signed in to any server; nothing to remove."],
+    wantSent: [],
   },
   {
     name: "not signed in: nothing to do, exit 0",

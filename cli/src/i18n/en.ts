@@ -145,8 +145,11 @@ export const en = {
     removingAnyway: (why: string) => `${why} Removing it anyway.`,
     revoked: "Token revoked on server",
     notRevoked: (why: string) => `Could not revoke the token on the server (${why}); removing it here anyway.`,
-    removed: (fromKeychain: boolean, path: string) => `Removed ${fromKeychain ? "the OS keychain and " : ""}${path}`,
+    all: "sign out of every server this machine holds a login for",
+    removed: (server: string, fromKeychain: boolean, path: string) =>
+      `Removed the login for ${server} from ${fromKeychain ? "the OS keychain and " : ""}${path}`,
     nothing: "Not signed in; nothing to remove.",
+    nothingAnywhere: "Not signed in to any server; nothing to remove.",
     patStillWorks:
       "The personal access token itself still works: revoke it with `claudemesh tokens revoke <id>` or in the dashboard.",
   },
@@ -174,6 +177,10 @@ export const en = {
     signedIn: (apiUrl: string, name: string, email: string) => `Signed in to ${apiUrl} as ${name} <${email}>`,
     withCredential: (what: string, from: string) => `  with a ${what} from ${from}`,
     notSignedIn: (apiUrl: string, why: string) => `Not signed in to ${apiUrl}${why ? `: ${why}` : "."}`,
+    otherServers: "Also saved on this machine:",
+    savedLogin: (apiUrl: string, name: string, email: string, where: string) =>
+      `  ${apiUrl}  ${name} <${email}> (token in ${where})`,
+    useOther: "  Use one with CLAUDEMESH_API_URL=<server>; `claudemesh logout --all` signs out of every one.",
   },
 
   sessions: {

@@ -211,8 +211,11 @@ export const es: Messages = {
     removingAnyway: (why) => `${why} Se borra de todos modos.`,
     revoked: "Token revocado en el servidor",
     notRevoked: (why) => `No se pudo revocar el token en el servidor (${why}); se borra aquí de todos modos.`,
-    removed: (fromKeychain, path) => `Borrado ${fromKeychain ? "del llavero del sistema y de " : ""}${path}`,
+    all: "cierra la sesión en todos los servidores de los que este equipo guarda un inicio de sesión",
+    removed: (server, fromKeychain, path) =>
+      `Borrado el inicio de sesión de ${server} ${fromKeychain ? "del llavero del sistema y de " : "de "}${path}`,
     nothing: "No has iniciado sesión; no hay nada que borrar.",
+    nothingAnywhere: "No has iniciado sesión en ningún servidor; no hay nada que borrar.",
     patStillWorks:
       "El token de acceso personal sigue funcionando: revócalo con `claudemesh tokens revoke <id>` o en el panel.",
   },
@@ -240,6 +243,9 @@ export const es: Messages = {
     signedIn: (apiUrl, name, email) => `Sesión iniciada en ${apiUrl} como ${name} <${email}>`,
     withCredential: (what, from) => `  con ${what} de ${from}`,
     notSignedIn: (apiUrl, why) => `No has iniciado sesión en ${apiUrl}${why ? `: ${why}` : "."}`,
+    otherServers: "También guardados en este equipo:",
+    savedLogin: (apiUrl, name, email, where) => `  ${apiUrl}  ${name} <${email}> (token en ${where})`,
+    useOther: "  Usa uno con CLAUDEMESH_API_URL=<servidor>; `claudemesh logout --all` cierra la sesión en todos.",
   },
 
   sessions: {

@@ -26,6 +26,8 @@ export interface RunOptions {
   stdin?: string;
   /** A login saved before the command runs. */
   savedLogin?: "session" | "pat";
+  /** Logins saved for other servers before the command runs (their tokens in `otherTokens`). */
+  otherLogins?: { apiUrl: string; kind: "session" | "pat" }[];
   /** Meshes joined on this machine (config.json) before the command runs. */
   meshes?: LocalMesh[];
   /** Abort it to press Ctrl-C. */
@@ -46,6 +48,8 @@ export interface CommandResult {
   configDir: string;
   /** The token of the saved login, when one was asked for. */
   savedToken: string | undefined;
+  /** The tokens of `otherLogins`, by server. */
+  otherTokens: Record<string, string>;
   /** URLs the command opened in the browser. */
   opened: string[];
   /** The waits the command asked of the clock, in milliseconds. */
@@ -131,6 +135,14 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
     savedToken = mintToken(options.savedLogin);
     await ctx.store().save({ token: savedToken, user: ADA, expiresAt: null, source: "device-code" });
   }
+  const otherTokens: Record<string, string> = {};
+  for (const { apiUrl, kind } of options.otherLogins ?? []) {
+    otherTokens[apiUrl] = mintToken(kind);
+    await ctx
+      .store()
+      .forServer(apiUrl)
+      .save({ token: otherTokens[apiUrl], user: ADA, expiresAt: null, source: "device-code" });
+  }
   if (options.meshes) {
     const meshes = options.meshes;
     await ctx.config().update((config) => ({ ...config, meshes }));
@@ -145,6 +157,7 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
     ctx,
     configDir,
     savedToken,
+    otherTokens,
     opened,
     slept,
   };

@@ -22,6 +22,8 @@ export interface Stub {
 
 export interface SentRequest {
   method: string;
+  /** The server it went to, e.g. `https://mesh.test` */
+  origin: string;
   /** Path and query, e.g. `/api/my/cli/tokens` */
   path: string;
   /** The bearer token sent, if any. */
@@ -55,6 +57,7 @@ export class FakeTransport {
     const text = await request.text();
     const sent: SentRequest = {
       method: request.method,
+      origin: url.origin,
       path: url.pathname + url.search,
       bearer: request.headers.get("authorization")?.replace(/^Bearer /, ""),
       body: text ? JSON.parse(text) : undefined,

@@ -4,7 +4,7 @@ import { mintToken } from "../token.js";
 import { resolveCredential } from "./resolve.js";
 
 const stored = (token: string): { load(): Promise<StoredCredential | null> } => ({
-  load: async () => ({ token, store: "keychain", file: {} as StoredCredential["file"] }),
+  load: async () => ({ token, store: "keychain", record: {} as StoredCredential["record"] }),
 });
 const empty = { load: async () => null };
 

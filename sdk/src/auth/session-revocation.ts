@@ -21,7 +21,7 @@ export async function revokeStoredSession(
   keptToken?: string,
 ): Promise<SessionRevocation> {
   if (!stored) return { outcome: "skipped", why: "no-credential" };
-  if (stored.file.token_kind !== "session") return { outcome: "skipped", why: "not-session" };
+  if (stored.record.token_kind !== "session") return { outcome: "skipped", why: "not-session" };
   if (stored.token === keptToken) return { outcome: "skipped", why: "same-token" };
   try {
     await (await api(stored.token)).revokeSession("current");

@@ -42,6 +42,6 @@ export async function signOut(options: {
     revocation,
     cleared,
     ...(stored ? { storeKind: stored.store } : {}),
-    wasPat: stored?.file.token_kind === "pat",
+    wasPat: stored?.record.token_kind === "pat",
   };
 }

@@ -1,11 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudemeshError } from "../errors.js";
 import { mintToken } from "../token.js";
-import { CredentialStore, type NewCredential } from "./credential-store.js";
-import type { Keychain } from "./keychain.js";
+import { tokenFingerprint } from "./auth-file.js";
+import { CredentialStore, keychainAccount, type NewCredential } from "./credential-store.js";
+import { type Keychain, loadKeytarKeychain } from "./keychain.js";
 
 /** An in-memory keychain; `locked` makes it answer as a locked keyring does (get → null, set → refused). */
 class MemoryKeychain implements Keychain {
@@ -55,10 +56,15 @@ describe("CredentialStore", () => {
     const keychain = new MemoryKeychain();
     const store = storeWith(async () => keychain);
     expect(await store.save(login)).toEqual({ store: "keychain", location: "the OS keychain" });
-    expect(keychain.entries.get("http://localhost:3000")).toBe(login.token);
-    const file = await store.file.read();
-    expect(file).toMatchObject({ token_store: "keychain", token_kind: "session", user: login.user });
-    expect(file?.token).toBeUndefined();
+    expect([...keychain.entries]).toEqual([["http://localhost:3000#u1", login.token]]);
+    const record = (await store.file.read())?.servers["http://localhost:3000"];
+    expect(record).toMatchObject({
+      token_store: "keychain",
+      token_kind: "session",
+      user: login.user,
+      token_fingerprint: tokenFingerprint(login.token),
+    });
+    expect(record?.token).toBeUndefined();
     expect(await store.load()).toMatchObject({ token: login.token, store: "keychain" });
   });
 
@@ -75,6 +81,23 @@ describe("CredentialStore", () => {
     keychain.locked = true;
     const store = storeWith(async () => keychain);
     expect((await store.save(login)).store).toBe("file");
+    expect((await store.file.read())?.servers["http://localhost:3000"]).toMatchObject({
+      token_store: "file",
+      token: login.token,
+    });
+    expect((await store.load())?.token).toBe(login.token);
+  });
+
+  it("a keychain write that fails in an unexpected way still keeps the token, in auth.json", async () => {
+    const store = storeWith(async () => ({
+      get: async () => null,
+      set: async () => {
+        throw new TypeError("the native module exploded");
+      },
+      delete: async () => false,
+    }));
+    expect((await store.save(login)).store).toBe("file");
+    expect(notices).toEqual([expect.stringMatching(/the native module exploded.*auth\.json/)]);
     expect((await store.load())?.token).toBe(login.token);
   });
 
@@ -109,6 +132,95 @@ describe("CredentialStore", () => {
     await store.save(login);
     const other = new CredentialStore({ apiUrl: "https://claudemesh.com", configDir, loadKeychain: unavailable });
     expect(await other.load()).toBeNull();
+  });
+
+  it("a keychain secret that is not the record's token is never paired with it: credential_mismatch, exit 2", async () => {
+    const keychain = new MemoryKeychain();
+    const store = storeWith(async () => keychain);
+    await store.save(login);
+    keychain.entries.set(keychainAccount(API_URL, "u1"), mintToken("session")); // planted, or left by another sign-in
+    await expect(store.load()).rejects.toMatchObject({ code: "credential_mismatch", exitStatus: 2 });
+  });
+
+  it("signing in as B where A's entry stands keeps B's token and drops A's entry", async () => {
+    const keychain = new MemoryKeychain();
+    const store = storeWith(async () => keychain);
+    await store.save(login);
+    const bea = { ...login, token: mintToken("session"), user: { id: "u2", name: "Bea", email: "bea@example.test" } };
+    await store.save(bea);
+    expect([...keychain.entries.keys()]).toEqual(["http://localhost:3000#u2"]);
+    expect(await store.load()).toMatchObject({ token: bea.token, record: { user: bea.user } });
+  });
+
+  it("keeps one login per server: a second server neither orphans nor overwrites the first", async () => {
+    const keychain = new MemoryKeychain();
+    const store = storeWith(async () => keychain);
+    const other = store.forServer("https://mesh.example.test/");
+    const elsewhere = { ...login, token: mintToken("pat") };
+    await store.save(login);
+    await other.save(elsewhere);
+    expect((await store.load())?.token).toBe(login.token);
+    expect((await other.load())?.token).toBe(elsewhere.token);
+    expect((await store.servers()).map(({ api_url, in_use }) => [api_url, in_use])).toEqual([
+      [API_URL, true],
+      ["https://mesh.example.test/", false],
+    ]);
+    expect(await store.clear()).toBe(true);
+    expect(await store.load()).toBeNull();
+    expect((await other.load())?.token).toBe(elsewhere.token);
+  });
+
+  it("reads a version 1 auth.json: a token kept in the file carries over, a keychain one is not paired", async () => {
+    const keychain = new MemoryKeychain();
+    const store = storeWith(async () => keychain);
+    const v1 = {
+      version: 1,
+      token_kind: "session",
+      api_url: API_URL,
+      user: login.user,
+      created_at: "2026-11-01T00:00:00.000Z",
+      expires_at: null,
+      source: "device-code",
+    };
+    await mkdir(configDir, { recursive: true, mode: 0o700 });
+    await writeFile(store.file.path, JSON.stringify({ ...v1, token_store: "file", token: login.token }), {
+      mode: 0o600,
+    });
+    expect(await store.load()).toMatchObject({ token: login.token, store: "file" });
+
+    // An older claudemesh kept the secret under the bare origin, where another account's may stand.
+    keychain.entries.set("http://localhost:3000", mintToken("session"));
+    await writeFile(store.file.path, JSON.stringify({ ...v1, token_store: "keychain" }), { mode: 0o600 });
+    await expect(store.load()).rejects.toMatchObject({ code: "credential_mismatch", message: /older claudemesh/ });
+    expect(await store.clear()).toBe(true);
+    expect(keychain.entries.size).toBe(0);
+  });
+
+  it("a keychain call that never answers times out: the login goes to auth.json, a read says so", async () => {
+    const never = () => new Promise<never>(() => {});
+    const hung = () =>
+      loadKeytarKeychain({
+        timeoutMs: 50,
+        load: async () => ({ getPassword: never, setPassword: never, deletePassword: never }),
+      });
+    const store = storeWith(hung);
+    expect((await store.save(login)).store).toBe("file");
+    expect(notices).toEqual([expect.stringMatching(/did not answer a write within 50 ms/)]);
+    expect((await store.load())?.token).toBe(login.token);
+
+    const keychainStore = storeWith(async () => new MemoryKeychain());
+    await keychainStore.save(login);
+    await expect(storeWith(hung).load()).rejects.toMatchObject({ code: "keychain_unavailable" });
+  });
+
+  it("an unreadable auth.json: load says so, clear removes it whole", async () => {
+    const store = storeWith(async () => new MemoryKeychain());
+    await mkdir(configDir, { recursive: true, mode: 0o700 });
+    await writeFile(store.file.path, "{ torn", { mode: 0o600 });
+    await expect(store.load()).rejects.toMatchObject({ code: "auth_file_corrupted" });
+    expect(await readFile(store.file.path, "utf8")).toBe("{ torn");
+    expect(await store.clear()).toBe(true);
+    expect(await store.file.read()).toBeNull();
   });
 
   it("clear() removes the keychain entry and auth.json", async () => {

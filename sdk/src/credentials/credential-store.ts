@@ -2,18 +2,24 @@ import { watch } from "node:fs";
 import type { User } from "../contracts/common.js";
 import { ClaudemeshError } from "../errors.js";
 import { parseToken } from "../token.js";
-import type { AuthFile, CredentialSource } from "./auth-file.js";
+import {
+  type AuthFile,
+  type CredentialSource,
+  type ServerCredential,
+  serverKey,
+  tokenFingerprint,
+} from "./auth-file.js";
 import { AuthFileStore } from "./file-store.js";
 import { type Keychain, loadKeytarKeychain } from "./keychain.js";
 
 /** Where a token is kept. */
 export type TokenStoreKind = "keychain" | "file";
 
-/** A credential as read back: the token (if it could be read) and what auth.json says about it. */
+/** A credential as read back: the token and what auth.json records about it. */
 export interface StoredCredential {
   token: string;
   store: TokenStoreKind;
-  file: AuthFile;
+  record: ServerCredential;
 }
 
 /** A login to keep. */
@@ -25,7 +31,7 @@ export interface NewCredential {
 }
 
 export interface CredentialStoreOptions {
-  /** The server these credentials are for; also the keychain account. */
+  /** The server these credentials are for. */
   apiUrl: string;
   configDir?: string;
   /** Force one store (CLAUDEMESH_TOKEN_STORE). `keychain` fails loudly instead of falling back. */
@@ -38,10 +44,18 @@ export interface CredentialStoreOptions {
 }
 
 /**
- * The one place clients keep credentials: the token in the OS keychain when
- * one answers, otherwise in auth.json; auth.json always records who is signed
- * in and where the token is. The CLI and the VS Code extension share it, so
- * signing in with one signs in the other.
+ * The keychain account a login's token is kept under: the server's origin and
+ * the user's id, so an entry left by one account is never read as another's.
+ */
+export function keychainAccount(apiUrl: string, userId: string): string {
+  return `${serverKey(apiUrl)}#${userId}`;
+}
+
+/**
+ * The one place clients keep credentials, one login per server: the token in
+ * the OS keychain when one answers, otherwise in auth.json; auth.json always
+ * records who is signed in and where the token really is. The CLI and the
+ * VS Code extension share it, so signing in with one signs in the other.
  *
  * @example
  * const store = new CredentialStore({ apiUrl: api.baseUrl, onNotice: console.error });
@@ -49,6 +63,7 @@ export interface CredentialStoreOptions {
  */
 export class CredentialStore {
   readonly file: AuthFileStore;
+  readonly #options: CredentialStoreOptions;
   readonly #apiUrl: string;
   readonly #mode: TokenStoreKind | undefined;
   readonly #loadKeychain: () => Promise<Keychain>;
@@ -58,6 +73,7 @@ export class CredentialStore {
   #noticedFallback = false;
 
   constructor(options: CredentialStoreOptions) {
+    this.#options = options;
     this.#apiUrl = options.apiUrl;
     this.#mode = options.mode;
     this.#loadKeychain = options.loadKeychain ?? (() => loadKeytarKeychain());
@@ -66,78 +82,123 @@ export class CredentialStore {
     this.file = new AuthFileStore({ configDir: options.configDir, onWarning: this.#onNotice });
   }
 
-  /** The keychain account: the API origin. */
-  get account(): string {
-    return new URL(this.#apiUrl).origin;
+  /** The server in use: the key of its login in auth.json. */
+  get server(): string {
+    return serverKey(this.#apiUrl);
+  }
+
+  /** The same store for another server (`logout --all`, `auth status`). */
+  forServer(apiUrl: string): CredentialStore {
+    return new CredentialStore({ ...this.#options, apiUrl });
   }
 
   /**
-   * The stored credential for this server, or null when signed out (or signed
-   * in to another server). Throws `auth_file_corrupted`, or `keychain_unavailable`
-   * when the keychain holds the token but cannot be read right now.
+   * The stored credential for this server, or null when signed out here.
+   * Throws `auth_file_corrupted`; `keychain_unavailable` when the keychain
+   * holds the token but does not give it now; `credential_mismatch` when the
+   * keychain's secret is not the token this record was saved with.
    */
   async load(): Promise<StoredCredential | null> {
-    const file = await this.file.read();
-    if (!file || new URL(file.api_url).origin !== this.account) return null;
-    if (file.token_store === "file") {
-      if (!file.token)
+    const record = (await this.file.read())?.servers[this.server];
+    if (!record) return null;
+    const who = `${record.user.email} on ${this.server}`;
+    if (record.token_store === "file") {
+      if (!record.token) {
         throw new ClaudemeshError("auth_file_corrupted", `Auth file corrupted (${this.file.path} has no token).`);
-      return { token: file.token, store: "file", file };
+      }
+      return { token: record.token, store: "file", record };
+    }
+    if (record.token_fingerprint === null) {
+      throw new ClaudemeshError(
+        "credential_mismatch",
+        `The login for ${who} was saved by an older claudemesh, whose keychain entry cannot be told from another account's.`,
+      );
     }
     // A locked keyring answers null rather than failing: say so instead of "signed out".
-    const token = await (await this.#keychainOrThrow()).get(this.account);
+    const token = await (await this.#keychainOrThrow()).get(keychainAccount(this.#apiUrl, record.user.id));
     if (!token) {
       throw new ClaudemeshError(
         "keychain_unavailable",
-        `The token for ${file.user.email} is kept in the OS keychain, which did not return it (locked?). Unlock it, or run \`claudemesh login\` again.`,
+        `The token for ${who} is kept in the OS keychain, which did not return it (locked, or the entry was removed).`,
       );
     }
-    return { token, store: "keychain", file };
+    if (tokenFingerprint(token) !== record.token_fingerprint) {
+      throw new ClaudemeshError(
+        "credential_mismatch",
+        `The OS keychain's entry for ${who} is not the token saved for that login (another sign-in replaced it, or it was planted); it is not used.`,
+      );
+    }
+    return { token, store: "keychain", record };
+  }
+
+  /** Every server this machine holds a login for, the one in use among them; tokens left out. */
+  async servers(): Promise<Array<Omit<ServerCredential, "token"> & { in_use: boolean }>> {
+    const file = await this.file.read();
+    return Object.entries(file?.servers ?? {}).map(([key, { token: _token, ...record }]) => ({
+      ...record,
+      in_use: key === this.server,
+    }));
   }
 
   /**
-   * Keeps a new login. Keychain first; if it cannot take the token (and the
-   * keychain was not forced), the token goes into auth.json instead and the
-   * user is told once: a freshly minted token is never lost.
+   * Keeps a new login for this server. Keychain first; if it cannot take the
+   * token (and the keychain was not forced), the token goes into auth.json
+   * instead, the record says so, and the user is told once: a freshly minted
+   * token is never lost.
    */
   async save(login: NewCredential): Promise<{ store: TokenStoreKind; location: string }> {
+    const replaced = await this.#recordOrNull();
     const base = {
-      version: 1 as const,
-      token_kind: parseToken(login.token).kind,
       api_url: this.#apiUrl,
+      token_fingerprint: tokenFingerprint(login.token),
+      token_kind: parseToken(login.token).kind,
       user: login.user,
       created_at: this.#now().toISOString(),
       expires_at: login.expiresAt,
       source: login.source,
     };
+    let record: ServerCredential = { ...base, token_store: "file", token: login.token };
+    let fallback: ClaudemeshError | undefined;
     if (this.#mode !== "file") {
       try {
-        await (await this.#keychainOrThrow()).set(this.account, login.token);
-        await this.file.write({ ...base, token_store: "keychain" });
-        return { store: "keychain", location: "the OS keychain" };
+        await (await this.#keychainOrThrow()).set(keychainAccount(this.#apiUrl, login.user.id), login.token);
+        record = { ...base, token_store: "keychain" };
       } catch (error) {
-        if (this.#mode === "keychain" || !(error instanceof ClaudemeshError) || error.code !== "keychain_unavailable") {
-          throw error;
-        }
-        this.#noticeFallback(error);
+        if (this.#mode === "keychain") throw error;
+        fallback = asKeychainError(error, "write");
       }
     }
-    await this.file.write({ ...base, token_store: "file", token: login.token });
-    return { store: "file", location: this.file.path };
+    await this.file.update((current) => withServer(current, this.server, record));
+    if (fallback) this.#noticeFallback(fallback);
+    // The entry of an account this login replaced would otherwise linger, readable by nobody.
+    if (replaced?.token_store === "keychain" && replaced.user.id !== login.user.id) {
+      await this.#deleteSecrets([keychainAccount(this.#apiUrl, replaced.user.id)]);
+    }
+    return record.token_store === "keychain"
+      ? { store: "keychain", location: "the OS keychain" }
+      : { store: "file", location: this.file.path };
   }
 
-  /** Forgets the credential: the keychain entry (best effort) and auth.json. True if anything was removed. */
+  /** Forgets this server's login: its keychain entry (best effort) and its record. True if anything was removed. */
   async clear(): Promise<boolean> {
-    let removedSecret = false;
-    if (this.#mode !== "file") {
-      try {
-        removedSecret = await (await this.#keychainOrThrow()).delete(this.account);
-      } catch {
-        // No keychain: nothing of ours can be in it.
-      }
+    let record: ServerCredential | null = null;
+    let unreadable = false;
+    try {
+      record = await this.#recordOrNull(true);
+    } catch {
+      unreadable = true;
     }
-    const removedFile = await this.file.remove();
-    return removedSecret || removedFile;
+    // The bare origin is where an older claudemesh kept the token.
+    const accounts = [this.server, ...(record ? [keychainAccount(this.#apiUrl, record.user.id)] : [])];
+    const removedSecret = await this.#deleteSecrets(accounts);
+    // An unreadable auth.json belongs to nobody in particular: it goes whole.
+    let removedRecord = false;
+    if (unreadable) removedRecord = await this.file.remove();
+    else if (record) {
+      await this.file.update((current) => withServer(current, this.server, null));
+      removedRecord = true;
+    }
+    return removedSecret || removedRecord;
   }
 
   /**
@@ -158,6 +219,28 @@ export class CredentialStore {
     };
   }
 
+  async #recordOrNull(strict = false): Promise<ServerCredential | null> {
+    try {
+      return (await this.file.read())?.servers[this.server] ?? null;
+    } catch (error) {
+      if (strict) throw error;
+      return null; // an unreadable file is replaced whole by the next write
+    }
+  }
+
+  /** Deletes keychain entries, best effort: no keychain means nothing of ours is in it. */
+  async #deleteSecrets(accounts: string[]): Promise<boolean> {
+    if (this.#mode === "file") return false;
+    let removed = false;
+    try {
+      const keychain = await this.#keychainOrThrow();
+      for (const account of accounts) removed = (await keychain.delete(account)) || removed;
+    } catch {
+      // Locked, gone or absent: the record is what signs in, and it goes.
+    }
+    return removed;
+  }
+
   #keychainOrThrow(): Promise<Keychain> {
     if (this.#mode === "file") {
       return Promise.reject(new ClaudemeshError("keychain_unavailable", "CLAUDEMESH_TOKEN_STORE=file"));
@@ -171,4 +254,19 @@ export class CredentialStore {
     this.#noticedFallback = true;
     this.#onNotice(`${error.message} The token is kept in ${this.file.path} (mode 0600) instead.`);
   }
+}
+
+/** auth.json with `server`'s login set to `record`, or removed when null. */
+function withServer(current: AuthFile | null, server: string, record: ServerCredential | null): AuthFile {
+  const servers = { ...current?.servers };
+  if (record) servers[server] = record;
+  else delete servers[server];
+  return { version: 2, servers };
+}
+
+/** Any failure of a keychain write is a reason to fall back, never a reason to lose the token. */
+function asKeychainError(error: unknown, what: string): ClaudemeshError {
+  if (error instanceof ClaudemeshError && error.code === "keychain_unavailable") return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ClaudemeshError("keychain_unavailable", `The OS keychain refused a ${what}: ${message}`, { cause: error });
 }

@@ -9,7 +9,7 @@ import {
   tightenMode,
   writePrivateFileAtomically,
 } from "../files/private-files.js";
-import { AuthFile } from "./auth-file.js";
+import { AuthFile, migrateAuthFile } from "./auth-file.js";
 
 /** `~/.claudemesh`, or CLAUDEMESH_CONFIG_DIR. */
 export function defaultConfigDir(configDir?: string): string {
@@ -49,7 +49,7 @@ export class AuthFileStore {
       throw new ClaudemeshError("auth_file_corrupted", `Auth file corrupted (${this.path} is not valid JSON).`);
     }
     // The user's name and email came from a server (maybe an older, laxer one) and get printed.
-    const parsed = AuthFile.safeParse(neutralizeStrings(json));
+    const parsed = AuthFile.safeParse(neutralizeStrings(migrateAuthFile(json)));
     if (!parsed.success) {
       const problem = parsed.error.issues[0];
       throw new ClaudemeshError(
@@ -64,6 +64,20 @@ export class AuthFileStore {
   async write(file: AuthFile): Promise<void> {
     await this.ensureDir();
     await writePrivateFileAtomically(this.path, `${JSON.stringify(AuthFile.parse(file), null, 2)}\n`);
+  }
+
+  /**
+   * Reads, applies `change`, writes back (or removes the file when `change`
+   * returns null, or a file with no server left); returns what was written.
+   */
+  async update(change: (current: AuthFile | null) => AuthFile | null): Promise<AuthFile | null> {
+    const next = change(await this.read());
+    if (!next || Object.keys(next.servers).length === 0) {
+      await this.remove();
+      return null;
+    }
+    await this.write(next);
+    return next;
   }
 
   /** Deletes the file, and temp copies a killed write left (they may hold the token); true if there was one. */
