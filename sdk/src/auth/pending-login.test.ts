@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -82,7 +82,7 @@ describe("PendingLoginStore", () => {
   it("an unreadable file is removed and reported, and reads as none", async () => {
     const warnings: string[] = [];
     const store = new PendingLoginStore({ apiUrl: API_URL, configDir: dir, onWarning: (m) => warnings.push(m) });
-    await writeFile(store.path, "{ not json");
+    await writeFile(store.path, "{ not json", { mode: 0o600 });
     expect(await store.load()).toBeNull();
     expect(warnings).toEqual([`${store.path} could not be read and was removed.`]);
     await expect(stat(store.path)).rejects.toMatchObject({ code: "ENOENT" });
@@ -94,6 +94,22 @@ describe("PendingLoginStore", () => {
     await store.save({ ...CODE, device_code: "e".repeat(43) });
     expect(await store.clear(first)).toBe(false);
     expect((await store.load())?.device_code).toBe("e".repeat(43));
+  });
+
+  it("recordCheck of an older login leaves a newer one another process saved", async () => {
+    const store = storeFor();
+    const first = await store.save(CODE);
+    await store.save({ ...CODE, device_code: "e".repeat(43) });
+    await store.recordCheck(first, 5);
+    expect(await store.load()).toMatchObject({ device_code: "e".repeat(43), last_checked_at: null });
+  });
+
+  it("a symbolic link in its place is refused (forbidden) and left, not removed as unreadable", async () => {
+    const store = storeFor();
+    await mkdir(store.dir, { recursive: true, mode: 0o700 });
+    await symlink(join(dir, "elsewhere.json"), store.path);
+    await expect(store.load()).rejects.toMatchObject({ code: "forbidden" });
+    expect((await lstat(store.path)).isSymbolicLink()).toBe(true);
   });
 });
 

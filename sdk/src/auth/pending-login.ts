@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod";
 import { Timestamp } from "../contracts/common.js";
@@ -6,7 +5,7 @@ import type { DeviceCodeResponse } from "../contracts/device-code.js";
 import { lazySchema } from "../contracts/lazy-schema.js";
 import { defaultConfigDir } from "../credentials/file-store.js";
 import { ClaudemeshError } from "../errors.js";
-import { ensurePrivateDir, removePrivateFile, writePrivateFileAtomically } from "../files/private-files.js";
+import { PrivateJsonFile } from "../files/private-json-file.js";
 import type { DeviceFlow, DeviceFlowOptions, LoginResult } from "./device-flow.js";
 import { realSleep, type Sleep } from "./sleep.js";
 
@@ -46,7 +45,9 @@ export interface PendingLoginStoreOptions {
 
 /**
  * Where a login started without waiting is kept between processes: one file
- * beside auth.json, written whole (temp file + rename) in the 0700 folder.
+ * beside auth.json, written whole (temp file + rename) in the 0700 folder,
+ * changed under a lock so concurrent `--continue`s and a new `--no-wait` never
+ * overwrite each other with stale copies.
  *
  * @example
  * const pending = new PendingLoginStore({ apiUrl, configDir });
@@ -56,15 +57,22 @@ export class PendingLoginStore {
   readonly dir: string;
   readonly path: string;
   readonly #origin: string;
-  readonly #onWarning: (message: string) => void;
   readonly #now: () => number;
+  readonly #file: PrivateJsonFile<PendingLogin>;
 
   constructor(options: PendingLoginStoreOptions) {
     this.dir = defaultConfigDir(options.configDir);
     this.path = join(this.dir, "pending-login.json");
     this.#origin = new URL(options.apiUrl).origin;
-    this.#onWarning = options.onWarning ?? (() => {});
     this.#now = options.now ?? Date.now;
+    this.#file = new PrivateJsonFile({
+      path: this.path,
+      schema: PendingLogin,
+      onWarning: options.onWarning,
+      // Nothing in an unreadable one is worth keeping: a new `login --no-wait` starts over.
+      // A link or another user's file is refused instead (forbidden), never removed or read.
+      corrupt: { code: "forbidden", remove: true },
+    });
   }
 
   /** Keeps a code just handed out, replacing any earlier pending login. */
@@ -81,33 +89,23 @@ export class PendingLoginStore {
       created_at: new Date(this.#now()).toISOString(),
       last_checked_at: null,
     };
-    await this.#write(login);
+    await this.#file.write(login);
     return login;
   }
 
   /** The pending login for this server, or null (none, another server's, or unreadable: then removed). */
   async load(): Promise<PendingLogin | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw error;
-    }
-    const parsed = PendingLogin.safeParse(jsonOrNull(text));
-    if (!parsed.success) {
-      // Nothing in it is worth keeping: a new `login --no-wait` starts over.
-      await removePrivateFile(this.path);
-      this.#onWarning(`${this.path} could not be read and was removed.`);
-      return null;
-    }
-    return parsed.data.api_url === this.#origin ? parsed.data : null;
+    const login = await this.#file.read();
+    return login?.api_url === this.#origin ? login : null;
   }
 
-  /** Notes a poll of `login` and the interval to keep from now on. */
+  /**
+   * Notes a poll of `login` and the interval to keep from now on; the file is
+   * left alone if it holds a newer login another process saved meanwhile.
+   */
   async recordCheck(login: PendingLogin, interval: number): Promise<PendingLogin> {
     const checked = { ...login, interval, last_checked_at: new Date(this.#now()).toISOString() };
-    await this.#write(checked);
+    await this.#file.update((current) => (current && current.device_code !== login.device_code ? current : checked));
     return checked;
   }
 
@@ -116,22 +114,13 @@ export class PendingLoginStore {
    * newer `login --no-wait` from another process is left alone. True if removed.
    */
   async clear(login: PendingLogin): Promise<boolean> {
-    const current = await this.load();
-    if (current?.device_code !== login.device_code) return false;
-    return removePrivateFile(this.path);
-  }
-
-  async #write(login: PendingLogin): Promise<void> {
-    await ensurePrivateDir(this.dir, this.#onWarning);
-    await writePrivateFileAtomically(this.path, `${JSON.stringify(login, null, 2)}\n`);
-  }
-}
-
-function jsonOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+    let removed = false;
+    await this.#file.update((current) => {
+      if (current?.device_code !== login.device_code) return current;
+      removed = true;
+      return null;
+    });
+    return removed;
   }
 }
 

@@ -1,19 +1,28 @@
 import { randomBytes } from "node:crypto";
+import type { FileHandle } from "node:fs/promises";
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ClaudemeshError } from "../errors.js";
+import { privateFileText } from "./private-file-text.js";
+import { isProcessRunning } from "./process-running.js";
 
-/** Narrows a file or folder to `wanted` when others could read it; says so through `onWarning`. */
-export async function tightenMode(path: string, wanted: number, onWarning: (message: string) => void): Promise<void> {
-  const mode = (await stat(path)).mode & 0o777;
+/**
+ * Narrows a file or folder to `wanted` when others could read it; says so through `onWarning`.
+ * Given the `handle` it was opened with, acts on that file, whatever `path` names by now.
+ */
+export async function tightenMode(
+  path: string,
+  wanted: number,
+  onWarning: (message: string) => void,
+  handle?: FileHandle,
+): Promise<void> {
+  const mode = (await (handle ? handle.stat() : stat(path))).mode & 0o777;
   if ((mode & ~wanted) === 0) return;
   try {
-    await chmod(path, wanted);
-    onWarning(`${path} was readable by others (${mode.toString(8)}); changed it to ${wanted.toString(8)}.`);
+    await (handle ? handle.chmod(wanted) : chmod(path, wanted));
+    onWarning(privateFileText.modeNarrowed(path, mode, wanted));
   } catch (error) {
-    onWarning(
-      `${path} is readable by others (${mode.toString(8)}) and could not be changed: ${(error as Error).message}`,
-    );
+    onWarning(privateFileText.modeStuck(path, mode, (error as Error).message));
   }
 }
 
@@ -23,10 +32,7 @@ export async function ensurePrivateDir(dir: string, onWarning: (message: string)
   await tightenMode(dir, 0o700, onWarning);
   const mode = (await stat(dir)).mode & 0o777;
   if (mode & 0o077) {
-    throw new ClaudemeshError(
-      "forbidden",
-      `${dir} must be private (0700) but is ${mode.toString(8)}; fix its owner or mode.`,
-    );
+    throw new ClaudemeshError("forbidden", privateFileText.dirNotPrivate(dir, mode));
   }
 }
 
@@ -89,20 +95,10 @@ export async function removeStaleTempFiles(path: string): Promise<void> {
     if (!pid || pid === process.pid) continue;
     const temp = join(dir, name);
     try {
-      if (isRunning(pid) && Date.now() - (await stat(temp)).mtimeMs < STALE_TEMP_MS) continue;
+      if (isProcessRunning(pid) && Date.now() - (await stat(temp)).mtimeMs < STALE_TEMP_MS) continue;
       await unlink(temp);
     } catch {
       // Gone already (another process cleaned it up, or its writer renamed it).
     }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

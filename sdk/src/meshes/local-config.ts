@@ -1,14 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod";
 import { Timestamp } from "../contracts/common.js";
 import { lazySchema } from "../contracts/lazy-schema.js";
 import { MeshRole } from "../contracts/meshes.js";
-import { neutralizeStrings } from "../contracts/neutral-text.js";
 import { defaultConfigDir } from "../credentials/file-store.js";
-import { ClaudemeshError } from "../errors.js";
-import { ensurePrivateDir, writePrivateFileAtomically } from "../files/private-files.js";
+import { PrivateJsonFile } from "../files/private-json-file.js";
 
 /** A mesh this machine has joined, and how it appears in it. */
 export const LocalMesh = lazySchema(() =>
@@ -52,62 +49,52 @@ export type LocalConfig = z.infer<typeof LocalConfig>;
 const EMPTY: LocalConfig = { version: 1, meshes: [] };
 
 /**
- * Reads and rewrites `config.json` (0600 in the 0700 folder, atomically).
- * A corrupt file is reported, never silently replaced.
+ * Reads and rewrites `config.json` (0600 in the 0700 folder, atomically, under
+ * a lock so the CLI and the extension never lose each other's change). A
+ * corrupt file is reported (`invalid_input`), never silently replaced.
+ *
+ * @example
+ * const config = new LocalConfigStore({ configDir });
+ * await config.update((current) => ({ ...current, meshes: [] }));
  */
 export class LocalConfigStore {
   readonly dir: string;
   readonly path: string;
-  readonly #onWarning: (message: string) => void;
+  readonly #file: PrivateJsonFile<LocalConfig>;
 
   constructor(options: { configDir?: string; onWarning?: (message: string) => void } = {}) {
     this.dir = defaultConfigDir(options.configDir);
     this.path = join(this.dir, "config.json");
-    this.#onWarning = options.onWarning ?? (() => {});
+    // Older versions saved mesh names and slugs as the server sent them; the file neutralises them on read.
+    this.#file = new PrivateJsonFile({
+      path: this.path,
+      schema: LocalConfig,
+      onWarning: options.onWarning,
+      corrupt: { code: "invalid_input" },
+    });
   }
 
+  /** The config, empty when there is none yet. */
   async read(): Promise<LocalConfig> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return structuredClone(EMPTY);
-      throw error;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ClaudemeshError("invalid_input", `${this.path} is not valid JSON; fix it or move it aside.`);
-    }
-    // Older versions saved mesh names and slugs as the server sent them; they are printed and passed to Claude Code.
-    const parsed = LocalConfig.safeParse(neutralizeStrings(json));
-    if (!parsed.success) {
-      const problem = parsed.error.issues[0];
-      throw new ClaudemeshError(
-        "invalid_input",
-        `${this.path}: ${problem?.path.join(".") || "file"} ${problem?.message ?? "is invalid"}; fix it or move it aside.`,
-      );
-    }
-    return parsed.data;
+    return (await this.#file.read()) ?? structuredClone(EMPTY);
   }
 
-  /** Reads, applies `change`, writes back; returns what was written. */
+  /** Reads, applies `change`, writes back, under the file's lock; returns what was written. */
   async update(change: (config: LocalConfig) => LocalConfig): Promise<LocalConfig> {
-    const next = LocalConfig.parse(change(await this.read()));
-    await ensurePrivateDir(this.dir, this.#onWarning);
-    await writePrivateFileAtomically(this.path, `${JSON.stringify(next, null, 2)}\n`);
-    return next;
+    const written = await this.#file.update((current) => change(current ?? structuredClone(EMPTY)));
+    return written ?? structuredClone(EMPTY);
   }
 
   /** The telemetry settings, created (with a fresh install id) on first use. */
   async telemetry(): Promise<TelemetrySettings> {
     const config = await this.read();
     if (config.telemetry) return config.telemetry;
-    const written = await this.update((current) => ({
-      ...current,
-      telemetry: current.telemetry ?? { enabled: null, install_id: randomUUID(), notice_shown: false },
-    }));
+    const written = await this.update((current) =>
+      // Another process may have created them since the read: keep its install id, write nothing.
+      current.telemetry
+        ? current
+        : { ...current, telemetry: { enabled: null, install_id: randomUUID(), notice_shown: false } },
+    );
     return written.telemetry as TelemetrySettings;
   }
 }
