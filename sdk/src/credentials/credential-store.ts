@@ -168,7 +168,14 @@ export class CredentialStore {
         fallback = asKeychainError(error, "write");
       }
     }
-    await this.file.update((current) => withServer(current, this.server, record));
+    try {
+      await this.file.update((current) => withServer(current, this.server, record));
+    } catch (error) {
+      if (!(error instanceof ClaudemeshError) || error.code !== "auth_file_corrupted") throw error;
+      // Unreadable (or a link, or not the user's): a fresh login replaces it whole rather than being lost.
+      await this.file.write(withServer(null, this.server, record));
+      this.#onNotice(`${error.message} It was replaced by this login.`);
+    }
     if (fallback) this.#noticeFallback(fallback);
     // The entry of an account this login replaced would otherwise linger, readable by nobody.
     if (replaced?.token_store === "keychain" && replaced.user.id !== login.user.id) {

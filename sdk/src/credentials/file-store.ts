@@ -1,14 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { neutralizeStrings } from "../contracts/neutral-text.js";
-import { ClaudemeshError } from "../errors.js";
-import {
-  ensurePrivateDir,
-  removePrivateFile,
-  tightenMode,
-  writePrivateFileAtomically,
-} from "../files/private-files.js";
+import { ensurePrivateDir } from "../files/private-files.js";
+import { PrivateJsonFile } from "../files/private-json-file.js";
 import { AuthFile, migrateAuthFile } from "./auth-file.js";
 
 /** `~/.claudemesh`, or CLAUDEMESH_CONFIG_DIR. */
@@ -17,72 +10,55 @@ export function defaultConfigDir(configDir?: string): string {
 }
 
 /**
- * `auth.json` on disk: folder 0700, file 0600, written whole to a temp file and
- * renamed into place (a crash leaves the old file or the new one, never half
- * of either). Wider modes are fixed and reported through `onWarning`.
+ * `auth.json` on disk, a private JSON file: folder 0700, file 0600, written
+ * whole and atomically, changed under a lock so the CLI and the editor never
+ * lose each other's login; a link or another user's file is refused, and an
+ * unreadable file is reported (`auth_file_corrupted`) and left in place.
+ * Wider modes are fixed and reported through `onWarning`.
  */
 export class AuthFileStore {
   readonly dir: string;
   readonly path: string;
+  readonly #file: PrivateJsonFile<AuthFile>;
   readonly #onWarning: (message: string) => void;
 
   constructor(options: { configDir?: string; onWarning?: (message: string) => void } = {}) {
     this.dir = defaultConfigDir(options.configDir);
     this.path = join(this.dir, "auth.json");
     this.#onWarning = options.onWarning ?? (() => {});
+    this.#file = new PrivateJsonFile({
+      path: this.path,
+      schema: AuthFile,
+      onWarning: this.#onWarning,
+      corrupt: { code: "auth_file_corrupted" },
+      migrate: migrateAuthFile,
+    });
   }
 
-  /** The stored file, null when there is none; `auth_file_corrupted` (left in place) when unreadable. */
-  async read(): Promise<AuthFile | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw new ClaudemeshError("auth_file_corrupted", `Cannot read ${this.path}: ${(error as Error).message}`);
-    }
-    await tightenMode(this.path, 0o600, this.#onWarning);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ClaudemeshError("auth_file_corrupted", `Auth file corrupted (${this.path} is not valid JSON).`);
-    }
-    // The user's name and email came from a server (maybe an older, laxer one) and get printed.
-    const parsed = AuthFile.safeParse(neutralizeStrings(migrateAuthFile(json)));
-    if (!parsed.success) {
-      const problem = parsed.error.issues[0];
-      throw new ClaudemeshError(
-        "auth_file_corrupted",
-        `Auth file corrupted (${this.path}: ${problem?.path.join(".") || "file"} ${problem?.message ?? "is invalid"}).`,
-      );
-    }
-    return parsed.data;
+  /** The stored file (a version 1 file read as version 2), null when there is none. */
+  read(): Promise<AuthFile | null> {
+    return this.#file.read();
   }
 
   /** Replaces the file atomically. */
-  async write(file: AuthFile): Promise<void> {
-    await this.ensureDir();
-    await writePrivateFileAtomically(this.path, `${JSON.stringify(AuthFile.parse(file), null, 2)}\n`);
+  write(file: AuthFile): Promise<void> {
+    return this.#file.write(file);
   }
 
   /**
-   * Reads, applies `change`, writes back (or removes the file when `change`
-   * returns null, or a file with no server left); returns what was written.
+   * Reads, applies `change`, writes back under the lock; a file with no
+   * server left (or null) is removed. Returns what the file now holds.
    */
-  async update(change: (current: AuthFile | null) => AuthFile | null): Promise<AuthFile | null> {
-    const next = change(await this.read());
-    if (!next || Object.keys(next.servers).length === 0) {
-      await this.remove();
-      return null;
-    }
-    await this.write(next);
-    return next;
+  update(change: (current: AuthFile | null) => AuthFile | null): Promise<AuthFile | null> {
+    return this.#file.update((current) => {
+      const next = change(current);
+      return next && Object.keys(next.servers).length > 0 ? next : null;
+    });
   }
 
   /** Deletes the file, and temp copies a killed write left (they may hold the token); true if there was one. */
   remove(): Promise<boolean> {
-    return removePrivateFile(this.path);
+    return this.#file.remove();
   }
 
   /** Creates the folder 0700, or narrows it; refuses to go on if it cannot be made private. */
