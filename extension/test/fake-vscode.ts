@@ -84,8 +84,12 @@ export class Uri {
   }
 }
 
+/** The translations l10n.t reads, as VS Code loads `l10n/bundle.l10n.<locale>.json`; empty = English. */
+export const l10nBundle = new Map<string, string>();
+
 export const l10n = {
-  t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])),
+  t: (message: string, ...args: unknown[]) =>
+    (l10nBundle.get(message) ?? message).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])),
 };
 
 // --- what the extension did, for tests to read ---
@@ -120,7 +124,7 @@ export const answers = {
 };
 
 export function resetFake(): void {
-  for (const collection of [registeredCommands, contextKeys, authProviders, treeProviders, settings])
+  for (const collection of [registeredCommands, contextKeys, authProviders, treeProviders, settings, l10nBundle])
     collection.clear();
   statusBarItems.length = 0;
   outputLines.length = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ErrorBody, ErrorCode } from "./contracts/errors.js";
-import { ClaudemeshError, ERROR_CODES, ExitStatus, isAuthError } from "./errors.js";
+import { ErrorBody } from "./contracts/errors.js";
+import { ClaudemeshError, isAuthError } from "./errors.js";
 
 describe("ClaudemeshError", () => {
   it.each([
@@ -10,6 +10,7 @@ describe("ClaudemeshError", () => {
     ["token_revoked", 2],
     ["token_rejected", 2],
     ["auth_file_corrupted", 2],
+    ["credential_mismatch", 2],
     ["device_code_expired", 1],
     ["invalid_token_format", 1],
     ["network", 1],
@@ -24,11 +25,9 @@ describe("ClaudemeshError", () => {
     expect(isAuthError(new Error("token_revoked"))).toBe(false);
   });
 
-  it("re-authentication hint accompanies every exit-2 code", () => {
-    for (const code of ErrorCode.options) {
-      const info = ERROR_CODES[code];
-      if (info.exit === ExitStatus.auth) expect(info.hint).toMatch(/claudemesh login/);
-    }
+  it("names the step to suggest next by key, or none when the message says it all", () => {
+    expect(new ClaudemeshError("credential_mismatch", "x").hintKey).toBe("signInAgain");
+    expect(new ClaudemeshError("not_found", "x").hintKey).toBeUndefined();
   });
 
   it("serialises to the server's error body", () => {
@@ -36,17 +35,8 @@ describe("ClaudemeshError", () => {
     expect(ErrorBody.parse(body)).toEqual({ error: "not_found", message: "No such session" });
   });
 
-  it("maps client-side request errors to 4xx and never a 5xx", () => {
-    for (const code of [
-      "invalid_input",
-      "invalid_json",
-      "unsupported_media_type",
-      "payload_too_large",
-      "not_found",
-    ] as const) {
-      const status = new ClaudemeshError(code, "x").httpStatus;
-      expect(status).toBeGreaterThanOrEqual(400);
-      expect(status).toBeLessThan(500);
-    }
+  it("carries the HTTP status of its code", () => {
+    expect(new ClaudemeshError("credential_mismatch", "x").httpStatus).toBe(401);
+    expect(new ClaudemeshError("payload_too_large", "x").httpStatus).toBe(413);
   });
 });

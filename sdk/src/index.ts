@@ -53,7 +53,16 @@ export {
 export { AuthFileStore, defaultConfigDir } from "./credentials/file-store.js";
 export { KEYCHAIN_SERVICE, type Keychain, loadKeytarKeychain } from "./credentials/keychain.js";
 export { DEFAULT_API_URL, readSdkEnv, type SdkEnv } from "./env.js";
-export { ClaudemeshError, ERROR_CODES, type ErrorCode, ExitStatus, isAuthError, SlowDownError } from "./errors.js";
+export {
+  ClaudemeshError,
+  ERROR_CODES,
+  type ErrorCode,
+  ExitStatus,
+  HINT_KEYS,
+  type HintKey,
+  isAuthError,
+  SlowDownError,
+} from "./errors.js";
 export {
   LocalConfig,
   LocalConfigStore,

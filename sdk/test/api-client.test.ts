@@ -177,7 +177,7 @@ describe("ApiClient's send policy against real sockets", () => {
       const api = await ApiClient.create({ baseUrl: url, env: NO_ENV, retries: 0 });
       const error = await api.listTokens().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ClaudemeshError);
-      expect(error).toMatchObject({ code: "tls", hint: expect.stringContaining("NODE_EXTRA_CA_CERTS") });
+      expect(error).toMatchObject({ code: "tls", hintKey: "trustProxyCa" });
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

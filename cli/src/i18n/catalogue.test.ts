@@ -1,4 +1,5 @@
-import { ClaudemeshError, ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
+import { ErrorCode } from "@claudemesh/sdk/contracts";
+import { ClaudemeshError, ERROR_CODES, HINT_KEYS } from "@claudemesh/sdk/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { en } from "./en.js";
 import { es } from "./es.js";
@@ -41,7 +42,6 @@ describe("the CLI's catalogues", () => {
   it("every Spanish message says something, of the same kind as the English one", () => {
     for (const [path, leaf] of spanish) {
       expect(typeof leaf, path).toBe(typeof english.get(path));
-      if (path.startsWith("hints.")) continue; // compared with the SDK's table below
       expect(say(leaf).trim(), path).not.toBe("");
     }
   });
@@ -57,16 +57,22 @@ describe("the CLI's catalogues", () => {
 
   it("every Spanish message differs from the English one, but for the few that are the same words", () => {
     const untranslated = [...spanish]
-      .filter(([path]) => !path.startsWith("hints.") && !SAME_IN_SPANISH.has(path))
+      .filter(([path]) => !SAME_IN_SPANISH.has(path))
       .filter(([path, leaf]) => say(leaf) === say(english.get(path)))
       .map(([path]) => path);
     expect(untranslated).toEqual([]);
   });
 
-  it("Spanish has a hint for exactly the codes the SDK has one for", () => {
-    for (const [code, info] of Object.entries(ERROR_CODES) as [ErrorCode, { hint?: string }][]) {
-      expect(Boolean(es.hints[code]), code).toBe(Boolean(info.hint));
-      expect(en.hints[code], code).toBe(info.hint);
+  it("words every step the SDK names, in both languages, and nothing else", () => {
+    expect(Object.keys(en.hints).sort()).toEqual([...HINT_KEYS].sort());
+    expect(Object.keys(es.hints).sort()).toEqual([...HINT_KEYS].sort());
+  });
+
+  it("has an English and a Spanish hint for every code the SDK suggests a step for", () => {
+    for (const code of ErrorCode.options) {
+      if (ERROR_CODES[code].hint === undefined) continue;
+      expect(errorHint(code, en), code).toMatch(/\S/);
+      expect(errorHint(code, es), code).toMatch(/\S/);
     }
   });
 });
@@ -77,11 +83,14 @@ describe("errors in the chosen language", () => {
   it("keeps the SDK's and server's own message in English", () => {
     expect(errorText(fromServer, en)).toBe("Authentication failed (token revoked).");
     expect(errorHint("token_revoked", en)).toBe("Run `claudemesh login` to re-authenticate.");
+    expect(errorHint("credential_mismatch", en)).toBe("Run `claudemesh login` to sign in again.");
+    expect(errorHint("not_found", en)).toBeUndefined();
   });
 
   it("says a known code in Spanish, quoting the server's detail where the code needs one", () => {
     expect(errorText(fromServer, es)).toBe("La autenticación falló (token revocado).");
     expect(errorHint("token_revoked", es)).toBe("Ejecuta `claudemesh login` para volver a autenticarte.");
+    expect(errorHint("credential_mismatch", es)).toBe("Ejecuta `claudemesh login` para volver a iniciar sesión.");
     const missing = new ClaudemeshError("not_found", "No such personal access token.");
     expect(errorText(missing, es)).toBe("No se encontró: No such personal access token.");
   });

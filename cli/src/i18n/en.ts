@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
+import { ERROR_CODES, type ErrorCode, type HintKey } from "@claudemesh/sdk/errors";
 
 // The SDK and the server speak English: their own message for a code is the most precise one there is.
 /** An SDK or server error's words: its own message, and the server the CLI talks to (which some name). */
@@ -8,10 +8,7 @@ const sdkWords = Object.fromEntries(Object.keys(ERROR_CODES).map((code) => [code
   ErrorCode,
   ErrorWords
 >;
-const sdkHints = Object.fromEntries(Object.entries(ERROR_CODES).map(([code, info]) => [code, info.hint])) as Record<
-  ErrorCode,
-  string | undefined
->;
+const RELOGIN = "Run `claudemesh login` to re-authenticate.";
 
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
 
@@ -68,7 +65,31 @@ export const en = {
   },
 
   errors: sdkWords,
-  hints: sdkHints,
+  /** What to do next about an error, by the step the SDK names for its code. */
+  hints: {
+    signIn: "Run `claudemesh login` to sign in.",
+    reauthenticate: RELOGIN,
+    replaceAuthFile: "Run `claudemesh login` to replace it.",
+    signInAgain: "Run `claudemesh login` to sign in again.",
+    retryLogin: "Run `claudemesh login` to retry.",
+    tryLoginAgain: "Run `claudemesh login` to try again.",
+    loginAlreadyClaimed: "Another process already received this login's token. Run `claudemesh login` again.",
+    checkTokenCopied: "Tokens look like cm_pat_… or cm_session_…; check it was copied whole.",
+    waitAndRetry: "Wait a while, then try again.",
+    leaveOutScopes: "Leave out `scopes`: every token has its account's full access until scopes exist.",
+    chooseAnotherSlug: "Choose another slug with `--slug`.",
+    askForNewInvite: "Ask whoever invited you for a new invite.",
+    inviteWorksOnce: "Invites work once; ask for a new one.",
+    confirmEmailFirst: "Once the address is confirmed, run `claudemesh join` again.",
+    installClaude: "Install Claude Code (`npm install -g @anthropic-ai/claude-code`) or set CLAUDEMESH_CLAUDE_BIN.",
+    checkConnection: "Check your connection and CLAUDEMESH_API_URL, then try again.",
+    retryTimeout: "The server took too long to answer; try again.",
+    trustProxyCa: "Behind a TLS-inspecting proxy? Point NODE_EXTRA_CA_CERTS at its CA certificate.",
+    checkServerUrl: "The server answered in an unexpected shape; is CLAUDEMESH_API_URL a claudemesh server?",
+    checkServerLog: "Try again; if it keeps failing, check the server's log.",
+    waitForDatabase: "The server cannot reach its database right now; try again in a minute.",
+    keychainFallback: "Set CLAUDEMESH_TOKEN_STORE=file to keep the token in ~/.claudemesh/auth.json instead.",
+  } satisfies Record<HintKey, string>,
   cancelled: "Cancelled.",
   bye: "Bye.",
 

@@ -7,8 +7,6 @@ const formatSpanishDate = (iso: string) => {
   spanishDate ??= new Intl.DateTimeFormat("es-ES", { dateStyle: "medium", timeZone: "UTC" });
   return spanishDate.format(new Date(iso));
 };
-const RELOGIN = "Ejecuta `claudemesh login` para volver a autenticarte.";
-const NEW_INVITE = "Pide una invitación nueva a quien te invitó.";
 
 /** Everything the CLI says to people, in Spanish (tú, as the server's pages). Same keys as en.ts. */
 export const es: Messages = {
@@ -94,45 +92,31 @@ export const es: Messages = {
   },
 
   hints: {
-    auth_required: "Ejecuta `claudemesh login` para iniciar sesión.",
-    token_invalid: RELOGIN,
-    token_expired: RELOGIN,
-    token_revoked: RELOGIN,
-    token_rejected: RELOGIN,
-    auth_file_corrupted: "Ejecuta `claudemesh login` para reemplazarlo.",
-    credential_mismatch: "Ejecuta `claudemesh login` para volver a iniciar sesión.",
-    device_code_expired: "Ejecuta `claudemesh login` para reintentarlo.",
-    access_denied: "Ejecuta `claudemesh login` para intentarlo de nuevo.",
-    already_claimed: "Otro proceso ya recibió el token de este inicio de sesión. Ejecuta `claudemesh login` otra vez.",
-    slow_down: undefined,
-    invalid_input: undefined,
-    invalid_json: undefined,
-    invalid_token_format: "Los tokens son como cm_pat_… o cm_session_…; comprueba que lo copiaste entero.",
-    unsupported_media_type: undefined,
-    payload_too_large: undefined,
-    forbidden: undefined,
-    not_found: undefined,
-    gone: undefined,
-    conflict: undefined,
-    rate_limited: "Espera un rato y vuelve a intentarlo.",
-    scopes_unsupported: "Quita `scopes`: cada token tiene el acceso completo de su cuenta hasta que existan.",
-    slug_taken: "Elige otro nombre corto con `--slug`.",
-    invite_expired: NEW_INVITE,
-    invite_used: "Las invitaciones sirven una sola vez; pide una nueva.",
-    invite_revoked: NEW_INVITE,
-    email_unverified: "Cuando la dirección esté confirmada, ejecuta `claudemesh join` otra vez.",
-    claude_not_found:
-      "Instala Claude Code (`npm install -g @anthropic-ai/claude-code`) o define CLAUDEMESH_CLAUDE_BIN.",
-    network: "Comprueba tu conexión y CLAUDEMESH_API_URL, y vuelve a intentarlo.",
-    timeout: "El servidor tardó demasiado en responder; vuelve a intentarlo.",
-    tls: "¿Estás detrás de un proxy que inspecciona TLS? Apunta NODE_EXTRA_CA_CERTS a su certificado de CA.",
-    bad_response: "El servidor respondió con una forma inesperada; ¿es CLAUDEMESH_API_URL un servidor de claudemesh?",
-    server_error: "Vuelve a intentarlo; si sigue fallando, revisa el registro del servidor.",
-    database_unavailable:
+    signIn: "Ejecuta `claudemesh login` para iniciar sesión.",
+    reauthenticate: "Ejecuta `claudemesh login` para volver a autenticarte.",
+    replaceAuthFile: "Ejecuta `claudemesh login` para reemplazarlo.",
+    signInAgain: "Ejecuta `claudemesh login` para volver a iniciar sesión.",
+    retryLogin: "Ejecuta `claudemesh login` para reintentarlo.",
+    tryLoginAgain: "Ejecuta `claudemesh login` para intentarlo de nuevo.",
+    loginAlreadyClaimed:
+      "Otro proceso ya recibió el token de este inicio de sesión. Ejecuta `claudemesh login` otra vez.",
+    checkTokenCopied: "Los tokens son como cm_pat_… o cm_session_…; comprueba que lo copiaste entero.",
+    waitAndRetry: "Espera un rato y vuelve a intentarlo.",
+    leaveOutScopes: "Quita `scopes`: cada token tiene el acceso completo de su cuenta hasta que existan.",
+    chooseAnotherSlug: "Elige otro nombre corto con `--slug`.",
+    askForNewInvite: "Pide una invitación nueva a quien te invitó.",
+    inviteWorksOnce: "Las invitaciones sirven una sola vez; pide una nueva.",
+    confirmEmailFirst: "Cuando la dirección esté confirmada, ejecuta `claudemesh join` otra vez.",
+    installClaude: "Instala Claude Code (`npm install -g @anthropic-ai/claude-code`) o define CLAUDEMESH_CLAUDE_BIN.",
+    checkConnection: "Comprueba tu conexión y CLAUDEMESH_API_URL, y vuelve a intentarlo.",
+    retryTimeout: "El servidor tardó demasiado en responder; vuelve a intentarlo.",
+    trustProxyCa: "¿Estás detrás de un proxy que inspecciona TLS? Apunta NODE_EXTRA_CA_CERTS a su certificado de CA.",
+    checkServerUrl: "El servidor respondió con una forma inesperada; ¿es CLAUDEMESH_API_URL un servidor de claudemesh?",
+    checkServerLog: "Vuelve a intentarlo; si sigue fallando, revisa el registro del servidor.",
+    waitForDatabase:
       "El servidor no puede conectar con su base de datos ahora mismo; vuelve a intentarlo en un minuto.",
-    keychain_unavailable:
+    keychainFallback:
       "Define CLAUDEMESH_TOKEN_STORE=file para guardar el token en ~/.claudemesh/auth.json en su lugar.",
-    cancelled: undefined,
   },
   cancelled: "Cancelado.",
   bye: "Hasta luego.",

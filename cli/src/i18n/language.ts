@@ -1,4 +1,4 @@
-import { ClaudemeshError, type ErrorCode } from "@claudemesh/sdk/errors";
+import { ClaudemeshError, ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
 import { en, type Messages } from "./en.js";
 import { es } from "./es.js";
 
@@ -59,7 +59,9 @@ export function errorText(error: unknown, t: Messages, apiUrl = ""): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** What to do about an error's code, in the chosen language. */
+/** What to do about an error's code, in the chosen language: the step the SDK names for it, in the catalogue's words. */
 export function errorHint(code: ErrorCode, t: Messages): string | undefined {
-  return t.hints[code];
+  // A newer server's code this CLI does not know has no step to suggest.
+  const key = ERROR_CODES[code]?.hint;
+  return key === undefined ? undefined : t.hints[key];
 }

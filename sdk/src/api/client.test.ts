@@ -191,13 +191,13 @@ describe("ApiClient's send policy", () => {
   });
 
   it.each([
-    ["ECONNREFUSED", "network", /Cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/, /CLAUDEMESH_API_URL/],
-    ["SELF_SIGNED_CERT_IN_CHAIN", "tls", /SELF_SIGNED_CERT_IN_CHAIN/, /NODE_EXTRA_CA_CERTS/],
-  ])("a fetch that fails with %s is a %s error", async (cause, code, message, hint) => {
+    ["ECONNREFUSED", "network", /Cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/, "checkConnection"],
+    ["SELF_SIGNED_CERT_IN_CHAIN", "tls", /SELF_SIGNED_CERT_IN_CHAIN/, "trustProxyCa"],
+  ])("a fetch that fails with %s is a %s error", async (cause, code, message, hintKey) => {
     const api = await client({ "/api/my/whoami": fetchFailed(cause) });
     const error = await api.whoami().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ClaudemeshError);
-    expect(error).toMatchObject({ code, message: expect.stringMatching(message), hint: expect.stringMatching(hint) });
+    expect(error).toMatchObject({ code, message: expect.stringMatching(message), hintKey });
   });
 
   it("an answer that is not JSON is bad_response", async () => {

@@ -3,8 +3,9 @@ import { lazySchema } from "./lazy-schema.js";
 
 /**
  * Every error code the server answers with or a client raises.
- * The server sends them as `{ error, message }`; clients turn them into
- * `ClaudemeshError`s with an exit status and a hint (see `../errors.ts`).
+ * The server sends them as `{ error, message }` with the status `HTTP_STATUS`
+ * names (`../errors/wire.ts`); clients turn them into `ClaudemeshError`s with an
+ * exit status and a hint key (`../errors/client.ts`).
  */
 export const ErrorCode = lazySchema(() =>
   z.enum([

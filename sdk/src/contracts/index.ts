@@ -1,3 +1,4 @@
+export { HTTP_STATUS } from "../errors/wire.js";
 export { Timestamp, User } from "./common.js";
 export {
   DeviceCodeRequest,

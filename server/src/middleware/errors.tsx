@@ -1,3 +1,4 @@
+import { HTTP_STATUS } from "@claudemesh/sdk/contracts";
 import { ClaudemeshError, type ErrorCode } from "@claudemesh/sdk/errors";
 import { redactTokens } from "@claudemesh/sdk/token";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
@@ -38,11 +39,15 @@ export function noRoute(c: Context): ClaudemeshError {
 
 function refusalOf(error: unknown, c: Context): Refusal {
   if (error instanceof ClaudemeshError) {
-    return { code: error.code, message: error.message, status: error.httpStatus, suggestion: error.suggestion };
+    return { code: error.code, message: error.message, status: HTTP_STATUS[error.code], suggestion: error.suggestion };
   }
   if (isDatabaseUnavailable(error)) {
     log.error(`${routeOf(c)}: database unavailable (${rootMessage(error)})`);
-    return { code: "database_unavailable", message: "The database is not answering.", status: 503 };
+    return {
+      code: "database_unavailable",
+      message: "The database is not answering.",
+      status: HTTP_STATUS.database_unavailable,
+    };
   }
   if (error instanceof HTTPException) {
     const code: ErrorCode =
@@ -51,7 +56,7 @@ function refusalOf(error: unknown, c: Context): Refusal {
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   log.error(`${routeOf(c)} failed: ${stack}`);
-  return { code: "server_error", message: "Something went wrong on the server.", status: 500 };
+  return { code: "server_error", message: "Something went wrong on the server.", status: HTTP_STATUS.server_error };
 }
 
 /**
