@@ -2,7 +2,6 @@ import {
   ApiClient,
   CredentialStore,
   DEFAULT_API_URL,
-  type Keychain,
   loadKeytarKeychain,
   normalizeBaseUrl,
   readSdkEnv,
@@ -12,7 +11,8 @@ import { ClaudemeshAuthenticationProvider, PROVIDER_ID } from "./auth-provider.j
 import { registerCommands } from "./commands.js";
 import { Identity } from "./identity.js";
 import { scheduleIdentityChecks } from "./identity-checks.js";
-import { describeError, outputLog } from "./output-log.js";
+import { type KeychainModuleStatus, nativeKeychainModule } from "./native-keychain.js";
+import { describeError, type Log, outputLog } from "./output-log.js";
 import { signIn, signOut } from "./sign-in.js";
 import { createStatusBar } from "./status-bar.js";
 import { UriEventHandler } from "./uri-handler.js";
@@ -27,17 +27,21 @@ function apiUrlFrom(env: ReturnType<typeof readSdkEnv>): string {
   return normalizeBaseUrl(setting || env.apiUrl || DEFAULT_API_URL);
 }
 
-/** VS Code's SecretStorage as the SDK's keychain: where the token goes when keytar cannot load here. */
-function secretStorageKeychain(secrets: vscode.SecretStorage): Keychain {
-  const key = (account: string) => `claudemesh.token:${account}`;
-  return {
-    get: async (account) => (await secrets.get(key(account))) ?? null,
-    set: (account, secret) => Promise.resolve(secrets.store(key(account), secret)),
-    delete: async (account) => {
-      const had = (await secrets.get(key(account))) !== undefined;
-      await secrets.delete(key(account));
-      return had;
-    },
+/**
+ * The OS keychain through the module this platform package ships, as the CLI
+ * uses it: same service and account, so a login in either door is the other's.
+ * Loaded on first use, never at activation. Without it the store keeps the token
+ * in auth.json, as the CLI does; VS Code's SecretStorage never holds the shared
+ * credential (the CLI cannot read it).
+ */
+function keychainLoader(module: ReturnType<typeof nativeKeychainModule>, log: Log) {
+  let said = false;
+  return async () => {
+    const status = await module.status();
+    // Said once; a module that did not load is said by the store, when it falls back (onNotice).
+    if (status.loaded && !said) log.info(`OS keychain module loaded (${status.path})`);
+    said = true;
+    return loadKeytarKeychain({ load: module.load });
   };
 }
 
@@ -47,6 +51,8 @@ export type TreeName = "account" | "sessions" | "tokens" | "meshes";
 /** `extensions.getExtension('claudemesh.claudemesh').exports`: what the in-host tests read of the sidebar. */
 export interface ClaudemeshExports {
   treeItems(tree: TreeName): Promise<vscode.TreeItem[]>;
+  /** Loads the OS keychain module (if nothing has yet) and says whether it loaded in this host. */
+  keychainModule(): Promise<KeychainModuleStatus>;
 }
 
 // Wiring only: identity, provider, status bar, trees and commands each live in their own file.
@@ -66,13 +72,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       fetch: hostFetch,
       client: `claudemesh-vscode/${CLAUDEMESH_VERSION}`,
     });
-  const store = new CredentialStore({
-    apiUrl: apiUrl(),
-    configDir: env.configDir,
-    mode: env.tokenStore,
-    loadKeychain: () => loadKeytarKeychain().catch(() => secretStorageKeychain(context.secrets)),
-  });
-  const identity = new Identity({ store, envToken: env.token, api, log });
+  const keychainModule = nativeKeychainModule(context.extensionPath);
+  const loadKeychain = keychainLoader(keychainModule, log);
+  // One store per server: the keychain account is the API origin.
+  const storeFor = (url: string) =>
+    new CredentialStore({
+      apiUrl: url,
+      configDir: env.configDir,
+      mode: env.tokenStore,
+      loadKeychain,
+      onNotice: (message) => log.warn(message),
+    });
+  const identity = new Identity({ store: storeFor(apiUrl()), envToken: env.token, api, log });
   const uriHandler = new UriEventHandler(log);
   const signInHere = () => signIn({ identity, api, uriHandler, log });
 
@@ -119,7 +130,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
   // Nothing waits on the network: the first check and the watcher start in the background.
   void identity.settled().then((state) => signedInContext(state.kind));
   identity.watch().catch((error: unknown) => log.warn(`not following the shared credential: ${describeError(error)}`));
-  return { treeItems: async (tree) => (await trees[tree].getChildren()).map((node) => node.treeItem()) };
+  return {
+    treeItems: async (tree) => (await trees[tree].getChildren()).map((node) => node.treeItem()),
+    keychainModule: () => keychainModule.status(),
+  };
 }
 
 export function deactivate(): void {}
