@@ -123,6 +123,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       void signedInContext(state.kind);
       refreshTrees();
     }),
+    // A new server takes effect at once, no reload: its store, its identity, its trees.
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration("claudemesh.apiUrl")) return;
+      log.info(`server ${apiUrl()} (claudemesh.apiUrl changed)`);
+      identity.useStore(storeFor(apiUrl()));
+      void identity.refresh("the server changed");
+      refreshTrees();
+    }),
   );
   const window = [vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"];
   if (vscode.env.remoteName) window.push(`remote ${vscode.env.remoteName}`);

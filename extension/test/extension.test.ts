@@ -11,6 +11,7 @@ import type { RemoteTree, TreeNode } from "../src/views/tree-node.js";
 import {
   answers,
   authProviders,
+  changeSetting,
   clipboardText,
   commands,
   contextKeys,
@@ -428,6 +429,29 @@ describe("the extension against a real server", () => {
     if (!created) throw new Error(`no token "ci-deploy" among ${JSON.stringify(tokens)}`);
     const days = (Date.parse(created.expires_at) - Date.parse(created.created_at)) / 86_400_000;
     expect(Math.round(days)).toBe(DEFAULT_PAT_LIFETIME_DAYS);
+  });
+
+  it("follows claudemesh.apiUrl without a reload: the new server's store and identity at once, and back", async () => {
+    const { status } = await started();
+    await signInWithPat("Set Ting");
+    expect(status.text).toBe("$(account) Set Ting");
+    // The same server under another origin: to the extension (and the keychain account) another server.
+    const other = new URL(server.url);
+    other.hostname = other.hostname === "localhost" ? "127.0.0.1" : "localhost";
+    const otherUrl = other.origin;
+
+    changeSetting("claudemesh.apiUrl", otherUrl);
+    await eventually(() => expect(status.text).toBe("$(sign-in) claudemesh: Sign In"));
+    expect(outputLines).toContain(`info server ${otherUrl} (claudemesh.apiUrl changed)`);
+    expect(outputLines).toContain("info checking the identity (the server changed)");
+    const { token } = await signInWithPat("Other Origin");
+    expect(status.text).toBe("$(account) Other Origin");
+    expect(status.tooltip).toContain(otherUrl);
+    const authFile = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    expect(authFile).toMatchObject({ token, api_url: otherUrl, user: { name: "Other Origin" } });
+
+    changeSetting("claudemesh.apiUrl", server.url);
+    await eventually(() => expect(status.text).toBe("$(sign-in) claudemesh: Sign In"));
   });
 
   it("with no keychain module in the package, keeps a login in auth.json and says so once", async () => {
