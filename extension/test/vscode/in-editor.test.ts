@@ -230,6 +230,7 @@ describe("in a real VS Code (code-server)", () => {
     expect(results.filter((result) => !result.passed)).toEqual([]);
     expect(results.map((result) => result.name)).toEqual([
       "claudemesh is active and registers its commands",
+      "the OS keychain module the platform package ships loads in this extension host",
       "the authentication provider is registered and knows the CLI's account",
       "authentication.getSession returns the CLI's identity, with createIfNone: false once allowed",
       "the sidebar's trees show the account and what the server lists",
