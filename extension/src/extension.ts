@@ -1,18 +1,11 @@
-import {
-  ApiClient,
-  CredentialStore,
-  DEFAULT_API_URL,
-  loadKeytarKeychain,
-  normalizeBaseUrl,
-  readSdkEnv,
-} from "@claudemesh/sdk";
+import { ApiClient, CredentialStore, DEFAULT_API_URL, normalizeBaseUrl, readSdkEnv } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import { ClaudemeshAuthenticationProvider, PROVIDER_ID } from "./auth-provider.js";
 import { registerCommands } from "./commands.js";
 import { Identity } from "./identity.js";
 import { scheduleIdentityChecks } from "./identity-checks.js";
-import { type KeychainModuleStatus, nativeKeychainModule } from "./native-keychain.js";
-import { describeError, type Log, outputLog } from "./output-log.js";
+import { type KeychainModuleStatus, nativeKeychainModule, packagedKeychain } from "./native-keychain.js";
+import { describeError, outputLog } from "./output-log.js";
 import { signIn, signOut } from "./sign-in.js";
 import { createStatusBar } from "./status-bar.js";
 import { UriEventHandler } from "./uri-handler.js";
@@ -25,24 +18,6 @@ declare const CLAUDEMESH_VERSION: string;
 function apiUrlFrom(env: ReturnType<typeof readSdkEnv>): string {
   const setting = vscode.workspace.getConfiguration("claudemesh").get<string>("apiUrl")?.trim();
   return normalizeBaseUrl(setting || env.apiUrl || DEFAULT_API_URL);
-}
-
-/**
- * The OS keychain through the module this platform package ships, as the CLI
- * uses it: same service and account, so a login in either door is the other's.
- * Loaded on first use, never at activation. Without it the store keeps the token
- * in auth.json, as the CLI does; VS Code's SecretStorage never holds the shared
- * credential (the CLI cannot read it).
- */
-function keychainLoader(module: ReturnType<typeof nativeKeychainModule>, log: Log) {
-  let said = false;
-  return async () => {
-    const status = await module.status();
-    // Said once; a module that did not load is said by the store, when it falls back (onNotice).
-    if (status.loaded && !said) log.info(`OS keychain module loaded (${status.path})`);
-    said = true;
-    return loadKeytarKeychain({ load: module.load });
-  };
 }
 
 /** The sidebar's trees, by view (`claudemesh.<name>`). */
@@ -73,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       client: `claudemesh-vscode/${CLAUDEMESH_VERSION}`,
     });
   const keychainModule = nativeKeychainModule(context.extensionPath);
-  const loadKeychain = keychainLoader(keychainModule, log);
+  const loadKeychain = packagedKeychain(keychainModule, log);
   // One store per server: the keychain account is the API origin.
   const storeFor = (url: string) =>
     new CredentialStore({

@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ClaudemeshError, loadKeytarKeychain } from "@claudemesh/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KEYCHAIN_MODULE_PATH, nativeKeychainModule } from "./native-keychain.js";
+import { KEYCHAIN_MODULE_PATH, nativeKeychainModule, packagedKeychain } from "./native-keychain.js";
+import { outputLog } from "./output-log.js";
 
 const EXTENSION = fileURLToPath(new URL("..", import.meta.url));
 /** The installed @github/keytar's binary for this machine: what this machine's package ships. */
@@ -34,8 +35,13 @@ describe("the keychain module a platform package ships", () => {
     const keytar = (await module.load()) as Record<string, unknown>;
     for (const call of ["getPassword", "setPassword", "deletePassword"]) expect(typeof keytar[call]).toBe("function");
     expect(await module.load()).toBe(keytar);
-    // What the SDK makes of it: a keychain (whether a Secret Service answers is another matter).
-    await expect(loadKeytarKeychain({ load: module.load })).resolves.toHaveProperty("get");
+    // What the store gets: a keychain (whether a Secret Service answers is another matter), said once.
+    const lines: string[] = [];
+    const line = (text: string) => void lines.push(text);
+    const keychain = packagedKeychain(module, outputLog({ info: line, warn: line, error: line }));
+    await expect(keychain()).resolves.toHaveProperty("get");
+    await expect(keychain()).resolves.toHaveProperty("set");
+    expect(lines).toEqual([`OS keychain module loaded (${path})`]);
   });
 
   it("a package without it says why, and the SDK reports the keychain as unavailable (the store then uses auth.json)", async () => {
