@@ -3,8 +3,9 @@
 // Builds everything from clean, packs the CLI, the server and the extension,
 // installs the packed CLI and server into empty prefixes, starts the installed
 // server (embedded PGlite, only CLAUDEMESH_DATA_DIR and PORT set), signs in with
-// the installed CLI by token, checks the .vsix and installs it into a real VS
-// Code (code-server), runs the quickstart and the other docs as written
+// the installed CLI by token, checks every platform's .vsix (each holds its own
+// platform's keychain binary, read from its header) and installs this machine's
+// into a real VS Code (code-server), runs the quickstart and the other docs as written
 // (e2e/test/docs.test.ts) on the same build, and prints the sizes. Exits 1 on
 // the first failure. Not part of `pnpm test` (it installs from the npm registry);
 // cli/test/packed-cli.test.ts is the offline part that is.
@@ -13,6 +14,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  binaryArchitecture,
+  expectedArchitecture,
+  hostTarget,
+  KEYCHAIN_MODULE,
+  TARGETS,
+} from "../extension/keychain-module.mjs";
 import { dockerContext } from "./docker-context.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -54,13 +62,17 @@ function run(command, args, { cwd = ROOT, env = process.env, input, capture = fa
 }
 
 // pnpm is on PATH under `pnpm release:check`; run directly, fetch it as the README does.
-const pnpm = (args, options) =>
+const pnpmCommand = (args) =>
   process.env.npm_execpath?.includes("pnpm")
-    ? run(process.execPath, [process.env.npm_execpath, ...args], options)
-    : run("npx", ["-y", "pnpm@10", ...args], options);
+    ? [process.execPath, [process.env.npm_execpath, ...args]]
+    : ["npx", ["-y", "pnpm@10", ...args]];
+const pnpm = (args, options) => run(...pnpmCommand(args), options);
 
 function size(file) {
-  const bytes = statSync(file).size;
+  return formatBytes(statSync(file).size);
+}
+
+function formatBytes(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
@@ -86,21 +98,60 @@ for (const pkg of ["cli", "server"]) pnpm(["pack", "--pack-destination", packs],
 const cliTarball = join(packs, `claudemesh-cli-${VERSION}.tgz`);
 const serverTarball = join(packs, `claudemesh-server-${VERSION}.tgz`);
 console.log(readdirSync(packs).join("\n"));
-pnpm(["--filter", "claudemesh", "package"]);
-const vsix = join(ROOT, "extension", "dist", "claudemesh.vsix");
-
-step("check the .vsix");
-const listing = run("unzip", ["-l", vsix], { capture: true });
-for (const entry of [
-  "extension/package.json",
-  "extension/dist/extension.js",
-  "extension/media/icon.png",
-  "extension/changelog.md",
-]) {
-  if (!listing.includes(entry)) fail(`${vsix} has no ${entry}:\n${listing}`);
+// One package per platform; the script goes on past a target it cannot build and lists them all.
+const packaging = spawnSync(...pnpmCommand(["--filter", "claudemesh", "package"]), { cwd: ROOT, stdio: "inherit" });
+let packages = [];
+try {
+  packages = JSON.parse(readFileSync(join(ROOT, "extension", "dist", "packages.json"), "utf8"));
+} catch (error) {
+  fail(`packaging the extension (exit ${packaging.status}) wrote no dist/packages.json: ${error.message}`);
 }
-const vsixManifest = JSON.parse(run("unzip", ["-p", vsix, "extension/package.json"], { capture: true }));
-if (vsixManifest.version !== VERSION) fail(`the .vsix is version ${vsixManifest.version}, expected ${VERSION}`);
+
+step("check each platform's .vsix");
+const problems = [];
+const vsixFor = {};
+for (const target of TARGETS) {
+  const built = packages.find((entry) => entry.target === target);
+  if (!built || built.error) {
+    problems.push(`${target}: not built: ${built?.error ?? "not attempted"}`);
+    continue;
+  }
+  const { vsix } = built;
+  const listing = run("unzip", ["-Z1", vsix], { capture: true }).split("\n");
+  const missing = [
+    "extension/package.json",
+    "extension/dist/extension.js",
+    "extension/media/icon.png",
+    "extension/changelog.md",
+  ].filter((entry) => !listing.includes(entry));
+  if (missing.length) problems.push(`${target}: ${vsix} has no ${missing.join(", ")}`);
+  const vsixManifest = JSON.parse(run("unzip", ["-p", vsix, "extension/package.json"], { capture: true }));
+  if (vsixManifest.version !== VERSION)
+    problems.push(`${target}: version ${vsixManifest.version}, expected ${VERSION}`);
+  const platform = /TargetPlatform="([^"]*)"/.exec(
+    run("unzip", ["-p", vsix, "extension.vsixmanifest"], { capture: true }),
+  );
+  if (platform?.[1] !== target) problems.push(`${target}: the manifest says TargetPlatform ${platform?.[1] ?? "none"}`);
+  // Exactly one native binary, its own: read from its header, not from where it came from.
+  const binaries = listing.filter((entry) => entry.endsWith(".node"));
+  const expectedEntry = `extension/${KEYCHAIN_MODULE.split("\\").join("/")}`;
+  if (binaries.length !== 1 || binaries[0] !== expectedEntry) {
+    problems.push(`${target}: native binaries ${JSON.stringify(binaries)}, expected only ${expectedEntry}`);
+  } else {
+    const bytes = spawnSync("unzip", ["-p", vsix, expectedEntry], { maxBuffer: 64 * 1024 * 1024 }).stdout;
+    const found = binaryArchitecture(bytes);
+    if (found !== expectedArchitecture(target)) {
+      problems.push(`${target}: the keychain binary is built for ${found}, not ${expectedArchitecture(target)}`);
+    }
+    console.log(
+      `${target.padEnd(13)} ${size(vsix).padStart(9)}  keychain module ${found} (${formatBytes(bytes.length)})`,
+    );
+  }
+  vsixFor[target] = vsix;
+}
+if (problems.length) fail(`the extension's platform packages:\n${problems.join("\n")}`);
+const vsix = vsixFor[hostTarget()];
+if (!vsix) fail(`no package for this machine (${hostTarget()}) to install into code-server`);
 
 step("install the packed CLI and server into empty prefixes");
 const cliPrefix = installInto(cliTarball, "cli-prefix");
@@ -171,7 +222,7 @@ console.log(
   `claudemesh ${printed}: signed in as ${whoami.user.email} (${whoami.credential.kind}, token in ${whoami.credential.source}); created mesh ${mesh.slug ?? JSON.stringify(mesh)}`,
 );
 
-step("install the .vsix into a real VS Code (code-server)");
+step(`install the ${hostTarget()} .vsix into a real VS Code (code-server)`);
 // The same code-server the in-editor tests use (cached; compiled once, ~3 min the first time).
 const launcher = run("bash", [join(ROOT, "test-support", "src", "setup-code-server.sh")], { capture: true })
   .trim()
@@ -196,7 +247,9 @@ step("sizes");
 const context = dockerContext(ROOT);
 console.log(`CLI tarball     ${size(cliTarball)}  (claudemesh-cli-${VERSION}.tgz)`);
 console.log(`server tarball  ${size(serverTarball)}  (claudemesh-server-${VERSION}.tgz)`);
-console.log(`extension       ${size(vsix)}  (claudemesh.vsix)`);
+for (const [target, file] of Object.entries(vsixFor)) {
+  console.log(`extension       ${size(file)}  (claudemesh-${target}.vsix)`);
+}
 console.log(
   `Docker context  ${(context.bytes / 1024 / 1024).toFixed(2)} MB in ${context.files.length} files (git ls-files minus .dockerignore; the image is not built here)`,
 );

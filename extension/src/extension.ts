@@ -1,17 +1,10 @@
-import {
-  ApiClient,
-  CredentialStore,
-  DEFAULT_API_URL,
-  type Keychain,
-  loadKeytarKeychain,
-  normalizeBaseUrl,
-  readSdkEnv,
-} from "@claudemesh/sdk";
+import { ApiClient, CredentialStore, DEFAULT_API_URL, normalizeBaseUrl, readSdkEnv } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import { ClaudemeshAuthenticationProvider, PROVIDER_ID } from "./auth-provider.js";
 import { registerCommands } from "./commands.js";
 import { Identity } from "./identity.js";
 import { scheduleIdentityChecks } from "./identity-checks.js";
+import { type KeychainModuleStatus, nativeKeychainModule, packagedKeychain } from "./native-keychain.js";
 import { describeError, outputLog } from "./output-log.js";
 import { signIn, signOut } from "./sign-in.js";
 import { createStatusBar } from "./status-bar.js";
@@ -27,26 +20,14 @@ function apiUrlFrom(env: ReturnType<typeof readSdkEnv>): string {
   return normalizeBaseUrl(setting || env.apiUrl || DEFAULT_API_URL);
 }
 
-/** VS Code's SecretStorage as the SDK's keychain: where the token goes when keytar cannot load here. */
-function secretStorageKeychain(secrets: vscode.SecretStorage): Keychain {
-  const key = (account: string) => `claudemesh.token:${account}`;
-  return {
-    get: async (account) => (await secrets.get(key(account))) ?? null,
-    set: (account, secret) => Promise.resolve(secrets.store(key(account), secret)),
-    delete: async (account) => {
-      const had = (await secrets.get(key(account))) !== undefined;
-      await secrets.delete(key(account));
-      return had;
-    },
-  };
-}
-
 /** The sidebar's trees, by view (`claudemesh.<name>`). */
 export type TreeName = "account" | "sessions" | "tokens" | "meshes";
 
 /** `extensions.getExtension('claudemesh.claudemesh').exports`: what the in-host tests read of the sidebar. */
 export interface ClaudemeshExports {
   treeItems(tree: TreeName): Promise<vscode.TreeItem[]>;
+  /** Loads the OS keychain module (if nothing has yet) and says whether it loaded in this host. */
+  keychainModule(): Promise<KeychainModuleStatus>;
 }
 
 // Wiring only: identity, provider, status bar, trees and commands each live in their own file.
@@ -66,13 +47,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       fetch: hostFetch,
       client: `claudemesh-vscode/${CLAUDEMESH_VERSION}`,
     });
-  const store = new CredentialStore({
-    apiUrl: apiUrl(),
-    configDir: env.configDir,
-    mode: env.tokenStore,
-    loadKeychain: () => loadKeytarKeychain().catch(() => secretStorageKeychain(context.secrets)),
-  });
-  const identity = new Identity({ store, envToken: env.token, api, log });
+  const keychainModule = nativeKeychainModule(context.extensionPath);
+  const loadKeychain = packagedKeychain(keychainModule, log);
+  // One store per server: the keychain account is the API origin.
+  const storeFor = (url: string) =>
+    new CredentialStore({
+      apiUrl: url,
+      configDir: env.configDir,
+      mode: env.tokenStore,
+      loadKeychain,
+      onNotice: (message) => log.warn(message),
+    });
+  const identity = new Identity({ store: storeFor(apiUrl()), envToken: env.token, api, log });
   const uriHandler = new UriEventHandler(log);
   const signInHere = () => signIn({ identity, api, uriHandler, log });
 
@@ -112,6 +98,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       void signedInContext(state.kind);
       refreshTrees();
     }),
+    // A new server takes effect at once, no reload: its store, its identity, its trees.
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration("claudemesh.apiUrl")) return;
+      log.info(`server ${apiUrl()} (claudemesh.apiUrl changed)`);
+      identity.useStore(storeFor(apiUrl()));
+      void identity.refresh("the server changed");
+      refreshTrees();
+    }),
   );
   const window = [vscode.env.uiKind === vscode.UIKind.Web ? "web" : "desktop"];
   if (vscode.env.remoteName) window.push(`remote ${vscode.env.remoteName}`);
@@ -119,7 +113,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
   // Nothing waits on the network: the first check and the watcher start in the background.
   void identity.settled().then((state) => signedInContext(state.kind));
   identity.watch().catch((error: unknown) => log.warn(`not following the shared credential: ${describeError(error)}`));
-  return { treeItems: async (tree) => (await trees[tree].getChildren()).map((node) => node.treeItem()) };
+  return {
+    treeItems: async (tree) => (await trees[tree].getChildren()).map((node) => node.treeItem()),
+    keychainModule: () => keychainModule.status(),
+  };
 }
 
 export function deactivate(): void {}

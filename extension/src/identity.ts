@@ -53,6 +53,7 @@ export class Identity implements vscode.Disposable {
   readonly #log: Log;
   readonly #now: () => number;
   readonly #changed = new vscode.EventEmitter<IdentityState>();
+  #store: CredentialStore;
   readonly onDidChange = this.#changed.event;
   #state: IdentityState = { kind: "checking" };
   #checkedAt: number | undefined;
@@ -64,6 +65,7 @@ export class Identity implements vscode.Disposable {
 
   constructor(deps: IdentityDeps) {
     this.#deps = deps;
+    this.#store = deps.store;
     this.#log = deps.log ?? silentLog;
     this.#now = deps.now ?? Date.now;
   }
@@ -78,7 +80,16 @@ export class Identity implements vscode.Disposable {
   }
 
   get store(): CredentialStore {
-    return this.#deps.store;
+    return this.#store;
+  }
+
+  /**
+   * Follows another server (`claudemesh.apiUrl` changed): later reads and writes
+   * go to its store. Call refresh() after. The auth.json watcher stays: every
+   * server's store watches the same file.
+   */
+  useStore(store: CredentialStore): void {
+    this.#store = store;
   }
 
   get envToken(): string | undefined {
@@ -99,7 +110,7 @@ export class Identity implements vscode.Disposable {
   /** Starts following auth.json, so another client's sign-in or sign-out is seen. */
   async watch(): Promise<void> {
     if (this.#stopWatching) return;
-    const stop = await this.#deps.store.watch(() => void this.refresh("the shared credential changed"));
+    const stop = await this.#store.watch(() => void this.refresh("the shared credential changed"));
     // Disposed while the watcher was starting: stop it at once.
     if (this.#disposed) stop();
     else this.#stopWatching = stop;
@@ -160,7 +171,7 @@ export class Identity implements vscode.Disposable {
   }
 
   async #read(): Promise<{ state: IdentityState; token?: string }> {
-    const check = await checkIdentity({ envToken: this.#deps.envToken, store: this.#deps.store, api: this.#deps.api });
+    const check = await checkIdentity({ envToken: this.#deps.envToken, store: this.#store, api: this.#deps.api });
     if (check.kind === "signed_out") return { state: { kind: "signed_out" } };
     if (check.kind === "unreadable") {
       return { state: { kind: "rejected", user: null, source: "file", message: describeError(check.error) } };

@@ -11,6 +11,7 @@ import type { RemoteTree, TreeNode } from "../src/views/tree-node.js";
 import {
   answers,
   authProviders,
+  changeSetting,
   clipboardText,
   commands,
   contextKeys,
@@ -53,17 +54,9 @@ afterEach(async () => {
   await rm(configDir, { recursive: true, force: true });
 });
 
-/** Activates the extension as VS Code would, with a fresh context. */
-async function activated() {
-  const secrets = new Map<string, string>();
-  const context = {
-    subscriptions,
-    secrets: {
-      get: async (key: string) => secrets.get(key),
-      store: async (key: string, value: string) => void secrets.set(key, value),
-      delete: async (key: string) => void secrets.delete(key),
-    },
-  } as unknown as vscode.ExtensionContext;
+/** Activates the extension as VS Code would, with a fresh context; `extensionPath` is where it is installed. */
+async function activated(extensionPath = configDir) {
+  const context = { subscriptions, extensionPath } as unknown as vscode.ExtensionContext;
   await activate(context);
   const status = statusBarItems[0];
   if (!status) throw new Error("no status bar item");
@@ -443,6 +436,44 @@ describe("the extension against a real server", () => {
     if (!created) throw new Error(`no token "ci-deploy" among ${JSON.stringify(tokens)}`);
     const days = (Date.parse(created.expires_at) - Date.parse(created.created_at)) / 86_400_000;
     expect(Math.round(days)).toBe(DEFAULT_PAT_LIFETIME_DAYS);
+  });
+
+  it("follows claudemesh.apiUrl without a reload: the new server's store and identity at once, and back", async () => {
+    const { status } = await started();
+    await signInWithPat("Set Ting");
+    expect(status.text).toBe("$(account) Set Ting");
+    // The same server under another origin: to the extension (and the keychain account) another server.
+    const other = new URL(server.url);
+    other.hostname = other.hostname === "localhost" ? "127.0.0.1" : "localhost";
+    const otherUrl = other.origin;
+
+    changeSetting("claudemesh.apiUrl", otherUrl);
+    await eventually(() => expect(status.text).toBe("$(sign-in) claudemesh: Sign In"));
+    expect(outputLines).toContain(`info server ${otherUrl} (claudemesh.apiUrl changed)`);
+    expect(outputLines).toContain("info checking the identity (the server changed)");
+    const { token } = await signInWithPat("Other Origin");
+    expect(status.text).toBe("$(account) Other Origin");
+    expect(status.tooltip).toContain(otherUrl);
+    const authFile = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    expect(authFile).toMatchObject({ token, api_url: otherUrl, user: { name: "Other Origin" } });
+
+    changeSetting("claudemesh.apiUrl", server.url);
+    await eventually(() => expect(status.text).toBe("$(sign-in) claudemesh: Sign In"));
+  });
+
+  it("with no keychain module in the package, keeps a login in auth.json and says so once", async () => {
+    delete process.env.CLAUDEMESH_TOKEN_STORE; // keychain first, as for a user
+    const { status } = await started(); // installed in a folder with no dist/native/keytar.node
+    const { token } = await signInWithPat("File Fallback");
+    expect(status.text).toBe("$(account) File Fallback");
+    const authFile = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
+    expect(authFile).toMatchObject({ token_store: "file", token });
+    // Once, by the store as it falls back (its words are the SDK's, shared with the CLI).
+    const said = outputLines.filter((line) => line.includes("keychain"));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`no keychain module for ${process.platform}-${process.arch}`);
+    expect(said[0]).toContain(join(configDir, "auth.json"));
+    expect(said[0]).toMatch(/^warn /);
   });
 
   it("uses CLAUDEMESH_TOKEN from VS Code's environment and will not sign it out", async () => {

@@ -111,6 +111,14 @@ export const uriHandlers: { handleUri(uri: Uri): unknown }[] = [];
 export const progressRuns: { title: string; messages: string[]; cancel(): void }[] = [];
 /** Fire to tell the extension the window gained or lost focus. */
 export const windowStateChanges = new EventEmitter<{ focused: boolean; active: boolean }>();
+/** What workspace.onDidChangeConfiguration delivers; fired by changeSetting. */
+export const configurationChanges = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+
+/** Changes a setting (`claudemesh.apiUrl`) as the Settings editor does, and tells the extension. */
+export function changeSetting(name: string, value: unknown): void {
+  settings.set(name, value);
+  configurationChanges.fire({ affectsConfiguration: (section) => name === section || name.startsWith(`${section}.`) });
+}
 
 /** How tests answer prompts: each returns the chosen item or typed text (undefined = dismissed). */
 export const answers = {
@@ -267,6 +275,7 @@ export const workspace = {
   getConfiguration(section: string) {
     return { get: <T>(key: string) => settings.get(`${section}.${key}`) as T | undefined };
   },
+  onDidChangeConfiguration: configurationChanges.event,
 };
 
 export const authentication = {

@@ -20,6 +20,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const EXTENSION = fileURLToPath(new URL("../..", import.meta.url));
 const SHOTS = join(HERE, "artifacts");
+/** The platform package for this machine: the one a person here installs, with this machine's keychain module. */
+const TARGET = `${process.platform}-${process.arch}`;
+const VSIX = join(EXTENSION, "dist", `claudemesh-${TARGET}.vsix`);
 
 describe("in a real VS Code (code-server)", () => {
   let server: RunningServer;
@@ -99,7 +102,7 @@ describe("in a real VS Code (code-server)", () => {
   beforeAll(async () => {
     const launcher = setUpCodeServer();
     // The same build and vsce flags as a release (the package script), so the .vsix tested is the one shipped.
-    execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION, stdio: "ignore" });
+    execFileSync("npm", ["run", "--silent", "package", "--", "--target", TARGET], { cwd: EXTENSION, stdio: "ignore" });
     // The companion that runs the in-host suite (./suite, what @vscode/test-electron runs) inside this editor.
     execFileSync(process.execPath, [join(HERE, "build-suite.mjs")], { stdio: "inherit" });
 
@@ -156,7 +159,7 @@ describe("in a real VS Code (code-server)", () => {
       configFile: join(scratch, "cs.yaml"),
       userDataDir: userData,
       extensionsDir: extensions,
-      extensions: [join(EXTENSION, "dist", "claudemesh.vsix"), companion],
+      extensions: [VSIX, companion],
       workspace,
       env,
     });
@@ -227,6 +230,7 @@ describe("in a real VS Code (code-server)", () => {
     expect(results.filter((result) => !result.passed)).toEqual([]);
     expect(results.map((result) => result.name)).toEqual([
       "claudemesh is active and registers its commands",
+      "the OS keychain module the platform package ships loads in this extension host",
       "the authentication provider is registered and knows the CLI's account",
       "authentication.getSession returns the CLI's identity, with createIfNone: false once allowed",
       "the sidebar's trees show the account and what the server lists",

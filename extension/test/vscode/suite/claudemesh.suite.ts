@@ -68,6 +68,16 @@ export const IN_HOST_TESTS: InHostTest[] = [
     },
   },
   {
+    // Module loaded is what is asserted: with no Secret Service reachable its calls are refused, which is another test's.
+    name: "the OS keychain module the platform package ships loads in this extension host",
+    run: async () => {
+      const extension = claudemesh();
+      const status = await (await extension.activate()).keychainModule();
+      assert.ok(status.loaded, `the keychain module did not load: ${status.loaded ? "" : status.reason}`);
+      assert.equal(status.path, join(extension.extensionPath, "dist", "native", "keytar.node"));
+    },
+  },
+  {
     name: "the authentication provider is registered and knows the CLI's account",
     run: async () => {
       const accounts = await vscode.authentication.getAccounts(PROVIDER);
