@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DeviceCodeResponse, DevicePollResponse, MeshList, mintToken, RevokedResponse, Whoami } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { type CommandCase, runCase, SAVED } from "../testing/command-table.js";
 import { ADA, type CommandResult, runCommand } from "../testing/fake-context.js";
 import { fails, ok, type Stub } from "../testing/fake-transport.js";
 import { deviceCodeAnswer, meshAnswer, whoamiAnswer } from "../testing/fixtures.js";
+import { noKeychain } from "../testing/memory-keychain.js";
 
 const PAT = mintToken("pat");
 const NEW_SESSION = mintToken("session");
@@ -34,12 +35,10 @@ const whoami = (kind: Whoami["credential"]["kind"]): Stub => ({
   reply: ok(Whoami, whoamiAnswer(kind)),
 });
 
-async function savedLogin({ configDir }: CommandResult): Promise<Record<string, unknown> | null> {
-  try {
-    return JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+/** The saved login, read back through the command's own store (keychain or auth.json, wherever it went). */
+async function savedLogin({ ctx }: CommandResult): Promise<Record<string, unknown> | null> {
+  const saved = await ctx.store().load();
+  return saved && { ...saved.file, token: saved.token, store: saved.store };
 }
 
 const interrupt = new AbortController();
@@ -60,7 +59,32 @@ const cases: CommandCase[] = [
     absent: ["Tip:"],
     wantSent: [`GET /api/my/whoami ${PAT}`, `GET /api/my/meshes ${PAT}`],
     check: async (result) =>
-      expect(await savedLogin(result)).toMatchObject({ token: PAT, token_kind: "pat", source: "pat" }),
+      expect(await savedLogin(result)).toMatchObject({
+        token: PAT,
+        token_kind: "pat",
+        source: "pat",
+        store: "keychain",
+      }),
+  },
+  {
+    // The fallback itself: a machine without a keychain keeps the token in auth.json and says so.
+    name: "--with-token without a keychain: the token goes to auth.json (0600), and the user is told",
+    args: ["login", "--with-token"],
+    stdin: `${PAT}\n`,
+    stubs: [whoami("pat"), meshes],
+    keychain: noKeychain,
+    wantStatus: 0,
+    wantStderr: [
+      "! The OS keychain cannot be used here (test). The token is kept in ",
+      "auth.json (mode 0600) instead.",
+      '✔ Authenticated as Ada Lovelace (via PAT "ci-deploy")',
+      "✔ Token saved to ",
+      "auth.json",
+    ],
+    check: async (result) => {
+      expect(await savedLogin(result)).toMatchObject({ token: PAT, store: "file" });
+      expect((await stat(join(result.configDir, "auth.json"))).mode & 0o777).toBe(0o600);
+    },
   },
   {
     name: "--token: the same, with the tip to prefer --with-token",
