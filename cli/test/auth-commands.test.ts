@@ -129,7 +129,7 @@ describe("token resolution, whoami and auth status", () => {
       expect(result.code).toBe(0);
       return JSON.parse(result.stdout) as { user: { name: string }; credential: { source: string } };
     };
-    expect(await whoami([])).toMatchObject({ user: { name: "Saved User" }, credential: { source: "file" } });
+    expect(await whoami([])).toMatchObject({ user: { name: "Saved User" }, credential: { source: "keychain" } });
     expect(await whoami([], { CLAUDEMESH_TOKEN: envPat.token })).toMatchObject({
       user: { name: "Env User" },
       credential: { source: "env" },

@@ -179,6 +179,7 @@ export async function startKeyring(options: KeyringOptions = {}): Promise<Keyrin
     if (locked !== want) throw new Error(`the test keyring is ${locked ? "still locked" : "still unlocked"}`);
   };
   const stopChild = async (child: ChildProcess) => {
+    child.ref(); // unreferenced, its exit would not keep this process alive long enough to be seen
     child.kill("SIGCONT");
     child.kill("SIGTERM");
     await exited(child);
@@ -223,8 +224,8 @@ export async function startKeyring(options: KeyringOptions = {}): Promise<Keyrin
     async stop() {
       process.removeListener("exit", killAll);
       watchdog?.kill("SIGKILL");
-      await stopChild(service);
-      await stopChild(bus);
+      // Both signalled before either is awaited: if this process ends meanwhile, neither is left behind.
+      await Promise.all([stopChild(service), stopChild(bus)]);
       await rm(dir, { recursive: true, force: true });
     },
   };
