@@ -2,6 +2,7 @@ import {
   ApiClient,
   CredentialStore,
   DEFAULT_API_URL,
+  type Keychain,
   LocalConfigStore,
   normalizeBaseUrl,
   readSdkEnv,
@@ -55,6 +56,8 @@ export interface ContextParts {
   prompts?: Prompts;
   clock?: Clock;
   signal?: AbortSignal;
+  /** The OS keychain the credential store uses (default: keytar). */
+  loadKeychain?: () => Promise<Keychain>;
 }
 
 export function createContext(
@@ -95,6 +98,7 @@ export function createContext(
         apiUrl: apiUrl(),
         configDir: env.configDir,
         mode: env.tokenStore,
+        loadKeychain: parts.loadKeychain,
         onNotice: (message) => out.warn(message),
       });
       return store;

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { mintToken } from "@claudemesh/sdk";
+import { storedCredential, storedToken } from "@claudemesh/sdk/testing";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
 import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
@@ -20,8 +21,11 @@ describe("claudemesh login (device code)", () => {
     expect(result.stderr).toMatch(/Not opening a browser \(--no-browser\)/);
     expect(result.stderr).toMatch(new RegExp(`${cli.server.url}/cli-auth\\?code=[A-Z]{4}-[A-Z]{4}`));
     expect(result.stderr).toContain("✔ Authenticated as Ada Lovelace");
-    expect(result.stderr).toContain(`✔ Token saved to ${join(cli.configDir, "auth.json")}`);
-    expect(await cli.authFile()).toMatchObject({ token_store: "file", token_kind: "session", source: "device-code" });
+    expect(result.stderr).toContain("✔ Token saved to the OS keychain");
+    expect(await storedCredential(cli.env)).toMatchObject({
+      store: "keychain",
+      file: { token_kind: "session", source: "device-code" },
+    });
     expect((await stat(join(cli.configDir, "auth.json"))).mode & 0o777).toBe(0o600);
   });
 
@@ -47,7 +51,7 @@ describe("claudemesh login (device code)", () => {
 
   it("already signed in: says so and exits 0; --force signs in again and revokes the replaced session", async () => {
     const { account } = await cli.deviceLogin();
-    const firstToken = (await cli.authFile()).token as string;
+    const firstToken = (await storedToken(cli.env)) as string;
 
     const again = await runCli(["login"], cli.env);
     expect(again.code).toBe(0);
@@ -58,7 +62,7 @@ describe("claudemesh login (device code)", () => {
     expect(forced.stderr()).toContain("Replacing existing session for Ada Lovelace.");
     await cli.server.decide(code, "approve", account.cookie);
     expect((await forced.exited).code).toBe(0);
-    expect((await cli.authFile()).token).not.toBe(firstToken);
+    expect(await storedToken(cli.env)).not.toBe(firstToken);
 
     const old = await runCli(["whoami"], { ...cli.env, CLAUDEMESH_TOKEN: firstToken });
     expect(old.code).toBe(2);
@@ -74,18 +78,21 @@ describe("claudemesh login with a token", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('✔ Authenticated as Grace Hopper (via PAT "ci-deploy")');
     expect(result.stderr).toMatch(/--with-token/);
-    expect(await cli.authFile()).toMatchObject({ token_kind: "pat", source: "pat", token: pat.token });
+    expect(await storedCredential(cli.env)).toMatchObject({
+      token: pat.token,
+      file: { token_kind: "pat", source: "pat" },
+    });
   });
 
   it("a token replaces a working saved session without --force, and that session is revoked", async () => {
     await cli.deviceLogin("Ada Lovelace");
-    const oldSession = (await cli.authFile()).token as string;
+    const oldSession = (await storedToken(cli.env)) as string;
     const other = await cli.server.signUp("Grace Hopper");
     const pat = await cli.server.createPat(other.cookie, "switch");
     const result = await runCli(["login", "--token", pat.token], cli.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("Replacing existing session for Ada Lovelace.");
-    expect((await cli.authFile()).token).toBe(pat.token);
+    expect(await storedToken(cli.env)).toBe(pat.token);
     expect((await runCli(["whoami"], { ...cli.env, CLAUDEMESH_TOKEN: oldSession })).code).toBe(2);
   });
 
@@ -94,7 +101,7 @@ describe("claudemesh login with a token", () => {
     const pat = await cli.server.createPat(account.cookie, "from-stdin");
     const result = await runCli(["login", "--with-token"], cli.env, `${pat.token}\n`);
     expect(result.code).toBe(0);
-    expect((await cli.authFile()).token).toBe(pat.token);
+    expect(await storedToken(cli.env)).toBe(pat.token);
   });
 
   it("a malformed token exits 1 before any request, an unknown one exits 2", async () => {
@@ -122,7 +129,7 @@ describe("token resolution, whoami and auth status", () => {
       expect(result.code).toBe(0);
       return JSON.parse(result.stdout) as { user: { name: string }; credential: { source: string } };
     };
-    expect(await whoami([])).toMatchObject({ user: { name: "Saved User" }, credential: { source: "file" } });
+    expect(await whoami([])).toMatchObject({ user: { name: "Saved User" }, credential: { source: "keychain" } });
     expect(await whoami([], { CLAUDEMESH_TOKEN: envPat.token })).toMatchObject({
       user: { name: "Env User" },
       credential: { source: "env" },
@@ -135,7 +142,7 @@ describe("token resolution, whoami and auth status", () => {
 
   it("--json never contains the token", async () => {
     await cli.deviceLogin();
-    const token = (await cli.authFile()).token as string;
+    const token = (await storedToken(cli.env)) as string;
     const result = await runCli(["whoami", "--json", "--sessions"], cli.env);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain(token);
@@ -148,12 +155,12 @@ describe("token resolution, whoami and auth status", () => {
     await cli.deviceLogin();
     expect((await runCli(["auth", "status"], cli.env)).code).toBe(0);
     const token = await runCli(["auth", "token"], cli.env);
-    expect(token.stdout.trim()).toBe((await cli.authFile()).token);
+    expect(token.stdout.trim()).toBe(await storedToken(cli.env));
   });
 
   it("a revoked token exits 2 with the reason and what to do; auth.json stays", async () => {
     await cli.deviceLogin();
-    const token = (await cli.authFile()).token as string;
+    const token = (await storedToken(cli.env)) as string;
     // Revoked elsewhere (another device, the dashboard).
     const revoke = await fetch(new URL("/api/my/cli/sessions/current", cli.server.url), {
       method: "DELETE",
@@ -181,7 +188,7 @@ describe("token resolution, whoami and auth status", () => {
 describe("claudemesh logout", () => {
   it("revokes the session on the server and removes auth.json", async () => {
     await cli.deviceLogin();
-    const token = (await cli.authFile()).token as string;
+    const token = (await storedToken(cli.env)) as string;
     const result = await runCli(["logout"], cli.env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("✔ Token revoked on server");

@@ -1,5 +1,6 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { storedCredential, storedToken } from "@claudemesh/sdk/testing";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
 import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
@@ -77,7 +78,7 @@ describe("claudemesh login --no-wait", () => {
 
   it("already signed in: says so and starts nothing; with --force, --continue replaces and revokes the old session", async () => {
     const { account } = await cli.deviceLogin("Ada Lovelace");
-    const oldToken = (await cli.authFile()).token as string;
+    const oldToken = (await storedToken(cli.env)) as string;
     const again = await runCli(["login", "--no-wait", "--json"], cli.env);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual({ status: "signed_in", api_url: cli.server.url });
@@ -91,7 +92,7 @@ describe("claudemesh login --no-wait", () => {
     const continued = await runCli(["login", "--continue"], cli.env);
     expect(continued.code).toBe(0);
     expect(continued.stderr).toContain("Replacing existing session for Ada Lovelace.");
-    expect((await cli.authFile()).token).not.toBe(oldToken);
+    expect(await storedToken(cli.env)).not.toBe(oldToken);
     expect((await runCli(["whoami"], cli.env)).code).toBe(0);
     expect((await runCli(["whoami"], { ...cli.env, CLAUDEMESH_TOKEN: oldToken })).code).toBe(2);
   });
@@ -111,9 +112,9 @@ describe("claudemesh login --continue", () => {
       user: { name: "Grace Hopper", email: account.email },
       api_url: cli.server.url,
     });
-    const saved = await cli.authFile();
-    expect(saved).toMatchObject({ token_kind: "session", source: "device-code", token_store: "file" });
-    expect(result.stdout + result.stderr).not.toContain(saved.token);
+    const saved = await storedCredential(cli.env);
+    expect(saved).toMatchObject({ store: "keychain", file: { token_kind: "session", source: "device-code" } });
+    expect(result.stdout + result.stderr).not.toContain(saved?.token);
     expect(result.stdout + result.stderr).not.toContain(deviceCode);
     expect(await exists(pendingPath())).toBe(false);
 

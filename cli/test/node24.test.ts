@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readlink, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { storedToken } from "@claudemesh/sdk/testing";
 import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "@claudemesh/test-support/node24";
 import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
@@ -38,7 +39,6 @@ describe.skipIf(SKIP_NODE24)("the built CLI and server on Node 24", () => {
       TMPDIR: cliTmp(),
       CLAUDEMESH_API_URL: server.url,
       CLAUDEMESH_CONFIG_DIR: configDir(),
-      CLAUDEMESH_TOKEN_STORE: "file",
       DO_NOT_TRACK: "1",
     };
   }, NODE24_INSTALL_TIMEOUT);
@@ -73,8 +73,7 @@ describe.skipIf(SKIP_NODE24)("the built CLI and server on Node 24", () => {
     expect(whoami.code).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ user: { name: "Ada Lovelace", email: account.email } });
 
-    const { servers } = JSON.parse(await readFile(join(configDir(), "auth.json"), "utf8"));
-    const { token } = servers[new URL(server.url).origin] as { token: string };
+    const token = (await storedToken(env)) ?? "";
     const logout = await runCli(["logout"], env);
     expect(logout.code).toBe(0);
     expect(logout.stderr).toContain("✔ Token revoked on server");

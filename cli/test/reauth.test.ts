@@ -1,3 +1,4 @@
+import { storedToken } from "@claudemesh/sdk/testing";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
 import { startCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ const inTerminal = (args: string[]) => inTerminalWith(args, { TERM: "dumb", ...c
 /** Signs in, then revokes that session elsewhere (as the dashboard would). */
 async function signedInThenRevoked() {
   const { account } = await cli.deviceLogin("Ada Lovelace");
-  const { token } = await cli.authFile();
+  const token = await storedToken(cli.env);
   await fetch(new URL("/api/my/cli/sessions/current", cli.server.url), {
     method: "DELETE",
     headers: { authorization: `Bearer ${token}` },
@@ -41,7 +42,7 @@ describe("re-authentication on 401", () => {
     expect(await terminal.exited).toBe(2);
     expect(terminal.screen()).toContain("Run `claudemesh login` to re-authenticate.");
     expect(terminal.screen().match(/Authentication failed/g)).toHaveLength(1);
-    await expect(cli.authFile()).resolves.toHaveProperty("token");
+    expect(await storedToken(cli.env)).toMatch(/^cm_session_/);
   });
 
   it("without a terminal: no question, exit 2", async () => {

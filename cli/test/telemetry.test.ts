@@ -36,7 +36,7 @@ describe("telemetry", () => {
   beforeEach(async () => {
     recorder.requests.length = 0;
     configDir = await mkdtemp(join(tmpdir(), "claudemesh-telemetry-"));
-    env = { CLAUDEMESH_API_URL: recorder.url, CLAUDEMESH_CONFIG_DIR: configDir, CLAUDEMESH_TOKEN_STORE: "file" };
+    env = { CLAUDEMESH_API_URL: recorder.url, CLAUDEMESH_CONFIG_DIR: configDir };
   });
   // A command's detached sender may still be writing its queue here when the test ends
   // (it gives up after 3 s): a file made mid-removal is ENOTEMPTY, which rm retries.

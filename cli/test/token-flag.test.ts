@@ -1,6 +1,7 @@
 // Seed 003's credential order — `--token` > CLAUDEMESH_TOKEN > the saved login —
 // on every command that talks to the server, not only whoami and login.
 
+import { storedCredential } from "@claudemesh/sdk/testing";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
 import { runCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
@@ -41,6 +42,6 @@ describe("--token on every command that calls the server", () => {
     expect((await runCli(["create", "Once Team", "--token", pat.token], cli.env)).code).toBe(0);
     const after = await runCli(["list"], cli.env);
     expect(after.code).toBe(2);
-    await expect(cli.authFile()).rejects.toThrow(/ENOENT/);
+    expect(await storedCredential(cli.env)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { storedCredential, storedToken } from "@claudemesh/sdk/testing";
 import { fitsWidth, PHONE, useBrowser } from "@claudemesh/test-support/browser";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
 import { runCli, startCli } from "@claudemesh/test-support/run-cli";
@@ -57,7 +58,7 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`Authenticated as ${name}`);
     expect(Date.now() - started).toBeLessThan(30_000); // seed acceptance: under 30 s end to end
-    expect((await cli.authFile()).token).toMatch(/^cm_session_/);
+    expect(await storedToken(cli.env)).toMatch(/^cm_session_/);
 
     const whoami = await runCli(["whoami", "--json"], cli.env);
     expect(whoami.code).toBe(0);
@@ -78,7 +79,7 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     const result = await login.exited;
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/denied/i);
-    await expect(cli.authFile()).rejects.toThrow(/ENOENT/);
+    expect(await storedCredential(cli.env)).toBeNull();
   });
 
   it("dashboard: a new PAT signs the CLI in, and revoking it there signs it out", async () => {
@@ -201,6 +202,6 @@ describe("browser login (--web) with the real CLI", () => {
     expect(result.stderr).toContain("Authenticated as Lena Loopback");
     expect(new URL(page.url()).hostname).toBe("127.0.0.1");
     await screenshot(page, "loopback-done-en-desktop");
-    expect((await cli.authFile()).token).toMatch(/^cm_session_/);
+    expect(await storedToken(cli.env)).toMatch(/^cm_session_/);
   });
 });

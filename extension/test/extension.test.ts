@@ -107,8 +107,8 @@ async function rows(view: string): Promise<vscode.TreeItem[]> {
 }
 
 /** This server's saved login, read back through the shared store wherever the token went. */
-async function savedLogin(): Promise<Record<string, unknown> & { token: string }> {
-  const stored = await new CredentialStore({ apiUrl: server.url, configDir }).load();
+async function savedLogin(apiUrl = server.url): Promise<Record<string, unknown> & { token: string }> {
+  const stored = await new CredentialStore({ apiUrl, configDir }).load();
   if (!stored) throw new Error("no login saved for this server");
   return { ...stored.record, token: stored.token };
 }
@@ -454,8 +454,7 @@ describe("the extension against a real server", () => {
     const { token } = await signInWithPat("Other Origin");
     expect(status.text).toBe("$(account) Other Origin");
     expect(status.tooltip).toContain(otherUrl);
-    const authFile = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
-    expect(authFile).toMatchObject({ token, api_url: otherUrl, user: { name: "Other Origin" } });
+    expect(await savedLogin(otherUrl)).toMatchObject({ token, api_url: otherUrl, user: { name: "Other Origin" } });
 
     changeSetting("claudemesh.apiUrl", server.url);
     await eventually(() => expect(status.text).toBe("$(sign-in) claudemesh: Sign In"));
@@ -466,8 +465,7 @@ describe("the extension against a real server", () => {
     const { status } = await started(); // installed in a folder with no dist/native/keytar.node
     const { token } = await signInWithPat("File Fallback");
     expect(status.text).toBe("$(account) File Fallback");
-    const authFile = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
-    expect(authFile).toMatchObject({ token_store: "file", token });
+    expect(await savedLogin()).toMatchObject({ token_store: "file", token });
     // Once, by the store as it falls back (its words are the SDK's, shared with the CLI).
     const said = outputLines.filter((line) => line.includes("keychain"));
     expect(said).toHaveLength(1);

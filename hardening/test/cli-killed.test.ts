@@ -39,7 +39,6 @@ describe("the CLI SIGKILLed while it writes credentials", () => {
   const env = () => ({
     CLAUDEMESH_API_URL: server.url,
     CLAUDEMESH_CONFIG_DIR: configDir,
-    CLAUDEMESH_TOKEN_STORE: "file",
     DO_NOT_TRACK: "1",
   });
 

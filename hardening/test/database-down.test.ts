@@ -151,7 +151,6 @@ describe("the database going down under a running server", () => {
     const login = startCli(["login", "--no-browser"], {
       CLAUDEMESH_API_URL: url,
       CLAUDEMESH_CONFIG_DIR: configDir,
-      CLAUDEMESH_TOKEN_STORE: "file",
       DO_NOT_TRACK: "1",
     });
     const [userCode] = await login.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);

@@ -113,7 +113,6 @@ beforeEach(async () => {
   env = {
     CLAUDEMESH_API_URL: apiUrl,
     CLAUDEMESH_CONFIG_DIR: configDir,
-    CLAUDEMESH_TOKEN_STORE: "file",
     DO_NOT_TRACK: "1",
     NO_COLOR: "1",
   };

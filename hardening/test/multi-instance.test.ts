@@ -2,10 +2,11 @@
 // self-hoster scales out: a login started on one instance is approved and
 // claimed on the other, revocation on one is seen by the other at once, and
 // every rate limit counts across both (it lives in the database).
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { storedToken } from "@claudemesh/sdk/testing";
 import { startCli } from "@claudemesh/test-support/run-cli";
 import type { RunningServer } from "@claudemesh/test-support/server-process";
 import { RATE_LIMITS } from "claudemesh-server/testing";
@@ -58,7 +59,6 @@ describe("two instances on one Postgres behind a round-robin balancer", () => {
       const env = {
         CLAUDEMESH_API_URL: cluster.balancer.url,
         CLAUDEMESH_CONFIG_DIR: configDir,
-        CLAUDEMESH_TOKEN_STORE: "file",
       };
       const before = cluster.balancer.exchanges.length;
       const forwardedBefore = cluster.balancer.forwarded.length;
@@ -86,7 +86,7 @@ describe("two instances on one Postgres behind a round-robin balancer", () => {
       expect(polls).toHaveLength(1);
       expect(polls[0]?.backend).toBe(parked);
 
-      const { token } = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")) as { token: string };
+      const token = (await storedToken(env)) ?? "";
       expect((await whoami(a.url, token)).status).toBe(200);
       expect((await whoami(b.url, token)).status).toBe(200);
     } finally {

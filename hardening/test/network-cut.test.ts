@@ -2,9 +2,10 @@
 // CLI polls (its held poll is dropped, new connections are refused), the
 // login is approved in the browser meanwhile, then the network returns. The
 // CLI must keep retrying with backoff and finish the login on its own.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { storedToken } from "@claudemesh/sdk/testing";
 import { startCli } from "@claudemesh/test-support/run-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postJson, signUp } from "./support/browser-session.js";
@@ -35,7 +36,6 @@ describe("the network cut while `claudemesh login` polls", () => {
     const env = {
       CLAUDEMESH_API_URL: proxy.url,
       CLAUDEMESH_CONFIG_DIR: configDir,
-      CLAUDEMESH_TOKEN_STORE: "file",
       DO_NOT_TRACK: "1",
     };
     const login = startCli(["login", "--no-browser"], env);
@@ -57,10 +57,10 @@ describe("the network cut while `claudemesh login` polls", () => {
     expect(result.stderr).toContain("Authenticated as Ada Lovelace");
 
     // The saved token works, straight against the server.
-    const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")) as { token: string };
-    expect(saved.token).toMatch(/^cm_session_/);
+    const token = await storedToken(env);
+    expect(token).toMatch(/^cm_session_/);
     const whoami = await fetch(new URL("/api/my/whoami", server.url), {
-      headers: { authorization: `Bearer ${saved.token}` },
+      headers: { authorization: `Bearer ${token}` },
     });
     expect(whoami.status).toBe(200);
     expect(await whoami.json()).toMatchObject({ user: { name: "Ada Lovelace" } });

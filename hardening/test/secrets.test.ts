@@ -37,7 +37,6 @@ describe("secrets after a full session of use", () => {
     env = {
       CLAUDEMESH_API_URL: cluster.balancer.url,
       CLAUDEMESH_CONFIG_DIR: configDir,
-      CLAUDEMESH_TOKEN_STORE: "file",
     };
   });
   afterAll(async () => {

@@ -103,7 +103,6 @@ describe("server SIGKILLed on postgres", () => {
     const login = startCli(["login", "--no-browser"], {
       CLAUDEMESH_API_URL: first.url,
       CLAUDEMESH_CONFIG_DIR: configDir,
-      CLAUDEMESH_TOKEN_STORE: "file",
       DO_NOT_TRACK: "1",
     });
     cleanUps.push(async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
@@ -8,11 +8,13 @@ import { type RunningServer, startClaudemeshServer } from "./server-process.js";
 export interface CliHarness {
   /** The real server this file's tests run against. */
   readonly server: RunningServer;
-  /** This test's CLAUDEMESH_API_URL, CLAUDEMESH_CONFIG_DIR (fresh per test) and file store. */
+  /**
+   * This test's CLAUDEMESH_API_URL and CLAUDEMESH_CONFIG_DIR (fresh per test). The token goes where
+   * a desktop user's goes: the run's keyring (run-cli adds it); read it back with
+   * `storedToken(env)` from `@claudemesh/sdk/testing`, never from auth.json.
+   */
   readonly env: Record<string, string>;
   readonly configDir: string;
-  /** This server's login in the saved auth.json, parsed. */
-  authFile(): Promise<Record<string, unknown> & { token?: string }>;
   /** `claudemesh login` as a new account, approved over HTTP; the login must succeed. */
   deviceLogin(name?: string): Promise<{ account: Awaited<ReturnType<RunningServer["signUp"]>>; stderr: string }>;
   /** Stops the server (to test an unreachable one); the next file-level hook does not restart it. */
@@ -30,7 +32,7 @@ export function useCliHarness(): CliHarness {
   afterAll(() => server.stop());
   beforeEach(async () => {
     configDir = await mkdtemp(join(tmpdir(), "claudemesh-cli-"));
-    env = { CLAUDEMESH_API_URL: server.url, CLAUDEMESH_CONFIG_DIR: configDir, CLAUDEMESH_TOKEN_STORE: "file" };
+    env = { CLAUDEMESH_API_URL: server.url, CLAUDEMESH_CONFIG_DIR: configDir };
     return () => rm(configDir, { recursive: true, force: true });
   });
   return {
@@ -42,11 +44,6 @@ export function useCliHarness(): CliHarness {
     },
     get configDir() {
       return configDir;
-    },
-    authFile: async () => {
-      const file = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
-      // One login per server (version 2): this server's.
-      return file.servers[new URL(server.url).origin];
     },
     async deviceLogin(name = "Ada Lovelace") {
       const account = await server.signUp(name);

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.js";
+import { suiteKeyringEnv } from "./suite-keyring.js";
 
 /** Sets code-server up (cached outside the repository) and prints its launcher; scripts/test.mjs runs it before the tests. */
 export const SETUP_CODE_SERVER = fileURLToPath(new URL("./setup-code-server.sh", import.meta.url));
@@ -33,6 +34,7 @@ export interface CodeServerOptions {
   extensions: string[];
   /** The folder it opens. */
   workspace: string;
+  /** Its environment; the run's keyring is added unless it names another bus (the extension and the CLI share one). */
   env: NodeJS.ProcessEnv;
 }
 
@@ -44,6 +46,7 @@ export interface RunningCodeServer {
 
 /** Installs the extensions, starts code-server on a free loopback port without auth, and waits until it answers. */
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
+  const env = { ...suiteKeyringEnv(), ...options.env };
   const common = [
     "--config",
     options.configFile,
@@ -53,7 +56,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     options.extensionsDir,
   ];
   execFileSync(options.launcher, [...common, ...options.extensions.flatMap((vsix) => ["--install-extension", vsix])], {
-    env: options.env,
+    env,
     stdio: "ignore",
   });
   const port = await freePort();
@@ -71,7 +74,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
       options.workspace,
     ],
     // Its own process group: the launcher is a shell script, and stop() must reach the node it starts.
-    { env: options.env, stdio: "ignore", detached: true },
+    { env, stdio: "ignore", detached: true },
   );
   const stop = () => {
     if (child.pid === undefined) return;

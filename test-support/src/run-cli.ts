@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { suiteKeyringEnv } from "./suite-keyring.js";
 import { CLI_BUNDLE } from "./workspace.js";
 
 export interface CliRun {
@@ -10,10 +11,10 @@ export interface CliRun {
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** Starts the built `claudemesh` as a process with exactly this environment (plus PATH). */
+/** Starts the built `claudemesh` as a process with exactly this environment (plus PATH and the run's keyring). */
 export function startCli(args: string[], env: Record<string, string>, stdin?: string): CliRun {
   const child = spawn(CLI_BUNDLE, args, {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", ...suiteKeyringEnv(), ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let out = "";

@@ -33,7 +33,7 @@ const cases: CommandCase[] = [
         signed_in: true,
         api_url: "https://mesh.test",
         user: { email: "ada@example.com" },
-        credential: { kind: "session", source: "file" },
+        credential: { kind: "session", source: "keychain" },
       });
     },
   },

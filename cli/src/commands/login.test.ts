@@ -6,6 +6,7 @@ import { type CommandCase, runCase, SAVED } from "../testing/command-table.js";
 import { ADA, type CommandResult, runCommand } from "../testing/fake-context.js";
 import { fails, ok, type Stub } from "../testing/fake-transport.js";
 import { deviceCodeAnswer, meshAnswer, whoamiAnswer } from "../testing/fixtures.js";
+import { noKeychain } from "../testing/memory-keychain.js";
 
 const PAT = mintToken("pat");
 const NEW_SESSION = mintToken("session");
@@ -34,10 +35,10 @@ const whoami = (kind: Whoami["credential"]["kind"]): Stub => ({
   reply: ok(Whoami, whoamiAnswer(kind)),
 });
 
-/** The login the command kept, read back through the store wherever the token went. */
+/** The saved login, read back through the command's own store (keychain or auth.json, wherever it went). */
 async function savedLogin({ ctx }: CommandResult): Promise<Record<string, unknown> | null> {
-  const stored = await ctx.store().load();
-  return stored && { ...stored.record, token: stored.token };
+  const saved = await ctx.store().load();
+  return saved && { ...saved.record, token: saved.token, store: saved.store };
 }
 
 const interrupt = new AbortController();
@@ -58,7 +59,32 @@ const cases: CommandCase[] = [
     absent: ["Tip:"],
     wantSent: [`GET /api/my/whoami ${PAT}`, `GET /api/my/meshes ${PAT}`],
     check: async (result) =>
-      expect(await savedLogin(result)).toMatchObject({ token: PAT, token_kind: "pat", source: "pat" }),
+      expect(await savedLogin(result)).toMatchObject({
+        token: PAT,
+        token_kind: "pat",
+        source: "pat",
+        store: "keychain",
+      }),
+  },
+  {
+    // The fallback itself: a machine without a keychain keeps the token in auth.json and says so.
+    name: "--with-token without a keychain: the token goes to auth.json (0600), and the user is told",
+    args: ["login", "--with-token"],
+    stdin: `${PAT}\n`,
+    stubs: [whoami("pat"), meshes],
+    keychain: noKeychain,
+    wantStatus: 0,
+    wantStderr: [
+      "! The OS keychain cannot be used here (test). The token is kept in ",
+      "auth.json (mode 0600) instead.",
+      '✔ Authenticated as Ada Lovelace (via PAT "ci-deploy")',
+      "✔ Token saved to ",
+      "auth.json",
+    ],
+    check: async (result) => {
+      expect(await savedLogin(result)).toMatchObject({ token: PAT, store: "file" });
+      expect((await stat(join(result.configDir, "auth.json"))).mode & 0o777).toBe(0o600);
+    },
   },
   {
     name: "--token: the same, with the tip to prefer --with-token",

@@ -25,9 +25,12 @@ const cases: CommandCase[] = [
     stubs: [revokeCurrent],
     wantStatus: 0,
     stdoutIs: "",
-    wantStderr: ["✔ Token revoked on server", "✔ Removed ", "auth.json"],
+    wantStderr: ["✔ Token revoked on server", "✔ Removed the OS keychain and ", "auth.json"],
     wantSent: [`DELETE /api/my/cli/sessions/current ${SAVED}`],
-    check: expectNoAuthFile,
+    check: async (result) => {
+      await expectNoAuthFile(result);
+      expect(await result.ctx.store().load()).toBeNull();
+    },
   },
   {
     name: "at a terminal, the same",

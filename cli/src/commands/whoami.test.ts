@@ -22,8 +22,7 @@ const cases: CommandCase[] = [
     wantStatus: 0,
     wantStdout: [
       "Ada Lovelace <ada@example.com>",
-      "Credential: CLI session on ada-laptop (from ",
-      "auth.json)",
+      "Credential: CLI session on ada-laptop (from the OS keychain)",
       "Expires:    2026-08-30",
       "Server:     https://mesh.test",
     ],
@@ -38,7 +37,7 @@ const cases: CommandCase[] = [
     check: ({ stdout }) => {
       expect(JSON.parse(stdout)).toEqual({
         user: { id: "user-ada", name: "Ada Lovelace", email: "ada@example.com" },
-        credential: { ...whoamiAnswer().credential, source: "file" },
+        credential: { ...whoamiAnswer().credential, source: "keychain" },
         api_url: "https://mesh.test",
       });
     },

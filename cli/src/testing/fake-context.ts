@@ -2,13 +2,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { ClaudemeshError, type LocalMesh, mintToken, type User } from "@claudemesh/sdk";
+import { ClaudemeshError, type Keychain, type LocalMesh, mintToken, type User } from "@claudemesh/sdk";
 import { onTestFinished } from "vitest";
 import type { Clock } from "../clock.js";
 import { type CliContext, createContext } from "../context.js";
 import type { IO } from "../io.js";
 import { run } from "../program.js";
 import { FakeTransport, type Stub } from "./fake-transport.js";
+import { MemoryKeychain } from "./memory-keychain.js";
 import { type ScriptedAnswer, ScriptedPrompts } from "./scripted-prompts.js";
 
 export const API_URL = "https://mesh.test";
@@ -36,6 +37,11 @@ export interface RunOptions {
   browserUnavailable?: string;
   /** The config folder of an earlier run, to go on from what it left; by default a new temp folder. */
   configDir?: string;
+  /**
+   * The OS keychain: by default an empty in-memory one, as on a desktop; an earlier run's
+   * `keychain` to go on from it; `noKeychain` for a machine without one (the auth.json fallback).
+   */
+  keychain?: Keychain | (() => Promise<Keychain>);
 }
 
 export interface CommandResult {
@@ -46,6 +52,8 @@ export interface CommandResult {
   prompts: ScriptedPrompts;
   ctx: CliContext;
   configDir: string;
+  /** The keychain the run used (pass it on with `configDir` to continue from this run). */
+  keychain: Keychain | (() => Promise<Keychain>);
   /** The token of the saved login, when one was asked for. */
   savedToken: string | undefined;
   /** The tokens of `otherLogins`, by server. */
@@ -90,7 +98,7 @@ export function fixedClock(slept: number[] = []): Clock {
 /**
  * Runs one command line in-process through the real `run(argv, ctx)`, with
  * buffers for IO, a fake transport, scripted prompts, a fixed clock and a
- * temp config folder (file store, telemetry off unless the env turns it on).
+ * temp config folder, an in-memory keychain (telemetry off unless the env turns it on).
  */
 export async function runCommand(args: string[], options: RunOptions = {}): Promise<CommandResult> {
   const configDir = options.configDir ?? (await newConfigDir());
@@ -108,7 +116,6 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
   const env: NodeJS.ProcessEnv = {
     CLAUDEMESH_CONFIG_DIR: configDir,
     CLAUDEMESH_API_URL: API_URL,
-    CLAUDEMESH_TOKEN_STORE: "file",
     DO_NOT_TRACK: "1",
   };
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -118,7 +125,9 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
   const transport = new FakeTransport(options.stubs);
   const prompts = new ScriptedPrompts(options.prompts);
   const slept: number[] = [];
+  const keychain = options.keychain ?? new MemoryKeychain();
   const ctx = createContext(env, io, {
+    loadKeychain: typeof keychain === "function" ? keychain : async () => keychain,
     fetch: transport.fetch,
     prompts,
     clock: fixedClock(slept),
@@ -156,6 +165,7 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
     prompts,
     ctx,
     configDir,
+    keychain,
     savedToken,
     otherTokens,
     opened,

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
+import { suiteKeyringEnv } from "@claudemesh/test-support/suite-keyring";
 import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 import { type DocStep, outputLinePattern, placeholders } from "./doc-steps.js";
 
@@ -66,7 +67,8 @@ export async function startDocSession(options: DocSessionOptions): Promise<DocSe
       HOME: home,
       PATH: [fakes, join(home, ".local", "bin"), nodeDir, "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
       DISPLAY: ":0",
-      CLAUDEMESH_TOKEN_STORE: "file",
+      // A reader on a desktop: their session's keychain (the run's keyring) keeps the token.
+      ...suiteKeyringEnv(),
       DO_NOT_TRACK: "1",
       LANG: "C.UTF-8",
     })
