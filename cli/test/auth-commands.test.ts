@@ -24,7 +24,7 @@ describe("claudemesh login (device code)", () => {
     expect(result.stderr).toContain("✔ Token saved to the OS keychain");
     expect(await storedCredential(cli.env)).toMatchObject({
       store: "keychain",
-      file: { token_kind: "session", source: "device-code" },
+      record: { token_kind: "session", source: "device-code" },
     });
     expect((await stat(join(cli.configDir, "auth.json"))).mode & 0o777).toBe(0o600);
   });
@@ -80,7 +80,7 @@ describe("claudemesh login with a token", () => {
     expect(result.stderr).toMatch(/--with-token/);
     expect(await storedCredential(cli.env)).toMatchObject({
       token: pat.token,
-      file: { token_kind: "pat", source: "pat" },
+      record: { token_kind: "pat", source: "pat" },
     });
   });
 
@@ -208,5 +208,36 @@ describe("claudemesh logout", () => {
     } finally {
       await cli.restartServer();
     }
+  });
+});
+
+describe("several servers", () => {
+  it("two logins to two servers at the same moment both stay; auth status lists the other; logout --all ends both", async () => {
+    const account = await cli.server.signUp("Par Allel");
+    const here = await cli.server.createPat(account.cookie, "here");
+    const there = await cli.server.createPat(account.cookie, "there");
+    // The same server under its other loopback name: to the CLI (and the keychain) another server.
+    const other = new URL(cli.server.url);
+    other.hostname = other.hostname === "localhost" ? "127.0.0.1" : "localhost";
+    const otherEnv = { ...cli.env, CLAUDEMESH_API_URL: other.origin };
+    const logins = await Promise.all([
+      runCli(["login", "--with-token"], cli.env, `${here.token}\n`),
+      runCli(["login", "--with-token"], otherEnv, `${there.token}\n`),
+    ]);
+    expect(logins.map((login) => login.code)).toEqual([0, 0]);
+    expect(await storedToken(cli.env)).toBe(here.token);
+    expect(await storedToken(otherEnv)).toBe(there.token);
+
+    const status = await runCli(["auth", "status", "--json"], cli.env);
+    expect(JSON.parse(status.stdout).other_servers).toEqual([
+      { api_url: other.origin, user: expect.objectContaining({ name: "Par Allel" }), token_store: "keychain" },
+    ]);
+    const logout = await runCli(["logout", "--all"], cli.env);
+    expect(logout.code).toBe(0);
+    expect(logout.stderr).toContain(`✔ Removed the login for ${new URL(cli.server.url).origin}`);
+    expect(logout.stderr).toContain(`✔ Removed the login for ${other.origin}`);
+    expect(await storedCredential(cli.env)).toBeNull();
+    expect(await storedCredential(otherEnv)).toBeNull();
+    expect(await hasAuthFile()).toBe(false);
   });
 });

@@ -113,7 +113,7 @@ describe("claudemesh login --continue", () => {
       api_url: cli.server.url,
     });
     const saved = await storedCredential(cli.env);
-    expect(saved).toMatchObject({ store: "keychain", file: { token_kind: "session", source: "device-code" } });
+    expect(saved).toMatchObject({ store: "keychain", record: { token_kind: "session", source: "device-code" } });
     expect(result.stdout + result.stderr).not.toContain(saved?.token);
     expect(result.stdout + result.stderr).not.toContain(deviceCode);
     expect(await exists(pendingPath())).toBe(false);

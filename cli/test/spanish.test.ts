@@ -112,7 +112,7 @@ describe("claudemesh in Spanish, from the locale", () => {
     const whoami = await runCli(["whoami", "--sessions"], { ...cli.env, ...SPANISH });
     expect(whoami.code).toBe(0);
     const spanishDate = new Intl.DateTimeFormat("es-ES", { dateStyle: "medium", timeZone: "UTC" });
-    expect(whoami.stdout).toMatch(/^ {2}Credencial: sesión de la CLI en \S+ \(de \S+auth\.json\)$/m);
+    expect(whoami.stdout).toMatch(/^ {2}Credencial: sesión de la CLI en \S+ \(del llavero del sistema\)$/m);
     const json = await runCli(["whoami", "--json"], { ...cli.env, ...SPANISH });
     const { credential } = JSON.parse(json.stdout) as { credential: { expires_at: string } };
     expect(whoami.stdout).toContain(`  Caduca:     ${spanishDate.format(new Date(credential.expires_at))}\n`);

@@ -49,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
     });
   const keychainModule = nativeKeychainModule(context.extensionPath);
   const loadKeychain = packagedKeychain(keychainModule, log);
-  // One store per server: the keychain account is the API origin.
+  // One store per server: auth.json keeps a login per server origin, and so does the keychain.
   const storeFor = (url: string) =>
     new CredentialStore({
       apiUrl: url,

@@ -456,8 +456,9 @@ describe("the extension against a real server", () => {
     expect(status.tooltip).toContain(otherUrl);
     expect(await savedLogin(otherUrl)).toMatchObject({ token, api_url: otherUrl, user: { name: "Other Origin" } });
 
+    // Logins are kept per server: the first one was neither orphaned nor overwritten.
     changeSetting("claudemesh.apiUrl", server.url);
-    await eventually(() => expect(status.text).toBe("$(sign-in) claudemesh: Sign In"));
+    await eventually(() => expect(status.text).toBe("$(account) Set Ting"));
   });
 
   it("with no keychain module in the package, keeps a login in auth.json and says so once", async () => {

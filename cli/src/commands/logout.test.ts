@@ -25,7 +25,11 @@ const cases: CommandCase[] = [
     stubs: [revokeCurrent],
     wantStatus: 0,
     stdoutIs: "",
-    wantStderr: ["✔ Token revoked on server", "✔ Removed the OS keychain and ", "auth.json"],
+    wantStderr: [
+      "✔ Token revoked on server",
+      "✔ Removed the login for https://mesh.test from the OS keychain and ",
+      "auth.json",
+    ],
     wantSent: [`DELETE /api/my/cli/sessions/current ${SAVED}`],
     check: async (result) => {
       await expectNoAuthFile(result);

@@ -9,6 +9,10 @@ const formatSpanishDate = (iso: string) => {
 };
 
 /** Everything the CLI says to people, in Spanish (tú, as the server's pages). Same keys as en.ts. */
+
+/** "de" before a place, contracted as Spanish writes it: "del llavero", "de /ruta/auth.json". */
+const de = (place: string) => (place.startsWith("el ") ? `del ${place.slice(3)}` : `de ${place}`);
+
 export const es: Messages = {
   locale: "es",
   date: formatSpanishDate,
@@ -59,7 +63,9 @@ export const es: Messages = {
     token_revoked: () => "La autenticación falló (token revocado).",
     token_rejected: () => "La autenticación falló (token rechazado).",
     auth_file_corrupted: (detail) => `El archivo de credenciales está dañado: ${detail}`,
-    credential_mismatch: (detail) => `El llavero del sistema no guarda el token de esta sesión: ${detail}`,
+    // Whole in Spanish: the SDK's detail only names the server, which the reader knows.
+    credential_mismatch: () =>
+      "El token que guarda el llavero del sistema para este inicio de sesión no es el suyo o no se puede comprobar (lo reemplazó otro inicio de sesión, lo guardó una versión anterior de claudemesh o alguien lo puso ahí); no se usa.",
     device_code_expired: () => "El inicio de sesión caducó.",
     access_denied: () => "Se denegó el acceso en el navegador.",
     already_claimed: () => "Otro proceso ya recibió el token de este inicio de sesión.",
@@ -208,7 +214,7 @@ export const es: Messages = {
     description: "muestra con qué cuenta has iniciado sesión",
     sessions: "lista también cada dispositivo con sesión en tu cuenta",
     json: "imprime JSON (nunca incluye el token)",
-    credential: (what, from) => `  Credencial: ${what} (de ${from})`,
+    credential: (what, from) => `  Credencial: ${what} (${de(from)})`,
     expires: (when) => `  Caduca:     ${when}`,
     server: (url) => `  Servidor:   ${url}`,
     never: "nunca",
@@ -225,7 +231,7 @@ export const es: Messages = {
     status: "comprueba la credencial guardada con el servidor (sale con 0 si hay sesión, 2 si no)",
     token: "imprime el token en uso, para scripts",
     signedIn: (apiUrl, name, email) => `Sesión iniciada en ${apiUrl} como ${name} <${email}>`,
-    withCredential: (what, from) => `  con ${what} de ${from}`,
+    withCredential: (what, from) => `  con ${what} ${de(from)}`,
     notSignedIn: (apiUrl, why) => `No has iniciado sesión en ${apiUrl}${why ? `: ${why}` : "."}`,
     otherServers: "También guardados en este equipo:",
     savedLogin: (apiUrl, name, email, where) => `  ${apiUrl}  ${name} <${email}> (token en ${where})`,

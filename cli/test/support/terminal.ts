@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { suiteKeyringEnv } from "@claudemesh/test-support/suite-keyring";
 import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 
 /** Keys as a terminal sends them. */
@@ -12,7 +13,8 @@ export function inTerminal(args: string[], env: Record<string, string>) {
   // Without a terminal of its own, script's pty is 0×0 and prompts wrap every character: give it a size.
   const command = `stty cols 100 rows 40 2>/dev/null; exec ${[CLI_BUNDLE, ...args].join(" ")}`;
   const child = spawn("script", ["-qefc", command, "/dev/null"], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    // The test run's keyring, as a desktop has one.
+    env: { PATH: process.env.PATH ?? "", ...suiteKeyringEnv(), ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let screen = "";

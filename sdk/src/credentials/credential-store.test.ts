@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -216,6 +216,23 @@ describe("CredentialStore", () => {
     const keychainStore = storeWith(async () => new MemoryKeychain());
     await keychainStore.save(login);
     await expect(storeWith(hung).load()).rejects.toMatchObject({ code: "keychain_unavailable" });
+  });
+
+  it("a symlinked auth.json is never read through; a login replaces the link and leaves its target alone", async () => {
+    const store = storeWith(async () => new MemoryKeychain());
+    const elsewhere = join(configDir, "planted.json");
+    const planted = JSON.stringify({
+      version: 2,
+      servers: { [API_URL]: { ...login, api_url: API_URL, token_store: "file", token: mintToken("pat") } },
+    });
+    await mkdir(configDir, { recursive: true, mode: 0o700 });
+    await writeFile(elsewhere, planted, { mode: 0o600 });
+    await symlink(elsewhere, store.file.path);
+    await expect(store.load()).rejects.toMatchObject({ code: "auth_file_corrupted", message: /symbolic link/ });
+    await store.save(login);
+    expect(notices).toEqual([expect.stringMatching(/symbolic link.*replaced by this login/)]);
+    expect((await store.load())?.token).toBe(login.token);
+    expect(await readFile(elsewhere, "utf8")).toBe(planted);
   });
 
   it("an unreadable auth.json: load says so, clear removes it whole", async () => {

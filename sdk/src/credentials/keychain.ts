@@ -1,6 +1,6 @@
 import { ClaudemeshError } from "../errors.js";
 
-/** The OS keychain as the store needs it. Entries live under service `claudemesh`, account = API origin. */
+/** The OS keychain as the store needs it. Entries live under service `claudemesh`, account `<server origin>#<user id>` (see keychainAccount). */
 export interface Keychain {
   get(account: string): Promise<string | null>;
   set(account: string, secret: string): Promise<void>;
@@ -10,6 +10,12 @@ export interface Keychain {
 export const KEYCHAIN_SERVICE = "claudemesh";
 /** A keychain that has not answered by now is treated as absent (headless Linux, no D-Bus, a hung prompt). */
 export const KEYCHAIN_TIMEOUT_MS = 1000;
+/**
+ * A process's first call also opens its D-Bus connection and the keyring
+ * session: measured up to 2.9 s on a 2-core machine at load 10–15 (every
+ * later call under 0.4 s; docs/performance.md), so it gets more room.
+ */
+export const FIRST_KEYCHAIN_CALL_TIMEOUT_MS = 3000;
 
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -30,7 +36,12 @@ const importKeytarPackage: KeytarLoader = () => import("@github/keytar");
  * call takes longer than the timeout.
  */
 export async function loadKeytarKeychain(options: { timeoutMs?: number; load?: KeytarLoader } = {}): Promise<Keychain> {
-  const timeoutMs = options.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
+  let first = true;
+  const timeoutFor = () => {
+    const firstCall = first;
+    first = false;
+    return options.timeoutMs ?? (firstCall ? FIRST_KEYCHAIN_CALL_TIMEOUT_MS : KEYCHAIN_TIMEOUT_MS);
+  };
   let keytar: Keytar;
   try {
     const loaded = (await (options.load ?? importKeytarPackage)()) as Keytar & { default?: Keytar };
@@ -44,7 +55,7 @@ export async function loadKeytarKeychain(options: { timeoutMs?: number; load?: K
       },
     );
   }
-  const guarded = <T>(what: string, call: () => Promise<T>) => withTimeout(call(), timeoutMs, what);
+  const guarded = <T>(what: string, call: () => Promise<T>) => withTimeout(call(), timeoutFor(), what);
   return {
     get: (account) => guarded("read", () => keytar.getPassword(KEYCHAIN_SERVICE, account)),
     set: (account, secret) => guarded("write", () => keytar.setPassword(KEYCHAIN_SERVICE, account, secret)),
@@ -82,7 +93,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
     if (error instanceof ClaudemeshError) throw error;
     throw new ClaudemeshError(
       "keychain_unavailable",
-      `The OS keychain refused a ${what}: ${(error as Error).message}`,
+      `The OS keychain refused a ${what}: ${whyKeychainRefused(error)}`,
       {
         cause: error,
       },
@@ -90,4 +101,18 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Why a keychain call failed, in one line that reads the same in every door.
+ * D-Bus names a missing Secret Service by whatever the caller last used (a
+ * fresh CLI says `org.freedesktop.secrets`, a long-running editor the
+ * service's old unique name such as `:1.1`), so that case gets one sentence.
+ */
+export function whyKeychainRefused(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]?.trim() ?? "";
+  if (/was not provided by any \.service files|ServiceUnknown|is not activatable/i.test(message)) {
+    return "no Secret Service is running (the keyring daemon is not started)";
+  }
+  return message;
 }
