@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [server|cli|flow|extension]`: runs one benchmark, or all of them in
+// `pnpm bench [server|cli|flow|extension|keychain]`: runs one benchmark, or all of them in
 // turn. Each prints its figures and ratios against a baseline measured in the same run.
 import { spawnSync } from "node:child_process";
 
@@ -8,6 +8,7 @@ const TARGETS = {
   cli: ["--filter", "claudemesh-cli", "bench"],
   flow: ["--filter", "claudemesh-cli", "bench:flow"],
   extension: ["--filter", "claudemesh", "bench"],
+  keychain: ["--filter", "@claudemesh/sdk", "bench"],
 };
 const target = process.argv[2];
 if (target !== undefined && !(target in TARGETS)) {
