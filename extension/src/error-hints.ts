@@ -40,9 +40,9 @@ const HINTS: Record<HintKey, () => string> = {
     ),
   checkServerLog: () => vscode.l10n.t("Try again; if it keeps failing, check the server's log."),
   waitForDatabase: () => vscode.l10n.t("The server cannot reach its database right now; try again in a minute."),
-  keychainFallback: () =>
+  unlockKeychain: () =>
     vscode.l10n.t(
-      "Start VS Code with CLAUDEMESH_TOKEN_STORE=file to keep the token in ~/.claudemesh/auth.json instead.",
+      "Unlock the OS keychain and try again, or run 'claudemesh: Sign In' to sign in again (if the keychain still refuses, the token is kept in auth.json).",
     ),
 };
 

@@ -8,6 +8,7 @@ import {
   type Whoami,
 } from "@claudemesh/sdk";
 import * as vscode from "vscode";
+import { errorHint } from "./error-hints.js";
 import { describeError, type Log, silentLog } from "./output-log.js";
 
 /** Where the token in use came from. */
@@ -25,6 +26,11 @@ export type IdentityState =
       source: IdentitySource;
       credential: Whoami["credential"];
     }
+  /**
+   * The shared store cannot give a credential (the keychain locked or gone, its
+   * secret not the login's, auth.json unreadable): nobody is shown as signed in.
+   */
+  | { kind: "unreadable"; message: string; hint: string | undefined }
   /** A credential is stored but the server refused it (revoked, expired): sign in again. */
   | { kind: "rejected"; user: User | null; source: IdentitySource; message: string }
   /** The server could not be asked (offline, wrong URL). */
@@ -174,7 +180,7 @@ export class Identity implements vscode.Disposable {
     const check = await checkIdentity({ envToken: this.#deps.envToken, store: this.#store, api: this.#deps.api });
     if (check.kind === "signed_out") return { state: { kind: "signed_out" } };
     if (check.kind === "unreadable") {
-      return { state: { kind: "rejected", user: null, source: "file", message: describeError(check.error) } };
+      return { state: { kind: "unreadable", message: describeError(check.error), hint: errorHint(check.error) } };
     }
     const { token, stored } = check.credential;
     const source: IdentitySource =
@@ -203,6 +209,8 @@ function describeState(state: IdentityState): string {
       return "signed out (no CLAUDEMESH_TOKEN, nothing in the shared store)";
     case "signed_in":
       return `signed in as ${state.user.name} <${state.user.email}> (${state.credential.kind} from ${state.source})`;
+    case "unreadable":
+      return `the shared credential cannot be read: ${state.message}`;
     case "rejected":
       return `the server refused the ${state.source} credential: ${state.message}`;
     case "unreachable":

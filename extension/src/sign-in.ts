@@ -118,7 +118,7 @@ async function keep(deps: AccountDeps, login: LoginResult, source: CredentialSou
  */
 export async function signOut({ identity, api, log }: AccountDeps): Promise<{ revoked: boolean }> {
   const state = await identity.settled();
-  if (state.kind !== "signed_out" && state.kind !== "checking" && state.source === "env") {
+  if ("source" in state && state.source === "env") {
     throw new ClaudemeshError(
       "forbidden",
       vscode.l10n.t("The token comes from CLAUDEMESH_TOKEN in VS Code's environment; unset it to sign out."),

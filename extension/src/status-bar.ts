@@ -51,6 +51,15 @@ export function statusBarLook(state: IdentityState, apiUrl: string, authFile: st
       ].join("\n");
       return { text: `$(account) ${state.user.name}`, tooltip, command: "claudemesh.statusBarMenu", warning: false };
     }
+    case "unreadable":
+      return {
+        text: `$(warning) ${vscode.l10n.t("claudemesh: Signed out")}`,
+        tooltip: [vscode.l10n.t("Server: {0}", apiUrl), state.message, state.hint]
+          .filter((line) => line !== undefined)
+          .join("\n"),
+        command: "claudemesh.signIn",
+        warning: true,
+      };
     case "rejected":
       return {
         text: `$(warning) ${vscode.l10n.t("claudemesh: Sign in again")}`,

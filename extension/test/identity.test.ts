@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudemeshAuthenticationProvider } from "../src/auth-provider.js";
 import { Identity } from "../src/identity.js";
 import { outputLog } from "../src/output-log.js";
+import { statusBarLook } from "../src/status-bar.js";
 
 const USER = { id: "u1", name: "Ada Lovelace", email: "ada@example.test" };
 const CREDENTIAL = { kind: "pat" as const, id: "t1", name: "laptop", expires_at: null };
@@ -177,5 +178,36 @@ describe("Identity", () => {
     expect(lines).toContain("signed in as Ada Lovelace <ada@example.test> (pat from file)");
     expect(lines.join("\n").match(TOKEN_SCAN_REGEX)).toBeNull();
     expect(lines.join("\n")).toContain("cm_pat_");
+  });
+
+  it("a keychain secret that is not the login's: signed out, the SDK's words, no account anywhere", async () => {
+    const keychain = new Map<string, string>();
+    store = new CredentialStore({
+      apiUrl: "http://localhost:3000",
+      configDir,
+      loadKeychain: async () => ({
+        get: async (account) => keychain.get(account) ?? null,
+        set: async (account, secret) => void keychain.set(account, secret),
+        delete: async (account) => keychain.delete(account),
+      }),
+    });
+    await store.save({ token: mintToken("pat"), user: USER, expiresAt: null, source: "pat" });
+    for (const account of keychain.keys()) keychain.set(account, mintToken("pat")); // planted
+    const server = scriptedServer();
+    const { identity } = identityOn(server);
+    const state = await identity.settled();
+    expect(state).toMatchObject({ kind: "unreadable", message: expect.stringContaining("it is not used") });
+    expect(server.calls).toBe(0); // nothing is sent with a secret nobody can vouch for
+    const provider = new ClaudemeshAuthenticationProvider({
+      identity,
+      signIn: async () => {},
+      signOut: async () => {},
+    });
+    disposables.push(provider);
+    expect(await provider.getSessions()).toEqual([]);
+    const look = statusBarLook(state, "http://localhost:3000", store.file.path);
+    expect(look.text).toBe("$(warning) claudemesh: Signed out");
+    expect(look.tooltip).toContain((await store.load().catch((error: Error) => error.message)) as string);
+    expect(`${look.text}${look.tooltip}`).not.toMatch(/Ada|ada@/);
   });
 });

@@ -88,7 +88,8 @@ export const en = {
     checkServerUrl: "The server answered in an unexpected shape; is CLAUDEMESH_API_URL a claudemesh server?",
     checkServerLog: "Try again; if it keeps failing, check the server's log.",
     waitForDatabase: "The server cannot reach its database right now; try again in a minute.",
-    keychainFallback: "Set CLAUDEMESH_TOKEN_STORE=file to keep the token in ~/.claudemesh/auth.json instead.",
+    unlockKeychain:
+      "Unlock the OS keychain and try again, or run `claudemesh login` to sign in again (if the keychain still refuses, the token is kept in auth.json).",
   } satisfies Record<HintKey, string>,
   cancelled: "Cancelled.",
   bye: "Bye.",

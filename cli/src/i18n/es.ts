@@ -115,8 +115,8 @@ export const es: Messages = {
     checkServerLog: "Vuelve a intentarlo; si sigue fallando, revisa el registro del servidor.",
     waitForDatabase:
       "El servidor no puede conectar con su base de datos ahora mismo; vuelve a intentarlo en un minuto.",
-    keychainFallback:
-      "Define CLAUDEMESH_TOKEN_STORE=file para guardar el token en ~/.claudemesh/auth.json en su lugar.",
+    unlockKeychain:
+      "Desbloquea el llavero del sistema y vuelve a intentarlo, o ejecuta `claudemesh login` para volver a iniciar sesión (si el llavero sigue sin responder, el token se guarda en auth.json).",
   },
   cancelled: "Cancelado.",
   bye: "Hasta luego.",

@@ -9,8 +9,14 @@ const day = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleD
 export async function accountRows(identity: Identity, apiUrl: string): Promise<TreeNode[]> {
   const state = identity.state;
   if (state.kind === "signed_out" || state.kind === "checking") return [];
-  const user = state.user;
   const rows: TreeNode[] = [];
+  // An unreadable store names no account: its secret, if any, proves nobody.
+  if (state.kind === "unreadable") {
+    rows.push(new InfoNode(vscode.l10n.t("Server"), { description: apiUrl, icon: "server" }));
+    rows.push(new InfoNode(state.message, { icon: "warning", tooltip: state.hint }));
+    return rows;
+  }
+  const user = state.user;
   if (user) rows.push(new InfoNode(user.name, { description: user.email, icon: "account" }));
   rows.push(new InfoNode(vscode.l10n.t("Server"), { description: apiUrl, icon: "server" }));
   rows.push(new InfoNode(vscode.l10n.t("Source"), { description: state.source, icon: "key" }));

@@ -101,7 +101,8 @@ export class CredentialStore {
   async load(): Promise<StoredCredential | null> {
     const record = (await this.file.read())?.servers[this.server];
     if (!record) return null;
-    const who = `${record.user.email} on ${this.server}`;
+    // Messages name the server, not the account: a secret that cannot be checked proves nobody.
+    const login = `the login for ${this.server}`;
     if (record.token_store === "file") {
       if (!record.token) {
         throw new ClaudemeshError("auth_file_corrupted", `Auth file corrupted (${this.file.path} has no token).`);
@@ -111,7 +112,7 @@ export class CredentialStore {
     if (record.token_fingerprint === null) {
       throw new ClaudemeshError(
         "credential_mismatch",
-        `The login for ${who} was saved by an older claudemesh, whose keychain entry cannot be told from another account's.`,
+        `The OS keychain entry of ${login} was saved by an older claudemesh and cannot be told from another account's; it is not used.`,
       );
     }
     // A locked keyring answers null rather than failing: say so instead of "signed out".
@@ -119,13 +120,13 @@ export class CredentialStore {
     if (!token) {
       throw new ClaudemeshError(
         "keychain_unavailable",
-        `The token for ${who} is kept in the OS keychain, which did not return it (locked, or the entry was removed).`,
+        `The token of ${login} is kept in the OS keychain, which did not return it (locked, or its entry was removed).`,
       );
     }
     if (tokenFingerprint(token) !== record.token_fingerprint) {
       throw new ClaudemeshError(
         "credential_mismatch",
-        `The OS keychain's entry for ${who} is not the token saved for that login (another sign-in replaced it, or it was planted); it is not used.`,
+        `The OS keychain entry of ${login} holds another token than the one that login was saved with (replaced by another sign-in, or planted); it is not used.`,
       );
     }
     return { token, store: "keychain", record };

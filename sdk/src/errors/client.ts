@@ -43,7 +43,7 @@ export const HINT_KEYS = [
   "checkServerUrl",
   "checkServerLog",
   "waitForDatabase",
-  "keychainFallback",
+  "unlockKeychain",
 ] as const;
 export type HintKey = (typeof HINT_KEYS)[number];
 
@@ -96,6 +96,6 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   bad_response: { exit: ExitStatus.failure, hint: "checkServerUrl" },
   server_error: { exit: ExitStatus.failure, hint: "checkServerLog" },
   database_unavailable: { exit: ExitStatus.failure, hint: "waitForDatabase" },
-  keychain_unavailable: { exit: ExitStatus.failure, hint: "keychainFallback" },
+  keychain_unavailable: { exit: ExitStatus.failure, hint: "unlockKeychain" },
   cancelled: { exit: ExitStatus.cancelled },
 };
