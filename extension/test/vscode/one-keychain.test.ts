@@ -267,6 +267,7 @@ describe("one keychain, both doors: the CLI and VS Code (code-server) on one key
     expect(said, whoami.stderr).toBeDefined();
     expect(whoami.stderr).toContain(said);
     expect(`${whoami.stdout}${whoami.stderr}`).not.toContain(account.name);
+    expect(`${whoami.stdout}${whoami.stderr}`).not.toContain(account.email);
 
     // The editor is asked again as a person would (Refresh): a lock changes no file it watches.
     await runCommand("claudemesh: Refresh");
@@ -280,6 +281,7 @@ describe("one keychain, both doors: the CLI and VS Code (code-server) on one key
     await shot(screenshot);
     expect(tooltip).toContain(said);
     expect(tooltip).not.toContain(account.name);
+    expect(tooltip).not.toContain(account.email);
     // Not the server's refusal: the server was never asked, and signing in again would not help.
     expect(tooltip).not.toContain("refused the token");
     expect(await item.evaluate((element) => element.classList.contains("warning-kind"))).toBe(true);
@@ -293,7 +295,7 @@ describe("one keychain, both doors: the CLI and VS Code (code-server) on one key
     await keyring.lock();
     try {
       await bothSayOnly(
-        `The token for ${dora.email} on ${new URL(apiUrl).origin} is kept in the OS keychain, which did not return it (locked, or the entry was removed).`,
+        `The token of the login for ${new URL(apiUrl).origin} is kept in the OS keychain, which did not return it (locked, or its entry was removed).`,
         dora,
         "d1-keyring-locked",
       );
