@@ -10,7 +10,8 @@ const host = {
   platform: "node",
   target: "node20",
   format: "cjs",
-  external: ["vscode"],
+  // As in the extension's own build: the suite reads the keychain with the module the package ships.
+  external: ["vscode", "@github/keytar", "undici"],
   logLevel: "warning",
 };
 

@@ -3,16 +3,18 @@
 // outside the repository (setup-code-server.sh); the first run compiles
 // code-server's native modules (~3 min), later runs start in seconds.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
+import { storedCredential } from "@claudemesh/sdk/testing";
 import { launchChromium } from "@claudemesh/test-support/chromium";
 import { type RunningCodeServer, setUpCodeServer, startCodeServer } from "@claudemesh/test-support/code-server";
 import { freePort } from "@claudemesh/test-support/free-port";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
+import { suiteKeyringEnv } from "@claudemesh/test-support/suite-keyring";
+import { packageVsix } from "@claudemesh/test-support/vsix";
 import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +24,6 @@ const EXTENSION = fileURLToPath(new URL("../..", import.meta.url));
 const SHOTS = join(HERE, "artifacts");
 /** The platform package for this machine: the one a person here installs, with this machine's keychain module. */
 const TARGET = `${process.platform}-${process.arch}`;
-const VSIX = join(EXTENSION, "dist", `claudemesh-${TARGET}.vsix`);
 
 describe("in a real VS Code (code-server)", () => {
   let server: RunningServer;
@@ -46,19 +47,21 @@ describe("in a real VS Code (code-server)", () => {
   const statusBarShot = (name: string) =>
     page.locator(".part.statusbar").screenshot({ path: join(SHOTS, `${name}.png`) });
   const statusItem = (text: string) => page.locator(".statusbar-item", { hasText: text }).first();
-  /** `claudemesh <args>` as a person types it in a terminal of this machine, sharing the extension's credential file. */
+  /** `claudemesh <args>` as a person types it in a terminal of this machine, on the editor's keyring and config folder. */
   const cli = (args: string[], input?: string) =>
     execFileSync(process.execPath, [CLI_BUNDLE, ...args], {
       input,
       encoding: "utf8",
       env: {
         PATH: process.env.PATH,
+        ...suiteKeyringEnv(),
         CLAUDEMESH_API_URL: apiUrl,
         CLAUDEMESH_CONFIG_DIR: configDir,
-        CLAUDEMESH_TOKEN_STORE: "file",
         DO_NOT_TRACK: "1",
       },
     });
+  /** What the doors saved for this server, read back through the store they share (keychain or auth.json). */
+  const saved = () => storedCredential({ CLAUDEMESH_API_URL: apiUrl, CLAUDEMESH_CONFIG_DIR: configDir });
   /** Runs a command from the palette; early on, the extension's contributions may still be loading, so retry. */
   async function runCommand(title: string) {
     const input = page.locator(".quick-input-widget input");
@@ -101,8 +104,6 @@ describe("in a real VS Code (code-server)", () => {
 
   beforeAll(async () => {
     const launcher = setUpCodeServer();
-    // The same build and vsce flags as a release (the package script), so the .vsix tested is the one shipped.
-    execFileSync("npm", ["run", "--silent", "package", "--", "--target", TARGET], { cwd: EXTENSION, stdio: "ignore" });
     // The companion that runs the in-host suite (./suite, what @vscode/test-electron runs) inside this editor.
     execFileSync(process.execPath, [join(HERE, "build-suite.mjs")], { stdio: "inherit" });
 
@@ -116,6 +117,12 @@ describe("in a real VS Code (code-server)", () => {
     cliSessionToken = await server.terminalSession(account.cookie);
 
     scratch = await mkdtemp(join(tmpdir(), "claudemesh-code-server-"));
+    // The same build and vsce flags as a release (the package script), so the .vsix tested is the one shipped.
+    const vsix = await packageVsix({
+      extensionDir: EXTENSION,
+      target: TARGET,
+      outFile: join(scratch, "claudemesh.vsix"),
+    });
     configDir = join(scratch, "claudemesh");
     userData = join(scratch, "user-data");
     suiteResults = join(scratch, "in-host-suite.json");
@@ -145,7 +152,6 @@ describe("in a real VS Code (code-server)", () => {
       XDG_CONFIG_HOME: join(scratch, "xdg-config"),
       XDG_DATA_HOME: join(scratch, "xdg-data"),
       CLAUDEMESH_CONFIG_DIR: configDir,
-      CLAUDEMESH_TOKEN_STORE: "file",
       CLAUDEMESH_SUITE_RESULTS: suiteResults,
     };
     const companion = join(scratch, "claudemesh-tests.vsix");
@@ -159,7 +165,7 @@ describe("in a real VS Code (code-server)", () => {
       configFile: join(scratch, "cs.yaml"),
       userDataDir: userData,
       extensionsDir: extensions,
-      extensions: [VSIX, companion],
+      extensions: [vsix, companion],
       workspace,
       env,
     });
@@ -187,12 +193,12 @@ describe("in a real VS Code (code-server)", () => {
     await statusBarShot("status-bar-signed-in");
     // The tooltip: email, server, where the credential lives, expiry.
     await statusItem(startup.name).hover();
-    const tooltip = page.locator(".monaco-hover", { hasText: "auth.json" }).first();
+    const tooltip = page.locator(".monaco-hover", { hasText: "OS keychain" }).first();
     await tooltip.waitFor({ timeout: 15_000 });
     const text = (await tooltip.textContent()) ?? "";
     expect(text).toContain(startup.name);
     expect(text).toContain(`Server: ${apiUrl}`);
-    expect(text).toContain(`pat from ${join(configDir, "auth.json")} (shared with the CLI), expires`);
+    expect(text).toContain("pat from the OS keychain (shared with the CLI), expires");
     await page.screenshot({
       path: join(SHOTS, "status-bar-signed-in-tooltip.png"),
       clip: { x: 0, y: 600, width: 700, height: 300 },
@@ -231,6 +237,7 @@ describe("in a real VS Code (code-server)", () => {
     expect(results.map((result) => result.name)).toEqual([
       "claudemesh is active and registers its commands",
       "the OS keychain module the platform package ships loads in this extension host",
+      "the CLI's token is in the OS keychain, and auth.json only says whose it is",
       "the authentication provider is registered and knows the CLI's account",
       "authentication.getSession returns the CLI's identity, with createIfNone: false once allowed",
       "the sidebar's trees show the account and what the server lists",
@@ -248,7 +255,7 @@ describe("in a real VS Code (code-server)", () => {
     await page.keyboard.press("Enter");
     await statusItem("Vera Code").waitFor({ timeout: 30_000 });
     await shot("signed-in-status-bar");
-    expect(existsSync(join(configDir, "auth.json"))).toBe(true);
+    expect(await saved()).toMatchObject({ token: pat, store: "keychain", record: { user: { name: "Vera Code" } } });
   }, 120_000);
 
   it("revokes a CLI session from the sidebar, and the server confirms it is gone", async () => {
@@ -295,7 +302,7 @@ describe("in a real VS Code (code-server)", () => {
     );
     await statusItem("claudemesh: Sign In").waitFor({ timeout: 30_000 });
     await shot("signed-out");
-    expect(existsSync(join(configDir, "auth.json"))).toBe(false);
+    expect(await saved()).toBeNull();
   }, 60_000);
 
   it("shows a token the server refuses as a warning, 'Sign in again'", async () => {
@@ -339,8 +346,10 @@ describe("in a real VS Code (code-server)", () => {
     await card.locator("button", { hasText: "Approve" }).click();
     await statusItem("Bria Browser").waitFor({ timeout: 30_000 });
     await card.close();
-    const saved = JSON.parse(await readFile(join(configDir, "auth.json"), "utf8"));
-    expect(saved).toMatchObject({ source: "browser", user: { name: "Bria Browser" } });
+    expect(await saved()).toMatchObject({
+      store: "keychain",
+      record: { source: "browser", user: { name: "Bria Browser" } },
+    });
   }, 90_000);
 
   it("has logged all of it to the 'claudemesh' output channel, without a token", async () => {
@@ -350,7 +359,7 @@ describe("in a real VS Code (code-server)", () => {
       "signed in as Stella Startup",
       "checking the identity (the shared credential changed)",
       "signed out (no CLAUDEMESH_TOKEN, nothing in the shared store)",
-      "the server refused the file credential: Authentication failed (token revoked).",
+      "the server refused the keychain credential: Authentication failed (token revoked).",
       "received code-oss://claudemesh.claudemesh/did-authenticate",
       "signed in with the browser redirect",
       "signed in as Bria Browser",
@@ -358,6 +367,8 @@ describe("in a real VS Code (code-server)", () => {
       expect(log).toContain(line);
     }
     expect(log.match(TOKEN_SCAN_REGEX)).toBeNull();
-    expect(log).not.toContain(JSON.parse(await readFile(join(configDir, "auth.json"), "utf8")).token);
+    const token = (await saved())?.token;
+    expect(token).toBeDefined();
+    expect(log).not.toContain(token);
   }, 30_000);
 });

@@ -1,13 +1,15 @@
 // `pnpm --filter claudemesh test:vscode:electron`: the in-host suite (./suite) in a
 // downloaded VS Code through @vscode/test-electron, for machines that can download
 // VS Code (`pnpm test` runs the same suite in code-server instead). The CLI signs in
-// first; then VS Code starts with the extension and the companion, and runs the suite.
+// first; then VS Code starts with the extension and the companion, and runs the suite,
+// both on one real keyring (this config has no run-wide one: it starts its own).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Keyring, startKeyring } from "@claudemesh/test-support/keyring";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 import { downloadAndUnzipVSCode, runTests } from "@vscode/test-electron";
@@ -40,16 +42,18 @@ function trustCompanion(executable: string): void {
 
 describe("in a downloaded VS Code (@vscode/test-electron)", () => {
   let server: RunningServer;
+  let keyring: Keyring | undefined;
   let scratch = "";
   let cliEnv: Record<string, string> = {};
 
   beforeAll(async () => {
+    keyring = await startKeyring();
     server = await startClaudemeshServer();
     scratch = await mkdtemp(join(tmpdir(), "claudemesh-test-electron-"));
     cliEnv = {
+      ...keyring.env,
       CLAUDEMESH_API_URL: server.url,
       CLAUDEMESH_CONFIG_DIR: join(scratch, "claudemesh"),
-      CLAUDEMESH_TOKEN_STORE: "file",
     };
     const account = await server.signUp("Elle Electron");
     const { token } = await server.createPat(account.cookie, "terminal");
@@ -61,6 +65,7 @@ describe("in a downloaded VS Code (@vscode/test-electron)", () => {
 
   afterAll(async () => {
     await server?.stop();
+    await keyring?.stop();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 

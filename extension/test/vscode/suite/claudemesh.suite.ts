@@ -1,11 +1,11 @@
 // What the extension offers through the real `vscode` API, asserted from
 // another extension in the same host, as any extension using claudemesh sees
-// it. Expects `claudemesh login` to have been run before the editor started
-// (CLAUDEMESH_CONFIG_DIR, CLAUDEMESH_TOKEN_STORE=file); ends signed out.
+// it. Expects `claudemesh login` to have been run before the editor started, on
+// the same keyring and CLAUDEMESH_CONFIG_DIR as the editor's; ends signed out.
 import * as assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import { CredentialStore, keychainAccount, loadKeytarKeychain } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import type { ClaudemeshExports, TreeName } from "../../../src/extension.js";
 
@@ -17,15 +17,33 @@ export interface InHostTest {
   run(): Promise<void>;
 }
 
-/** The CLI's auth.json: the identity every door should show. */
-function cliLogin() {
-  const file = join(process.env.CLAUDEMESH_CONFIG_DIR ?? join(homedir(), ".claudemesh"), "auth.json");
-  const auth = JSON.parse(readFileSync(file, "utf8")) as {
-    token?: string;
-    api_url: string;
-    user: { name: string; email: string };
-  };
-  return { file, auth };
+/** The server the extension talks to, found as it finds it: the setting, else CLAUDEMESH_API_URL. */
+function apiUrl(): string {
+  const url =
+    vscode.workspace.getConfiguration("claudemesh").get<string>("apiUrl")?.trim() || process.env.CLAUDEMESH_API_URL;
+  assert.ok(url, "neither claudemesh.apiUrl nor CLAUDEMESH_API_URL names the server");
+  return url;
+}
+
+/**
+ * The store the CLI and the extension share, read here with the keychain module
+ * the platform package ships (as the extension reads it), never by parsing auth.json.
+ */
+function sharedStore(): CredentialStore {
+  return new CredentialStore({ apiUrl: apiUrl(), configDir: process.env.CLAUDEMESH_CONFIG_DIR, loadKeychain });
+}
+
+/** The OS keychain through the module the platform package ships, loaded with this host's require. */
+function loadKeychain() {
+  const module = join(claudemesh().extensionPath, "dist", "native", "keytar.node");
+  return loadKeytarKeychain({ load: async () => createRequire(module)(module) });
+}
+
+/** The CLI's login: the identity every door should show, and its token. */
+async function cliLogin() {
+  const stored = await sharedStore().load();
+  assert.ok(stored, `no login stored for ${apiUrl()}`);
+  return { token: stored.token, store: stored.store, record: stored.record };
 }
 
 function claudemesh(): vscode.Extension<ClaudemeshExports> {
@@ -44,9 +62,8 @@ async function rows(tree: TreeName): Promise<string[]> {
 
 /** The server's own answer, with the CLI's token. */
 async function server<T>(path: string): Promise<T> {
-  const { auth } = cliLogin();
-  assert.ok(auth.token, "auth.json holds no token (CLAUDEMESH_TOKEN_STORE=file expected)");
-  const response = await fetch(new URL(path, auth.api_url), { headers: { authorization: `Bearer ${auth.token}` } });
+  const { token } = await cliLogin();
+  const response = await fetch(new URL(path, apiUrl()), { headers: { authorization: `Bearer ${token}` } });
   assert.equal(response.status, 200, `${path} answered ${response.status}`);
   return (await response.json()) as T;
 }
@@ -78,43 +95,52 @@ export const IN_HOST_TESTS: InHostTest[] = [
     },
   },
   {
+    name: "the CLI's token is in the OS keychain, and auth.json only says whose it is",
+    run: async () => {
+      const { store, record } = await cliLogin();
+      assert.equal(store, "keychain");
+      assert.equal(record.token_store, "keychain");
+      assert.equal(record.token, undefined, "auth.json holds the token");
+    },
+  },
+  {
     name: "the authentication provider is registered and knows the CLI's account",
     run: async () => {
       const accounts = await vscode.authentication.getAccounts(PROVIDER);
       assert.deepEqual(
         accounts.map((account) => account.label),
-        [cliLogin().auth.user.name],
+        [(await cliLogin()).record.user.name],
       );
     },
   },
   {
     name: "authentication.getSession returns the CLI's identity, with createIfNone: false once allowed",
     run: async () => {
-      const { auth } = cliLogin();
+      const { record, token } = await cliLogin();
       // Never start a sign-in from here: only ask with createIfNone when the account is there.
       const accounts = await vscode.authentication.getAccounts(PROVIDER);
       assert.deepEqual(
         accounts.map((account) => account.label),
-        [auth.user.name],
+        [record.user.name],
       );
       // Another extension reads a session only once the person allows it (a dialog); with a
       // session already there, this asks only that, and starts no sign-in.
       const allowed = await vscode.authentication.getSession(PROVIDER, [], { createIfNone: true });
-      assert.equal(allowed.account.label, auth.user.name);
+      assert.equal(allowed.account.label, record.user.name);
       const session = await vscode.authentication.getSession(PROVIDER, [], { createIfNone: false });
       assert.ok(session, "no session without createIfNone");
-      assert.equal(session.account.label, auth.user.name);
-      if (auth.token) assert.equal(session.accessToken, auth.token);
+      assert.equal(session.account.label, record.user.name);
+      assert.equal(session.accessToken, token);
     },
   },
   {
     name: "the sidebar's trees show the account and what the server lists",
     run: async () => {
-      const { auth } = cliLogin();
+      const { record } = await cliLogin();
       assert.deepEqual(await rows("account"), [
-        `${auth.user.name} — ${auth.user.email}`,
-        `Server — ${auth.api_url}`,
-        "Source — file",
+        `${record.user.name} — ${record.user.email}`,
+        `Server — ${apiUrl()}`,
+        "Source — keychain",
       ]);
       const tokens = await server<{ tokens: { name: string }[] }>("/api/my/cli/tokens");
       const tokenRows = (await rows("tokens")).map((row) => row.split(" — ")[0]);
@@ -127,7 +153,7 @@ export const IN_HOST_TESTS: InHostTest[] = [
   {
     name: "Sign Out clears the session, for other extensions and for the CLI",
     run: async () => {
-      const { file } = cliLogin();
+      const { record } = await cliLogin();
       const removed = new Promise<void>((resolve) => {
         const listening = vscode.authentication.onDidChangeSessions((change) => {
           if (change.provider.id !== PROVIDER) return;
@@ -139,7 +165,10 @@ export const IN_HOST_TESTS: InHostTest[] = [
       await removed;
       assert.equal(await vscode.authentication.getSession(PROVIDER, [], { createIfNone: false }), undefined);
       assert.deepEqual(await vscode.authentication.getAccounts(PROVIDER), []);
-      assert.equal(existsSync(file), false, "auth.json is still there");
+      // Gone from the shared store, and its keychain entry with it: the CLI is signed out too.
+      assert.equal(await sharedStore().load(), null);
+      const keychain = await loadKeychain();
+      assert.equal(await keychain.get(keychainAccount(apiUrl(), record.user.id)), null, "the keychain entry is left");
     },
   },
 ];
