@@ -48,6 +48,8 @@ export const SYSTEM_PACKAGES = [
   { apt: "gnome-keyring", present: () => onPath("gnome-keyring-daemon") },
   { apt: "dbus", present: () => onPath("dbus-run-session") },
   { apt: "libsecret-tools", present: () => onPath("secret-tool") },
+  // gdbus: the test keyring locks and unlocks the collection over D-Bus (test-support/src/keyring.ts).
+  { apt: "libglib2.0-bin", present: () => onPath("gdbus") },
   // Real Chromium for the web end-to-end tests (playwright-core drives it; nothing is downloaded).
   { apt: "chromium", present: () => onPath("chromium") },
   // code-server (the real VS Code extension host for the extension's tests) compiles against Kerberos.

@@ -1,13 +1,15 @@
 // `claudemesh login --with-token` is SIGKILLed over and over while it replaces
-// the saved credential: half the kills at a random moment of the run, half the
-// instant its temp file appears (mid-write, before the rename). After every
-// kill auth.json must be the old file or the new one, whole; the temp files
+// the saved credential (in the test run's keyring, as on a desktop): half the kills
+// at a random moment of the run, half the instant its temp file appears (mid-write,
+// before the rename). After every kill auth.json must be the old file or the new
+// one, whole, and the login it names must load; the temp files
 // killed writers leave (they may hold a token) must not pile up: the next
 // write removes them.
 import { watch } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { storedCredential } from "@claudemesh/sdk/testing";
 import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postJson, signUp } from "./support/browser-session.js";
@@ -42,14 +44,18 @@ describe("the CLI SIGKILLed while it writes credentials", () => {
     DO_NOT_TRACK: "1",
   });
 
-  /** The saved credential must parse whole and hold one of the two tokens. */
+  /**
+   * auth.json must parse whole, and the login it names must load, token and all,
+   * wherever the token is: a kill between the keychain write and the auth.json
+   * write must leave the old login usable, never a record without its secret.
+   */
   async function savedToken(): Promise<string> {
     const text = await readFile(join(configDir, "auth.json"), "utf8");
-    const file = JSON.parse(text) as { version?: number; token?: string; user?: { name?: string } };
-    expect(file.version).toBe(1);
-    expect(file.user?.name).toBe("Ada Lovelace");
-    expect(tokens).toContain(file.token);
-    return file.token ?? "";
+    expect((JSON.parse(text) as { version?: number }).version).toBe(2);
+    const stored = await storedCredential(env());
+    expect(stored?.record.user.name).toBe("Ada Lovelace");
+    expect(tokens).toContain(stored?.token);
+    return stored?.token ?? "";
   }
   const tempFiles = async () => (await readdir(configDir)).filter((name) => TEMP_FILE.test(name));
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { tokenFingerprint } from "../src/credentials/auth-file.js";
 import { mintToken } from "../src/token.js";
 
 // The real thing: keytar (@github/keytar's prebuilt binary), talking to gnome-keyring's Secret
@@ -16,8 +17,8 @@ const run = promisify(execFile);
 const PROBE_SOURCE = fileURLToPath(new URL("./support/keychain-probe.ts", import.meta.url));
 const KEYTAR = createRequire(import.meta.url).resolve("@github/keytar");
 const API_URL = "http://localhost:3000";
-/** The probe saves as user u1: entries are keyed by server origin and user id. */
-const ACCOUNT = `${new URL(API_URL).origin}#u1`;
+/** The probe saves as user u1: entries are keyed by server origin, user id and the token's fingerprint. */
+const accountFor = (token: string) => `${new URL(API_URL).origin}#u1#${tokenFingerprint(token)}`;
 
 interface ProbeOutcome {
   ok: boolean;
@@ -79,15 +80,15 @@ describe("credentials in a real Secret Service (gnome-keyring)", () => {
     configDir = await mkdtemp(join(work, "config-"));
   });
 
-  it("keeps the token in the keyring (service claudemesh, account = origin#user), not in auth.json; clear removes it", async () => {
+  it("keeps the token in the keyring (service claudemesh, account = origin#user#fingerprint), not in auth.json; clear removes it", async () => {
     const token = mintToken("session");
     const stdout = await inKeyringSession(
       [
         probeStep("save", configDir, token),
-        `echo "SECRET-TOOL:$(secret-tool lookup service claudemesh account ${ACCOUNT})"`,
+        `echo "SECRET-TOOL:$(secret-tool lookup service claudemesh account '${accountFor(token)}')"`,
         probeStep("load", configDir),
         probeStep("clear", configDir),
-        `echo "AFTER-CLEAR:$(secret-tool lookup service claudemesh account ${ACCOUNT})"`,
+        `echo "AFTER-CLEAR:$(secret-tool lookup service claudemesh account '${accountFor(token)}')"`,
       ].join("; "),
       { unlocked: true },
     );
@@ -117,7 +118,7 @@ describe("credentials in a real Secret Service (gnome-keyring)", () => {
     const stdout = await inKeyringSession(
       [
         probeStep("save", configDir, token),
-        `printf %s ${planted} | secret-tool store --label=planted service claudemesh account '${ACCOUNT}'`,
+        `printf %s ${planted} | secret-tool store --label=planted service claudemesh account '${accountFor(token)}'`,
         probeStep("load", configDir),
       ].join("; "),
       { unlocked: true },

@@ -194,7 +194,12 @@ describe("one keychain, both doors: the CLI and VS Code (code-server) on one key
     expect(saved).toMatchObject({ token_store: "keychain", user: { name: "Ana Keyring" } });
     expect(saved?.token).toBeUndefined();
     const entries = await keyring.entries();
-    expect(entries).toEqual([{ account: `${new URL(apiUrl).origin}#${saved?.user.id}`, secret: expect.any(String) }]);
+    expect(entries).toEqual([
+      {
+        account: `${new URL(apiUrl).origin}#${saved?.user.id}#${saved?.token_fingerprint}`,
+        secret: expect.any(String),
+      },
+    ]);
 
     if (!codeServer || !browser) throw new Error("code-server or Chromium did not start");
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -227,7 +232,7 @@ describe("one keychain, both doors: the CLI and VS Code (code-server) on one key
     expect(saved).toMatchObject({ token_store: "keychain", user: { name: bea.name } });
     expect(saved?.token).toBeUndefined();
     expect(await keyring.entries()).toContainEqual({
-      account: `${new URL(apiUrl).origin}#${saved?.user.id}`,
+      account: `${new URL(apiUrl).origin}#${saved?.user.id}#${saved?.token_fingerprint}`,
       secret: token,
     });
   }, 120_000);
@@ -241,7 +246,8 @@ describe("one keychain, both doors: the CLI and VS Code (code-server) on one key
 
     const cleo = await patLogin("Cleo Both");
     await statusItem(cleo.name).waitFor({ timeout: FOLLOWS_WITHIN_MS });
-    const cleoEntry = `${new URL(apiUrl).origin}#${(await record())?.user.id}`;
+    const cleoRecord = await record();
+    const cleoEntry = `${new URL(apiUrl).origin}#${cleoRecord?.user.id}#${cleoRecord?.token_fingerprint}`;
     expect((await keyring.entries()).map((entry) => entry.account)).toContain(cleoEntry);
     await runCommand("claudemesh: Sign Out");
     await statusItem("claudemesh: Sign In").waitFor({ timeout: FOLLOWS_WITHIN_MS });

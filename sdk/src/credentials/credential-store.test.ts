@@ -56,7 +56,7 @@ describe("CredentialStore", () => {
     const keychain = new MemoryKeychain();
     const store = storeWith(async () => keychain);
     expect(await store.save(login)).toEqual({ store: "keychain", location: "the OS keychain" });
-    expect([...keychain.entries]).toEqual([["http://localhost:3000#u1", login.token]]);
+    expect([...keychain.entries]).toEqual([[`http://localhost:3000#u1#${tokenFingerprint(login.token)}`, login.token]]);
     const record = (await store.file.read())?.servers["http://localhost:3000"];
     expect(record).toMatchObject({
       token_store: "keychain",
@@ -143,7 +143,8 @@ describe("CredentialStore", () => {
     const keychain = new MemoryKeychain();
     const store = storeWith(async () => keychain);
     await store.save(login);
-    keychain.entries.set(keychainAccount(API_URL, "u1"), mintToken("session")); // planted, or left by another sign-in
+    // Planted under the login's very key (auth.json, which names it, is readable by whoever can write the keychain).
+    keychain.entries.set(keychainAccount(API_URL, "u1", tokenFingerprint(login.token)), mintToken("session"));
     await expect(store.load()).rejects.toMatchObject({ code: "credential_mismatch", exitStatus: 2 });
   });
 
@@ -153,8 +154,21 @@ describe("CredentialStore", () => {
     await store.save(login);
     const bea = { ...login, token: mintToken("session"), user: { id: "u2", name: "Bea", email: "bea@example.test" } };
     await store.save(bea);
-    expect([...keychain.entries.keys()]).toEqual(["http://localhost:3000#u2"]);
+    expect([...keychain.entries.keys()]).toEqual([keychainAccount(API_URL, "u2", tokenFingerprint(bea.token))]);
     expect(await store.load()).toMatchObject({ token: bea.token, record: { user: bea.user } });
+  });
+
+  it("a new login of the same account writes a new entry first: a crash before auth.json names it keeps the old login", async () => {
+    const keychain = new MemoryKeychain();
+    const store = storeWith(async () => keychain);
+    await store.save(login);
+    const next = { ...login, token: mintToken("session") };
+    // What a login killed between its keychain write and its auth.json write leaves.
+    await keychain.set(keychainAccount(API_URL, "u1", tokenFingerprint(next.token)), next.token);
+    expect((await store.load())?.token).toBe(login.token);
+    await store.save(next);
+    expect((await store.load())?.token).toBe(next.token);
+    expect(keychain.entries.has(keychainAccount(API_URL, "u1", tokenFingerprint(login.token)))).toBe(false);
   });
 
   it("keeps one login per server: a second server neither orphans nor overwrites the first", async () => {

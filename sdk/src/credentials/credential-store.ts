@@ -44,11 +44,19 @@ export interface CredentialStoreOptions {
 }
 
 /**
- * The keychain account a login's token is kept under: the server's origin and
- * the user's id, so an entry left by one account is never read as another's.
+ * The keychain account a login's token is kept under: the server's origin, the
+ * user's id (an entry left by one account is never read as another's) and the
+ * token's fingerprint (a new login writes a new entry and drops the old one only
+ * once auth.json points at the new one, so a crash in between loses neither).
  */
-export function keychainAccount(apiUrl: string, userId: string): string {
-  return `${serverKey(apiUrl)}#${userId}`;
+export function keychainAccount(apiUrl: string, userId: string, fingerprint: string): string {
+  return `${serverKey(apiUrl)}#${userId}#${fingerprint}`;
+}
+
+/** Where a record's token is in the keychain; null when it is not there (or an older claudemesh put it there). */
+function accountOf(record: ServerCredential): string | null {
+  if (record.token_store !== "keychain" || record.token_fingerprint === null) return null;
+  return keychainAccount(record.api_url, record.user.id, record.token_fingerprint);
 }
 
 /**
@@ -116,7 +124,9 @@ export class CredentialStore {
       );
     }
     // A locked keyring answers null rather than failing: say so instead of "signed out".
-    const token = await (await this.#keychainOrThrow()).get(keychainAccount(this.#apiUrl, record.user.id));
+    const token = await (await this.#keychainOrThrow()).get(
+      keychainAccount(this.#apiUrl, record.user.id, record.token_fingerprint),
+    );
     if (!token) {
       throw new ClaudemeshError(
         "keychain_unavailable",
@@ -162,7 +172,8 @@ export class CredentialStore {
     let fallback: ClaudemeshError | undefined;
     if (this.#mode !== "file") {
       try {
-        await (await this.#keychainOrThrow()).set(keychainAccount(this.#apiUrl, login.user.id), login.token);
+        const account = keychainAccount(this.#apiUrl, login.user.id, base.token_fingerprint);
+        await (await this.#keychainOrThrow()).set(account, login.token);
         record = { ...base, token_store: "keychain" };
       } catch (error) {
         if (this.#mode === "keychain") throw error;
@@ -178,10 +189,9 @@ export class CredentialStore {
       this.#onNotice(`${error.message} It was replaced by this login.`);
     }
     if (fallback) this.#noticeFallback(fallback);
-    // The entry of an account this login replaced would otherwise linger, readable by nobody.
-    if (replaced?.token_store === "keychain" && replaced.user.id !== login.user.id) {
-      await this.#deleteSecrets([keychainAccount(this.#apiUrl, replaced.user.id)]);
-    }
+    // Only now that auth.json names the new login does the replaced entry go (a crash before here keeps it whole).
+    const replacedAccount = replaced && accountOf(replaced);
+    if (replacedAccount && replacedAccount !== accountOf(record)) await this.#deleteSecrets([replacedAccount]);
     return record.token_store === "keychain"
       ? { store: "keychain", location: "the OS keychain" }
       : { store: "file", location: this.file.path };
@@ -197,7 +207,8 @@ export class CredentialStore {
       unreadable = true;
     }
     // The bare origin is where an older claudemesh kept the token.
-    const accounts = [this.server, ...(record ? [keychainAccount(this.#apiUrl, record.user.id)] : [])];
+    const account = record && accountOf(record);
+    const accounts = [this.server, ...(account ? [account] : [])];
     const removedSecret = await this.#deleteSecrets(accounts);
     // An unreadable auth.json belongs to nobody in particular: it goes whole.
     let removedRecord = false;

@@ -168,7 +168,8 @@ export const IN_HOST_TESTS: InHostTest[] = [
       // Gone from the shared store, and its keychain entry with it: the CLI is signed out too.
       assert.equal(await sharedStore().load(), null);
       const keychain = await loadKeychain();
-      assert.equal(await keychain.get(keychainAccount(apiUrl(), record.user.id)), null, "the keychain entry is left");
+      const account = keychainAccount(apiUrl(), record.user.id, record.token_fingerprint ?? "");
+      assert.equal(await keychain.get(account), null, "the keychain entry is left");
     },
   },
 ];
