@@ -5,6 +5,7 @@ import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CredentialStore, DEFAULT_PAT_LIFETIME_DAYS, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
+import { runCli } from "@claudemesh/test-support/run-cli";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type * as vscode from "vscode";
@@ -495,6 +496,29 @@ describe("the extension against a real server", () => {
     expect(said[0]).toContain(`no keychain module for ${process.platform}-${process.arch}`);
     expect(said[0]).toContain(join(configDir, "auth.json"));
     expect(said[0]).toMatch(/^warn /);
+  });
+
+  it("with no keychain in either door (no session bus), both use auth.json and agree on who is signed in", async () => {
+    const account = await server.signUp("No Bus");
+    const { token } = await server.createPat(account.cookie, "ssh-box");
+    // An SSH box or a container: no D-Bus session, so neither door has a keychain (this test is about that fallback).
+    const noBus = {
+      CLAUDEMESH_API_URL: server.url,
+      CLAUDEMESH_CONFIG_DIR: configDir,
+      DBUS_SESSION_BUS_ADDRESS: "",
+      DO_NOT_TRACK: "1",
+    };
+    const login = await runCli(["login", "--with-token"], noBus, `${token}\n`);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stderr.match(/OS keychain/g)).toHaveLength(1); // said once
+    expect(login.stderr).toContain(join(configDir, "auth.json"));
+
+    process.env.DBUS_SESSION_BUS_ADDRESS = "";
+    const { status } = await started();
+    await eventually(() => expect(status.text).toBe("$(account) No Bus"));
+    expect(status.tooltip).toContain("auth.json (shared with the CLI)");
+    const whoami = await runCli(["whoami", "--json"], noBus);
+    expect(JSON.parse(whoami.stdout)).toMatchObject({ user: { name: "No Bus" }, credential: { source: "file" } });
   });
 
   it("uses CLAUDEMESH_TOKEN from VS Code's environment and will not sign it out", async () => {

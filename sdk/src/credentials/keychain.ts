@@ -1,6 +1,6 @@
 import { ClaudemeshError } from "../errors.js";
 
-/** The OS keychain as the store needs it. Entries live under service `claudemesh`, account `<server origin>#<user id>` (see keychainAccount). */
+/** The OS keychain as the store needs it. Entries live under service `claudemesh`, account `<server origin>#<user id>#<fingerprint>` (see keychainAccount). */
 export interface Keychain {
   get(account: string): Promise<string | null>;
   set(account: string, secret: string): Promise<void>;
