@@ -186,6 +186,24 @@ describe.each(DATABASE_KINDS)("meshes and invites on %s", (kind) => {
     expect(byMallory.status).toBe(404);
   });
 
+  it("takes the seed's a@b.c as an invite address, and answers 400 for what is not one", async () => {
+    const owner = await signUp(testApp);
+    const mesh = Mesh.parse((await createMesh(owner, { name: "Seed line" })).body);
+    expect((await invite(owner, mesh.slug, { email: "a@b.c" })).email).toBe("a@b.c");
+    const refused = await testApp.postJson(
+      `/api/my/meshes/${mesh.slug}/invites`,
+      { email: "nobody" },
+      {
+        cookie: owner.cookie,
+      },
+    );
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error: "invalid_input",
+      message: expect.stringContaining("not an email address"),
+    });
+  });
+
   it("queues an emailed invite without SMTP, and only that account, once verified, may accept it", async () => {
     const owner = await signUp(testApp);
     const stranger = await signUp(testApp);

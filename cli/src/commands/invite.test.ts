@@ -41,6 +41,15 @@ const cases: CommandCase[] = [
       expect(transport.requests[0]?.body).toEqual({ email: "bo@example.com", role: "admin", expires_in: 12 * 3600 }),
   },
   {
+    name: "the seed's acceptance line: --email a@b.c is an address, sent as given",
+    args: ["invite", "--email", "a@b.c", "--mesh", "test"],
+    savedLogin: "session",
+    stubs: [invited("test", { email: "a@b.c", email_status: "sent" })],
+    wantStatus: 0,
+    wantStderr: ["✔ Emailed to a@b.c"],
+    check: ({ transport }) => expect(transport.requests[0]?.body).toMatchObject({ email: "a@b.c" }),
+  },
+  {
     name: "a server without mail: the link, and a warning to send it yourself",
     args: ["invite", "--mesh", "platform-team", "--email", "bo@example.com"],
     savedLogin: "session",

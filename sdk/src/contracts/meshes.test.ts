@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CreateMeshRequest, isMeshIdShaped, MESH_SLUG_PATTERN, slugify } from "./meshes.js";
+import { CreateInviteRequest, CreateMeshRequest, isMeshIdShaped, MESH_SLUG_PATTERN, slugify } from "./meshes.js";
 
 const ID = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
@@ -29,5 +29,21 @@ describe("mesh ids and slugs cannot be confused", () => {
     expect(MESH_SLUG_PATTERN.test(slugify(ID))).toBe(true);
     expect(CreateMeshRequest.safeParse({ name: ID, slug: slugify(ID) }).success).toBe(true);
     expect(slugify("Platform team")).toBe("platform-team");
+  });
+});
+
+describe("invite addresses", () => {
+  it("takes what a browser's email field takes, the seed's a@b.c among them", () => {
+    for (const email of ["a@b.c", "ada@example.com", "o'brien+mesh@mail.example.co.uk"]) {
+      expect(CreateInviteRequest.safeParse({ email }).success, email).toBe(true);
+    }
+  });
+
+  it("refuses what cannot be an address, saying so", () => {
+    for (const email of ["nobody", "a@b", "a b@c.d", "a@b..c", "<x>@y.z", "a@-b.c", `${"a".repeat(250)}@b.cd`]) {
+      const parsed = CreateInviteRequest.safeParse({ email });
+      expect(parsed.success, email).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/not an email address|Too big/);
+    }
   });
 });

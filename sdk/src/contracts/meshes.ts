@@ -96,10 +96,18 @@ export type SlugTakenBody = z.infer<typeof SlugTakenBody>;
 export const MAX_INVITE_SECONDS = 30 * 24 * 60 * 60;
 export const DEFAULT_INVITE_SECONDS = 7 * 24 * 60 * 60;
 
+/**
+ * An address an invite may go to: the WHATWG form check (what a browser's
+ * `type=email` field accepts) with a dot in the domain. zod's default asks for
+ * a top-level domain of two letters or more, so the seed's own `a@b.c` failed.
+ */
+export const INVITE_EMAIL_PATTERN =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+
 /** `POST /api/my/meshes/:id/invites` (`:id` may also be the slug). */
 export const CreateInviteRequest = lazySchema(() =>
   z.object({
-    email: z.email("not an email address").max(254).optional(),
+    email: z.email({ pattern: INVITE_EMAIL_PATTERN, error: "not an email address" }).max(254).optional(),
     role: InviteRole.default("member"),
     /** Seconds until it expires; 7 days when omitted. */
     expires_in: z.number().int().min(60).max(MAX_INVITE_SECONDS).default(DEFAULT_INVITE_SECONDS),
