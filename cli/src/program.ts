@@ -199,7 +199,7 @@ async function offerSignIn(
     return "declined";
   }
   try {
-    return (await runLogin({ force: true }, ctx)) === ExitStatus.ok ? "signed_in" : "declined";
+    return (await runLogin({ force: true, nextSteps: false }, ctx)) === ExitStatus.ok ? "signed_in" : "declined";
   } catch (loginError) {
     if (!(loginError instanceof ClaudemeshError)) throw loginError;
     ctx.out.failure(errorText(loginError, t), errorHint(loginError.code, t));

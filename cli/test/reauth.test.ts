@@ -32,6 +32,8 @@ describe("re-authentication on 401", () => {
     await cli.server.decide(code, "approve", account.cookie);
     expect(await terminal.exited).toBe(0);
     expect(terminal.screen()).toContain("Ada Lovelace <");
+    // A sign-in in the middle of a command is a step of it: no "get started" line.
+    expect(terminal.screen()).not.toContain("to get started");
   });
 
   it("declined: exits 2 with the hint, and auth.json stays", async () => {

@@ -38,6 +38,7 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
     let mark = terminal.screen().length;
     await terminal.waitFor(/You are in no mesh yet/, mark);
     expect(terminal.screen()).toContain("Account ✔ Wren Wizard");
+    expect(terminal.screen()).not.toContain("to get started"); // the wizard goes on to the next step itself
     terminal.type(KEYS.enter); // Create a mesh
     await terminal.waitFor(/Name the mesh/, mark);
     terminal.type(`Wizard works${KEYS.enter}`);

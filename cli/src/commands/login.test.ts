@@ -132,6 +132,8 @@ const cases: CommandCase[] = [
       "Waiting for confirmation…",
       "✔ Authenticated as Ada Lovelace",
       "✔ Token saved to ",
+      // The seed's last line, after the meshes.
+      "Run claudemesh --help to get started.",
     ],
     wantSent: [
       "POST /api/auth/cli/device-code",

@@ -34,6 +34,8 @@ export interface LoginOptions {
   continue?: boolean;
   /** With `--no-wait` or `--continue`: one JSON document on stdout. */
   json?: boolean;
+  /** False when a sign-in is a step of something else (the wizard, signing in again on a 401): no "get started" line. */
+  nextSteps?: boolean;
 }
 
 /** `claudemesh login`: device code by default, `--web` for the browser callback, or a token. */
@@ -107,6 +109,7 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   if (kept.replaced.outcome === "failed") {
     out.warn(t.login.replacedNotRevoked);
   }
+  if (options.nextSteps !== false && !options.json) out.say(t.login.getStarted(out.bold("claudemesh --help")));
   if (options.json) out.print(JSON.stringify({ status: "approved", user: login.user, api_url: ctx.apiUrl() }, null, 2));
   return 0;
 }

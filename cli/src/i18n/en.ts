@@ -123,6 +123,7 @@ export const en = {
     authenticated: (name: string, via: string) => `Authenticated as ${name}${via}`,
     viaPat: (name: string | null) => ` (via PAT "${name}")`,
     saved: (location: string) => `Token saved to ${location}`,
+    getStarted: (help: string) => `Run ${help} to get started.`,
     syncFailed: (why: string) => `Signed in, but your meshes could not be synced (${why}); run \`claudemesh sync\`.`,
     replacedNotRevoked:
       "The replaced session could not be revoked on the server; revoke it with `claudemesh sessions`.",

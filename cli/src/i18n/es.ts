@@ -156,6 +156,7 @@ export const es: Messages = {
     authenticated: (name, via) => `Autenticado como ${name}${via}`,
     viaPat: (name) => ` (con el token personal "${name}")`,
     saved: (location) => `Token guardado en ${location}`,
+    getStarted: (help) => `Ejecuta ${help} para empezar.`,
     syncFailed: (why) =>
       `Sesión iniciada, pero no se pudieron sincronizar tus mallas (${why}); ejecuta \`claudemesh sync\`.`,
     replacedNotRevoked: "No se pudo revocar en el servidor la sesión reemplazada; revócala con `claudemesh sessions`.",

@@ -47,7 +47,7 @@ async function currentUser(ctx: CliContext): Promise<User | undefined> {
 }
 
 async function signIn(ctx: CliContext, options: Parameters<typeof runLogin>[0]): Promise<User> {
-  const status = await runLogin({ force: true, ...options }, ctx);
+  const status = await runLogin({ force: true, nextSteps: false, ...options }, ctx);
   const user = status === 0 ? await currentUser(ctx) : undefined;
   if (!user) throw new LocalizedError("auth_required", ctx.t.wizard.signInUnfinished);
   return user;
