@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { LocalConfig } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
 import { type CommandCase, runCase } from "../testing/command-table.js";
-import type { CommandResult } from "../testing/fake-context.js";
+import { type CommandResult, runCommand } from "../testing/fake-context.js";
 
 const TRACKING_ALLOWED = { DO_NOT_TRACK: undefined };
 
@@ -65,4 +65,14 @@ const cases: CommandCase[] = [
 
 describe("claudemesh telemetry", () => {
   it.each(cases)("$name", runCase);
+
+  it("says what is collected once: not on a second status, nor on the next command", async () => {
+    const first = await runCommand(["telemetry", "status"], { env: TRACKING_ALLOWED });
+    expect(first.stderr).toContain("claudemesh collects anonymous usage data");
+    const again = await runCommand(["telemetry", "status"], { env: TRACKING_ALLOWED, configDir: first.configDir });
+    expect(again.stdout).toContain("Telemetry is on");
+    expect(again.stderr).not.toContain("claudemesh collects anonymous usage data");
+    const next = await runCommand(["whoami"], { env: TRACKING_ALLOWED, configDir: first.configDir });
+    expect(next.stderr).not.toContain("claudemesh collects anonymous usage data");
+  });
 });

@@ -39,6 +39,8 @@ export async function runTelemetryStatus(options: { json?: boolean }, ctx: CliCo
     default: t.telemetry.byDefault,
   }[state.decidedBy];
   ctx.out.print(t.telemetry.isBecause(state.enabled, why));
-  if (state.enabled) ctx.out.say(ctx.out.dim(t.telemetry.notice));
+  // What is collected is said once, here or by the first other command, never again.
+  if (state.enabled && (await ctx.telemetry.takeNotice().catch(() => false)))
+    ctx.out.say(ctx.out.dim(t.telemetry.notice));
   return 0;
 }
