@@ -261,7 +261,7 @@ const cases: CommandCase[] = [
     stdin: PAT,
     stubs: [whoami("pat"), { route: "GET /api/my/meshes", reply: fails(403, "forbidden", "No.") }],
     wantStatus: 0,
-    wantStderr: ["✔ Token saved to ", "! Signed in, but your meshes could not be synced (No.); run `claudemesh sync`."],
+    wantStderr: ["✔ Token saved to ", "! Signed in, but your meshes could not be synced (No); run `claudemesh sync`."],
     check: async ({ configDir }) => expect((await stat(join(configDir, "auth.json"))).mode & 0o777).toBe(0o600),
   },
 ];

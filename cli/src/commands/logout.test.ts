@@ -62,7 +62,7 @@ const cases: CommandCase[] = [
     stubs: [{ route: "DELETE /api/my/cli/sessions/current", reply: fails(401, "token_revoked", "Already revoked.") }],
     wantStatus: 0,
     wantStderr: [
-      "! Could not revoke the token on the server (Already revoked.); removing it here anyway.",
+      "! Could not revoke the token on the server (Already revoked); removing it here anyway.",
       "✔ Removed ",
     ],
     check: expectNoAuthFile,

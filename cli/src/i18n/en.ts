@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode, type HintKey } from "@claudemesh/sdk/errors";
+import { clause } from "./punctuation.js";
 
 // The SDK and the server speak English: their own message for a code is the most precise one there is.
 /** An SDK or server error's words: its own message, and the server the CLI talks to (which some name). */
@@ -106,7 +107,7 @@ export const en = {
   browser: {
     ssh: "this is an SSH session",
     noDisplay: "there is no display",
-    failed: (why: string) => `it could not be started (${why})`,
+    failed: (why: string) => `it could not be started: ${clause(why)}`,
   },
 
   login: {
@@ -124,7 +125,8 @@ export const en = {
     viaPat: (name: string | null) => ` (via PAT "${name}")`,
     saved: (location: string) => `Token saved to ${location}`,
     getStarted: (help: string) => `Run ${help} to get started.`,
-    syncFailed: (why: string) => `Signed in, but your meshes could not be synced (${why}); run \`claudemesh sync\`.`,
+    syncFailed: (why: string) =>
+      `Signed in, but your meshes could not be synced (${clause(why)}); run \`claudemesh sync\`.`,
     replacedNotRevoked:
       "The replaced session could not be revoked on the server; revoke it with `claudemesh sessions`.",
     notOpening: (reason: string) => `Not opening a browser (${reason}).`,
@@ -167,7 +169,7 @@ export const en = {
     description: "sign out: revoke this session and remove the saved credential",
     removingAnyway: (why: string) => `${why} Removing it anyway.`,
     revoked: "Token revoked on server",
-    notRevoked: (why: string) => `Could not revoke the token on the server (${why}); removing it here anyway.`,
+    notRevoked: (why: string) => `Could not revoke the token on the server (${clause(why)}); removing it here anyway.`,
     all: "sign out of every server this machine holds a login for",
     removed: (server: string, fromKeychain: boolean, path: string) =>
       `Removed the login for ${server} from ${fromKeychain ? "the OS keychain and " : ""}${path}`,

@@ -1,4 +1,5 @@
 import type { Messages } from "./en.js";
+import { clause } from "./punctuation.js";
 
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
 // Built on first use: loading the es-ES locale data costs ~10 ms, which an English run never needs.
@@ -139,7 +140,7 @@ export const es: Messages = {
   browser: {
     ssh: "es una sesión SSH",
     noDisplay: "no hay pantalla",
-    failed: (why) => `no se pudo abrir (${why})`,
+    failed: (why) => `no se pudo abrir: ${clause(why)}`,
   },
 
   login: {
@@ -158,7 +159,7 @@ export const es: Messages = {
     saved: (location) => `Token guardado en ${location}`,
     getStarted: (help) => `Ejecuta ${help} para empezar.`,
     syncFailed: (why) =>
-      `Sesión iniciada, pero no se pudieron sincronizar tus mallas (${why}); ejecuta \`claudemesh sync\`.`,
+      `Sesión iniciada, pero no se pudieron sincronizar tus mallas (${clause(why)}); ejecuta \`claudemesh sync\`.`,
     replacedNotRevoked: "No se pudo revocar en el servidor la sesión reemplazada; revócala con `claudemesh sessions`.",
     notOpening: (reason) => `No se abre el navegador (${reason}).`,
     openThisUrl: "Abre esta URL en este equipo:",
@@ -201,7 +202,7 @@ export const es: Messages = {
     description: "cierra la sesión: revoca esta sesión y borra la credencial guardada",
     removingAnyway: (why) => `${why} Se borra de todos modos.`,
     revoked: "Token revocado en el servidor",
-    notRevoked: (why) => `No se pudo revocar el token en el servidor (${why}); se borra aquí de todos modos.`,
+    notRevoked: (why) => `No se pudo revocar el token en el servidor (${clause(why)}); se borra aquí de todos modos.`,
     all: "cierra la sesión en todos los servidores de los que este equipo guarda un inicio de sesión",
     removed: (server, fromKeychain, path) =>
       `Borrado el inicio de sesión de ${server} ${fromKeychain ? "del llavero del sistema y de " : "de "}${path}`,

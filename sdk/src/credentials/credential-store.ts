@@ -271,7 +271,7 @@ export class CredentialStore {
   #noticeFallback(error: ClaudemeshError): void {
     if (this.#noticedFallback) return;
     this.#noticedFallback = true;
-    this.#onNotice(`${error.message} The token is kept in ${this.file.path} (mode 0600) instead.`);
+    this.#onNotice(`${asSentence(error.message)} The token is kept in ${this.file.path} (mode 0600) instead.`);
   }
 }
 
@@ -281,6 +281,12 @@ function withServer(current: AuthFile | null, server: string, record: ServerCred
   if (record) servers[server] = record;
   else delete servers[server];
   return { version: 2, servers };
+}
+
+/** Ends a message from elsewhere (D-Bus, libsecret) with a full stop, so the next sentence reads as one. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /** Any failure of a keychain write is a reason to fall back, never a reason to lose the token. */
