@@ -5,6 +5,7 @@ import {
   isAuthError,
   type ResolvedCredential,
   requireCredential as requireSdkCredential,
+  type TokenStoreKind,
 } from "@claudemesh/sdk";
 import type { CliContext } from "./context.js";
 import { errorHint } from "./i18n/language.js";
@@ -16,11 +17,14 @@ export function describeSource(credential: ResolvedCredential, ctx: CliContext):
       return "--token";
     case "env":
       return "CLAUDEMESH_TOKEN";
-    case "keychain":
-      return ctx.t.credentials.keychain;
-    case "file":
-      return ctx.store().file.path;
+    default:
+      return describeStore(credential.source, ctx);
   }
+}
+
+/** Where a saved token is kept, as people read it: the OS keychain, or auth.json's path. */
+export function describeStore(store: TokenStoreKind, ctx: CliContext): string {
+  return store === "keychain" ? ctx.t.credentials.keychain : ctx.store().file.path;
 }
 
 /** The credential this command runs with (`--token` > CLAUDEMESH_TOKEN > store), or `auth_required`. */

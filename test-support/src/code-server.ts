@@ -1,4 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.js";
 import { suiteKeyringEnv } from "./suite-keyring.js";
@@ -36,7 +38,18 @@ export interface CodeServerOptions {
   workspace: string;
   /** Its environment; the run's keyring is added unless it names another bus (the extension and the CLI share one). */
   env: NodeJS.ProcessEnv;
+  /** User settings besides the quiet ones every test editor gets (no start page, AI, telemetry or updates). */
+  settings?: Record<string, unknown>;
 }
+
+/** What keeps a test editor quiet: nothing opens, asks or phones home but what the test does. */
+const QUIET_SETTINGS = {
+  "workbench.startupEditor": "none",
+  "chat.disableAIFeatures": true,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+};
 
 export interface RunningCodeServer {
   /** Where a browser opens the workbench, on the workspace folder. */
@@ -47,6 +60,11 @@ export interface RunningCodeServer {
 /** Installs the extensions, starts code-server on a free loopback port without auth, and waits until it answers. */
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
   const env = { ...suiteKeyringEnv(), ...options.env };
+  await mkdir(join(options.userDataDir, "User"), { recursive: true });
+  await writeFile(
+    join(options.userDataDir, "User", "settings.json"),
+    JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }),
+  );
   const common = [
     "--config",
     options.configFile,

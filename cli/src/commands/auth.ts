@@ -1,7 +1,7 @@
 import { ClaudemeshError, isAuthError } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { authenticatedApi, authFailureHint, describeSource, requireCredential } from "../credentials.js";
+import { authenticatedApi, authFailureHint, describeSource, describeStore, requireCredential } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
 import { errorText } from "../i18n/language.js";
 import { loginCommand } from "./login.js";
@@ -95,8 +95,7 @@ function sayOtherServers(others: OtherServer[], ctx: CliContext): void {
   const { t } = ctx;
   ctx.out.say(t.auth.otherServers);
   for (const { api_url, user, token_store } of others) {
-    const where = token_store === "keychain" ? t.credentials.keychain : ctx.store().file.path;
-    ctx.out.say(t.auth.savedLogin(api_url, user.name, user.email, where));
+    ctx.out.say(t.auth.savedLogin(api_url, user.name, user.email, describeStore(token_store, ctx)));
   }
   ctx.out.say(ctx.out.dim(t.auth.useOther));
 }

@@ -3,7 +3,7 @@
 // outside the repository (setup-code-server.sh); the first run compiles
 // code-server's native modules (~3 min), later runs start in seconds.
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,20 +128,8 @@ describe("in a real VS Code (code-server)", () => {
     suiteResults = join(scratch, "in-host-suite.json");
     const extensions = join(scratch, "extensions");
     const workspace = join(scratch, "workspace");
-    await mkdir(join(userData, "User"), { recursive: true });
     await mkdir(workspace, { recursive: true });
     await mkdir(SHOTS, { recursive: true });
-    await writeFile(
-      join(userData, "User", "settings.json"),
-      JSON.stringify({
-        "workbench.startupEditor": "none",
-        "chat.disableAIFeatures": true,
-        "telemetry.telemetryLevel": "off",
-        "extensions.autoCheckUpdates": false,
-        "extensions.autoUpdate": false,
-        "claudemesh.apiUrl": apiUrl,
-      }),
-    );
     // Someone signed in with `claudemesh login` in a terminal before opening the editor.
     const stella = await server.signUp(startup.name);
     startup.cookie = stella.cookie;
@@ -168,6 +156,7 @@ describe("in a real VS Code (code-server)", () => {
       extensions: [vsix, companion],
       workspace,
       env,
+      settings: { "claudemesh.apiUrl": apiUrl },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -3,7 +3,7 @@
 // same HOME, CLAUDEMESH_CONFIG_DIR and CLAUDEMESH_API_URL, as on a person's desktop.
 // This file's own keyring, not the run's: locking it or stopping its service must
 // not disturb the files running beside it.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -136,7 +136,6 @@ describe("one keychain, both doors: the CLI and VS Code (code-server) on one key
     const home = join(scratch, "home");
     userData = join(scratch, "user-data");
     const workspace = join(scratch, "workspace");
-    await mkdir(join(userData, "User"), { recursive: true });
     await mkdir(workspace, { recursive: true });
     await mkdir(SHOTS, { recursive: true });
     shared = {
@@ -146,16 +145,6 @@ describe("one keychain, both doors: the CLI and VS Code (code-server) on one key
       CLAUDEMESH_API_URL: apiUrl,
       DO_NOT_TRACK: "1",
     };
-    await writeFile(
-      join(userData, "User", "settings.json"),
-      JSON.stringify({
-        "workbench.startupEditor": "none",
-        "chat.disableAIFeatures": true,
-        "telemetry.telemetryLevel": "off",
-        "extensions.autoCheckUpdates": false,
-        "extensions.autoUpdate": false,
-      }),
-    );
     codeServer = await startCodeServer({
       launcher,
       configFile: join(scratch, "cs.yaml"),

@@ -158,7 +158,6 @@ export class CredentialStore {
    * token is never lost.
    */
   async save(login: NewCredential): Promise<{ store: TokenStoreKind; location: string }> {
-    const replaced = await this.#recordOrNull();
     const base = {
       api_url: this.#apiUrl,
       token_fingerprint: tokenFingerprint(login.token),
@@ -180,8 +179,13 @@ export class CredentialStore {
         fallback = asKeychainError(error, "write");
       }
     }
+    // The login this one replaces, read under the lock that writes its successor.
+    const replaced: { record: ServerCredential | null } = { record: null };
     try {
-      await this.file.update((current) => withServer(current, this.server, record));
+      await this.file.update((current) => {
+        replaced.record = current?.servers[this.server] ?? null;
+        return withServer(current, this.server, record);
+      });
     } catch (error) {
       if (!(error instanceof ClaudemeshError) || error.code !== "auth_file_corrupted") throw error;
       // Unreadable (or a link, or not the user's): a fresh login replaces it whole rather than being lost.
@@ -190,7 +194,7 @@ export class CredentialStore {
     }
     if (fallback) this.#noticeFallback(fallback);
     // Only now that auth.json names the new login does the replaced entry go (a crash before here keeps it whole).
-    const replacedAccount = replaced && accountOf(replaced);
+    const replacedAccount = replaced.record && accountOf(replaced.record);
     if (replacedAccount && replacedAccount !== accountOf(record)) await this.#deleteSecrets([replacedAccount]);
     return record.token_store === "keychain"
       ? { store: "keychain", location: "the OS keychain" }
@@ -202,7 +206,7 @@ export class CredentialStore {
     let record: ServerCredential | null = null;
     let unreadable = false;
     try {
-      record = await this.#recordOrNull(true);
+      record = (await this.file.read())?.servers[this.server] ?? null;
     } catch {
       unreadable = true;
     }
@@ -236,15 +240,6 @@ export class CredentialStore {
       clearTimeout(timer);
       watcher.close();
     };
-  }
-
-  async #recordOrNull(strict = false): Promise<ServerCredential | null> {
-    try {
-      return (await this.file.read())?.servers[this.server] ?? null;
-    } catch (error) {
-      if (strict) throw error;
-      return null; // an unreadable file is replaced whole by the next write
-    }
   }
 
   /** Deletes keychain entries, best effort: no keychain means nothing of ours is in it. */
