@@ -67,7 +67,7 @@ export async function launchOrWizard(options: LaunchOptions, claudeArgs: string[
     throw new LocalizedError("invalid_input", ctx.t.launch.nameTheMesh);
   }
   const { runWizard } = await import("../wizard/run-wizard.js");
-  return runWizard(ctx);
+  return runWizard(ctx, { options, claudeArgs });
 }
 
 export async function runLaunch(

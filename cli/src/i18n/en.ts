@@ -339,6 +339,7 @@ export const en = {
     mesh: "Mesh",
     name: "Name",
     role: "Role",
+    fromFlag: (flag: string) => `(from ${flag})`,
     welcome: "Welcome to claudemesh. How do you want to start?",
     signIn: "Sign in",
     signInHint: "with a code in your browser",

@@ -373,6 +373,7 @@ export const es: Messages = {
     mesh: "Malla",
     name: "Nombre",
     role: "Rol",
+    fromFlag: (flag) => `(de ${flag})`,
     welcome: "Te damos la bienvenida a claudemesh. ¿Cómo quieres empezar?",
     signIn: "Iniciar sesión",
     signInHint: "con un código en tu navegador",
