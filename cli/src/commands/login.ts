@@ -164,7 +164,15 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
       signal,
       longPoll: ctx.env.longPoll,
       onEvent: (event) => {
+        if (event.type === "code_retrying") {
+          const retrying = `  ${t.login.codeRetrying(errorText(event.error, t))}`;
+          if (spinner) spinner.update(retrying);
+          else spinner = out.spinner(retrying);
+        }
         if (event.type === "code") {
+          // The code has come: what showed the retries gives way to it.
+          spinner?.stop();
+          spinner = undefined;
           const url = options.signUp
             ? signUpUrl(event.code.verification_url_complete)
             : event.code.verification_url_complete;

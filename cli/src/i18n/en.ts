@@ -137,6 +137,7 @@ export const en = {
     enterCode: "Enter this code:",
     waiting: "Waiting for confirmation…",
     retrying: (why: string) => `Waiting for confirmation… (${why} Retrying.)`,
+    codeRetrying: (why: string) => `Asking for a sign-in code… (${why} Retrying.)`,
     withTokenTip: "Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`.",
     noWait: "print the URL and code and exit; `login --continue` finishes (agents, CI)",
     continue: "finish the login --no-wait started (with --no-wait: check once, exit 75 while pending)",

@@ -169,6 +169,7 @@ export const es: Messages = {
     enterCode: "Escribe este código:",
     waiting: "Esperando la confirmación…",
     retrying: (why) => `Esperando la confirmación… (${why} Reintentando.)`,
+    codeRetrying: (why) => `Pidiendo un código de inicio de sesión… (${why} Reintentando.)`,
     withTokenTip:
       "Consejo: `--with-token` lee el token de la entrada estándar, así no queda en el historial de la shell ni en `ps`.",
     noWait: "muestra la URL y el código y termina; `login --continue` lo completa (agentes, CI)",
