@@ -8,7 +8,7 @@ import {
   readSdkEnv,
   type SdkEnv,
 } from "@claudemesh/sdk";
-import { browserUnavailableReason, openInBrowser } from "./browser.js";
+import { browserUnavailableReason, planBrowserOpen, startOpener } from "./browser.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Messages } from "./i18n/en.js";
 import { type Language, messagesFor, pickLanguage } from "./i18n/language.js";
@@ -37,7 +37,7 @@ export interface CliContext {
   config(): LocalConfigStore;
   /** Usage events for this run (sent when it ends, if telemetry is on). */
   telemetry: Telemetry;
-  /** Opens the browser unless it makes no sense here; the reason when it did not. */
+  /** Opens a page of the server in use in the browser unless it makes no sense here; the reason when it did not. */
   openBrowser(url: string): Promise<string | null>;
   /** `--token`, given to any command: wins over CLAUDEMESH_TOKEN and the saved login. */
   tokenFlag?: string;
@@ -111,10 +111,13 @@ export function createContext(
       return interrupt();
     },
     async openBrowser(url) {
+      // Checked first, so a link that is refused says so even where no browser would open.
+      const plan = planBrowserOpen(url, apiUrl(), process.platform);
+      if (plan.kind === "refused") return ctx.t.browser[plan.reason](new URL(apiUrl()).origin);
       const reason = browserUnavailableReason(processEnv);
       if (reason) return ctx.t.browser[reason];
       try {
-        await openInBrowser(url);
+        await startOpener(plan.opener);
         return null;
       } catch (error) {
         return ctx.t.browser.failed((error as Error).message);

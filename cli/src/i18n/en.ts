@@ -108,6 +108,11 @@ export const en = {
     ssh: "this is an SSH session",
     noDisplay: "there is no display",
     failed: (why: string) => `it could not be started: ${clause(why)}`,
+    // A link the server sent that this client will not hand to the operating system (SECURITY.md).
+    malformed: (server: string) =>
+      `the link from ${server} is not written as a web address; open it yourself only if you trust it`,
+    not_web: (server: string) => `the link from ${server} is not a web page; open it yourself only if you trust it`,
+    other_site: (server: string) => `the link leads away from ${server}; open it yourself only if you trust it`,
   },
 
   login: {

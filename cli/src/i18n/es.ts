@@ -141,6 +141,10 @@ export const es: Messages = {
     ssh: "es una sesión SSH",
     noDisplay: "no hay pantalla",
     failed: (why) => `no se pudo abrir: ${clause(why)}`,
+    malformed: (server) =>
+      `el enlace de ${server} no está escrito como una dirección web; ábrelo tú solo si confías en él`,
+    not_web: (server) => `el enlace de ${server} no es una página web; ábrelo tú solo si confías en él`,
+    other_site: (server) => `el enlace lleva fuera de ${server}; ábrelo tú solo si confías en él`,
   },
 
   login: {
