@@ -12,6 +12,7 @@ import { browserUnavailableReason, planBrowserOpen, startOpener } from "./browse
 import { type Clock, systemClock } from "./clock.js";
 import type { Messages } from "./i18n/en.js";
 import { type Language, messagesFor, pickLanguage } from "./i18n/language.js";
+import { forgetInheritedCredentials } from "./inherited-credentials.js";
 import { lazyInterruptSignal } from "./interrupt.js";
 import { type IO, Output, systemIO } from "./io.js";
 import { type Prompts, terminalPrompts } from "./prompts.js";
@@ -47,6 +48,8 @@ export interface CliContext {
   clock: Clock;
   /** Aborted by Ctrl-C; reading it makes Ctrl-C the command's to handle (see interrupt.ts). */
   readonly signal: AbortSignal;
+  /** Rids this process of credential variables, re-executing as `relaunchArgs` where it can (inherited-credentials.ts). */
+  forgetCredentials: typeof forgetInheritedCredentials;
 }
 
 /** What tests put in place of the terminal, the network, time and Ctrl-C; real ones otherwise. */
@@ -58,6 +61,8 @@ export interface ContextParts {
   signal?: AbortSignal;
   /** The OS keychain the credential store uses (default: keytar). */
   loadKeychain?: () => Promise<Keychain>;
+  /** What rids this process of credential variables (default: the real one, which may re-execute it). */
+  forgetCredentials?: typeof forgetInheritedCredentials;
 }
 
 export function createContext(
@@ -107,6 +112,7 @@ export function createContext(
     telemetry: new Telemetry({ config: configStore, env: processEnv, apiUrl }),
     prompts: parts.prompts ?? terminalPrompts(io, () => ctx.t),
     clock: parts.clock ?? systemClock,
+    forgetCredentials: parts.forgetCredentials ?? forgetInheritedCredentials,
     get signal() {
       return interrupt();
     },

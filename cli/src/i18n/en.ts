@@ -316,6 +316,13 @@ export const en = {
     launching: (slug: string, name: string, role: string) => `▸ Launching Claude Code in ${slug} as ${name} (${role})`,
     notInstalled: (binary: string) => `Claude Code (\`${binary}\`) is not installed or not on PATH.`,
     couldNotStart: (binary: string, why: string) => `Could not start ${binary}: ${why}`,
+    noTokenFlag:
+      "`launch` takes no --token: every user of this machine could read it in the process list while Claude Code runs, and Claude Code's mesh tools sign in with your saved login. Save the token with `claudemesh login --with-token` (it reads standard input), then launch.",
+    envTokenNotPassedOn: "CLAUDEMESH_TOKEN is not passed on: Claude Code's mesh tools sign in with your saved login.",
+    envTokenOnly: (apiUrl: string) =>
+      `Not signed in to ${apiUrl}: CLAUDEMESH_TOKEN is not passed on to Claude Code, whose mesh tools sign in with your saved login. Save one with \`claudemesh login --with-token\` (or \`claudemesh login\`), then launch.`,
+    cannotForget: (names: string) =>
+      `Not launched: \`launch\` stays running beside Claude Code and cannot clear ${names} from its own environment here (that needs Node 22.15 or later, or Linux). Unset ${names} and launch again.`,
   },
 
   telemetry: {

@@ -349,6 +349,14 @@ export const es: Messages = {
     launching: (slug, name, role) => `▸ Abriendo Claude Code en ${slug} como ${name} (${role})`,
     notInstalled: (binary) => `Claude Code (\`${binary}\`) no está instalado o no está en el PATH.`,
     couldNotStart: (binary, why) => `No se pudo iniciar ${binary}: ${why}`,
+    noTokenFlag:
+      "`launch` no admite --token: cualquier usuario de este equipo podría leerlo en la lista de procesos mientras Claude Code funciona, y las herramientas de malla de Claude Code inician sesión con tu sesión guardada. Guarda el token con `claudemesh login --with-token` (lo lee de la entrada estándar) y vuelve a lanzar.",
+    envTokenNotPassedOn:
+      "CLAUDEMESH_TOKEN no se transmite: las herramientas de malla de Claude Code inician sesión con tu sesión guardada.",
+    envTokenOnly: (apiUrl) =>
+      `No has iniciado sesión en ${apiUrl}: CLAUDEMESH_TOKEN no se transmite a Claude Code, cuyas herramientas de malla inician sesión con tu sesión guardada. Guarda una con \`claudemesh login --with-token\` (o \`claudemesh login\`) y vuelve a lanzar.`,
+    cannotForget: (names) =>
+      `No se abrió: \`launch\` sigue en marcha junto a Claude Code y aquí no puede borrar ${names} de su propio entorno (hace falta Node 22.15 o posterior, o Linux). Quita ${names} y vuelve a lanzar.`,
   },
 
   telemetry: {

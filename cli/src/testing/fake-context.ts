@@ -131,6 +131,8 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
     fetch: transport.fetch,
     prompts,
     clock: fixedClock(slept),
+    // A test process is never re-executed; the real one is proven on the built CLI (launch-environment.test.ts).
+    forgetCredentials: () => true,
     signal: (options.interrupt ?? new AbortController()).signal,
   });
   const opened: string[] = [];
