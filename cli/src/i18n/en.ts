@@ -223,6 +223,7 @@ export const en = {
     line: (signedIn: string, lastUsed: string) => `(signed in ${signedIn}, ${lastUsed})`,
     lastUsed: (date: string) => `last used ${date}`,
     neverUsed: "never used",
+    from: (address: string) => `from ${address}`,
   },
 
   tokens: {

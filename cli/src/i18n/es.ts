@@ -254,6 +254,7 @@ export const es: Messages = {
     line: (signedIn, lastUsed) => `(sesión iniciada el ${signedIn}, ${lastUsed})`,
     lastUsed: (date) => `último uso el ${date}`,
     neverUsed: "sin usar",
+    from: (address) => `desde ${address}`,
   },
 
   tokens: {
