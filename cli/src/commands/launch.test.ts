@@ -156,6 +156,17 @@ const cases: CommandCase[] = [
     wantStderr: ["CLAUDEMESH_TOKEN is not passed on", "▸ Launching Claude Code in platform-team as ada (owner)"],
   },
   {
+    name: "CLAUDEMESH_TOKEN where launch cannot clear it from its own environment: exit 1, asking to unset it",
+    args: launchInPlatform("7"),
+    savedLogin: "session",
+    meshes: [joinedMesh(PLATFORM)],
+    env: { CLAUDEMESH_CLAUDE_BIN: process.execPath, CLAUDEMESH_TOKEN: mintToken("pat") },
+    canForgetCredentials: false,
+    wantStatus: 1,
+    wantStderr: ["cannot clear CLAUDEMESH_TOKEN from its own environment", "Unset CLAUDEMESH_TOKEN and launch again."],
+    absent: ["Launching"],
+  },
+  {
     name: "CLAUDEMESH_TOKEN alone: exit 2, as Claude Code's tools would find no login",
     args: ["launch", "--mesh", "platform-team", "-y"],
     meshes: [joinedMesh(PLATFORM)],
