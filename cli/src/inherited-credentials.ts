@@ -14,7 +14,8 @@ export function credentialVariables(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * Makes this process hold none of `variables` in the environment the OS shows
+ * Makes this process hold none of `variables` (named in `env`, this process's
+ * environment) in the environment the OS shows
  * (`/proc/<pid>/environ`, `ps e`) for as long as it lives; `launch` stays Claude
  * Code's parent for the whole session. True when none is left; false when this
  * platform offers no way, and the caller must refuse. Removing them from
@@ -27,14 +28,18 @@ export function credentialVariables(env: NodeJS.ProcessEnv): string[] {
  * - On Linux otherwise, the entries are overwritten with zeros in the stack
  *   page the kernel reads `/proc/self/environ` from, through `/proc/self/mem`.
  */
-export function forgetInheritedCredentials(variables: readonly string[], relaunchArgs: readonly string[]): boolean {
+export function forgetInheritedCredentials(
+  env: NodeJS.ProcessEnv,
+  variables: readonly string[],
+  relaunchArgs: readonly string[],
+): boolean {
   if (variables.length === 0) return true;
   const { execve } = process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never };
   if (typeof execve === "function" && process.platform !== "win32") {
-    const env = { ...process.env };
-    for (const name of variables) delete env[name];
+    const clean = { ...env };
+    for (const name of variables) delete clean[name];
     const script = process.argv[1] ?? "";
-    execve.call(process, process.execPath, [process.execPath, ...process.execArgv, script, ...relaunchArgs], env);
+    execve.call(process, process.execPath, [process.execPath, ...process.execArgv, script, ...relaunchArgs], clean);
   }
   if (process.platform !== "linux") return false;
   try {
@@ -42,7 +47,7 @@ export function forgetInheritedCredentials(variables: readonly string[], relaunc
   } catch {
     return false; // no /proc, or a kernel that keeps /proc/self/mem read-only
   }
-  for (const name of variables) delete process.env[name];
+  for (const name of variables) delete env[name];
   const left = readFileSync("/proc/self/environ", "utf8").split("\0");
   return !left.some((entry) => variables.includes(variableName(entry)));
 }

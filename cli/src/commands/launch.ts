@@ -116,7 +116,7 @@ export async function runLaunch(
 ): Promise<number> {
   await requireSavedLogin(ctx);
   const inherited = credentialVariables(ctx.processEnv);
-  if (!ctx.forgetCredentials(inherited, relaunchArgs(options, claudeArgs, ctx))) {
+  if (!ctx.forgetCredentials(ctx.processEnv, inherited, relaunchArgs(options, claudeArgs, ctx))) {
     throw new LocalizedError("invalid_input", ctx.t.launch.cannotForget(inherited.join(", ")));
   }
   const mesh = await findLocalMesh(ctx, options.mesh);

@@ -134,7 +134,7 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
     prompts,
     clock: fixedClock(slept),
     // A test process is never re-executed; the real one is proven on the built CLI (launch-environment.test.ts).
-    forgetCredentials: (variables) => variables.length === 0 || options.canForgetCredentials !== false,
+    forgetCredentials: (_env, variables) => variables.length === 0 || options.canForgetCredentials !== false,
     signal: (options.interrupt ?? new AbortController()).signal,
   });
   const opened: string[] = [];
