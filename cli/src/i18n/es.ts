@@ -141,6 +141,10 @@ export const es: Messages = {
     ssh: "es una sesión SSH",
     noDisplay: "no hay pantalla",
     failed: (why) => `no se pudo abrir: ${clause(why)}`,
+    malformed: (server) =>
+      `el enlace de ${server} no está escrito como una dirección web; ábrelo tú solo si confías en él`,
+    not_web: (server) => `el enlace de ${server} no es una página web; ábrelo tú solo si confías en él`,
+    other_site: (server) => `el enlace lleva fuera de ${server}; ábrelo tú solo si confías en él`,
   },
 
   login: {
@@ -251,6 +255,7 @@ export const es: Messages = {
     line: (signedIn, lastUsed) => `(sesión iniciada el ${signedIn}, ${lastUsed})`,
     lastUsed: (date) => `último uso el ${date}`,
     neverUsed: "sin usar",
+    from: (address) => `desde ${address}`,
   },
 
   tokens: {
@@ -346,6 +351,14 @@ export const es: Messages = {
     launching: (slug, name, role) => `▸ Abriendo Claude Code en ${slug} como ${name} (${role})`,
     notInstalled: (binary) => `Claude Code (\`${binary}\`) no está instalado o no está en el PATH.`,
     couldNotStart: (binary, why) => `No se pudo iniciar ${binary}: ${why}`,
+    noTokenFlag:
+      "`launch` no admite --token: cualquier usuario de este equipo podría leerlo en la lista de procesos mientras Claude Code funciona, y las herramientas de malla de Claude Code inician sesión con tu sesión guardada. Guarda el token con `claudemesh login --with-token` (lo lee de la entrada estándar) y vuelve a lanzar.",
+    envTokenNotPassedOn:
+      "CLAUDEMESH_TOKEN no se transmite: las herramientas de malla de Claude Code inician sesión con tu sesión guardada.",
+    envTokenOnly: (apiUrl) =>
+      `No has iniciado sesión en ${apiUrl}: CLAUDEMESH_TOKEN no se transmite a Claude Code, cuyas herramientas de malla inician sesión con tu sesión guardada. Guarda una con \`claudemesh login --with-token\` (o \`claudemesh login\`) y vuelve a lanzar.`,
+    cannotForget: (names) =>
+      `No se abrió: \`launch\` sigue en marcha junto a Claude Code y aquí no puede borrar ${names} de su propio entorno (hace falta Node 22.15 o posterior, o Linux). Quita ${names} y vuelve a lanzar.`,
   },
 
   telemetry: {
