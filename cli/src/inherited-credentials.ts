@@ -42,12 +42,13 @@ export function forgetInheritedCredentials(
     execve.call(process, process.execPath, [process.execPath, ...process.execArgv, script, ...relaunchArgs], clean);
   }
   if (process.platform !== "linux") return false;
+  // Unset first, so libc's environ no longer points at the strings that are then zeroed.
+  for (const name of variables) delete env[name];
   try {
     overwriteEnvironmentBlock(variables);
   } catch {
     return false; // no /proc, or a kernel that keeps /proc/self/mem read-only
   }
-  for (const name of variables) delete env[name];
   const left = readFileSync("/proc/self/environ", "utf8").split("\0");
   return !left.some((entry) => variables.includes(variableName(entry)));
 }
