@@ -338,7 +338,7 @@ export const en = {
   "security.done.twoFactorOff": "Two-factor authentication is off.",
   "security.done.passkeyAdded": "Your passkey was added. You can sign in with it.",
   "security.done.passkeyRemoved": "That passkey was removed.",
-  "login.passkey": "Sign in with a passkey",
+  "login.passkey": "Use a passkey instead",
   "login.passkeyFailed": "Signing in with a passkey did not work. Try again, or use your password.",
 } as const;
 

@@ -357,6 +357,6 @@ export const es: Record<MessageKey, string> = {
   "security.done.twoFactorOff": "La verificación en dos pasos está desactivada.",
   "security.done.passkeyAdded": "Se añadió tu llave de acceso. Ya puedes iniciar sesión con ella.",
   "security.done.passkeyRemoved": "Se quitó esa llave de acceso.",
-  "login.passkey": "Iniciar sesión con una llave de acceso",
+  "login.passkey": "Usar una llave de acceso",
   "login.passkeyFailed": "No se pudo iniciar sesión con la llave de acceso. Vuelve a intentarlo o usa tu contraseña.",
 };
