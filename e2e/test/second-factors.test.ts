@@ -44,6 +44,9 @@ async function ageSessions(email: string) {
 
 let people = 0;
 
+/** Each test is a whole story (sign-up, set-up, sign-ins, step-ups): generous on a loaded machine. */
+const STORY_TIMEOUT_MS = 240_000;
+
 describe.each(["en", "es"] as const)("second factors and step-up, in %s", (locale) => {
   const browser = useBrowser();
   const t = translator(locale);
@@ -77,6 +80,10 @@ describe.each(["en", "es"] as const)("second factors and step-up, in %s", (local
     const backupCodes = await page.getByTestId("backup-codes").locator("code").allTextContents();
     expect(backupCodes.length).toBeGreaterThanOrEqual(8);
     await screenshot(page, `two-factor-setup-${locale}-desktop`);
+    await page.setViewportSize(PHONE);
+    await screenshot(page, `two-factor-setup-${locale}-phone`);
+    expect(await fitsWidth(page)).toBe(true);
+    await page.setViewportSize(DESKTOP);
     await page.getByLabel(t("security.twoFactor.setup.code")).fill(totpCode(secret));
     await page.getByRole("button", { name: t("security.twoFactor.setup.submit") }).click();
     await page.getByText(t("security.done.twoFactorOn")).waitFor();
@@ -146,7 +153,7 @@ describe.each(["en", "es"] as const)("second factors and step-up, in %s", (local
     await page.getByLabel(t("security.twoFactor.passwordLabel")).fill(PASSWORD);
     await page.getByRole("button", { name: t("security.twoFactor.disable") }).click();
     await page.getByText(t("security.done.twoFactorOff")).waitFor();
-  });
+  }, STORY_TIMEOUT_MS);
 
   it("passkeys: add one on Chromium's virtual authenticator, sign in with it, and confirm it's you with it", async () => {
     const context = await browser.context(locale, DESKTOP);
@@ -179,6 +186,10 @@ describe.each(["en", "es"] as const)("second factors and step-up, in %s", (local
     await page.getByText(t("security.done.passkeyAdded")).waitFor();
     expect(await page.getByTestId("passkey-list").textContent()).toContain("Laptop");
     await screenshot(page, `security-passkey-${locale}-desktop`);
+    await page.setViewportSize(PHONE);
+    await screenshot(page, `security-passkey-${locale}-phone`);
+    expect(await fitsWidth(page)).toBe(true);
+    await page.setViewportSize(DESKTOP);
 
     // Signed out, the passkey signs in without a password.
     await page.getByRole("button", { name: t("nav.signOut") }).click();
@@ -193,9 +204,12 @@ describe.each(["en", "es"] as const)("second factors and step-up, in %s", (local
     await page.getByRole("heading", { name: t("confirm.title"), level: 1 }).waitFor();
     expect(await page.getByLabel(t("confirm.password")).count()).toBe(0);
     await screenshot(page, `confirm-passkey-${locale}-desktop`);
+    await page.setViewportSize(PHONE);
+    await screenshot(page, `confirm-passkey-${locale}-phone`);
+    expect(await fitsWidth(page)).toBe(true);
     await page.getByRole("button", { name: t("confirm.passkey") }).click();
     await page.getByRole("heading", { name: t("tokens.title"), level: 1 }).waitFor();
     await createToken(page, "with-a-passkey");
     expect(await page.locator("#new-token-value").inputValue()).toMatch(/^cm_pat_/);
-  });
+  }, STORY_TIMEOUT_MS);
 });

@@ -38,7 +38,7 @@ function PasskeyButton(props: {
       </p>
       <button
         type="button"
-        class={props.primary ? "primary block" : "block"}
+        class={props.action === "register" ? undefined : props.primary ? "primary block" : "block"}
         data-passkey={props.action}
         data-error-id={errorId}
         hidden
