@@ -1,5 +1,7 @@
 import { totpCode, totpSecretOf } from "@claudemesh/test-support/totp";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { session } from "../src/db/schema.js";
 import { SECURITY_PATH } from "../src/pages/security-page.js";
 import { STEP_UP_WINDOW_MS } from "../src/step-up/freshness.js";
 import { decide, requestDeviceCode } from "./support/device-login.js";
@@ -38,6 +40,9 @@ describe("step-up: what matters needs a proof of who you are from the last hour"
 
   it("approves and creates tokens right after sign-in, answers 403 step_up_required an hour later, and again after the next hour", async () => {
     const account = await signUp(testApp);
+    // Signing in is the first proof, written by the server on the session row, by its clock.
+    const [row] = await testApp.database.db.select().from(session).where(eq(session.userId, account.id));
+    expect(row?.authenticatedAt?.getTime()).toBe(testApp.clock.now().getTime());
     expect((await approve(account)).status).toBe(200);
     expect((await createPat(account)).status).toBe(201);
 

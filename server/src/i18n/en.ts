@@ -329,7 +329,6 @@ export const en = {
   "security.passkeys.name": "Passkey name",
   "security.passkeys.add": "Add a passkey",
   "security.passkeys.failed": "The passkey was not added. Try again.",
-  "security.passkeys.unsupported": "This browser cannot use passkeys.",
   "security.passkeys.remove": "Remove",
   "security.passkeys.removeNamed": "Remove passkey {name}",
   "security.passkeys.unnamed": "Passkey",

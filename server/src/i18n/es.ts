@@ -347,7 +347,6 @@ export const es: Record<MessageKey, string> = {
   "security.passkeys.name": "Nombre de la llave de acceso",
   "security.passkeys.add": "Añadir una llave de acceso",
   "security.passkeys.failed": "No se añadió la llave de acceso. Vuelve a intentarlo.",
-  "security.passkeys.unsupported": "Este navegador no puede usar llaves de acceso.",
   "security.passkeys.remove": "Quitar",
   "security.passkeys.removeNamed": "Quitar la llave de acceso {name}",
   "security.passkeys.unnamed": "Llave de acceso",
