@@ -2,6 +2,13 @@ import { psql } from "@claudemesh/test-support/throwaway-postgres";
 
 export { psql };
 
+/** One email the server kept in `email_outbox` (without SMTP it stays there: the outbox is the inbox). */
+export interface OutboxEmail {
+  to: string;
+  subject: string;
+  body: string;
+}
+
 /** A string as an SQL literal. */
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
