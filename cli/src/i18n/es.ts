@@ -87,6 +87,8 @@ export const es: Messages = {
     invite_used: () => "Esta invitación ya se usó.",
     invite_revoked: () => "Los administradores de la malla retiraron esta invitación.",
     email_unverified: () => "Esta invitación es para una dirección de correo que tu cuenta aún no ha confirmado.",
+    step_up_required: () =>
+      "Confirma que eres tú en el navegador (contraseña, código o llave de acceso) y vuelve a intentarlo.",
     claude_not_found: () => "Claude Code no está instalado o no está en el PATH.",
     network: (detail) => `No se puede conectar con el servidor: ${detail}`,
     timeout: (detail) => `El servidor no respondió a tiempo: ${detail}`,

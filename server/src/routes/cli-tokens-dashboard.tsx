@@ -14,6 +14,7 @@ import {
 } from "../pages/cli-tokens-page.js";
 import type { OneTimeFlashes } from "../pages/one-time-flash.js";
 import { requestInfo } from "../request-info.js";
+import { stepUpRedirect } from "../step-up/guards.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 import { formFields } from "../validation.js";
 
@@ -57,6 +58,8 @@ export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes
   });
 
   routes.post("/", formFields, async (c) => {
+    const confirmFirst = stepUpRedirect(c, now(), TOKENS_PATH);
+    if (confirmFirst) return confirmFirst;
     const body = c.req.valid("form");
     const name = (body.name ?? "").trim();
     const expiry = body.expiry ?? "";

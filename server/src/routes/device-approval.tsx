@@ -11,6 +11,7 @@ import { CodeEntryPage } from "../pages/code-entry-page.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage, type Tone } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
+import { stepUpRedirect } from "../step-up/guards.js";
 import { formFields } from "../validation.js";
 
 type Outcome = "approved" | "denied" | "expired" | "used" | "limited" | "raced" | "unknown";
@@ -117,6 +118,10 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
       return c.html(<CodeEntryPage page={c.var.page} typed={typed} invalid />, 400);
     }
     const at = now();
+    // Approving needs a fresh proof of who you are (refusing never does); the card waits on the way back.
+    const confirmFirst =
+      decision === "approved" ? stepUpRedirect(c, at, `/cli-auth?code=${encodeURIComponent(typed)}`) : null;
+    if (confirmFirst) return confirmFirst;
     const found = await lookUpUserCode(db, { typed, userId: viewer.id, request: requestInfo(c), now: at });
     if (found.kind !== "found") return outcomePage(c, found.kind, typed.toUpperCase());
     const decided = await decideUserCode(db, found, decision, viewer.id, requestInfo(c), at);

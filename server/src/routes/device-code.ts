@@ -29,6 +29,7 @@ import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requireWebSession } from "../middleware/caller.js";
 import { sameOrigin } from "../middleware/same-origin.js";
 import { requestInfo } from "../request-info.js";
+import { requireFreshCaller } from "../step-up/guards.js";
 import { validJson } from "../validation.js";
 
 // Device codes are 43 base64url characters; user codes are ABCD-EFGH in any case, dash optional.
@@ -191,7 +192,8 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
     if (outcome.kind === "raced") throw new ClaudemeshError("conflict", "This login was decided a moment ago.");
     return c.json({ status: decision } satisfies DeviceDecisionResponse);
   };
-  routes.post(`${CODE_PATH}/approve`, signedIn, ours, decide("approved"));
+  // Approving needs a browser that proved who it is in the last hour (step-up); refusing never does.
+  routes.post(`${CODE_PATH}/approve`, signedIn, ours, requireFreshCaller(now), decide("approved"));
   routes.post(`${CODE_PATH}/deny`, signedIn, ours, decide("denied"));
   return routes;
 }

@@ -65,12 +65,12 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
 
     const signedIn = await withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
       try {
-        const { headers } = await auth.api.signInEmail({
+        const { headers, response } = await auth.api.signInEmail({
           body: { email, password },
           headers: c.req.raw.headers,
           returnHeaders: true,
         });
-        return { outcome: "right", value: headers };
+        return { outcome: "right", value: { headers, secondStep: "twoFactorRedirect" in response } };
       } catch (error) {
         if (!isAPIError(error)) throw error;
         return {
@@ -81,7 +81,10 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     });
     if (signedIn.refused) return again(429, "login.limited");
     if (!signedIn.value) return again(401, "login.invalid");
-    return redirectWithCookies(c, signedIn.value, next);
+    // Two-factor accounts: Better Auth set a short-lived cookie for the code step instead of a session.
+    const { headers, secondStep } = signedIn.value;
+    if (secondStep) return redirectWithCookies(c, headers, `/login/two-factor?next=${encodeURIComponent(next)}`);
+    return redirectWithCookies(c, headers, next);
   });
 
   routes.get("/register", (c) => {
