@@ -189,8 +189,11 @@ export async function startDocSession(options: DocSessionOptions): Promise<DocSe
             password: PASSWORD,
           });
           if (!response.ok) throw new Error(`line ${step.line}: sign-up: ${response.status} ${await response.text()}`);
+          // Sign-up signs nobody in: sign in as a person would.
+          const signedIn = await post("/api/auth/sign-in/email", { email: step.email, password: PASSWORD });
+          if (!signedIn.ok) throw new Error(`line ${step.line}: sign-in: ${signedIn.status} ${await signedIn.text()}`);
           cookies.push(
-            response.headers
+            signedIn.headers
               .getSetCookie()
               .map((cookie) => cookie.split(";")[0])
               .join("; "),
