@@ -200,6 +200,16 @@ export async function startDocSession(options: DocSessionOptions): Promise<DocSe
           );
           continue;
         }
+        if (step.kind === "create-token") {
+          const created = await post("/api/my/cli/tokens", { name: step.name }, cookies.at(-1));
+          if (!created.ok)
+            throw new Error(`line ${step.line}: create-token: ${created.status} ${await created.text()}`);
+          const { token } = (await created.json()) as { token: string };
+          // Saved where the reader's terminal is, as they would paste it.
+          const saved = await shell(`printf '%s\\n' '${token}' > '${step.file}'`);
+          if (saved.exitCode !== 0) throw new Error(`line ${step.line}: saving the token: ${saved.output}`);
+          continue;
+        }
         const standIn = options.standIns?.[step.command];
         const result = standIn
           ? { output: await standIn(), exitCode: 0 }
