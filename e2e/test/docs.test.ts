@@ -111,7 +111,10 @@ describe("the docs, run as written", { timeout: 90_000 }, () => {
     const docs = await readerWithServer({ cliOnPath: true });
     await docs.run(steps);
 
-    expect(await docs.opened()).toHaveLength(1);
+    // The login's approval page, then the dashboard's token form `tokens create` opens.
+    const opened = await docs.opened();
+    expect(opened).toHaveLength(2);
+    expect(opened[1]).toMatch(/\/dashboard\/settings\/cli-tokens\?name=ci-deploy&expiry=90$/);
     const [launch = ""] = await docs.launches();
     expect(launch).toMatch(/ mesh=platform-team .* peer=Ada role=owner /);
     expect(docs.transcript.at(-1)?.command).toBe("claudemesh logout");

@@ -1,11 +1,4 @@
-import {
-  type ApiClient,
-  ClaudemeshError,
-  DEFAULT_PAT_LIFETIME_DAYS,
-  type LoginResult,
-  MESH_SLUG_PATTERN,
-  redactTokens,
-} from "@claudemesh/sdk";
+import { type ApiClient, ClaudemeshError, type LoginResult, MESH_SLUG_PATTERN, redactTokens } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import { errorHint } from "./error-hints.js";
 import type { Identity } from "./identity.js";
@@ -107,26 +100,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         await identity.refresh("a CLI session was revoked"); // it may have been this window's own session
       }
     }),
-    command("claudemesh.tokens.create", async () => {
-      const name = await vscode.window.showInputBox({
-        title: vscode.l10n.t("New access token"),
-        prompt: vscode.l10n.t("What is it for?"),
-        placeHolder: "ci-deploy",
-        validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t("Give the token a name.")),
-      });
-      if (!name) return;
-      const created = await identity.call((api) =>
-        api.createToken({ name: name.trim(), expires_in_days: DEFAULT_PAT_LIFETIME_DAYS }),
-      );
-      refreshTrees();
-      const copy = vscode.l10n.t("Copy Token");
-      const choice = await vscode.window.showInformationMessage(
-        vscode.l10n.t("Token “{0}” created. Copy it now: it will not be shown again.", created.name),
-        { modal: true, detail: created.token },
-        copy,
-      );
-      if (choice === copy) await vscode.env.clipboard.writeText(created.token);
-    }),
+    // Personal access tokens are made only in a browser session (a token may not mint a longer-lived one): open that page.
+    command("claudemesh.tokens.create", async () => vscode.env.openExternal(dashboard())),
     command("claudemesh.tokens.revoke", async (node: InfoNode) => {
       const question = vscode.l10n.t("Revoke the token “{0}”? Anything using it stops working at once.", node?.label);
       await revokeAfterConfirming(node, question, (api, id) => api.revokeToken(id));

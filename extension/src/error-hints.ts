@@ -22,6 +22,8 @@ const HINTS: Record<HintKey, () => string> = {
   waitAndRetry: () => vscode.l10n.t("Wait a while, then try again."),
   leaveOutScopes: () =>
     vscode.l10n.t("Create the token without scopes: every token has its account's full access until scopes exist."),
+  createTokenInBrowser: () =>
+    vscode.l10n.t("Create personal access tokens in your browser, on the server's CLI tokens page."),
   chooseAnotherSlug: () => vscode.l10n.t("Choose another slug for the mesh."),
   askForNewInvite: () => vscode.l10n.t("Ask whoever invited you for a new invite."),
   inviteWorksOnce: () => vscode.l10n.t("Invites work once; ask for a new one."),

@@ -4,7 +4,7 @@ import { createServer, type Socket } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CredentialStore, DEFAULT_PAT_LIFETIME_DAYS, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
+import { CredentialStore, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { runCli } from "@claudemesh/test-support/run-cli";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -446,19 +446,12 @@ describe("the extension against a real server", () => {
     expect(await whoamiStatus(token)).toBe(200);
   });
 
-  it("creates an access token with the one default lifetime (the API's, the CLI's, the dashboard's)", async () => {
+  it("Create Token opens the dashboard's token page: only a browser session may make one", async () => {
     await activated();
-    const { token } = await signInWithPat("Life Time");
-    answers.inputBox = () => "ci-deploy";
+    await signInWithPat("Life Time");
+    openedUrls.length = 0;
     await commands.executeCommand("claudemesh.tokens.create");
-    const listed = await fetch(new URL("/api/my/cli/tokens", server.url), {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const { tokens } = (await listed.json()) as { tokens: { name: string; created_at: string; expires_at: string }[] };
-    const created = tokens.find((row) => row.name === "ci-deploy");
-    if (!created) throw new Error(`no token "ci-deploy" among ${JSON.stringify(tokens)}`);
-    const days = (Date.parse(created.expires_at) - Date.parse(created.created_at)) / 86_400_000;
-    expect(Math.round(days)).toBe(DEFAULT_PAT_LIFETIME_DAYS);
+    expect(openedUrls).toEqual([`${server.url}/dashboard/settings/cli-tokens`]);
   });
 
   it("follows claudemesh.apiUrl without a reload: the new server's store and identity at once, and back", async () => {

@@ -88,7 +88,10 @@ describe("email-bound invites need a verified address", () => {
       { name: "Bea", email: bea, password: "correct horse battery" },
       { "accept-language": "es-ES,es;q=0.9" },
     );
-    const cookie = cookieOf(signedUp);
+    expect(signedUp.status).toBe(200);
+    const cookie = cookieOf(
+      await postJson(server.url, "/api/auth/sign-in/email", { email: bea, password: "correct horse battery" }),
+    );
     expect((await accept(secret, cookie)).status).toBe(403);
 
     const mail = (await outboxFor(server.cluster.url, bea)).find((email) => email.body.includes("/verify-email?"));

@@ -52,7 +52,14 @@ describe("limits under a parallel burst, two instances on one Postgres", () => {
       { ...publicOrigin(), ...from(address) },
     );
     expect(response.status).toBe(200);
-    const cookie = response.headers
+    const signedIn = await postJson(
+      instances[0]?.url ?? "",
+      "/api/auth/sign-in/email",
+      { email, password: PASSWORD },
+      { ...publicOrigin(), ...from(address) },
+    );
+    expect(signedIn.status).toBe(200);
+    const cookie = signedIn.headers
       .getSetCookie()
       .map((line) => line.split(";")[0])
       .join("; ");

@@ -194,7 +194,12 @@ describe("web hardening behind https", () => {
       body: JSON.stringify({ name: "Secure", email, password: "correct horse battery" }),
     });
     expect(response.status).toBe(200);
-    const session = response.headers.getSetCookie().find((line) => /session_token=/.test(line)) ?? "";
+    const signedIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { origin: publicUrl, "content-type": "application/json" },
+      body: JSON.stringify({ email, password: "correct horse battery" }),
+    });
+    const session = signedIn.headers.getSetCookie().find((line) => /session_token=/.test(line)) ?? "";
     expect(session).toMatch(/^__Secure-/);
     expect(session).toMatch(/;\s*Secure/i);
     expect(session).toMatch(/;\s*HttpOnly/i);

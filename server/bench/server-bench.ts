@@ -155,8 +155,15 @@ async function signUpWithToken(url: string) {
     headers: { "content-type": "application/json", origin },
     body: JSON.stringify({ name: "Bench", email: "bench@example.test", password: "bench password" }),
   });
-  const { user } = (await json(signUp)) as { user: { id: string } };
-  const cookie = signUp.headers
+  await json(signUp);
+  // Sign-up signs nobody in: sign in as a person would.
+  const signIn = await fetch(`${url}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify({ email: "bench@example.test", password: "bench password" }),
+  });
+  const { user } = (await json(signIn)) as { user: { id: string } };
+  const cookie = signIn.headers
     .getSetCookie()
     .map((line) => line.split(";")[0])
     .join("; ");

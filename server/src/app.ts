@@ -1,6 +1,7 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import { FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH } from "./accounts/password-reset.js";
 import type { AppEnv } from "./app-env.js";
 import { type Auth, serverSecret } from "./auth.js";
 import type { Database } from "./db/database.js";
@@ -33,6 +34,8 @@ import { inviteRoutes } from "./routes/invites.js";
 import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
 import { meshRoutes } from "./routes/meshes.js";
 import { meshesDashboardRoutes } from "./routes/meshes-dashboard.js";
+import { passwordResetRoutes } from "./routes/password-reset.js";
+import { securityAlertRoutes } from "./routes/security-alert.js";
 import { securityDashboardRoutes } from "./routes/security-dashboard.js";
 import { confirmRoutes, secondFactorDashboardRoutes, twoFactorSignInRoutes } from "./routes/step-up.js";
 import { telemetryRoutes } from "./routes/telemetry.js";
@@ -56,6 +59,8 @@ const STEP_UP_AUTH_PATHS = [
   "/api/auth/passkey/delete-passkey",
 ];
 
+import { ALERT_PATH, securityNotices } from "./security-alerts/security-notices.js";
+
 /** Paths that answer with pages (HTML) rather than JSON. */
 const PAGE_PATHS = [
   "/",
@@ -73,10 +78,20 @@ const PAGE_PATHS = [
   CONFIRM_PATH,
   `${CONFIRM_PATH}/*`,
   TWO_FACTOR_SIGN_IN_PATH,
+  FORGOT_PASSWORD_PATH,
+  RESET_PASSWORD_PATH,
+  `${ALERT_PATH}/*`,
 ];
 
 /** Routes that may send a verification email, which is written in the request's language. */
-const MAIL_SENDING_PATHS = ["/register", "/api/auth/sign-up/email", "/api/auth/send-verification-email", RESEND_PATH];
+const MAIL_SENDING_PATHS = [
+  "/register",
+  "/api/auth/sign-up/email",
+  "/api/auth/send-verification-email",
+  "/api/auth/request-password-reset",
+  RESEND_PATH,
+  FORGOT_PASSWORD_PATH,
+];
 
 export interface AppDeps {
   database: Database;
@@ -98,6 +113,7 @@ export interface AppDeps {
 export function createApp({ database, auth, publicUrl, now = () => new Date(), mailer, trustedProxies = 0 }: AppDeps) {
   const { db } = database;
   const mail = mailer ?? createMailer({ db, transport: null, from: "claudemesh <no-reply@localhost>", now });
+  const notices = securityNotices({ db, mailer: mail, publicUrl });
   const app = new Hono<AppEnv>();
 
   // Outermost, so error answers (thrown anywhere below) are covered too.
@@ -121,8 +137,8 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
 
   // Ours first: Better Auth's catch-all below would answer 404 for these.
   const wakeups = new DeviceCodeWakeups(database);
-  app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }));
-  app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, now }));
+  app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, notices, now }));
+  app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, notices, now }));
   app.use("/api/auth/*", passClientAddress);
   app.use("/api/auth/send-verification-email", resendNeedsSession(auth));
   for (const path of STEP_UP_AUTH_PATHS) app.use(path, requireFreshWebSession(auth, now));
@@ -138,13 +154,15 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.route("/", webAuthRoutes({ db, auth, publicUrl, now }));
   app.route(CONFIRM_PATH, confirmRoutes({ db, auth, now }));
   app.route(TWO_FACTOR_SIGN_IN_PATH, twoFactorSignInRoutes({ auth }));
+  app.route("/", passwordResetRoutes({ db, auth, now }));
+  app.route(ALERT_PATH, securityAlertRoutes({ db, now }));
   app.route("/cli-auth", deviceApprovalRoutes({ db, now }));
   app.route("/cli-auth", loopbackPageRoutes({ db, now }));
   app.route("/invite", invitePageRoutes({ db, now }));
   app.route(VERIFIED_PATH, emailVerificationRoutes({ db, auth }));
   app.get("/dashboard", (c) => c.redirect(TOKENS_PATH, 302));
   const flashes = oneTimeFlash(serverSecret(auth), new URL(publicUrl).protocol === "https:");
-  app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, flashes, now }));
+  app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, flashes, notices, now }));
   app.route(SECURITY_PATH, secondFactorDashboardRoutes({ db, auth, now }));
   app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, now }));
   app.route(MESHES_PATH, meshesDashboardRoutes({ db, mailer: mail, publicUrl, flashes, now }));
@@ -153,7 +171,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.use("/api/my/*", signedIn);
   app.route("/api/my/whoami", whoamiRoutes());
   app.route("/api/my/cli/sessions", cliSessionRoutes({ db, now }));
-  app.route("/api/my/cli/tokens", cliTokenRoutes({ db, now }));
+  app.route("/api/my/cli/tokens", cliTokenRoutes({ db, notices, now }));
   app.route("/api/my/meshes", meshRoutes({ db, mailer: mail, publicUrl, now }));
   app.use("/api/invites/*", signedIn);
   app.route("/api/invites", inviteRoutes({ db, now }));

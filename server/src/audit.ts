@@ -12,6 +12,8 @@ export type AuditAction =
   | "auth.cli.pat.created"
   | "auth.cli.pat.revoked"
   | "auth.password.changed"
+  | "auth.account.reclaimed"
+  | "auth.alert.not-me"
   | "auth.web.session.revoked"
   | "mesh.created"
   | "mesh.invite.created"

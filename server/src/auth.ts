@@ -5,6 +5,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { isAPIError } from "better-auth/api";
 import { hashedSessionTokens } from "./accounts/hashed-session-tokens.js";
 import { endSessionsAfterPasswordChange } from "./accounts/password-change.js";
+import { passwordResetOptions } from "./accounts/password-reset.js";
 import { LOCALE_FIELD } from "./accounts/user-locale.js";
 import { checkedUserName } from "./accounts/user-name.js";
 import type { Db } from "./db/database.js";
@@ -15,6 +16,7 @@ import { currentMailLocale } from "./email-verification/mail-locale.js";
 import { verificationEmailOptions } from "./email-verification/verification-email.js";
 import { log } from "./log.js";
 import { CLIENT_ADDRESS_HEADER } from "./request-info.js";
+import { securityNotices } from "./security-alerts/security-notices.js";
 import { stepUpSessionOptions } from "./step-up/freshness.js";
 import { secondFactorPlugins } from "./step-up/second-factors.js";
 
@@ -61,12 +63,14 @@ export async function handleAuthRequest(
 
 /**
  * Better Auth: users, email + password, and web session cookies, on our drizzle
- * schema. A password change or reset ends every other session, browser and CLI
- * (not PATs, which the security page offers to revoke).
+ * schema. A password change or reset ends every other session, browser and CLI,
+ * and recent PATs (accounts/password-change.ts), and is emailed to the account.
+ * Sign-up signs nobody in, so it answers alike for a free and a taken address.
  */
 export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date() }: AuthConfig) {
   // Step-up (step-up/): when a session last proved who it is, and the second factors that can prove it.
   const stepUp = stepUpSessionOptions(now);
+  const notices = securityNotices({ db, mailer, publicUrl });
   return betterAuth({
     appName: "claudemesh",
     baseURL: publicUrl,
@@ -76,10 +80,9 @@ export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date
     database: hashedSessionTokens(drizzleAdapter(db, { provider: "pg", schema })),
     emailAndPassword: {
       enabled: true,
-      autoSignIn: true,
+      autoSignIn: false,
       minPasswordLength: 8,
-      onPasswordReset: ({ user }) =>
-        endSessionsAfterPasswordChange(db, { userId: user.id, keepWebSession: null, now: now() }),
+      ...passwordResetOptions({ db, mailer, publicUrl, notices, now }),
     },
     emailVerification: verificationEmailOptions({ db, mailer, publicUrl, now }),
     user: { additionalFields: LOCALE_FIELD },
@@ -99,11 +102,18 @@ export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date
       },
       account: {
         update: {
-          // change-password and set-password update the credential account; the session that did it stays.
+          // change-password, set-password and reset-password update the credential account; the session that did it stays.
           after: async (account, context) => {
             if (account.providerId !== "credential" || !account.password) return;
             const keepWebSession = context?.context.session?.session.id ?? null;
-            await endSessionsAfterPasswordChange(db, { userId: account.userId, keepWebSession, now: now() });
+            const at = now();
+            await endSessionsAfterPasswordChange(db, { userId: account.userId, keepWebSession, now: at });
+            const headers = context?.headers ?? context?.request?.headers;
+            const request = {
+              ipAddress: headers?.get(CLIENT_ADDRESS_HEADER) ?? null,
+              userAgent: headers?.get("user-agent") ?? null,
+            };
+            await notices.passwordChanged(account.userId, request, at);
           },
         },
       },

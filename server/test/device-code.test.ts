@@ -237,7 +237,7 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
       await decide(testApp, code.user_code, "approve", account);
       const { token } = await pollOk(testApp, code.device_code);
       const pat = (await (
-        await testApp.postJson("/api/my/cli/tokens", { name: "ci" }, { token: token ?? "" })
+        await testApp.postJson("/api/my/cli/tokens", { name: "ci" }, { cookie: account.cookie })
       ).json()) as {
         token: string;
       };

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import {
   AcceptedInvite,
   CreatedInvite,
@@ -10,9 +8,9 @@ import {
   MeshList,
   SlugTakenBody,
 } from "@claudemesh/sdk/contracts";
+import { type SmtpInbox, startSmtpInbox } from "@claudemesh/test-support/smtp-inbox";
 import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, meshMember, mesh as meshTable, telemetryEvent } from "../src/db/schema.js";
 import { createMailer } from "../src/email/mailer.js";
@@ -242,34 +240,16 @@ describe.each(DATABASE_KINDS)("meshes and invites on %s", (kind) => {
 });
 
 describe("invite emails over real SMTP", () => {
-  let smtp: SMTPServer;
-  let port = 0;
-  const received: string[] = [];
+  let inbox: SmtpInbox;
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, _session, done) {
-        let message = "";
-        stream.on("data", (chunk: Buffer) => {
-          message += chunk.toString();
-        });
-        stream.on("end", () => {
-          received.push(message);
-          done();
-        });
-      },
-    });
-    smtp.listen(0, "127.0.0.1");
-    await once(smtp.server, "listening");
-    port = (smtp.server.address() as AddressInfo).port;
+    inbox = await startSmtpInbox();
   });
-  afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+  afterAll(() => inbox.close());
 
   it("sends the invite link and clears the body from the outbox once sent", async () => {
     const testApp = await createTestApp("pglite");
     try {
-      const transport = nodemailer.createTransport(`smtp://127.0.0.1:${port}`);
+      const transport = nodemailer.createTransport(inbox.url);
       const mailer = createMailer({ db: testApp.database.db, transport, from: "claudemesh <no-reply@test>" });
       const app = await createTestApp("pglite", { database: testApp.database, clock: testApp.clock, mailer });
       const owner = await signUp(app);
@@ -283,8 +263,8 @@ describe("invite emails over real SMTP", () => {
       );
       const created = CreatedInvite.parse(await response.json());
       expect(created.email_status).toBe("sent");
-      expect(received.join("\n")).toContain(created.url);
-      expect(received.join("\n")).toContain("To: alice@example.test");
+      const mail = await inbox.next("alice@example.test");
+      expect(mail.text).toContain(created.url);
       const [row] = await app.database.db.select().from(emailOutbox).where(eq(emailOutbox.to, "alice@example.test"));
       expect(row?.sentAt).not.toBeNull();
       expect(row?.body).toBe("");

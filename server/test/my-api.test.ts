@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, cliToken } from "../src/db/schema.js";
 import { LAST_USED_RESOLUTION_MS, SESSION_LIFETIME_MS } from "../src/tokens/token-store.js";
 import { DEVICE, deviceLogin } from "./support/device-login.js";
-import { createTestApp, signUp, type TestApp } from "./support/test-app.js";
+import { createTestApp, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -17,8 +17,9 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
   });
   afterAll(() => testApp.close());
 
-  async function createPat(token: string, body: Record<string, unknown> = { name: "ci-deploy" }) {
-    const response = await testApp.postJson("/api/my/cli/tokens", body, { token });
+  /** PATs are made from a browser session only. */
+  async function createPat(account: TestAccount, body: Record<string, unknown> = { name: "ci-deploy" }) {
+    const response = await testApp.postJson("/api/my/cli/tokens", body, { cookie: account.cookie });
     expect(response.status).toBe(201);
     return CreatedToken.parse(await response.json());
   }
@@ -31,7 +32,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
     it("whoami names the user and the credential: session token, PAT or browser session", async () => {
       const account = await signUp(testApp, { name: "Grace Hopper" });
       const session = await deviceLogin(testApp, account);
-      const pat = await createPat(session);
+      const pat = await createPat(account);
       const user = { id: account.id, name: "Grace Hopper", email: account.email };
 
       const bySession = Whoami.parse((await whoami({ token: session })).body);
@@ -57,7 +58,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
     it("a revoked token is refused on the very next request", async () => {
       const account = await signUp(testApp);
       const session = await deviceLogin(testApp, account);
-      const pat = await createPat(session);
+      const pat = await createPat(account);
       expect((await whoami({ token: pat.token })).status).toBe(200);
       expect((await testApp.del(`/api/my/cli/tokens/${pat.id}`, { token: session })).status).toBe(200);
       expect(await whoami({ token: pat.token })).toMatchObject({ status: 401, body: { error: "token_revoked" } });
@@ -85,8 +86,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
 
     it("an expired PAT is refused with token_expired", async () => {
       const account = await signUp(testApp);
-      const session = await deviceLogin(testApp, account);
-      const pat = await createPat(session, { name: "short", expires_in_days: 30 });
+      const pat = await createPat(account, { name: "short", expires_in_days: 30 });
       testApp.clock.advance(30 * DAY_MS);
       expect(await whoami({ token: pat.token })).toMatchObject({ status: 401, body: { error: "token_expired" } });
     });
@@ -127,12 +127,11 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       expect(await crossSite.json()).toMatchObject({ error: "forbidden" });
 
       const session = await deviceLogin(testApp, account);
-      const byToken = await testApp.app.request("/api/my/cli/tokens", {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${session}` },
-        body: JSON.stringify({ name: "from a script" }),
+      const byToken = await testApp.app.request(`/api/my/cli/sessions/${"current"}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${session}` },
       });
-      expect(byToken.status).toBe(201);
+      expect(byToken.status).toBe(200);
     });
   });
 
@@ -166,7 +165,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
 
     it("DELETE current with a PAT is 404 and leaves the PAT alone", async () => {
       const account = await signUp(testApp);
-      const pat = await createPat(await deviceLogin(testApp, account));
+      const pat = await createPat(account);
       const response = await testApp.del("/api/my/cli/sessions/current", { token: pat.token });
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ message: expect.stringMatching(/personal access token/) });
@@ -193,7 +192,11 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       async (scopes) => {
         const account = await signUp(testApp);
         const session = await deviceLogin(testApp, account);
-        const response = await testApp.postJson("/api/my/cli/tokens", { name: "narrow", scopes }, { token: session });
+        const response = await testApp.postJson(
+          "/api/my/cli/tokens",
+          { name: "narrow", scopes },
+          { cookie: account.cookie },
+        );
         expect(response.status).toBe(400);
         expect(await response.json()).toMatchObject({ error: "scopes_unsupported" });
         const listed = (await (await testApp.get("/api/my/cli/tokens", { token: session })).json()) as {
@@ -203,10 +206,50 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       },
     );
 
+    it("only a browser session creates one: a CLI session or a PAT gets 403 web_session_required, and no token", async () => {
+      const account = await signUp(testApp);
+      const session = await deviceLogin(testApp, account);
+      const pat = await createPat(account);
+      for (const token of [session, pat.token]) {
+        const response = await testApp.postJson(
+          "/api/my/cli/tokens",
+          { name: "foothold", expires_in_days: null },
+          { token },
+        );
+        expect(response.status).toBe(403);
+        expect(await response.json()).toMatchObject({ error: "web_session_required", message: expect.any(String) });
+      }
+      const listed = TokenList.parse(await (await testApp.get("/api/my/cli/tokens", { token: session })).json());
+      expect(listed.tokens.map((token) => token.name)).toEqual(["ci-deploy"]);
+    });
+
+    it("lists say where each token came from: the flow, the browser and the address", async () => {
+      const account = await signUp(testApp);
+      const created = await testApp.postJson(
+        "/api/my/cli/tokens",
+        { name: "from-firefox" },
+        {
+          cookie: account.cookie,
+          headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0" },
+        },
+      );
+      expect(CreatedToken.parse(await created.json())).toMatchObject({ flow: "web", browser: "Firefox · Linux" });
+      const session = await deviceLogin(testApp, account);
+      const listed = TokenList.parse(await (await testApp.get("/api/my/cli/tokens", { token: session })).json());
+      expect(listed.tokens[0]).toMatchObject({
+        name: "from-firefox",
+        flow: "web",
+        browser: "Firefox · Linux",
+        ip_address: null,
+      });
+      const sessions = SessionList.parse(await (await testApp.get("/api/my/cli/sessions", { token: session })).json());
+      expect(sessions.sessions.map((row) => row.flow)).toEqual(["device-code"]);
+    });
+
     it("creation returns the token once; lists show metadata only", async () => {
       const account = await signUp(testApp);
       const session = await deviceLogin(testApp, account);
-      const pat = await createPat(session, { name: "ci-deploy" });
+      const pat = await createPat(account, { name: "ci-deploy" });
       expect(pat.token.startsWith("cm_pat_")).toBe(true);
       expect(Date.parse(pat.expires_at ?? "")).toBe(testApp.clock.now().getTime() + 365 * DAY_MS);
 
@@ -215,7 +258,16 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       expect(text).not.toContain(pat.token);
       const { tokens } = TokenList.parse(JSON.parse(text));
       expect(tokens).toEqual([
-        { id: pat.id, name: "ci-deploy", created_at: pat.created_at, last_used_at: null, expires_at: pat.expires_at },
+        {
+          id: pat.id,
+          name: "ci-deploy",
+          created_at: pat.created_at,
+          last_used_at: null,
+          expires_at: pat.expires_at,
+          ip_address: null,
+          browser: null,
+          flow: "web",
+        },
       ]);
     });
 
@@ -225,7 +277,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       [null, null],
     ])("expires_in_days %s sets the expiry", async (days, lifetime) => {
       const account = await signUp(testApp);
-      const pat = await createPat(await deviceLogin(testApp, account), { name: "x", expires_in_days: days });
+      const pat = await createPat(account, { name: "x", expires_in_days: days });
       expect(pat.expires_at === null ? null : Date.parse(pat.expires_at) - testApp.clock.now().getTime()).toBe(
         lifetime,
       );
@@ -245,7 +297,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
 
     it("creation and revocation are audited", async () => {
       const account = await signUp(testApp);
-      const pat = await createPat(await deviceLogin(testApp, account));
+      const pat = await createPat(account);
       await testApp.del(`/api/my/cli/tokens/${pat.id}`, { cookie: account.cookie });
       const audit = await testApp.database.db.select().from(auditLog).where(eq(auditLog.targetId, pat.id));
       expect(audit.map((row) => row.action).sort()).toEqual(["auth.cli.pat.created", "auth.cli.pat.revoked"]);
@@ -257,7 +309,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       const alice = await signUp(testApp);
       const mallory = await signUp(testApp);
       const aliceSession = await deviceLogin(testApp, alice);
-      const alicePat = await createPat(aliceSession);
+      const alicePat = await createPat(alice);
       const mallorySession = await deviceLogin(testApp, mallory);
 
       const { sessions } = SessionList.parse(
@@ -280,11 +332,14 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
   });
 
   describe("password change", () => {
-    it("revokes every CLI session of the user but not their PATs", async () => {
+    it("revokes every CLI session of the user and their PATs of the last 30 days, not older ones", async () => {
       const account = await signUp(testApp);
       const session = await deviceLogin(testApp, account);
       const otherSession = await deviceLogin(testApp, account);
-      const pat = await createPat(session);
+      const recentPat = await createPat(account);
+      const pat = await createPat(account, { name: "old-ci" });
+      const createdAt = new Date(testApp.clock.now().getTime() - 31 * DAY_MS);
+      await testApp.database.db.update(cliToken).set({ createdAt }).where(eq(cliToken.id, pat.id));
 
       const changed = await testApp.postJson(
         "/api/auth/change-password",
@@ -293,7 +348,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       );
       expect(changed.status).toBe(200);
 
-      for (const token of [session, otherSession]) {
+      for (const token of [session, otherSession, recentPat.token]) {
         expect(await whoami({ token })).toMatchObject({ status: 401, body: { error: "token_revoked" } });
       }
       expect((await whoami({ token: pat.token })).status).toBe(200);

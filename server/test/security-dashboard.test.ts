@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog } from "../src/db/schema.js";
+import { auditLog, cliToken } from "../src/db/schema.js";
 import { SECURITY_PATH } from "../src/pages/security-page.js";
 import { deviceLogin } from "./support/device-login.js";
 import { pageText as text } from "./support/page-text.js";
@@ -36,6 +36,14 @@ describe.each(DATABASE_KINDS)("sessions and the security page on %s", (kind) => 
     expect(response.status).toBe(201);
     return ((await response.json()) as { token: string }).token;
   };
+  /** A PAT made `days` ago (a script's, from before whatever a password change answers). */
+  const olderPat = async (cookie: string, days: number) => {
+    const response = await testApp.postJson("/api/my/cli/tokens", { name: "old-ci" }, { cookie });
+    const { id, token } = (await response.json()) as { id: string; token: string };
+    const createdAt = new Date(testApp.clock.now().getTime() - days * 24 * 60 * 60 * 1000);
+    await testApp.database.db.update(cliToken).set({ createdAt }).where(eq(cliToken.id, id));
+    return token;
+  };
   const actions = async (userId: string, action: string) =>
     testApp.database.db
       .select()
@@ -47,12 +55,13 @@ describe.each(DATABASE_KINDS)("sessions and the security page on %s", (kind) => 
     ["Better Auth's JSON route with revokeOtherSessions", "json", true],
     ["the security page's form", "form", false],
   ])(
-    "a new password through %s ends every other browser and CLI session, not PATs",
+    "a new password through %s ends every other browser and CLI session and PATs of the last 30 days, not older ones",
     async (_label, door, revokeOtherSessions) => {
       const account = await signUp(testApp);
       const other = await secondBrowser(account);
       const cliSession = await deviceLogin(testApp, account);
-      const pat = await createPat(account.cookie);
+      const recentPat = await createPat(account.cookie);
+      const pat = await olderPat(account.cookie, 31);
 
       const newPassword = "a brand new password";
       const changed =
@@ -72,9 +81,10 @@ describe.each(DATABASE_KINDS)("sessions and the security page on %s", (kind) => 
       expect(await signedIn(other)).toBe(false);
       expect(await signedIn(account.cookie)).toBe(true);
       expect(await whoami(cliSession)).toBe(401);
+      expect(await whoami(recentPat)).toBe(401);
       expect(await whoami(pat)).toBe(200);
       const [audit] = await actions(account.id, "auth.password.changed");
-      expect(audit?.metadata).toEqual({ web_sessions_ended: 1, cli_sessions_ended: 1 });
+      expect(audit?.metadata).toEqual({ web_sessions_ended: 1, cli_sessions_ended: 1, pats_ended: 1 });
       expect(await actions(account.id, "auth.web.session.revoked")).toHaveLength(1);
 
       if (door === "form") {

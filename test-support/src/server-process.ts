@@ -135,9 +135,13 @@ export async function startClaudemeshServer(options: ServerOptions = {}): Promis
     async signUp(name = "Ada Lovelace") {
       accounts += 1;
       const email = `user${accounts}.${Date.now()}@example.test`;
-      const response = await post("/api/auth/sign-up/email", { name, email, password: "correct horse battery" });
+      const password = "correct horse battery";
+      const response = await post("/api/auth/sign-up/email", { name, email, password });
       if (!response.ok) throw new Error(`sign-up: ${response.status} ${await response.text()}`);
-      const cookie = response.headers
+      // Sign-up signs nobody in (it answers alike for a taken address): sign in as a person would.
+      const signedIn = await post("/api/auth/sign-in/email", { email, password });
+      if (!signedIn.ok) throw new Error(`sign-in: ${signedIn.status} ${await signedIn.text()}`);
+      const cookie = signedIn.headers
         .getSetCookie()
         .map((line) => line.split(";")[0])
         .join("; ");

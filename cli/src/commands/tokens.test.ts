@@ -1,10 +1,9 @@
-import { CreatedToken, DEFAULT_PAT_LIFETIME_DAYS, mintToken, RevokedResponse, TokenList } from "@claudemesh/sdk";
+import { mintToken, RevokedResponse, TokenList } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
-import { createContext } from "../context.js";
 import { type CommandCase, runCase, SAVED } from "../testing/command-table.js";
-import { fails, ok } from "../testing/fake-transport.js";
+import { ok } from "../testing/fake-transport.js";
 import { tokenAnswer } from "../testing/fixtures.js";
-import { formatLifetime, parseLifetime, tokensCommand } from "./tokens.js";
+import { formatLifetime, parseLifetime } from "./tokens.js";
 
 describe("parseLifetime", () => {
   it.each([
@@ -24,79 +23,54 @@ describe("parseLifetime", () => {
   });
 });
 
-describe("tokens create --expires-in", () => {
-  it("defaults to the one default lifetime the API, the extension and the dashboard use", () => {
-    const create = tokensCommand(createContext({})).commands.find((command) => command.name() === "create");
-    const expiresIn = create?.options.find((option) => option.long === "--expires-in");
-    expect(parseLifetime(String(expiresIn?.defaultValue))).toBe(DEFAULT_PAT_LIFETIME_DAYS);
-  });
-
+describe("formatLifetime", () => {
   it.each([30, 90, 365, 730])("formatLifetime(%i) reads back as the same days", (days) => {
     expect(parseLifetime(formatLifetime(days))).toBe(days);
   });
 });
 
 const NEW_PAT = mintToken("pat");
-const created = (expiresAt: string | null) => ({
-  route: "POST /api/my/cli/tokens",
-  reply: ok(CreatedToken, { ...tokenAnswer({ expires_at: expiresAt }), token: NEW_PAT }, 201),
-});
+const PAGE = "https://mesh.test/dashboard/settings/cli-tokens";
 
 const cases: CommandCase[] = [
   {
-    name: "create: the token alone on stdout, the rest on stderr; the request carries name and lifetime",
+    name: "create: opens the dashboard's form filled in, prints its URL, and sends nothing (tokens make no tokens)",
     args: ["tokens", "create", "--name", "ci-deploy", "--expires-in", "90d"],
     savedLogin: "session",
-    stubs: [created("2026-08-30T12:00:00.000Z")],
     wantStatus: 0,
-    stdoutIs: `${NEW_PAT}\n`,
-    wantStderr: ['✔ Created token "ci-deploy" (expires 2026-08-30)', "! Copy it now: it will not be shown again."],
-    wantSent: [`POST /api/my/cli/tokens ${SAVED}`],
-    check: ({ transport }) => expect(transport.requests[0]?.body).toEqual({ name: "ci-deploy", expires_in_days: 90 }),
+    stdoutIs: `${PAGE}?name=ci-deploy&expiry=90\n`,
+    wantStderr: ["Personal access tokens are created in your browser"],
+    wantSent: [],
+    check: ({ opened }) => expect(opened).toEqual([`${PAGE}?name=ci-deploy&expiry=90`]),
   },
   {
-    name: "create --json: the created token as JSON, never expiring",
-    args: ["tokens", "create", "--name", "ci-deploy", "--expires-in", "never", "--json"],
-    savedLogin: "session",
-    stubs: [created(null)],
+    name: "create with no options, signed out: the plain page, no sign-in needed",
+    args: ["tokens", "create"],
     wantStatus: 0,
-    wantStderr: ["(never expires)"],
-    check: ({ stdout, transport }) => {
-      expect(CreatedToken.parse(JSON.parse(stdout))).toMatchObject({ token: NEW_PAT, expires_at: null });
-      expect(transport.requests[0]?.body).toEqual({ name: "ci-deploy", expires_in_days: null });
-    },
+    stdoutIs: `${PAGE}\n`,
+    wantSent: [],
   },
   {
-    name: "create with a bad --expires-in: exit 1 naming the flag, before signing in or sending",
+    name: "create --json: the page's URL as JSON; a lifetime the form does not offer is left to pick there",
+    args: ["tokens", "create", "--expires-in", "2y", "--json"],
+    wantStatus: 0,
+    check: ({ stdout }) => expect(JSON.parse(stdout)).toEqual({ url: PAGE }),
+  },
+  {
+    name: "create where no browser can open: says why, and the URL is still on stdout",
+    args: ["tokens", "create", "--name", "ci"],
+    browserUnavailable: "this is an SSH session",
+    wantStatus: 0,
+    stdoutIs: `${PAGE}?name=ci\n`,
+    wantStderr: ["Not opening a browser (this is an SSH session)."],
+  },
+  {
+    name: "create with a bad --expires-in: exit 1 naming the flag, before opening anything",
     args: ["tokens", "create", "--name", "ci", "--expires-in", "soon"],
     wantStatus: 1,
     wantStderr: ['✘ --expires-in must be like 30d, 90d, 1y or never (got "soon").'],
     wantSent: [],
-  },
-  {
-    name: "create without --name: commander's usage error, exit 1",
-    args: ["tokens", "create"],
-    savedLogin: "session",
-    wantStatus: 1,
-    wantStderr: ["required option '--name <name>' not specified"],
-    wantSent: [],
-  },
-  {
-    name: "create with a revoked login: exit 2",
-    args: ["tokens", "create", "--name", "ci"],
-    savedLogin: "session",
-    stubs: [{ route: "POST /api/my/cli/tokens", reply: fails(401, "token_revoked", "This token was revoked.") }],
-    wantStatus: 2,
-    wantStderr: ["✘ This token was revoked.", "claudemesh login"],
-  },
-  {
-    name: "create when the server cannot be reached: exit 1, sent once (a POST is never repeated)",
-    args: ["tokens", "create", "--name", "ci"],
-    savedLogin: "session",
-    stubs: [{ route: "POST /api/my/cli/tokens", reply: { networkError: "ECONNRESET" } }],
-    wantStatus: 1,
-    wantStderr: ["✘ Cannot reach https://mesh.test"],
-    wantSent: [`POST /api/my/cli/tokens ${SAVED}`],
+    check: ({ opened }) => expect(opened).toEqual([]),
   },
   {
     name: "list: one line per token, never its value",

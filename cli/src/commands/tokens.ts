@@ -1,4 +1,4 @@
-import { CreateTokenRequest, DEFAULT_PAT_LIFETIME_DAYS, refuseTokenAsId } from "@claudemesh/sdk";
+import { CreateTokenRequest, PAT_LIFETIMES_DAYS, refuseTokenAsId } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
@@ -35,9 +35,9 @@ export function tokensCommand(ctx: CliContext): Command {
     .addCommand(
       new Command("create")
         .description(t.tokens.create)
-        .requiredOption("--name <name>", t.tokens.name)
-        .option("--expires-in <lifetime>", t.tokens.expiresIn, formatLifetime(DEFAULT_PAT_LIFETIME_DAYS))
-        .option("--json", t.tokens.jsonWithToken)
+        .option("--name <name>", t.tokens.name)
+        .option("--expires-in <lifetime>", t.tokens.expiresIn)
+        .option("--json", t.tokens.jsonUrl)
         .action(returnsStatus((options: TokensCreateOptions) => runTokensCreate(options, ctx))),
     )
     .addCommand(
@@ -55,25 +55,41 @@ export function tokensCommand(ctx: CliContext): Command {
 }
 
 export interface TokensCreateOptions {
-  name: string;
-  expiresIn: string;
+  name?: string;
+  expiresIn?: string;
   json?: boolean;
 }
 
+/** The dashboard page where tokens are made (the server's, not this process's to choose). */
+export const TOKENS_PAGE_PATH = "/dashboard/settings/cli-tokens";
+
+/**
+ * Personal access tokens are made only in a browser session, never with a
+ * token (a stolen one must not mint itself a longer life), so this opens the
+ * dashboard's form, filled in with `--name` and `--expires-in`, and prints its
+ * URL on stdout.
+ */
 export async function runTokensCreate(options: TokensCreateOptions, ctx: CliContext): Promise<number> {
   const { t } = ctx;
-  const request = checkInput(
-    CreateTokenRequest,
-    { name: options.name, expires_in_days: parseLifetime(options.expiresIn, t) },
-    { name: "--name", expires_in_days: "--expires-in" },
-  );
-  const { api } = await authenticatedApi(ctx);
-  const created = await api.createToken(request);
-  if (options.json) ctx.out.print(JSON.stringify(created, null, 2));
-  else ctx.out.print(created.token);
-  const expiry = created.expires_at ? t.tokens.expires(formatDate(created.expires_at, t)) : t.tokens.neverExpires;
-  ctx.out.success(t.tokens.created(created.name, expiry));
-  ctx.out.warn(t.tokens.copyNow);
+  const days = options.expiresIn === undefined ? undefined : parseLifetime(options.expiresIn, t);
+  if (options.name !== undefined) {
+    checkInput(
+      CreateTokenRequest,
+      { name: options.name, expires_in_days: days },
+      { name: "--name", expires_in_days: "--expires-in" },
+    );
+  }
+  const url = new URL(TOKENS_PAGE_PATH, ctx.apiUrl());
+  if (options.name) url.searchParams.set("name", options.name.trim());
+  // The form offers only some lifetimes; another is left for the person to pick there.
+  if (days !== undefined && (PAT_LIFETIMES_DAYS as readonly (number | null)[]).includes(days)) {
+    url.searchParams.set("expiry", days === null ? "never" : String(days));
+  }
+  const page = url.toString();
+  ctx.out.say(t.tokens.inBrowser);
+  const notOpened = await ctx.openBrowser(page);
+  if (notOpened) ctx.out.warn(t.login.notOpening(notOpened));
+  ctx.out.print(options.json ? JSON.stringify({ url: page }, null, 2) : page);
   return 0;
 }
 

@@ -78,6 +78,8 @@ export const en = {
     checkTokenCopied: "Tokens look like cm_pat_… or cm_session_…; check it was copied whole.",
     waitAndRetry: "Wait a while, then try again.",
     leaveOutScopes: "Leave out `scopes`: every token has its account's full access until scopes exist.",
+    createTokenInBrowser:
+      "Create personal access tokens in your browser, at /dashboard/settings/cli-tokens on your server (`claudemesh tokens create` opens it).",
     chooseAnotherSlug: "Choose another slug with `--slug`.",
     askForNewInvite: "Ask whoever invited you for a new invite.",
     inviteWorksOnce: "Invites work once; ask for a new one.",
@@ -229,19 +231,19 @@ export const en = {
 
   tokens: {
     description: "create, list and revoke personal access tokens",
-    create: "create a token (printed once, on stdout)",
+    create: "open the dashboard page where tokens are created (prints its URL)",
     name: "what it is for, e.g. ci-deploy",
     expiresIn: "30d, 90d, 1y or never",
-    jsonWithToken: "print JSON (includes the token)",
+    jsonUrl: "print the page's URL as JSON",
+    inBrowser:
+      "Personal access tokens are created in your browser, signed in to the dashboard (never with a token), and shown there once.",
     list: "list your tokens (never their values)",
     revoke: "revoke a token; anything using it stops working at once",
     id: "token id from `claudemesh tokens list`",
     badLifetime: (value: string) => `--expires-in must be like 30d, 90d, 1y or never (got "${value}").`,
     tooLong: "--expires-in can be at most 10 years (or never).",
-    created: (name: string, expiry: string) => `Created token "${name}" (${expiry})`,
     expires: (date: string) => `expires ${date}`,
     neverExpires: "never expires",
-    copyNow: "Copy it now: it will not be shown again.",
     none: "No personal access tokens.",
     revoked: (id: string) => `Revoked token ${id}`,
   },

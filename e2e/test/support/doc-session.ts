@@ -197,12 +197,25 @@ export async function startDocSession(options: DocSessionOptions): Promise<DocSe
             password: PASSWORD,
           });
           if (!response.ok) throw new Error(`line ${step.line}: sign-up: ${response.status} ${await response.text()}`);
+          // Sign-up signs nobody in: sign in as a person would.
+          const signedIn = await post("/api/auth/sign-in/email", { email: step.email, password: PASSWORD });
+          if (!signedIn.ok) throw new Error(`line ${step.line}: sign-in: ${signedIn.status} ${await signedIn.text()}`);
           cookies.push(
-            response.headers
+            signedIn.headers
               .getSetCookie()
               .map((cookie) => cookie.split(";")[0])
               .join("; "),
           );
+          continue;
+        }
+        if (step.kind === "create-token") {
+          const created = await post("/api/my/cli/tokens", { name: step.name }, cookies.at(-1));
+          if (!created.ok)
+            throw new Error(`line ${step.line}: create-token: ${created.status} ${await created.text()}`);
+          const { token } = (await created.json()) as { token: string };
+          // Saved where the reader's terminal is, as they would paste it.
+          const saved = await shell(`printf '%s\\n' '${token}' > '${step.file}'`);
+          if (saved.exitCode !== 0) throw new Error(`line ${step.line}: saving the token: ${saved.output}`);
           continue;
         }
         const standIn = options.standIns?.[step.command];

@@ -12,12 +12,16 @@
  *   says `<name>`.
  * - `<!-- docs-test: sign-up Ada Lovelace <ada@example.com> -->` marks where the
  *   reader creates an account in the browser; the test does it over HTTP.
+ * - `<!-- docs-test: create-token ci-deploy > ci-token.txt -->` marks where the
+ *   reader makes a personal access token on the dashboard and saves it to a file
+ *   (in the session's working directory); the test does it over HTTP.
  *
  * Other fenced blocks (```text usage, ```mermaid, …) are not run.
  */
 export type DocStep =
   | { kind: "command"; command: string; output: string[]; line: number }
-  | { kind: "sign-up"; name: string; email: string; line: number };
+  | { kind: "sign-up"; name: string; email: string; line: number }
+  | { kind: "create-token"; name: string; file: string; line: number };
 
 interface Fence {
   lang: string;
@@ -27,6 +31,7 @@ interface Fence {
 
 const FENCE = /^(\s*)(`{3,})\s*([\w-]*)/;
 const SIGN_UP = /<!--\s*docs-test:\s*sign-up\s+(.+?)\s+<([^>]+)>\s*-->/;
+const CREATE_TOKEN = /<!--\s*docs-test:\s*create-token\s+(\S+)\s+>\s*(\S+)\s*-->/;
 
 /** The commands, their shown output and the browser steps of a Markdown page, in page order. */
 export function docSteps(markdown: string): DocStep[] {
@@ -40,6 +45,11 @@ export function docSteps(markdown: string): DocStep[] {
     const signUp = SIGN_UP.exec(line);
     if (signUp) {
       steps.push({ kind: "sign-up", name: signUp[1] ?? "", email: signUp[2] ?? "", line: index + 1 });
+      continue;
+    }
+    const createToken = CREATE_TOKEN.exec(line);
+    if (createToken) {
+      steps.push({ kind: "create-token", name: createToken[1] ?? "", file: createToken[2] ?? "", line: index + 1 });
       continue;
     }
     const open = FENCE.exec(line);

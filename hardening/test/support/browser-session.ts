@@ -21,15 +21,14 @@ export function postJson(
   });
 }
 
-/** Signs a new account up through Better Auth; returns the browser's session cookie. */
+/** Signs a new account up through Better Auth, then in (sign-up signs nobody in); returns the browser's session cookie. */
 export async function signUp(baseUrl: string, name: string, email: string): Promise<string> {
-  const response = await postJson(baseUrl, "/api/auth/sign-up/email", {
-    name,
-    email,
-    password: "correct horse battery",
-  });
+  const password = "correct horse battery";
+  const response = await postJson(baseUrl, "/api/auth/sign-up/email", { name, email, password });
   if (!response.ok) throw new Error(`sign-up: ${response.status} ${await response.text()}`);
-  return response.headers
+  const signedIn = await postJson(baseUrl, "/api/auth/sign-in/email", { email, password });
+  if (!signedIn.ok) throw new Error(`sign-in: ${signedIn.status} ${await signedIn.text()}`);
+  return signedIn.headers
     .getSetCookie()
     .map((line) => line.split(";")[0])
     .join("; ");

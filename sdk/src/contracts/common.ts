@@ -13,3 +13,10 @@ export const User = lazySchema(() =>
   }),
 );
 export type User = z.infer<typeof User>;
+
+/**
+ * How a CLI credential was obtained: a device-code login, a browser (loopback)
+ * login, or a personal access token made on the web dashboard.
+ */
+export const CredentialFlow = lazySchema(() => z.enum(["device-code", "browser", "web"]));
+export type CredentialFlow = z.infer<typeof CredentialFlow>;

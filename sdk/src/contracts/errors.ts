@@ -35,6 +35,8 @@ export const ErrorCode = lazySchema(() =>
     "conflict",
     "rate_limited",
     "scopes_unsupported",
+    /** Only a browser session may do this (create a personal access token), never a token. */
+    "web_session_required",
     // Meshes and invites.
     "slug_taken",
     "invite_expired",

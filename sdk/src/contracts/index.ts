@@ -1,5 +1,5 @@
 export { HTTP_STATUS } from "../errors/wire.js";
-export { Timestamp, User } from "./common.js";
+export { CredentialFlow, Timestamp, User } from "./common.js";
 export {
   DeviceCodeRequest,
   DeviceCodeResponse,

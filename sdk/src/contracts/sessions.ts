@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { Timestamp } from "./common.js";
+import { CredentialFlow, Timestamp } from "./common.js";
 import { lazySchema } from "./lazy-schema.js";
 
 /** A device signed in with `claudemesh login`. */
@@ -10,6 +10,8 @@ export const CliSession = lazySchema(() =>
     device_os: z.string().nullable(),
     device_arch: z.string().nullable(),
     ip_address: z.string().nullable(),
+    /** How it signed in: `device-code` or `browser` (loopback); null or absent when the server did not record it. */
+    flow: CredentialFlow.nullable().optional(),
     created_at: Timestamp,
     last_used_at: Timestamp.nullable(),
     expires_at: Timestamp.nullable(),

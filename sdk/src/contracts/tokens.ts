@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { Timestamp } from "./common.js";
+import { CredentialFlow, Timestamp } from "./common.js";
 import { lazySchema } from "./lazy-schema.js";
 import { DisplayName } from "./neutral-text.js";
 
@@ -25,6 +25,12 @@ export const TokenSummary = lazySchema(() =>
     created_at: Timestamp,
     last_used_at: Timestamp.nullable(),
     expires_at: Timestamp.nullable(),
+    /** Where it was created from (absent from servers before 0.12). */
+    ip_address: z.string().nullable().optional(),
+    /** The browser it was created in, as fixed names ("Chrome · Linux"), or null. */
+    browser: z.string().nullable().optional(),
+    /** How it was obtained: `web` for a PAT made on the dashboard; null when not recorded. */
+    flow: CredentialFlow.nullable().optional(),
   }),
 );
 export type TokenSummary = z.infer<typeof TokenSummary>;

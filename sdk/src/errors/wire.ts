@@ -31,6 +31,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   rate_limited: 429,
   scopes_unsupported: 400,
+  web_session_required: 403,
   slug_taken: 409,
   invite_expired: 410,
   invite_used: 410,

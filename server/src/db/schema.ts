@@ -128,6 +128,9 @@ export const passkey = pgTable(
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
+/** How a CLI credential was obtained (shown beside it in every list, and in the email about it). */
+export const CREDENTIAL_FLOWS = ["device-code", "browser", "web"] as const;
+
 /**
  * CLI session tokens (`cm_session_…`, from device login) and personal access
  * tokens (`cm_pat_…`). Only the SHA-256 of a token is stored; requests find
@@ -149,6 +152,8 @@ export const cliToken = pgTable(
     deviceArch: text("device_arch"),
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
+    /** How it was obtained: a device-code or browser (loopback) login, or a PAT made on the web; null before this was kept. */
+    flow: text("flow", { enum: CREDENTIAL_FLOWS }),
     createdAt: createdAt(),
     lastUsedAt: at("last_used_at"),
     /** Null: never expires (PATs only). Sessions slide forward on use. */
@@ -334,4 +339,26 @@ export const telemetryEvent = pgTable(
     receivedAt: at("received_at").notNull(),
   },
   (table) => [index("telemetry_event_received_at_idx").on(table.receivedAt)],
+);
+
+/**
+ * The "this wasn't me" link of a security email (a new CLI session, a new PAT,
+ * a password change): single use, expiring; only the SHA-256 of its secret is
+ * stored. `target_id` is the token the email was about (null for a password change).
+ */
+export const securityAlert = pgTable(
+  "security_alert",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["cli-session", "pat", "password"] }).notNull(),
+    targetId: text("target_id"),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: createdAt(),
+    expiresAt: at("expires_at").notNull(),
+    usedAt: at("used_at"),
+  },
+  (table) => [uniqueIndex("security_alert_secret_hash_idx").on(table.secretHash)],
 );

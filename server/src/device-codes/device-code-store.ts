@@ -144,6 +144,7 @@ export async function findDeviceCodeByUserCode(db: Db, userCode: string): Promis
 
 export interface ClaimedToken {
   token: string;
+  tokenId: string;
   user: User;
   expiresAt: Date;
 }
@@ -185,7 +186,7 @@ export async function claimApprovedCode(
     });
     if (!session) return undefined;
     await tx.update(cliDeviceCode).set({ tokenId: session.tokenId }).where(eq(cliDeviceCode.id, id));
-    return { token: session.token, user: session.user, expiresAt: session.expiresAt };
+    return { token: session.token, tokenId: session.tokenId, user: session.user, expiresAt: session.expiresAt };
   });
 }
 

@@ -73,3 +73,86 @@ export function verificationEmail(input: { to: string; locale: Locale; url: stri
     ),
   };
 }
+
+/** The date and time an email states, in its language, in UTC. */
+function emailTime(locale: Locale, at: Date): string {
+  return `${new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(at)} UTC`;
+}
+
+/**
+ * A new CLI session, a new PAT or a password change, told to the account: what,
+ * from which device and address, when, and a single-use "this wasn't me" link.
+ * The device name was chosen by whoever signed in, so it is capped and labelled.
+ */
+export function securityNoticeEmail(input: {
+  to: string;
+  locale: Locale;
+  kind: "cli-session" | "pat" | "password";
+  device: string | null;
+  flow: string | null;
+  address: string | null;
+  at: Date;
+  url: string;
+}): OutgoingEmail {
+  const t = translator(input.locale);
+  const unknown = t("email.notice.unknown");
+  const flowKey = input.flow === "device-code" || input.flow === "browser" || input.flow === "web" ? input.flow : null;
+  return {
+    to: input.to,
+    subject: t(`email.notice.${input.kind}.subject`),
+    text: [
+      t(`email.notice.${input.kind}.intro`),
+      "",
+      `  ${t("email.notice.device")}: ${input.device ? cappedName(input.device) : unknown}`,
+      ...(flowKey ? [`  ${t("email.notice.flow")}: ${t(`origin.${flowKey}`)}`] : []),
+      `  ${t("email.notice.address")}: ${input.address ?? unknown}`,
+      `  ${t("email.notice.time")}: ${emailTime(input.locale, input.at)}`,
+      "",
+      t("email.notice.ifYou"),
+      t("email.notice.ifNot"),
+      `  ${input.url}`,
+      "",
+      t("email.notice.linkOnce"),
+    ].join("\n"),
+  };
+}
+
+/** The password reset link, asked for on /forgot-password: fixed text and the link. */
+export function passwordResetEmail(input: { to: string; locale: Locale; url: string }): OutgoingEmail {
+  const t = translator(input.locale);
+  return {
+    to: input.to,
+    subject: t("email.reset.subject"),
+    text: [t("email.reset.intro"), "", `  ${input.url}`, "", t("email.reset.expires"), t("email.reset.ignore")].join(
+      "\n",
+    ),
+  };
+}
+
+/**
+ * Someone tried to sign up with an address that has an account: sign-up answers
+ * as if it were new, and the owner is told here, with the ways in.
+ */
+export function existingAccountEmail(input: {
+  to: string;
+  locale: Locale;
+  signInUrl: string;
+  resetUrl: string;
+}): OutgoingEmail {
+  const t = translator(input.locale);
+  return {
+    to: input.to,
+    subject: t("email.existing.subject"),
+    text: [
+      t("email.existing.intro"),
+      "",
+      t("email.existing.signIn"),
+      `  ${input.signInUrl}`,
+      "",
+      t("email.existing.reset"),
+      `  ${input.resetUrl}`,
+      "",
+      t("email.existing.ignore"),
+    ].join("\n"),
+  };
+}

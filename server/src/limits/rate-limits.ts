@@ -53,4 +53,10 @@ export const RATE_LIMITS = {
   inviteEmailsPerRecipient: { limit: 3, windowMs: DAY_MS },
   /** Verification emails asked for one account. */
   verificationEmailsPerAccount: { limit: 5, windowMs: HOUR_MS },
+  /** Password reset emails asked for one address (counted whether or not it has an account, so the limit tells nothing). */
+  passwordResetsPerRecipient: { limit: 3, windowMs: HOUR_MS },
+  /** Password reset emails asked for from one address, over any recipients. */
+  passwordResetsPerAddress: { limit: 10, windowMs: HOUR_MS },
+  /** "You already have an account" emails to one address, sent when someone signs up with it; past this, none. */
+  existingAccountEmailsPerRecipient: { limit: 3, windowMs: DAY_MS },
 } as const satisfies Record<string, AttemptLimit>;

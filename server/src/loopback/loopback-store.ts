@@ -63,7 +63,7 @@ export async function issueLoopbackCode(
 export async function redeemLoopbackCode(
   db: Db,
   input: { code: string; verifier: string; redirectUri: string; request: RequestInfo; now: Date },
-): Promise<{ token: string; user: User; expiresAt: Date }> {
+): Promise<{ token: string; tokenId: string; user: User; expiresAt: Date }> {
   const refused = () =>
     new ClaudemeshError("invalid_input", "This sign-in code is unknown, already used or expired; sign in again.");
   // Spend the code in its own statement first: a failed check below must not roll the spending back.
@@ -93,7 +93,7 @@ export async function redeemLoopbackCode(
     }),
   );
   if (!session) throw refused();
-  return { token: session.token, user: session.user, expiresAt: session.expiresAt };
+  return { token: session.token, tokenId: session.tokenId, user: session.user, expiresAt: session.expiresAt };
 }
 
 /** RFC 7636 S256: base64url(SHA-256(verifier)) equals the challenge, compared in constant time. */

@@ -66,6 +66,9 @@ export function LoginPage(props: {
         </form>
         <PasskeySignIn page={page} next={next} />
         <p class="switch-form">
+          <a href="/forgot-password">{t("login.forgot")}</a>
+        </p>
+        <p class="switch-form">
           {t("login.noAccount")} <a href={`/register?next=${encodeURIComponent(next)}`}>{t("login.register")}</a>
         </p>
       </section>
@@ -147,6 +150,79 @@ export function SignOutPage(props: { page: PageContext }) {
             </button>
           </form>
         </div>
+      </section>
+    </Layout>
+  );
+}
+
+/** `/forgot-password`: the address to send a reset link to. */
+export function ForgotPasswordPage(props: { page: PageContext; email?: string; error?: MessageKey }) {
+  const { page } = props;
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("forgot.title")}>
+      <section class="card">
+        <h1>{t("forgot.title")}</h1>
+        <p class="lead">{t("forgot.body")}</p>
+        <ErrorNotice page={page} error={props.error} />
+        <form method="post" action="/forgot-password" aria-describedby={props.error ? "form-error" : undefined}>
+          <div class="field">
+            <label for="email">{t("forgot.email")}</label>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autocomplete="username"
+              required
+              value={props.email ?? ""}
+              autofocus
+            />
+          </div>
+          <button type="submit" class="primary block">
+            {t("forgot.submit")}
+          </button>
+        </form>
+        <p class="switch-form">
+          <a href="/login">{t("reset.done.signIn")}</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+/** `/reset-password?token=…`: the new password, posted with the link's token. */
+export function ResetPasswordPage(props: { page: PageContext; token: string; error?: MessageKey }) {
+  const { page } = props;
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("reset.title")}>
+      <section class="card">
+        <h1>{t("reset.title")}</h1>
+        <p class="lead">{t("reset.body")}</p>
+        <ErrorNotice page={page} error={props.error} />
+        <form method="post" action="/reset-password" aria-describedby={props.error ? "form-error" : undefined}>
+          <input type="hidden" name="token" value={props.token} />
+          <div class="field">
+            <label for="password">{t("reset.password")}</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autocomplete="new-password"
+              minlength={8}
+              maxlength={128}
+              required
+              autofocus
+              aria-describedby="password-hint"
+            />
+            <p class="hint" id="password-hint">
+              {t("register.passwordHint")}
+            </p>
+          </div>
+          <button type="submit" class="primary block">
+            {t("reset.submit")}
+          </button>
+        </form>
       </section>
     </Layout>
   );

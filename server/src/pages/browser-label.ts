@@ -31,3 +31,13 @@ export function browserLabel(userAgent: string | null): string | null {
   const system = SYSTEMS.find(([pattern]) => pattern.test(ua))?.[1];
   return system ? `${browser} · ${system}` : browser;
 }
+
+/** `::1` rather than `0000:…:0001`: Better Auth stores IPv6 addresses written out in full. */
+export function compactAddress(address: string): string {
+  if (!address.includes(":")) return address;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address;
+  }
+}

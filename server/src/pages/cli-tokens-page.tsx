@@ -1,6 +1,7 @@
 import { DEFAULT_PAT_LIFETIME_DAYS } from "@claudemesh/sdk/contracts";
 import type { MessageKey } from "../i18n/en.js";
 import type { TokenRow } from "../tokens/token-store.js";
+import { browserLabel, compactAddress } from "./browser-label.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
 import type { PageContext } from "./page-context.js";
@@ -58,6 +59,29 @@ function RevokeCell(props: { page: PageContext; row: TokenRow }) {
         {t("tokens.revoke")}
       </a>
     </td>
+  );
+}
+
+/**
+ * Where a credential came from: how it was obtained, from which browser (a
+ * PAT; a session names its device in its own column), and the address.
+ */
+function OriginCells(props: { page: PageContext; row: TokenRow }) {
+  const { t } = props.page;
+  const { row } = props;
+  const browser = row.kind === "pat" ? browserLabel(row.userAgent) : null;
+  return (
+    <>
+      <td data-label={t("tokens.col.origin")}>
+        <span>
+          {t(row.flow ? `origin.${row.flow}` : "origin.unknown")}
+          {browser ? <span class="muted"> · {browser}</span> : null}
+        </span>
+      </td>
+      <td data-label={t("tokens.col.address")}>
+        <span class="address">{row.ipAddress ? compactAddress(row.ipAddress) : "—"}</span>
+      </td>
+    </>
   );
 }
 
@@ -120,7 +144,14 @@ export function CliTokensPage(props: {
           <table class="responsive" data-testid="pat-table">
             <HeadingRow
               page={page}
-              columns={["tokens.col.name", "tokens.col.created", "tokens.col.lastUsed", "tokens.col.expires"]}
+              columns={[
+                "tokens.col.name",
+                "tokens.col.origin",
+                "tokens.col.address",
+                "tokens.col.created",
+                "tokens.col.lastUsed",
+                "tokens.col.expires",
+              ]}
             />
             <tbody>
               {props.pats.map((row) => (
@@ -128,6 +159,7 @@ export function CliTokensPage(props: {
                   <td data-label={t("tokens.col.name")}>
                     <strong>{row.name}</strong>
                   </td>
+                  <OriginCells page={page} row={row} />
                   <td data-label={t("tokens.col.created")}>{date(row.createdAt, "")}</td>
                   <td data-label={t("tokens.col.lastUsed")}>{date(row.lastUsedAt, t("tokens.never"))}</td>
                   <td data-label={t("tokens.col.expires")}>{date(row.expiresAt, t("tokens.noExpiry"))}</td>
@@ -193,7 +225,16 @@ export function CliTokensPage(props: {
           <p class="empty">{t("tokens.sessions.empty")}</p>
         ) : (
           <table class="responsive" data-testid="session-table">
-            <HeadingRow page={page} columns={["tokens.col.device", "tokens.col.created", "tokens.col.lastUsed"]} />
+            <HeadingRow
+              page={page}
+              columns={[
+                "tokens.col.device",
+                "tokens.col.origin",
+                "tokens.col.address",
+                "tokens.col.created",
+                "tokens.col.lastUsed",
+              ]}
+            />
             <tbody>
               {props.sessions.map((row) => (
                 <tr>
@@ -208,6 +249,7 @@ export function CliTokensPage(props: {
                       ) : null}
                     </span>
                   </td>
+                  <OriginCells page={page} row={row} />
                   <td data-label={t("tokens.col.created")}>{date(row.createdAt, "")}</td>
                   <td data-label={t("tokens.col.lastUsed")}>{date(row.lastUsedAt, t("tokens.never"))}</td>
                   <RevokeCell page={page} row={row} />

@@ -1,7 +1,7 @@
 import type { WebSessionRow } from "../accounts/web-sessions.js";
 import type { MessageKey } from "../i18n/en.js";
 import type { SecondFactors } from "../step-up/second-factor-store.js";
-import { browserLabel } from "./browser-label.js";
+import { browserLabel, compactAddress } from "./browser-label.js";
 import { TOKENS_PATH } from "./cli-tokens-page.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
@@ -15,16 +15,6 @@ export interface SecurityNotice {
   key: MessageKey;
   tone: "ok" | "warn";
   count?: number;
-}
-
-/** `::1` rather than `0000:…:0001`: Better Auth stores IPv6 addresses written out in full. */
-function compactAddress(address: string): string {
-  if (!address.includes(":")) return address;
-  try {
-    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
-  } catch {
-    return address;
-  }
 }
 
 /** A button that posts a form with no fields: one click, no script needed. */

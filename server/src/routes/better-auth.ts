@@ -1,6 +1,7 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { type Context, Hono } from "hono";
 import { type PasswordCheck, takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
+import { takePasswordResetAttempt } from "../accounts/password-reset.js";
 import { endWebSessions, type WebSessionSelector } from "../accounts/web-sessions.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, handleAuthRequest } from "../auth.js";
@@ -83,6 +84,18 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
   routes.post("/sign-up/email", async (c) => {
     if (!(await takeSignUpAttempt(db, requestInfo(c).ipAddress, now()))) {
       throw new ClaudemeshError("rate_limited", "Too many new accounts from your network. Wait an hour and try again.");
+    }
+    return answer(c);
+  });
+
+  // Counted before Better Auth looks the address up, so being refused tells nothing about it.
+  routes.post("/request-password-reset", async (c) => {
+    const email = bodyField(c, "email");
+    if (email && !(await takePasswordResetAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }))) {
+      throw new ClaudemeshError(
+        "rate_limited",
+        "Too many password reset emails asked for. Wait an hour and try again.",
+      );
     }
     return answer(c);
   });

@@ -20,6 +20,7 @@ export function cliSessionRoutes({ db, now }: { db: Db; now: () => Date }) {
         device_os: row.deviceOs,
         device_arch: row.deviceArch,
         ip_address: row.ipAddress,
+        flow: row.flow,
         created_at: row.createdAt.toISOString(),
         last_used_at: row.lastUsedAt?.toISOString() ?? null,
         expires_at: row.expiresAt?.toISOString() ?? null,

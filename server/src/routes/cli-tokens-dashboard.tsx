@@ -14,6 +14,7 @@ import {
 } from "../pages/cli-tokens-page.js";
 import type { OneTimeFlashes } from "../pages/one-time-flash.js";
 import { requestInfo } from "../request-info.js";
+import type { SecurityNotices } from "../security-alerts/security-notices.js";
 import { stepUpRedirect } from "../step-up/guards.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 import { formFields } from "../validation.js";
@@ -31,7 +32,17 @@ const DONE_NOTICES: Record<string, MessageKey> = {
  * Revoking here is the same revocation the API does, so the next CLI call
  * with that token fails at once.
  */
-export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes: OneTimeFlashes; now: () => Date }) {
+export function cliTokensDashboardRoutes({
+  db,
+  flashes,
+  notices,
+  now,
+}: {
+  db: Db;
+  flashes: OneTimeFlashes;
+  notices: SecurityNotices;
+  now: () => Date;
+}) {
   const routes = new Hono<AppEnv>();
 
   routes.use("*", requireViewer(TOKENS_PATH));
@@ -54,7 +65,13 @@ export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes
   routes.get("/", (c) => {
     const flash = flashes.take(c, now());
     const created = flash?.kind === "token" ? { name: flash.name, token: flash.value } : undefined;
-    return render(c, { created, done: DONE_NOTICES[c.req.query("done") ?? ""] });
+    // `claudemesh tokens create --name … --expires-in …` opens this page with its form filled in.
+    const asked = c.req.query("expiry");
+    const form = {
+      name: (c.req.query("name") ?? "").slice(0, 100),
+      expiry: EXPIRY_CHOICES.find((choice) => choice.value === asked)?.value ?? DEFAULT_EXPIRY,
+    };
+    return render(c, { created, form, done: DONE_NOTICES[c.req.query("done") ?? ""] });
   });
 
   routes.post("/", formFields, async (c) => {
@@ -82,6 +99,7 @@ export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes
       request: requestInfo(c),
       now: now(),
     });
+    await notices.credentialCreated(created.row.id, now());
     // Shown once on the page this redirects to: a reload there lists the token, never makes another.
     flashes.put(c, { kind: "token", name: parsed.data.name, value: created.token }, now());
     return c.redirect(TOKENS_PATH, 303);

@@ -10,7 +10,10 @@ import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
+import { browserLabel } from "../pages/browser-label.js";
+import { TOKENS_PATH } from "../pages/cli-tokens-page.js";
 import { requestInfo } from "../request-info.js";
+import type { SecurityNotices } from "../security-alerts/security-notices.js";
 import { requireFreshCaller } from "../step-up/guards.js";
 import { createPersonalAccessToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
 import { validJson } from "../validation.js";
@@ -22,16 +25,29 @@ function summary(row: TokenRow): TokenSummary {
     created_at: row.createdAt.toISOString(),
     last_used_at: row.lastUsedAt?.toISOString() ?? null,
     expires_at: row.expiresAt?.toISOString() ?? null,
+    ip_address: row.ipAddress,
+    browser: browserLabel(row.userAgent),
+    flow: row.flow,
   };
 }
 
-/** `/api/my/cli/tokens`: personal access tokens. The raw value is answered once, at creation. */
-export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
+/**
+ * `/api/my/cli/tokens`: personal access tokens. The raw value is answered once,
+ * at creation, which only a browser session may ask for: a token (a phished CLI
+ * session, a leaked PAT) must not mint itself a longer life.
+ */
+export function cliTokenRoutes({ db, notices, now }: { db: Db; notices: SecurityNotices; now: () => Date }) {
   const routes = new Hono<AppEnv>();
 
   // A browser session creates a token only within the hour after it proved who it is (step-up).
   routes.post("/", requireFreshCaller(now), validJson(CreateTokenRequest), async (c) => {
     const caller = c.var.caller;
+    if (caller.kind !== "web") {
+      throw new ClaudemeshError(
+        "web_session_required",
+        `Personal access tokens are created in the browser, at ${TOKENS_PATH}, not with a token.`,
+      );
+    }
     // Accepting scopes and ignoring them would hand out full access to someone who asked for less.
     if ((c.var.json as Record<string, unknown> | undefined)?.scopes !== undefined) {
       throw new ClaudemeshError(
@@ -48,6 +64,7 @@ export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
       request: requestInfo(c),
       now: now(),
     });
+    await notices.credentialCreated(created.row.id, now());
     return c.json({ ...summary(created.row), token: created.token } satisfies CreatedToken, 201);
   });
 

@@ -29,6 +29,7 @@ import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requireWebSession } from "../middleware/caller.js";
 import { sameOrigin } from "../middleware/same-origin.js";
 import { requestInfo } from "../request-info.js";
+import type { SecurityNotices } from "../security-alerts/security-notices.js";
 import { requireFreshCaller } from "../step-up/guards.js";
 import { validJson } from "../validation.js";
 
@@ -47,6 +48,8 @@ export interface DeviceCodeRouteDeps {
   auth: Auth;
   wakeups: DeviceCodeWakeups;
   publicUrl: string;
+  /** Emails the account about each new CLI session. */
+  notices: SecurityNotices;
   now: () => Date;
 }
 
@@ -54,7 +57,7 @@ export interface DeviceCodeRouteDeps {
  * `/api/auth/cli/device-code`: the CLI asks for a code and polls it (no auth);
  * a signed-in browser looks it up and approves or denies it.
  */
-export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCodeRouteDeps) {
+export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, notices, now }: DeviceCodeRouteDeps) {
   const routes = new Hono<AppEnv>();
   const verificationUrl = new URL("/cli-auth", publicUrl).toString();
 
@@ -139,6 +142,7 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
       const latestStatus = latest ? effectiveStatus(latest, now()) : "expired";
       return latestStatus === "approved" ? { status: latestStatus, token: null } : { status: latestStatus };
     }
+    await notices.credentialCreated(claimed.tokenId, now());
     return { status, token: claimed.token, user: claimed.user, expires_at: claimed.expiresAt.toISOString() };
   }
 

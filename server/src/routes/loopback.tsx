@@ -16,6 +16,7 @@ import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
+import type { SecurityNotices } from "../security-alerts/security-notices.js";
 import { stepUpRedirect } from "../step-up/guards.js";
 import { describeIssues, formFields, validJson } from "../validation.js";
 
@@ -120,7 +121,7 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
 }
 
 /** `POST /api/auth/cli/loopback/token`: the CLI trades the code (and its PKCE verifier) for a session token. */
-export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
+export function loopbackTokenRoutes({ db, notices, now }: LoopbackRouteDeps & { notices: SecurityNotices }) {
   return new Hono<AppEnv>().post("/", validJson(LoopbackTokenRequest), async (c) => {
     const input = c.req.valid("json");
     const redeemed = await redeemLoopbackCode(db, {
@@ -130,6 +131,7 @@ export function loopbackTokenRoutes({ db, now }: LoopbackRouteDeps) {
       request: requestInfo(c),
       now: now(),
     });
+    await notices.credentialCreated(redeemed.tokenId, now());
     return c.json({
       token: redeemed.token,
       user: redeemed.user,

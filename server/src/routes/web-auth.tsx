@@ -10,6 +10,7 @@ import type { MessageKey } from "../i18n/en.js";
 import { isLocale, LOCALE_COOKIE } from "../i18n/locale.js";
 import { HOME_PATH, safeNextPath } from "../next-path.js";
 import { LoginPage, RegisterPage, SignOutPage } from "../pages/auth-pages.js";
+import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
 import { formFields } from "../validation.js";
 
@@ -29,8 +30,6 @@ function redirectWithCookies(c: Context, headers: Headers, location: string) {
 }
 
 const SIGN_UP_ERRORS: Record<string, MessageKey> = {
-  USER_ALREADY_EXISTS: "register.taken",
-  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "register.taken",
   PASSWORD_TOO_SHORT: "register.passwordShort",
   PASSWORD_TOO_LONG: "register.passwordLong",
   INVALID_EMAIL: "register.emailInvalid",
@@ -54,16 +53,9 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     return c.html(<LoginPage page={c.var.page} next={next} notice={notice} />);
   });
 
-  routes.post("/login", formFields, async (c) => {
-    const form = c.req.valid("form");
-    const next = safeNextPath(form.next ?? "");
-    const email = (form.email ?? "").trim().toLowerCase();
-    const password = form.password ?? "";
-    const again = (status: 400 | 401 | 429, error: MessageKey) =>
-      c.html(<LoginPage page={c.var.page} next={next} email={email} error={error} />, status);
-    if (!email || !password) return again(400, "login.missing");
-
-    const signedIn = await withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
+  /** One password sign-in under the password limits: the session's cookies, or null for a wrong password. */
+  const signIn = (c: Context<AppEnv>, email: string, password: string) =>
+    withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
       try {
         const { headers, response } = await auth.api.signInEmail({
           body: { email, password },
@@ -79,6 +71,17 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
         };
       }
     });
+
+  routes.post("/login", formFields, async (c) => {
+    const form = c.req.valid("form");
+    const next = safeNextPath(form.next ?? "");
+    const email = (form.email ?? "").trim().toLowerCase();
+    const password = form.password ?? "";
+    const again = (status: 400 | 401 | 429, error: MessageKey) =>
+      c.html(<LoginPage page={c.var.page} next={next} email={email} error={error} />, status);
+    if (!email || !password) return again(400, "login.missing");
+
+    const signedIn = await signIn(c, email, password);
     if (signedIn.refused) return again(429, "login.limited");
     if (!signedIn.value) return again(401, "login.invalid");
     // Two-factor accounts: Better Auth set a short-lived cookie for the code step instead of a session.
@@ -99,7 +102,7 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     const name = (form.name ?? "").trim();
     const email = (form.email ?? "").trim().toLowerCase();
     const password = form.password ?? "";
-    const again = (error: MessageKey, status: 400 | 409 | 429 = 400) =>
+    const again = (error: MessageKey, status: 400 | 429 = 400) =>
       c.html(<RegisterPage page={c.var.page} next={next} name={name} email={email} error={error} />, status);
     if (!name) return again("register.nameMissing");
     if (!UserName.safeParse(name).success) {
@@ -110,17 +113,23 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     if (password.length > 128) return again("register.passwordLong");
     if (!(await takeSignUpAttempt(db, requestInfo(c).ipAddress, now()))) return again("register.limited", 429);
     try {
-      const { headers } = await auth.api.signUpEmail({
-        body: { name, email, password },
-        headers: c.req.raw.headers,
-        returnHeaders: true,
-      });
-      return redirectWithCookies(c, headers, next);
+      // Answers alike for a free and a taken address (a taken one's owner gets an email instead).
+      await auth.api.signUpEmail({ body: { name, email, password }, headers: c.req.raw.headers });
     } catch (error) {
       if (!isAPIError(error)) throw error;
-      const key = SIGN_UP_ERRORS[betterAuthErrorCode(error) ?? ""] ?? "register.failed";
-      return again(key, key === "register.taken" ? 409 : 400);
+      return again(SIGN_UP_ERRORS[betterAuthErrorCode(error) ?? ""] ?? "register.failed");
     }
+    // A new account's password signs it in, as signing in would; any other ends on the same "check your email".
+    const signedIn = await signIn(c, email, password);
+    if (!signedIn.refused && signedIn.value) return redirectWithCookies(c, signedIn.value.headers, next);
+    const { page } = c.var;
+    return c.html(
+      <MessagePage
+        page={page}
+        title={page.t("register.checkEmail.title")}
+        message={page.t("register.checkEmail.body", { email })}
+      />,
+    );
   });
 
   routes.get("/logout", (c) => {

@@ -4,7 +4,7 @@ import { mintToken, type TokenKind } from "@claudemesh/sdk/token";
 import { and, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
-import { cliToken, user } from "../db/schema.js";
+import { type CREDENTIAL_FLOWS, cliToken, user } from "../db/schema.js";
 import { sha256 } from "../hash.js";
 import type { RequestInfo } from "../request-info.js";
 
@@ -15,6 +15,7 @@ export const SESSION_LIFETIME_MS = 90 * DAY_MS;
 export const LAST_USED_RESOLUTION_MS = 60 * 1000;
 
 export type TokenRow = typeof cliToken.$inferSelect;
+export type CredentialFlow = (typeof CREDENTIAL_FLOWS)[number];
 
 export interface IssueTokenInput {
   userId: string;
@@ -24,6 +25,7 @@ export interface IssueTokenInput {
   expiresAt: Date | null;
   device?: { name: string; os: string; arch: string };
   request?: RequestInfo;
+  flow: CredentialFlow;
   now: Date;
 }
 
@@ -43,6 +45,7 @@ export async function issueToken(db: Db, input: IssueTokenInput): Promise<{ toke
       deviceArch: input.device?.arch ?? null,
       ipAddress: input.request?.ipAddress ?? null,
       userAgent: input.request?.userAgent ?? null,
+      flow: input.flow,
       createdAt: input.now,
       expiresAt: input.expiresAt,
     })
@@ -214,6 +217,7 @@ export async function createPersonalAccessToken(
       name: input.name,
       expiresAt: input.days === null ? null : new Date(input.now.getTime() + input.days * DAY_MS),
       request: input.request,
+      flow: "web",
       now: input.now,
     });
     await recordAudit(tx, {
@@ -266,6 +270,7 @@ export async function startCliSession(
     expiresAt,
     device: input.device,
     request: input.deviceRequest,
+    flow: input.flow === "browser" ? "browser" : "device-code",
     now: input.now,
   });
   await recordAudit(tx, {
@@ -284,12 +289,39 @@ export async function startCliSession(
   return { token, tokenId: row.id, user: owner, expiresAt };
 }
 
-/** Revokes every live session token of a user (on password change); PATs stay. */
-export async function revokeAllSessions(db: Db, userId: string, now: Date): Promise<number> {
+/**
+ * PATs younger than this end with a password change, a reset or "this wasn't
+ * me": a foothold taken with a stolen session or password is at most this old
+ * when the owner acts on the email sent at its creation, while a script's PAT
+ * made months ago keeps working.
+ */
+export const PASSWORD_CHANGE_ENDS_PATS_WITHIN_DAYS = 30;
+
+/**
+ * What a new password ends on the CLI side: every session token and every PAT
+ * created in the last PASSWORD_CHANGE_ENDS_PATS_WITHIN_DAYS days (`allPats`:
+ * every PAT, when the account changes hands). How many of each.
+ */
+export async function revokeCredentialsAfterPasswordChange(
+  db: Db,
+  input: { userId: string; allPats: boolean; now: Date },
+): Promise<{ sessions: number; pats: number }> {
+  const patsSince = new Date(input.now.getTime() - PASSWORD_CHANGE_ENDS_PATS_WITHIN_DAYS * DAY_MS);
   const revoked = await db
     .update(cliToken)
-    .set({ revokedAt: now })
-    .where(and(eq(cliToken.userId, userId), eq(cliToken.kind, "session"), isNull(cliToken.revokedAt)))
-    .returning({ id: cliToken.id });
-  return revoked.length;
+    .set({ revokedAt: input.now })
+    .where(
+      and(
+        eq(cliToken.userId, input.userId),
+        isNull(cliToken.revokedAt),
+        input.allPats
+          ? undefined
+          : or(eq(cliToken.kind, "session"), and(eq(cliToken.kind, "pat"), gt(cliToken.createdAt, patsSince))),
+      ),
+    )
+    .returning({ kind: cliToken.kind });
+  return {
+    sessions: revoked.filter((row) => row.kind === "session").length,
+    pats: revoked.filter((row) => row.kind === "pat").length,
+  };
 }

@@ -112,7 +112,7 @@ export interface TestAccount {
   cookie: string;
 }
 
-/** Signs a new user up and returns them with their web session cookie. */
+/** Signs a new user up, then in (sign-up signs nobody in), and returns them with their web session cookie. */
 export async function signUp(
   testApp: TestApp,
   overrides: Partial<{ name: string; email: string; password: string }> = {},
@@ -127,8 +127,14 @@ export async function signUp(
   };
   const response = await testApp.postJson("/api/auth/sign-up/email", account, { headers });
   if (response.status !== 200) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as { user: { id: string } };
-  return { ...account, id: body.user.id, cookie: sessionCookie(response) };
+  const signedIn = await testApp.postJson(
+    "/api/auth/sign-in/email",
+    { email: account.email, password: account.password },
+    { headers },
+  );
+  if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.status} ${await signedIn.text()}`);
+  const body = (await signedIn.json()) as { user: { id: string } };
+  return { ...account, id: body.user.id, cookie: sessionCookie(signedIn) };
 }
 
 /** The `name=value` pairs of a response's Set-Cookie headers, ready for a Cookie header. */
