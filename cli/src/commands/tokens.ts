@@ -66,6 +66,7 @@ export async function runTokensCreate(options: TokensCreateOptions, ctx: CliCont
     CreateTokenRequest,
     { name: options.name, expires_in_days: parseLifetime(options.expiresIn, t) },
     { name: "--name", expires_in_days: "--expires-in" },
+    t,
   );
   const { api } = await authenticatedApi(ctx);
   const created = await api.createToken(request);

@@ -1,4 +1,12 @@
-import { ERROR_CODES, type ErrorCode, type HintKey } from "@claudemesh/sdk/errors";
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorDetail,
+  englishDetail,
+  englishNotice,
+  type HintKey,
+  type Notice,
+} from "@claudemesh/sdk/errors";
 import { clause } from "./punctuation.js";
 
 // The SDK and the server speak English: their own message for a code is the most precise one there is.
@@ -9,6 +17,52 @@ const sdkWords = Object.fromEntries(Object.keys(ERROR_CODES).map((code) => [code
   ErrorCode,
   ErrorWords
 >;
+/** Words for each kind of SDK error detail (the SDK's own English words in English). */
+export type DetailWords = { [K in ErrorDetail["kind"]]: (detail: Extract<ErrorDetail, { kind: K }>) => string };
+const sdkDetailWords = Object.fromEntries(
+  (
+    [
+      "unreachable",
+      "no_answer_in_time",
+      "tls_rejected",
+      "keychain_module_missing",
+      "keychain_module_failed",
+      "keychain_refused",
+      "no_secret_service",
+      "keychain_timed_out",
+      "keychain_turned_off",
+      "keychain_entry_unpaired",
+      "keychain_entry_missing",
+      "keychain_entry_foreign",
+      "auth_file_without_token",
+      "file_not_json",
+      "file_invalid",
+      "file_is_link",
+      "file_not_regular",
+      "file_of_other_user",
+      "file_unreadable",
+      "folder_not_private",
+      "file_write_refused",
+      "file_locked",
+    ] satisfies ErrorDetail["kind"][]
+  ).map((kind) => [kind, englishDetail]),
+) as DetailWords;
+
+/**
+ * Words for each notice; `why` is the notice's error (a keychain that refused,
+ * an unreadable file) already in the catalogue's words.
+ */
+export type NoticeWords = {
+  [K in Notice["kind"]]: (notice: Extract<Notice, { kind: K }>, why: string) => string;
+};
+const sdkNoticeWords: NoticeWords = {
+  mode_narrowed: englishNotice,
+  mode_stuck: englishNotice,
+  unreadable_removed: englishNotice,
+  keychain_fallback: englishNotice,
+  auth_file_replaced: englishNotice,
+};
+
 const RELOGIN = "Run `claudemesh login` to re-authenticate.";
 
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
@@ -66,6 +120,21 @@ export const en = {
   },
 
   errors: sdkWords,
+  /** The SDK's errors by their detail, where it gives one (it does for all it raises itself). */
+  details: sdkDetailWords,
+  notices: sdkNoticeWords,
+  /** A mesh role as people read it (the value itself stays as it is in flags and JSON). */
+  roles: { owner: "owner", admin: "admin", member: "member" } as Record<string, string>,
+  /** What is wrong with a value given on the command line (the request's contract said no). */
+  input: {
+    notAnEmail: "not an email address",
+    required: "is required",
+    tooLong: (max: number) => `at most ${max} characters`,
+    notASlug: "slug: lowercase letters, digits and dashes, 1–48 characters",
+    idShapedSlug: "must not have the shape of a mesh id (a UUID)",
+    unsafeName: "must not contain control characters, line breaks or bidirectional overrides",
+    notValid: "not valid",
+  },
   /** What to do next about an error, by the step the SDK names for its code. */
   hints: {
     signIn: "Run `claudemesh login` to sign in.",
