@@ -94,6 +94,7 @@ const DETAILS: ErrorDetail[] = [
   { kind: "keychain_module_failed", reason: "libsecret" },
   { kind: "keychain_refused", operation: "read", reason: "locked" },
   { kind: "no_secret_service", operation: "write" },
+  { kind: "no_session_bus", operation: "read" },
   { kind: "keychain_timed_out", operation: "delete", ms: 1000 },
   { kind: "keychain_turned_off" },
   { kind: "keychain_entry_unpaired", server: API_URL },

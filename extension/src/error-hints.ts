@@ -81,6 +81,11 @@ const DETAILS: DetailWords = {
       "The OS keychain refused {0}: no Secret Service is running (the keyring daemon is not started).",
       OPERATION[operation](),
     ),
+  no_session_bus: ({ operation }) =>
+    vscode.l10n.t(
+      "The OS keychain refused {0}: there is no D-Bus session to reach it through (as over SSH or in a container).",
+      OPERATION[operation](),
+    ),
   keychain_timed_out: ({ operation, ms }) =>
     vscode.l10n.t("The OS keychain did not answer {0} within {1} ms.", OPERATION[operation](), ms),
   keychain_turned_off: () => vscode.l10n.t("CLAUDEMESH_TOKEN_STORE=file: the OS keychain is not used."),

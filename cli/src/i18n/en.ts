@@ -29,6 +29,7 @@ const sdkDetailWords = Object.fromEntries(
       "keychain_module_failed",
       "keychain_refused",
       "no_secret_service",
+      "no_session_bus",
       "keychain_timed_out",
       "keychain_turned_off",
       "keychain_entry_unpaired",
@@ -79,6 +80,8 @@ export const en = {
   date: (iso: string) => new Date(iso).toISOString().slice(0, 10),
   yes: ["y", "yes"] as readonly string[],
   yesNo: "[Y/n]",
+  /** How to move in a list and choose, under the question; empty keeps @clack/prompts' own English line. */
+  selectKeys: "",
 
   program: {
     description: "Sign in to claudemesh, manage your meshes, and launch Claude Code in one.",
@@ -359,6 +362,8 @@ export const en = {
   join: {
     description: "join a mesh with an invite link",
     link: "the link you were sent (…/invite/…)",
+    /** The link's placeholder in examples (`claudemesh join <invite-url>`). */
+    linkPlaceholder: "invite-url",
     json: "print the mesh as JSON",
     notALink: "That is not an invite link; it looks like https://…/invite/<code>.",
     already: (slug: string, role: string) => `You are already in ${slug} (${role}); it is joined here too.`,

@@ -27,6 +27,7 @@ export const es: Messages = {
   date: formatSpanishDate,
   yes: ["s", "si", "sí", "y", "yes"],
   yesNo: "[S/n]",
+  selectKeys: "↑/↓ para moverte · Intro para elegir",
 
   program: {
     description: "Inicia sesión en claudemesh, gestiona tus mallas y abre Claude Code en una de ellas.",
@@ -117,6 +118,8 @@ export const es: Messages = {
     keychain_refused: ({ operation, reason }) => `El llavero del sistema rechazó ${OPERATION[operation]}: ${reason}`,
     no_secret_service: ({ operation }) =>
       `El llavero del sistema rechazó ${OPERATION[operation]}: no hay ningún Secret Service en marcha (el servicio del llavero no está iniciado).`,
+    no_session_bus: ({ operation }) =>
+      `El llavero del sistema rechazó ${OPERATION[operation]}: no hay ninguna sesión de D-Bus por la que llegar a él (como por SSH o en un contenedor).`,
     keychain_timed_out: ({ operation, ms }) =>
       `El llavero del sistema no respondió a ${OPERATION[operation]} en ${ms} ms.`,
     keychain_turned_off: () => "CLAUDEMESH_TOKEN_STORE=file: el llavero del sistema no se usa.",
@@ -341,7 +344,7 @@ export const es: Messages = {
 
   create: {
     description: "crea una malla (serás su propietario) y únete a ella en este equipo",
-    name: 'cómo llamarla, p. ej. "Platform team"',
+    name: 'cómo llamarla, p. ej. "Equipo de plataforma"',
     slug: "su nombre corto en comandos y URL (por defecto: a partir del nombre)",
     json: "imprime la malla como JSON",
     tryInstead: "Prueba",
@@ -376,7 +379,7 @@ export const es: Messages = {
     expiresIn: "cuánto tiempo funciona el enlace: 30m, 12h, 7d (como máximo 30d)",
     json: "imprime JSON (incluye el enlace)",
     badLifetime: (value) => `--expires-in debe ser como 30m, 12h o 7d, como máximo 30d (se recibió "${value}").`,
-    noMesh: 'Aún no estás en ninguna malla. Crea una primero: claudemesh create "Platform team".',
+    noMesh: 'Aún no estás en ninguna malla. Crea una primero: claudemesh create "Equipo de plataforma".',
     notAdmin: "Solo los propietarios y administradores de una malla pueden invitar, y no lo eres en ninguna.",
     whichMesh: (slugs) => `¿Qué malla? Indícala con --mesh: ${slugs}.`,
     pickMesh: "¿A qué malla quieres invitar?",
@@ -390,6 +393,7 @@ export const es: Messages = {
   join: {
     description: "únete a una malla con un enlace de invitación",
     link: "el enlace que te enviaron (…/invite/…)",
+    linkPlaceholder: "enlace-de-invitación",
     json: "imprime la malla como JSON",
     notALink: "Eso no es un enlace de invitación; tiene esta forma: https://…/invite/<código>.",
     already: (slug, role) => `Ya estás en ${slug} (${role}); también está unida aquí.`,

@@ -33,4 +33,11 @@ describe("why the keychain cannot be used", () => {
       reason: "Cannot create an item in a locked collection",
     });
   });
+
+  it("says so, in words of its own, when there is no D-Bus session to reach a keychain through", () => {
+    expect(whyKeychainRefused(new Error("Cannot autolaunch D-Bus without X11 $DISPLAY"), "read")).toEqual({
+      kind: "no_session_bus",
+      operation: "read",
+    });
+  });
 });

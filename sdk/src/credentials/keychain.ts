@@ -97,5 +97,9 @@ export function whyKeychainRefused(error: unknown, operation: KeychainOperation)
   if (/was not provided by any \.service files|ServiceUnknown|is not activatable/i.test(message)) {
     return { kind: "no_secret_service", operation };
   }
+  // libdbus without a session bus: "Cannot autolaunch D-Bus without X11 $DISPLAY", or a bus address that leads nowhere.
+  if (/Cannot autolaunch D-Bus|Could not connect|DBUS_SESSION_BUS_ADDRESS/i.test(message)) {
+    return { kind: "no_session_bus", operation };
+  }
   return { kind: "keychain_refused", operation, reason: message };
 }

@@ -20,6 +20,8 @@ export type ErrorDetail =
   | { kind: "keychain_refused"; operation: KeychainOperation; reason: string }
   /** The Secret Service (the keyring daemon) is not running: the usual headless Linux. */
   | { kind: "no_secret_service"; operation: KeychainOperation }
+  /** No D-Bus session to reach a keychain through (SSH, containers, CI). */
+  | { kind: "no_session_bus"; operation: KeychainOperation }
   | { kind: "keychain_timed_out"; operation: KeychainOperation; ms: number }
   /** CLAUDEMESH_TOKEN_STORE=file: the keychain is not to be used. */
   | { kind: "keychain_turned_off" }
@@ -80,6 +82,8 @@ export function englishDetail(detail: ErrorDetail): string {
       return `The OS keychain refused a ${detail.operation}: ${detail.reason}`;
     case "no_secret_service":
       return `The OS keychain refused a ${detail.operation}: no Secret Service is running (the keyring daemon is not started)`;
+    case "no_session_bus":
+      return `The OS keychain refused a ${detail.operation}: there is no D-Bus session to reach it through (as over SSH or in a container).`;
     case "keychain_timed_out":
       return `The OS keychain did not answer a ${detail.operation} within ${detail.ms} ms.`;
     case "keychain_turned_off":
