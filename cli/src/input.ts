@@ -1,3 +1,4 @@
+import { hasUnsafeCharacters, hasVisibleCharacter, invisibleCharacter } from "@claudemesh/sdk/contracts";
 import type { Messages } from "./i18n/en.js";
 import { LocalizedError } from "./i18n/language.js";
 
@@ -18,12 +19,18 @@ interface RequestContract<Output> {
  * What is wrong with a value, in the catalogue's words: by the check that
  * failed (zod's issue code), not by the contract's English message.
  */
-function problem(issue: Issue | undefined, t: Messages): string {
+function problem(issue: Issue | undefined, value: unknown, t: Messages): string {
   if (issue?.code === "invalid_format") return issue.format === "email" ? t.input.notAnEmail : t.input.notASlug;
   if (issue?.code === "too_small") return t.input.required;
   if (issue?.code === "too_big" && typeof issue.maximum === "number") return t.input.tooLong(issue.maximum);
-  // The contracts' own refinements: a slug shaped like a mesh id, a name with control characters.
-  if (issue?.code === "custom") return issue.path[0] === "slug" ? t.input.idShapedSlug : t.input.unsafeName;
+  // The contracts' own refinements: a slug shaped like a mesh id; a name with control, invisible or no visible characters.
+  if (issue?.code === "custom" && issue.path[0] === "slug") return t.input.idShapedSlug;
+  if (issue?.code === "custom" && typeof value === "string") {
+    const invisible = invisibleCharacter(value);
+    if (hasUnsafeCharacters(value)) return t.input.unsafeName;
+    if (invisible) return t.input.invisibleCharacter(invisible);
+    if (!hasVisibleCharacter(value)) return t.input.noVisibleCharacter;
+  }
   return t.input.notValid;
 }
 
@@ -42,5 +49,6 @@ export function checkInput<Output>(
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = String(issue?.path[0] ?? "");
-  throw new LocalizedError("invalid_input", `${flags[field] ?? field}: ${problem(issue, t)}`);
+  const given = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[field] : undefined;
+  throw new LocalizedError("invalid_input", `${flags[field] ?? field}: ${problem(issue, given, t)}`);
 }

@@ -34,6 +34,8 @@ export const en = {
   "register.signIn": "Sign in",
   "register.nameMissing": "Enter your name.",
   "register.nameInvalid": "Use a name of at most 100 characters, without control characters or line breaks.",
+  "register.nameInvisible":
+    "Use a name without invisible characters (zero-width spaces, joiners, fillers), with at least one letter or sign you can see.",
   "register.emailInvalid": "Enter a valid email address.",
   "register.passwordShort": "Use a password of at least 8 characters.",
   "register.passwordLong": "That password is too long; use at most 128 characters.",
@@ -154,6 +156,8 @@ export const en = {
   "tokens.new.submit": "Generate token",
   "tokens.new.nameMissing": "Give the token a name, so you know later where it is used.",
   "tokens.new.nameLong": "Token names are at most 100 characters.",
+  "tokens.new.nameInvalid":
+    "Use a token name without control or invisible characters, with at least one letter or sign you can see.",
   "tokens.new.expiryInvalid": "Choose one of the offered expirations.",
   "tokens.created.title": "Token “{name}” created",
   "tokens.created.body": "Copy it now. This token will not be shown again.",

@@ -33,6 +33,8 @@ export const es: Record<MessageKey, string> = {
   "register.signIn": "Inicia sesión",
   "register.nameMissing": "Escribe tu nombre.",
   "register.nameInvalid": "Usa un nombre de 100 caracteres como máximo, sin caracteres de control ni saltos de línea.",
+  "register.nameInvisible":
+    "Usa un nombre sin caracteres invisibles (espacios de ancho cero, unidores, rellenos) y con al menos una letra o signo que se vea.",
   "register.emailInvalid": "Escribe un correo electrónico válido.",
   "register.passwordShort": "Usa una contraseña de al menos 8 caracteres.",
   "register.passwordLong": "Esa contraseña es demasiado larga; usa como máximo 128 caracteres.",
@@ -159,6 +161,8 @@ export const es: Record<MessageKey, string> = {
   "tokens.new.submit": "Generar token",
   "tokens.new.nameMissing": "Ponle un nombre al token para saber después dónde se usa.",
   "tokens.new.nameLong": "Los nombres de token tienen como máximo 100 caracteres.",
+  "tokens.new.nameInvalid":
+    "Usa un nombre de token sin caracteres de control ni invisibles y con al menos una letra o signo que se vea.",
   "tokens.new.expiryInvalid": "Elige una de las caducidades ofrecidas.",
   "tokens.created.title": "Token «{name}» creado",
   "tokens.created.body": "Cópialo ahora. Este token no se volverá a mostrar.",

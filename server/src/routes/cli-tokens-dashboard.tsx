@@ -67,7 +67,9 @@ export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes
         ? "tokens.new.expiryInvalid"
         : name.length === 0
           ? "tokens.new.nameMissing"
-          : "tokens.new.nameLong";
+          : name.length > 100
+            ? "tokens.new.nameLong"
+            : "tokens.new.nameInvalid";
       return render(c, { form: { name: name.slice(0, 100), expiry: choice?.value ?? DEFAULT_EXPIRY, error } }, 400);
     }
     const created = await createPersonalAccessToken(db, {

@@ -2,7 +2,7 @@ import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
-import { UserName } from "../accounts/user-name.js";
+import { looksBlankOrAlike, UserName } from "../accounts/user-name.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
@@ -99,7 +99,9 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     const again = (error: MessageKey, status: 400 | 409 | 429 = 400) =>
       c.html(<RegisterPage page={c.var.page} next={next} name={name} email={email} error={error} />, status);
     if (!name) return again("register.nameMissing");
-    if (!UserName.safeParse(name).success) return again("register.nameInvalid");
+    if (!UserName.safeParse(name).success) {
+      return again(looksBlankOrAlike(name) ? "register.nameInvisible" : "register.nameInvalid");
+    }
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return again("register.emailInvalid");
     if (password.length < 8) return again("register.passwordShort");
     if (password.length > 128) return again("register.passwordLong");
