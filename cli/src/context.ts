@@ -11,7 +11,7 @@ import {
 import { browserUnavailableReason, planBrowserOpen, startOpener } from "./browser.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Messages } from "./i18n/en.js";
-import { type Language, messagesFor, pickLanguage } from "./i18n/language.js";
+import { type Language, messagesFor, noticeText, pickLanguage } from "./i18n/language.js";
 import { forgetInheritedCredentials } from "./inherited-credentials.js";
 import { lazyInterruptSignal } from "./interrupt.js";
 import { type IO, Output, systemIO } from "./io.js";
@@ -78,7 +78,10 @@ export function createContext(
   let config: LocalConfigStore | undefined;
   const apiUrl = () => normalizeBaseUrl(env.apiUrl ?? DEFAULT_API_URL);
   const configStore = () => {
-    config ??= new LocalConfigStore({ configDir: env.configDir, onWarning: (message) => out.warn(message) });
+    config ??= new LocalConfigStore({
+      configDir: env.configDir,
+      onNotice: (notice) => out.warn(noticeText(notice, ctx.t)),
+    });
     return config;
   };
   const ctx: CliContext = {
@@ -104,7 +107,7 @@ export function createContext(
         configDir: env.configDir,
         mode: env.tokenStore,
         loadKeychain: parts.loadKeychain,
-        onNotice: (message) => out.warn(message),
+        onNotice: (notice) => out.warn(noticeText(notice, ctx.t)),
       });
       return store;
     },

@@ -35,7 +35,12 @@ export function reportSync(ctx: CliContext, result: MeshReconciliation): void {
 
 /** The two ways to a first mesh: make one, or take up an invite someone sent. */
 export function sayNoMeshes({ out, t }: CliContext): void {
-  out.say(t.sync.noMeshes(out.bold('claudemesh create "Platform team"'), out.bold("claudemesh join <invite-url>")));
+  out.say(
+    t.sync.noMeshes(
+      out.bold(`claudemesh create "${t.wizard.meshPlaceholder}"`),
+      out.bold(`claudemesh join <${t.join.linkPlaceholder}>`),
+    ),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import { styleText } from "node:util";
 import { en, type Messages } from "./i18n/en.js";
 import { LocalizedError } from "./i18n/language.js";
 import type { IO } from "./io.js";
@@ -68,9 +69,15 @@ export function terminalPrompts(io: IO, words: () => Messages = () => en): Promp
       options: SelectChoice<Value>[];
       initialValue?: Value;
     }) =>
-      answer<Value>((clack) =>
-        clack.select<Value>({ ...streams, ...question } as Parameters<typeof clack.select<Value>>[0]),
-      ),
+      answer<Value>((clack) => {
+        // clack's key hints under a list are fixed English (no setting words them, 1.9.0): a
+        // catalogue with its own hides them and says its words under the question instead.
+        const keys = words().selectKeys;
+        const worded = keys
+          ? { showInstructions: false, message: `${question.message}\n${styleText("dim", keys)}` }
+          : {};
+        return clack.select<Value>({ ...streams, ...question, ...worded } as Parameters<typeof clack.select<Value>>[0]);
+      }),
     async yesNo(message) {
       const prompt = createInterface({ input: io.stdin, output: io.stderr });
       try {

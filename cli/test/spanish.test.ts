@@ -1,7 +1,10 @@
-import { readdir } from "node:fs/promises";
+import { chmod, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { mintToken } from "@claudemesh/sdk";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
 import { runCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
+import { englishLeft } from "../src/testing/english-left.js";
 import { inTerminal, KEYS } from "./support/terminal.js";
 
 const cli = useCliHarness();
@@ -39,6 +42,29 @@ describe("claudemesh in Spanish, from the locale", () => {
     expect(await terminal.exited).toBe(0);
     expect(terminal.screen()).toContain("No se abrió. Ejecuta `claudemesh` de nuevo cuando quieras.");
     expect(terminal.screen()).not.toMatch(/How do you want|Launch Claude Code|Not launched/);
+    // Nothing else in English either: not clack's key hints, not a role, not a notice.
+    const names = ["Elena Española", account.email, "Malla de prueba", "malla-de-prueba", "elena-portatil", "revisora"];
+    expect(englishLeft(terminal.screen(), "", { names })).toEqual([]);
+  });
+
+  it("a login kept in auth.json, readable by others, then a server that cannot be reached: every word Spanish", async () => {
+    const { stderr } = await cli.deviceLogin("Pablo Permisos");
+    expect(stderr).toContain("Authenticated as Pablo Permisos");
+    const authFile = join(cli.configDir, "auth.json");
+    await chmod(authFile, 0o644);
+    const narrowed = await runCli(["whoami"], { ...cli.env, ...SPANISH });
+    expect(narrowed.code).toBe(0);
+    expect(narrowed.stderr).toContain(`Otros podían leer ${authFile} (644); se cambió a 600.`);
+    // A token given for a server nothing listens on (port 39 needs root to listen).
+    const unreachable = await runCli(["whoami", "--token", mintToken("pat")], {
+      ...cli.env,
+      ...SPANISH,
+      CLAUDEMESH_API_URL: "http://127.0.0.1:39",
+    });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain("No se puede conectar con http://127.0.0.1:39 (ECONNREFUSED).");
+    const outputs = [narrowed, unreachable].map((result) => `${result.stdout}${result.stderr}`).join("\n");
+    expect(englishLeft(outputs, "", { names: ["Pablo Permisos", "vm"] }), outputs).toEqual([]);
   });
 
   it("Ctrl-C in the Spanish wizard still exits 130 and writes nothing", async () => {

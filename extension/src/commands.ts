@@ -1,6 +1,6 @@
 import { type ApiClient, ClaudemeshError, type LoginResult, MESH_SLUG_PATTERN, redactTokens } from "@claudemesh/sdk";
 import * as vscode from "vscode";
-import { errorHint } from "./error-hints.js";
+import { errorHint, errorMessage } from "./error-hints.js";
 import type { Identity } from "./identity.js";
 import type { Log } from "./output-log.js";
 import { signInWithToken, signOut } from "./sign-in.js";
@@ -24,7 +24,7 @@ function reported(run: (...args: never[]) => Promise<unknown>) {
       return await run(...args);
     } catch (error) {
       if (error instanceof ClaudemeshError && error.code === "cancelled") return undefined;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const hint = errorHint(error);
       const next = hint ? ` ${hint}` : "";
       void vscode.window.showErrorMessage(redactTokens(`claudemesh: ${message}${next}`));

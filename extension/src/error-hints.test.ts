@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ApiClient, ClaudemeshError, CredentialStore, ERROR_CODES } from "@claudemesh/sdk";
+import { ApiClient, ClaudemeshError, CredentialStore, ERROR_CODES, type ErrorDetail } from "@claudemesh/sdk";
 import { ErrorCode } from "@claudemesh/sdk/contracts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commands, l10nBundle, messages, resetFake } from "../test/fake-vscode.js";
 import { registerCommands } from "./commands.js";
-import { errorHint } from "./error-hints.js";
+import { errorHint, errorMessage } from "./error-hints.js";
 import { Identity } from "./identity.js";
 
 const API_URL = "http://127.0.0.1:9";
@@ -82,5 +82,77 @@ describe("an error's hint in VS Code", () => {
       },
     ]);
     expect(messages[0]?.message).not.toMatch(/Run |Command Palette|sign in again|claudemesh login/);
+  });
+});
+
+// One of each kind of SDK detail: the SDK's errors are data, worded by the editor as by the CLI.
+const DETAILS: ErrorDetail[] = [
+  { kind: "unreachable", origin: API_URL, reason: "ECONNREFUSED" },
+  { kind: "no_answer_in_time", origin: API_URL },
+  { kind: "tls_rejected", origin: API_URL, reason: "SELF_SIGNED_CERT_IN_CHAIN" },
+  { kind: "keychain_module_missing" },
+  { kind: "keychain_module_failed", reason: "libsecret" },
+  { kind: "keychain_refused", operation: "read", reason: "locked" },
+  { kind: "no_secret_service", operation: "write" },
+  { kind: "no_session_bus", operation: "read" },
+  { kind: "keychain_timed_out", operation: "delete", ms: 1000 },
+  { kind: "keychain_turned_off" },
+  { kind: "keychain_entry_unpaired", server: API_URL },
+  { kind: "keychain_entry_missing", server: API_URL },
+  { kind: "keychain_entry_foreign", server: API_URL },
+  { kind: "auth_file_without_token", path: "/h/.claudemesh/auth.json" },
+  { kind: "file_not_json", path: "/h/.claudemesh/auth.json" },
+  { kind: "file_invalid", path: "/h/.claudemesh/auth.json", field: "servers.x", problem: "Invalid input" },
+  { kind: "file_is_link", path: "/h/.claudemesh/auth.json" },
+  { kind: "file_not_regular", path: "/h/.claudemesh/auth.json" },
+  { kind: "file_of_other_user", path: "/h/.claudemesh/auth.json", uid: 1001 },
+  { kind: "file_unreadable", path: "/h/.claudemesh/auth.json", reason: "EACCES" },
+  { kind: "folder_not_private", path: "/h/.claudemesh", mode: 0o755 },
+  { kind: "file_write_refused", path: "/h/.claudemesh/auth.json", field: "user", problem: "Required" },
+  { kind: "file_locked", path: "/h/.claudemesh/auth.json", lockPath: "/h/.claudemesh/auth.json.lock", pid: 42 },
+];
+
+describe("an SDK error's words in VS Code", () => {
+  it("words every kind of detail, in Spanish when VS Code speaks Spanish, never in the SDK's English", async () => {
+    const errors = DETAILS.map((detail) => ClaudemeshError.of("keychain_unavailable", detail));
+    const english = errors.map(errorMessage);
+    await speakSpanish();
+    const spanish = errors.map(errorMessage);
+    for (const [i, error] of errors.entries()) {
+      const kind = DETAILS[i]?.kind;
+      expect(english[i], kind).toMatch(/\S/);
+      expect(spanish[i], kind).not.toBe(english[i]);
+      expect(spanish[i], kind).not.toBe(error.message);
+    }
+    expect(spanish[0]).toBe(`No se puede conectar con ${API_URL} (ECONNREFUSED).`);
+  });
+
+  it("shows a network failure in Spanish under a failed command", async () => {
+    await speakSpanish();
+    const store = new CredentialStore({ apiUrl: API_URL, configDir, mode: "file" });
+    const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, retries: 0 });
+    const identity = new Identity({ store, envToken: undefined, api });
+    disposables.push(identity);
+    const unreachable = ClaudemeshError.of("network", { kind: "unreachable", origin: API_URL, reason: "ECONNREFUSED" });
+    disposables.push(
+      ...registerCommands({
+        identity,
+        api,
+        apiUrl: () => API_URL,
+        refreshTrees: () => {},
+        signIn: () => Promise.reject(unreachable),
+      }),
+    );
+
+    await commands.executeCommand("claudemesh.signIn");
+
+    expect(messages[0]?.message).toBe(
+      `claudemesh: No se puede conectar con ${API_URL} (ECONNREFUSED). ` +
+        "Comprueba tu conexión y la opción claudemesh.apiUrl, y vuelve a intentarlo.",
+    );
+  });
+
+  it("keeps a server's own words, which carry no detail", () => {
+    expect(errorMessage(new ClaudemeshError("not_found", "No such mesh."))).toBe("No such mesh.");
   });
 });

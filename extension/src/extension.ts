@@ -1,4 +1,11 @@
-import { ApiClient, CredentialStore, DEFAULT_API_URL, normalizeBaseUrl, readSdkEnv } from "@claudemesh/sdk";
+import {
+  ApiClient,
+  CredentialStore,
+  DEFAULT_API_URL,
+  englishNotice,
+  normalizeBaseUrl,
+  readSdkEnv,
+} from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import { ClaudemeshAuthenticationProvider, PROVIDER_ID } from "./auth-provider.js";
 import { registerCommands } from "./commands.js";
@@ -56,7 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       configDir: env.configDir,
       mode: env.tokenStore,
       loadKeychain,
-      onNotice: (message) => log.warn(message),
+      // The output channel is for support, in English like VS Code's own logs.
+      onNotice: (notice) => log.warn(englishNotice(notice)),
     });
   const identity = new Identity({ store: storeFor(apiUrl()), envToken: env.token, api, log });
   const uriHandler = new UriEventHandler(log);

@@ -8,7 +8,7 @@ import {
   type Whoami,
 } from "@claudemesh/sdk";
 import * as vscode from "vscode";
-import { errorHint } from "./error-hints.js";
+import { errorHint, errorMessage } from "./error-hints.js";
 import { describeError, type Log, silentLog } from "./output-log.js";
 
 /** Where the token in use came from. */
@@ -180,7 +180,7 @@ export class Identity implements vscode.Disposable {
     const check = await checkIdentity({ envToken: this.#deps.envToken, store: this.#store, api: this.#deps.api });
     if (check.kind === "signed_out") return { state: { kind: "signed_out" } };
     if (check.kind === "unreadable") {
-      return { state: { kind: "unreadable", message: describeError(check.error), hint: errorHint(check.error) } };
+      return { state: { kind: "unreadable", message: errorMessage(check.error), hint: errorHint(check.error) } };
     }
     const { token, stored } = check.credential;
     const source: IdentitySource =
@@ -189,7 +189,7 @@ export class Identity implements vscode.Disposable {
       const { user, credential } = check.me;
       return { state: { kind: "signed_in", token, user, source, credential }, token };
     }
-    const message = describeError(check.error);
+    const message = errorMessage(check.error);
     return { state: { kind: check.kind, user: stored?.record.user ?? null, source, message }, token };
   }
 

@@ -11,6 +11,7 @@ import {
   signOut as sdkSignOut,
 } from "@claudemesh/sdk";
 import * as vscode from "vscode";
+import { errorMessage } from "./error-hints.js";
 import { DeviceCodeFlow, editorCallbackUri, RedirectFlow, type SignInFlow } from "./flows.js";
 import type { Identity } from "./identity.js";
 import { describeError, type Log, silentLog } from "./output-log.js";
@@ -72,7 +73,7 @@ async function tryAnotherWay(error: unknown): Promise<boolean> {
   const cancelled = error instanceof ClaudemeshError && error.code === "cancelled";
   const message = cancelled
     ? vscode.l10n.t("Having trouble signing in through the browser? Sign in with a code instead.")
-    : vscode.l10n.t("Signing in through the browser failed: {0} Sign in with a code instead?", describeError(error));
+    : vscode.l10n.t("Signing in through the browser failed: {0} Sign in with a code instead?", errorMessage(error));
   const choice = cancelled
     ? await vscode.window.showInformationMessage(message, useCode)
     : await vscode.window.showWarningMessage(message, useCode);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type ApiClient, ClaudemeshError, CredentialStore, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudemeshAuthenticationProvider } from "../src/auth-provider.js";
+import { errorMessage } from "../src/error-hints.js";
 import { Identity } from "../src/identity.js";
 import { outputLog } from "../src/output-log.js";
 import { statusBarLook } from "../src/status-bar.js";
@@ -180,7 +181,7 @@ describe("Identity", () => {
     expect(lines.join("\n")).toContain("cm_pat_");
   });
 
-  it("a keychain secret that is not the login's: signed out, the SDK's words, no account anywhere", async () => {
+  it("a keychain secret that is not the login's: signed out, the error's words, no account anywhere", async () => {
     const keychain = new Map<string, string>();
     store = new CredentialStore({
       apiUrl: "http://localhost:3000",
@@ -207,7 +208,7 @@ describe("Identity", () => {
     expect(await provider.getSessions()).toEqual([]);
     const look = statusBarLook(state, "http://localhost:3000", store.file.path);
     expect(look.text).toBe("$(warning) claudemesh: Signed out");
-    expect(look.tooltip).toContain((await store.load().catch((error: Error) => error.message)) as string);
+    expect(look.tooltip).toContain(errorMessage(await store.load().catch((error: unknown) => error)));
     expect(`${look.text}${look.tooltip}`).not.toMatch(/Ada|ada@/);
   });
 });

@@ -58,10 +58,15 @@ export {
   ClaudemeshError,
   ERROR_CODES,
   type ErrorCode,
+  type ErrorDetail,
   ExitStatus,
+  englishDetail,
+  englishNotice,
   HINT_KEYS,
   type HintKey,
   isAuthError,
+  type KeychainOperation,
+  type Notice,
   SlowDownError,
 } from "./errors.js";
 export {

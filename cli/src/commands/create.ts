@@ -24,7 +24,7 @@ export interface CreateOptions {
 
 export async function runCreate(name: string, options: CreateOptions, ctx: CliContext): Promise<number> {
   const { t } = ctx;
-  const request = checkInput(CreateMeshRequest, { name, slug: options.slug }, { name: "<name>", slug: "--slug" });
+  const request = checkInput(CreateMeshRequest, { name, slug: options.slug }, { name: "<name>", slug: "--slug" }, t);
   const { api } = await authenticatedApi(ctx);
   let mesh: Awaited<ReturnType<typeof api.createMesh>>;
   try {

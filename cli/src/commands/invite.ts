@@ -5,7 +5,7 @@ import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
 import { formatDate } from "../format.js";
 import { en, type Messages } from "../i18n/en.js";
-import { LocalizedError } from "../i18n/language.js";
+import { LocalizedError, roleText } from "../i18n/language.js";
 import { checkInput } from "../input.js";
 
 const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86_400 };
@@ -38,7 +38,11 @@ export async function chooseInviteMesh(ctx: CliContext, api: ApiClient): Promise
   }
   return ctx.prompts.select({
     message: t.invite.pickMesh,
-    options: mine.map((mesh) => ({ value: mesh.slug, label: mesh.slug, hint: `${mesh.name} · ${mesh.role}` })),
+    options: mine.map((mesh) => ({
+      value: mesh.slug,
+      label: mesh.slug,
+      hint: `${mesh.name} · ${roleText(mesh.role, ctx.t)}`,
+    })),
   });
 }
 
@@ -69,6 +73,7 @@ export async function runInvite(options: InviteOptions, ctx: CliContext): Promis
     CreateInviteRequest,
     { email: options.email, role: options.role, expires_in: parseInviteLifetime(options.expiresIn, t) },
     { email: "--email", role: "--role", expires_in: "--expires-in" },
+    t,
   );
   const { api } = await authenticatedApi(ctx);
   const invite = await api.createInvite(options.mesh ?? (await chooseInviteMesh(ctx, api)), request);
@@ -77,7 +82,7 @@ export async function runInvite(options: InviteOptions, ctx: CliContext): Promis
     return 0;
   }
   const { out } = ctx;
-  out.success(t.invite.created(out.bold(invite.mesh.slug), invite.role, formatDate(invite.expires_at, t)));
+  out.success(t.invite.created(out.bold(invite.mesh.slug), roleText(invite.role, t), formatDate(invite.expires_at, t)));
   out.print(invite.url);
   const email = invite.email ?? "";
   if (invite.email_status === "sent") out.success(t.invite.emailed(email));

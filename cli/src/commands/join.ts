@@ -3,7 +3,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
-import { LocalizedError } from "../i18n/language.js";
+import { LocalizedError, roleText } from "../i18n/language.js";
 
 /** `claudemesh join <invite-url> [--json]`: accepts an invite and joins the mesh here. */
 export function joinCommand(ctx: CliContext): Command {
@@ -33,8 +33,8 @@ export async function runJoin(link: string, options: { json?: boolean }, ctx: Cl
     return 0;
   }
   const { out } = ctx;
-  if (already_member) out.success(t.join.already(out.bold(mesh.slug), mesh.role));
-  else out.success(t.join.joined(out.bold(mesh.slug), mesh.role));
+  if (already_member) out.success(t.join.already(out.bold(mesh.slug), roleText(mesh.role, t)));
+  else out.success(t.join.joined(out.bold(mesh.slug), roleText(mesh.role, t)));
   out.say(`${t.join.startIn} ${out.bold(`claudemesh launch --mesh ${mesh.slug}`)}`);
   return 0;
 }

@@ -5,7 +5,7 @@ import { Command, Option } from "commander";
 import type { CliContext } from "../context.js";
 import { requireSavedCredential } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
-import { LocalizedError } from "../i18n/language.js";
+import { LocalizedError, roleText } from "../i18n/language.js";
 import { credentialVariables, holdsCredential } from "../inherited-credentials.js";
 import { findLocalMesh } from "../meshes.js";
 
@@ -122,7 +122,8 @@ export async function runLaunch(
   const mesh = await findLocalMesh(ctx, options.mesh);
   // Printed, remembered and handed to Claude Code: neutral, wherever they came from (the host name too).
   const name = neutralText(options.name ?? mesh.display_name ?? hostname());
-  const role = neutralText(options.role ?? mesh.launch_role ?? mesh.role);
+  // Its default, the mesh role, in the user's words: the launch role is a free word for the peers to read.
+  const role = neutralText(options.role ?? mesh.launch_role ?? roleText(mesh.role, ctx.t));
   const { out, t } = ctx;
 
   if (!options.yes && out.io.isTTY && out.io.stdinIsTTY) {

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
+import { roleText } from "../i18n/language.js";
 import { sayNoMeshes } from "../meshes.js";
 
 /** Where a mesh is known: on the server and here, only on the server (sync adds it), or only here (sync drops it). */
@@ -47,7 +48,7 @@ export async function runList(options: { json?: boolean }, ctx: CliContext): Pro
   for (const mesh of listed) {
     const members = mesh.member_count === null ? "" : ctx.t.list.members(mesh.member_count);
     out.print(
-      `${marks[mesh.presence]} ${mesh.slug.padEnd(width)}  ${mesh.name} ${out.dim(`(${mesh.role}${members})`)}`,
+      `${marks[mesh.presence]} ${mesh.slug.padEnd(width)}  ${mesh.name} ${out.dim(`(${roleText(mesh.role, ctx.t)}${members})`)}`,
     );
   }
   if (listed.some((mesh) => mesh.presence !== "joined")) {

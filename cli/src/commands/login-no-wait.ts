@@ -12,7 +12,7 @@ import {
 } from "@claudemesh/sdk";
 import type { CliContext } from "../context.js";
 import type { Messages } from "../i18n/en.js";
-import { errorText, LocalizedError } from "../i18n/language.js";
+import { errorText, LocalizedError, noticeText } from "../i18n/language.js";
 import type { LoginOptions } from "./login.js";
 
 // `claudemesh login --no-wait` / `--continue`: the device-code login split in two
@@ -154,7 +154,7 @@ function pendingLoginStore(ctx: CliContext): PendingLoginStore {
     apiUrl: ctx.apiUrl(),
     configDir: ctx.env.configDir,
     now: ctx.clock.now,
-    onWarning: (message) => ctx.out.warn(message),
+    onNotice: (notice) => ctx.out.warn(noticeText(notice, ctx.t)),
   });
 }
 

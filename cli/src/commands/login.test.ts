@@ -75,7 +75,7 @@ const cases: CommandCase[] = [
     keychain: noKeychain,
     wantStatus: 0,
     wantStderr: [
-      "! The OS keychain cannot be used here (test). The token is kept in ",
+      "! The OS keychain cannot be used here: its module, @github/keytar, is not installed. The token is kept in ",
       "auth.json (mode 0600) instead.",
       '✔ Authenticated as Ada Lovelace (via PAT "ci-deploy")',
       "✔ Token saved to ",

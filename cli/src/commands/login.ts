@@ -14,6 +14,7 @@ import {
 } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { describeStore } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
 import { errorText } from "../i18n/language.js";
 import { reportSync, syncMeshes } from "../meshes.js";
@@ -101,7 +102,7 @@ export async function runLogin(options: LoginOptions, ctx: CliContext): Promise<
   });
   await continued?.forget();
   out.success(t.login.authenticated(login.user.name, via));
-  out.success(t.login.saved(kept.saved.location));
+  out.success(t.login.saved(describeStore(kept.saved.store, ctx)));
   try {
     reportSync(ctx, await syncMeshes(ctx, await ctx.api(login.token)));
   } catch (error) {

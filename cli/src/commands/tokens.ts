@@ -77,6 +77,7 @@ export async function runTokensCreate(options: TokensCreateOptions, ctx: CliCont
       CreateTokenRequest,
       { name: options.name, expires_in_days: days },
       { name: "--name", expires_in_days: "--expires-in" },
+      t,
     );
   }
   const url = new URL(TOKENS_PAGE_PATH, ctx.apiUrl());

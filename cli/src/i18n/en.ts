@@ -1,4 +1,12 @@
-import { ERROR_CODES, type ErrorCode, type HintKey } from "@claudemesh/sdk/errors";
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorDetail,
+  englishDetail,
+  englishNotice,
+  type HintKey,
+  type Notice,
+} from "@claudemesh/sdk/errors";
 import { clause } from "./punctuation.js";
 
 // The SDK and the server speak English: their own message for a code is the most precise one there is.
@@ -9,6 +17,53 @@ const sdkWords = Object.fromEntries(Object.keys(ERROR_CODES).map((code) => [code
   ErrorCode,
   ErrorWords
 >;
+/** Words for each kind of SDK error detail (the SDK's own English words in English). */
+export type DetailWords = { [K in ErrorDetail["kind"]]: (detail: Extract<ErrorDetail, { kind: K }>) => string };
+const sdkDetailWords = Object.fromEntries(
+  (
+    [
+      "unreachable",
+      "no_answer_in_time",
+      "tls_rejected",
+      "keychain_module_missing",
+      "keychain_module_failed",
+      "keychain_refused",
+      "no_secret_service",
+      "no_session_bus",
+      "keychain_timed_out",
+      "keychain_turned_off",
+      "keychain_entry_unpaired",
+      "keychain_entry_missing",
+      "keychain_entry_foreign",
+      "auth_file_without_token",
+      "file_not_json",
+      "file_invalid",
+      "file_is_link",
+      "file_not_regular",
+      "file_of_other_user",
+      "file_unreadable",
+      "folder_not_private",
+      "file_write_refused",
+      "file_locked",
+    ] satisfies ErrorDetail["kind"][]
+  ).map((kind) => [kind, englishDetail]),
+) as DetailWords;
+
+/**
+ * Words for each notice; `why` is the notice's error (a keychain that refused,
+ * an unreadable file) already in the catalogue's words.
+ */
+export type NoticeWords = {
+  [K in Notice["kind"]]: (notice: Extract<Notice, { kind: K }>, why: string) => string;
+};
+const sdkNoticeWords: NoticeWords = {
+  mode_narrowed: englishNotice,
+  mode_stuck: englishNotice,
+  unreadable_removed: englishNotice,
+  keychain_fallback: englishNotice,
+  auth_file_replaced: englishNotice,
+};
+
 const RELOGIN = "Run `claudemesh login` to re-authenticate.";
 
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
@@ -25,6 +80,8 @@ export const en = {
   date: (iso: string) => new Date(iso).toISOString().slice(0, 10),
   yes: ["y", "yes"] as readonly string[],
   yesNo: "[Y/n]",
+  /** How to move in a list and choose, under the question; empty keeps @clack/prompts' own English line. */
+  selectKeys: "",
 
   program: {
     description: "Sign in to claudemesh, manage your meshes, and launch Claude Code in one.",
@@ -66,6 +123,24 @@ export const en = {
   },
 
   errors: sdkWords,
+  /** The SDK's errors by their detail, where it gives one (it does for all it raises itself). */
+  details: sdkDetailWords,
+  notices: sdkNoticeWords,
+  /** A mesh role as people read it (the value itself stays as it is in flags and JSON). */
+  roles: { owner: "owner", admin: "admin", member: "member" } as Record<string, string>,
+  /** What is wrong with a value given on the command line (the request's contract said no). */
+  input: {
+    notAnEmail: "not an email address",
+    required: "is required",
+    tooLong: (max: number) => `at most ${max} characters`,
+    notASlug: "slug: lowercase letters, digits and dashes, 1–48 characters",
+    idShapedSlug: "must not have the shape of a mesh id (a UUID)",
+    unsafeName: "must not contain control characters, line breaks or bidirectional overrides",
+    invisibleCharacter: (found: string) =>
+      `must not contain invisible characters (found ${found}), which make a name look blank or like another`,
+    noVisibleCharacter: "must contain at least one visible character",
+    notValid: "not valid",
+  },
   /** What to do next about an error, by the step the SDK names for its code. */
   hints: {
     signIn: "Run `claudemesh login` to sign in.",
@@ -299,6 +374,8 @@ export const en = {
   join: {
     description: "join a mesh with an invite link",
     link: "the link you were sent (…/invite/…)",
+    /** The link's placeholder in examples (`claudemesh join <invite-url>`). */
+    linkPlaceholder: "invite-url",
     json: "print the mesh as JSON",
     notALink: "That is not an invite link; it looks like https://…/invite/<code>.",
     already: (slug: string, role: string) => `You are already in ${slug} (${role}); it is joined here too.`,

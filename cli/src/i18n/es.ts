@@ -1,5 +1,13 @@
+import { asSentence, type KeychainOperation } from "@claudemesh/sdk/errors";
 import type { Messages } from "./en.js";
 import { clause } from "./punctuation.js";
+
+/** A keychain call, as the object of "rechazó" / "no respondió a". */
+const OPERATION: Record<KeychainOperation, string> = {
+  read: "una lectura",
+  write: "una escritura",
+  delete: "un borrado",
+};
 
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
 // Built on first use: loading the es-ES locale data costs ~10 ms, which an English run never needs.
@@ -19,6 +27,7 @@ export const es: Messages = {
   date: formatSpanishDate,
   yes: ["s", "si", "sí", "y", "yes"],
   yesNo: "[S/n]",
+  selectKeys: "↑/↓ para moverte · Intro para elegir",
 
   program: {
     description: "Inicia sesión en claudemesh, gestiona tus mallas y abre Claude Code en una de ellas.",
@@ -99,6 +108,69 @@ export const es: Messages = {
     database_unavailable: () => "La base de datos del servidor no responde.",
     keychain_unavailable: (detail) => `El llavero del sistema no está disponible: ${detail}`,
     cancelled: () => "Cancelado.",
+  },
+
+  details: {
+    unreachable: ({ origin, reason }) => `No se puede conectar con ${origin} (${reason}).`,
+    no_answer_in_time: ({ origin }) => `${origin} no respondió a tiempo.`,
+    tls_rejected: ({ origin, reason }) => `No se aceptó el certificado TLS de ${origin} (${reason}).`,
+    keychain_module_missing: () =>
+      "El llavero del sistema no se puede usar aquí: su módulo, @github/keytar, no está instalado.",
+    keychain_module_failed: ({ reason }) =>
+      `El llavero del sistema no se puede usar aquí: su módulo no se cargó (${clause(reason)}).`,
+    keychain_refused: ({ operation, reason }) => `El llavero del sistema rechazó ${OPERATION[operation]}: ${reason}`,
+    no_secret_service: ({ operation }) =>
+      `El llavero del sistema rechazó ${OPERATION[operation]}: no hay ningún Secret Service en marcha (el servicio del llavero no está iniciado).`,
+    no_session_bus: ({ operation }) =>
+      `El llavero del sistema rechazó ${OPERATION[operation]}: no hay ninguna sesión de D-Bus por la que llegar a él (como por SSH o en un contenedor).`,
+    keychain_timed_out: ({ operation, ms }) =>
+      `El llavero del sistema no respondió a ${OPERATION[operation]} en ${ms} ms.`,
+    keychain_turned_off: () => "CLAUDEMESH_TOKEN_STORE=file: el llavero del sistema no se usa.",
+    keychain_entry_unpaired: ({ server }) =>
+      `La entrada del llavero del sistema del inicio de sesión en ${server} la guardó una versión anterior de claudemesh y no se puede distinguir de la de otra cuenta; no se usa.`,
+    keychain_entry_missing: ({ server }) =>
+      `El token del inicio de sesión en ${server} está en el llavero del sistema, que no lo devolvió (está bloqueado o se borró su entrada).`,
+    keychain_entry_foreign: ({ server }) =>
+      `La entrada del llavero del sistema del inicio de sesión en ${server} guarda otro token que el de ese inicio de sesión (lo reemplazó otro inicio de sesión, o alguien lo puso ahí); no se usa.`,
+    auth_file_without_token: ({ path }) => `El archivo de credenciales está dañado (${path} no tiene token).`,
+    file_not_json: ({ path }) => `${path} no es JSON válido; corrígelo o apártalo.`,
+    // zod's words for the problem are English: the field is named, the problem said in Spanish.
+    file_invalid: ({ path, field }) => `${path}: el valor de ${field} no es válido; corrígelo o apártalo.`,
+    file_is_link: ({ path }) =>
+      `${path} es un enlace simbólico; claudemesh no sigue enlaces para sus archivos privados. Bórralo y vuelve a intentarlo.`,
+    file_not_regular: ({ path }) =>
+      `${path} no es un archivo normal; claudemesh guarda sus archivos privados solo en archivos normales. Bórralo y vuelve a intentarlo.`,
+    file_of_other_user: ({ path, uid }) =>
+      `${path} es de otro usuario (uid ${uid}); claudemesh solo lee archivos privados tuyos. Bórralo y vuelve a intentarlo.`,
+    file_unreadable: ({ path, reason }) => `No se puede leer ${path}: ${reason}`,
+    folder_not_private: ({ path, mode }) =>
+      `${path} debe ser privada (0700) pero tiene ${mode.toString(8)}; corrige su propietario o sus permisos.`,
+    file_write_refused: ({ path, field }) => `No se escribe ${path}: el valor de ${field} no es válido.`,
+    file_locked: ({ path, lockPath, pid }) =>
+      `Otro proceso de claudemesh${pid ? ` (pid ${pid})` : ""} está cambiando ${path} y no terminó a tiempo; ` +
+      `vuelve a intentarlo en un momento. Si no hay ningún claudemesh en marcha, borra ${lockPath}.`,
+  },
+  notices: {
+    mode_narrowed: ({ path, mode, wanted }) =>
+      `Otros podían leer ${path} (${mode.toString(8)}); se cambió a ${wanted.toString(8)}.`,
+    mode_stuck: ({ path, mode, reason }) =>
+      `Otros pueden leer ${path} (${mode.toString(8)}) y no se pudo cambiar: ${reason}`,
+    unreadable_removed: ({ path }) => `${path} no se podía leer y se borró.`,
+    keychain_fallback: ({ path }, why) => `${asSentence(why)} El token se guarda en ${path} (modo 0600) en su lugar.`,
+    auth_file_replaced: (_, why) => `${asSentence(why)} Se reemplazó con este inicio de sesión.`,
+  },
+  roles: { owner: "propietario", admin: "administrador", member: "miembro" },
+  input: {
+    notAnEmail: "no es una dirección de correo",
+    required: "es obligatorio",
+    tooLong: (max) => `como mucho ${max} caracteres`,
+    notASlug: "nombre corto: letras minúsculas, dígitos y guiones, de 1 a 48 caracteres",
+    idShapedSlug: "no puede tener la forma de un id de malla (un UUID)",
+    unsafeName: "no puede contener caracteres de control, saltos de línea ni marcas de dirección del texto",
+    invisibleCharacter: (found) =>
+      `no puede contener caracteres invisibles (tiene ${found}), que hacen que un nombre parezca vacío u otro`,
+    noVisibleCharacter: "debe tener al menos un carácter visible",
+    notValid: "no es válido",
   },
 
   hints: {
@@ -286,7 +358,7 @@ export const es: Messages = {
 
   create: {
     description: "crea una malla (serás su propietario) y únete a ella en este equipo",
-    name: 'cómo llamarla, p. ej. "Platform team"',
+    name: 'cómo llamarla, p. ej. "Equipo de plataforma"',
     slug: "su nombre corto en comandos y URL (por defecto: a partir del nombre)",
     json: "imprime la malla como JSON",
     tryInstead: "Prueba",
@@ -321,7 +393,7 @@ export const es: Messages = {
     expiresIn: "cuánto tiempo funciona el enlace: 30m, 12h, 7d (como máximo 30d)",
     json: "imprime JSON (incluye el enlace)",
     badLifetime: (value) => `--expires-in debe ser como 30m, 12h o 7d, como máximo 30d (se recibió "${value}").`,
-    noMesh: 'Aún no estás en ninguna malla. Crea una primero: claudemesh create "Platform team".',
+    noMesh: 'Aún no estás en ninguna malla. Crea una primero: claudemesh create "Equipo de plataforma".',
     notAdmin: "Solo los propietarios y administradores de una malla pueden invitar, y no lo eres en ninguna.",
     whichMesh: (slugs) => `¿Qué malla? Indícala con --mesh: ${slugs}.`,
     pickMesh: "¿A qué malla quieres invitar?",
@@ -335,6 +407,7 @@ export const es: Messages = {
   join: {
     description: "únete a una malla con un enlace de invitación",
     link: "el enlace que te enviaron (…/invite/…)",
+    linkPlaceholder: "enlace-de-invitación",
     json: "imprime la malla como JSON",
     notALink: "Eso no es un enlace de invitación; tiene esta forma: https://…/invite/<código>.",
     already: (slug, role) => `Ya estás en ${slug} (${role}); también está unida aquí.`,

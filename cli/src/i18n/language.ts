@@ -1,4 +1,4 @@
-import { ClaudemeshError, ERROR_CODES, type ErrorCode } from "@claudemesh/sdk/errors";
+import { ClaudemeshError, ERROR_CODES, type ErrorCode, type ErrorDetail, type Notice } from "@claudemesh/sdk/errors";
 import { en, type Messages } from "./en.js";
 import { es } from "./es.js";
 
@@ -55,8 +55,28 @@ export class LocalizedError extends ClaudemeshError {}
 export function errorText(error: unknown, t: Messages, apiUrl = ""): string {
   if (error instanceof LocalizedError) return error.message;
   // A newer server's code this CLI has no words for keeps its own message.
-  if (error instanceof ClaudemeshError) return t.errors[error.code]?.(error.message, apiUrl) ?? error.message;
+  if (error instanceof ClaudemeshError) {
+    if (error.detail) return detailText(error.detail, t);
+    return t.errors[error.code]?.(error.message, apiUrl) ?? error.message;
+  }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** An SDK error's detail in the chosen language. */
+export function detailText(detail: ErrorDetail, t: Messages): string {
+  const words = t.details[detail.kind] as (detail: ErrorDetail) => string;
+  return words(detail);
+}
+
+/** Something the SDK wants the user to hear (a fallback taken, a mode fixed), in the chosen language. */
+export function noticeText(notice: Notice, t: Messages): string {
+  const words = t.notices[notice.kind] as (notice: Notice, why: string) => string;
+  return words(notice, "error" in notice ? errorText(notice.error, t) : "");
+}
+
+/** A mesh role (owner, admin, member) as people read it; a role this CLI does not know, as it came. */
+export function roleText(role: string, t: Messages): string {
+  return t.roles[role] ?? role;
 }
 
 /** What to do about an error's code, in the chosen language: the step the SDK names for it, in the catalogue's words. */

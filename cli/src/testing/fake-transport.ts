@@ -10,7 +10,9 @@ interface Contract<Output> {
 export type Reply =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   /** The request never reaches a server (refused, unresolvable). */
-  | { networkError: string };
+  | { networkError: string }
+  /** The server takes longer than the call's timeout (fetch's own TimeoutError). */
+  | { timeout: true };
 
 export interface Stub {
   /** `"GET /api/my/whoami"`: the method and the path, without the query. */
@@ -72,6 +74,7 @@ export class FakeTransport {
     entry.used += 1;
     const reply = typeof entry.stub.reply === "function" ? entry.stub.reply(sent) : entry.stub.reply;
     if ("networkError" in reply) throw new TypeError("fetch failed", { cause: new Error(reply.networkError) });
+    if ("timeout" in reply) throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
     return reply.body === undefined
       ? new Response(null, { status: reply.status, headers: reply.headers })
       : Response.json(reply.body, { status: reply.status, headers: reply.headers });

@@ -21,6 +21,6 @@ export class MemoryKeychain implements Keychain {
   }
 }
 
-/** A machine without a usable keychain (no D-Bus, no libsecret): loading it fails as keytar's loader does. */
+/** A machine without a usable keychain (no keytar module): loading it fails as keytar's loader does. */
 export const noKeychain = (): Promise<Keychain> =>
-  Promise.reject(new ClaudemeshError("keychain_unavailable", "The OS keychain cannot be used here (test)."));
+  Promise.reject(ClaudemeshError.of("keychain_unavailable", { kind: "keychain_module_missing" }));

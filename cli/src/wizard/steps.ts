@@ -13,7 +13,7 @@ import { runLogin } from "../commands/login.js";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import type { Messages } from "../i18n/en.js";
-import { LocalizedError } from "../i18n/language.js";
+import { LocalizedError, roleText } from "../i18n/language.js";
 import { syncMeshes } from "../meshes.js";
 
 /** What the wizard knows so far; each step fills one part. */
@@ -100,7 +100,7 @@ const mesh: WizardStep = {
     let joinedId: string | undefined;
     if (state.inviteSecret) {
       const accepted = await api.acceptInvite(state.inviteSecret);
-      prompts.log.success(t.wizard.joined(accepted.mesh.slug, accepted.mesh.role), io(ctx));
+      prompts.log.success(t.wizard.joined(accepted.mesh.slug, roleText(accepted.mesh.role, t)), io(ctx));
       joinedId = accepted.mesh.id;
     }
     const synced = await syncMeshes(ctx, api);
@@ -109,7 +109,11 @@ const mesh: WizardStep = {
       message: mine.length ? t.wizard.pickMesh(mine.length) : t.wizard.noMesh,
       initialValue: mine.some((known) => known.id === joinedId) ? joinedId : undefined,
       options: [
-        ...mine.map((known) => ({ value: known.id, label: known.slug, hint: `${known.name} · ${known.role}` })),
+        ...mine.map((known) => ({
+          value: known.id,
+          label: known.slug,
+          hint: `${known.name} · ${roleText(known.role, ctx.t)}`,
+        })),
         { value: "__create", label: t.wizard.createMesh },
         { value: "__join", label: t.wizard.joinWithLink },
         { value: "__exit", label: t.wizard.exit },
@@ -145,7 +149,7 @@ async function joinByLink(ctx: CliContext, api: ApiClient): Promise<LocalMesh> {
   const { t } = ctx;
   const link = await askInviteLink(ctx);
   const accepted = await api.acceptInvite(inviteSecretFrom(link) ?? "");
-  prompts.log.success(t.wizard.joined(accepted.mesh.slug, accepted.mesh.role), io(ctx));
+  prompts.log.success(t.wizard.joined(accepted.mesh.slug, roleText(accepted.mesh.role, t)), io(ctx));
   const synced = await syncMeshes(ctx, api);
   const joined = synced.meshes.find((known) => known.id === accepted.mesh.id && known.api_url === ctx.apiUrl());
   return joined ?? localMeshFrom(accepted.mesh, ctx.apiUrl());
@@ -155,13 +159,13 @@ async function joinByLink(ctx: CliContext, api: ApiClient): Promise<LocalMesh> {
 function textStep(
   id: "name" | "role",
   message: (t: Messages) => string,
-  fallback: (state: WizardState) => string,
+  fallback: (state: WizardState, t: Messages) => string,
 ): WizardStep {
   return {
     id,
     isComplete: (state) => state[id] !== undefined,
     async run(state, ctx) {
-      const preset = fallback(state);
+      const preset = fallback(state, ctx.t);
       const typed = await ctx.prompts.text({ message: message(ctx.t), placeholder: preset, defaultValue: preset });
       return { ...state, [id]: typed.trim() || preset };
     },
@@ -176,7 +180,7 @@ const name = textStep(
 const role = textStep(
   "role",
   (t) => t.wizard.yourRole,
-  (state) => state.mesh?.launch_role ?? state.mesh?.role ?? "member",
+  (state, t) => state.mesh?.launch_role ?? roleText(state.mesh?.role ?? "member", t),
 );
 
 /** The screens in order: account → mesh → name → role (then confirm and launch). */

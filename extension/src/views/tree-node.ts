@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import { errorMessage } from "../error-hints.js";
 
 /** One row of a claudemesh tree; every tree is built from these. */
 export interface TreeNode {
@@ -74,7 +75,7 @@ export class RemoteTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     try {
       return await this.load();
     } catch (error) {
-      return [new ErrorNode(error instanceof Error ? error.message : String(error), this.refreshCommand)];
+      return [new ErrorNode(errorMessage(error), this.refreshCommand)];
     }
   }
 

@@ -68,13 +68,13 @@ export function errorFromFailure(error: unknown, origin: string): ClaudemeshErro
   const name = (error as { name?: string })?.name;
   if (name === "AbortError") return new ClaudemeshError("cancelled", "Cancelled.", { cause: error });
   if (name === "TimeoutError") {
-    return new ClaudemeshError("timeout", `${origin} did not answer in time.`, { cause: error });
+    return ClaudemeshError.of("timeout", { kind: "no_answer_in_time", origin }, { cause: error });
   }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code;
   if (code && TLS_CODES.has(code)) {
-    return new ClaudemeshError("tls", `The TLS certificate of ${origin} was not accepted (${code}).`, { cause: error });
+    return ClaudemeshError.of("tls", { kind: "tls_rejected", origin, reason: code }, { cause: error });
   }
-  const detail = neutralText(code ?? cause?.message ?? (error as Error)?.message ?? String(error));
-  return new ClaudemeshError("network", `Cannot reach ${origin} (${detail}).`, { cause: error });
+  const reason = neutralText(code ?? cause?.message ?? (error as Error)?.message ?? String(error));
+  return ClaudemeshError.of("network", { kind: "unreachable", origin, reason }, { cause: error });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeviceCodeResponse, DevicePollResponse } from "../contracts/index.js";
-import { ClaudemeshError, SlowDownError } from "../errors.js";
+import { ClaudemeshError, englishNotice, SlowDownError } from "../errors.js";
 import { DeviceFlow } from "./device-flow.js";
 import {
   checkPendingLogin,
@@ -81,7 +81,11 @@ describe("PendingLoginStore", () => {
 
   it("an unreadable file is removed and reported, and reads as none", async () => {
     const warnings: string[] = [];
-    const store = new PendingLoginStore({ apiUrl: API_URL, configDir: dir, onWarning: (m) => warnings.push(m) });
+    const store = new PendingLoginStore({
+      apiUrl: API_URL,
+      configDir: dir,
+      onNotice: (notice) => warnings.push(englishNotice(notice)),
+    });
     await writeFile(store.path, "{ not json", { mode: 0o600 });
     expect(await store.load()).toBeNull();
     expect(warnings).toEqual([`${store.path} could not be read and was removed.`]);

@@ -4,7 +4,7 @@ import { Timestamp } from "../contracts/common.js";
 import type { DeviceCodeResponse } from "../contracts/device-code.js";
 import { lazySchema } from "../contracts/lazy-schema.js";
 import { defaultConfigDir } from "../credentials/file-store.js";
-import { ClaudemeshError } from "../errors.js";
+import { ClaudemeshError, type Notice } from "../errors.js";
 import { PrivateJsonFile } from "../files/private-json-file.js";
 import type { DeviceFlow, DeviceFlowOptions, LoginResult } from "./device-flow.js";
 import { realSleep, type Sleep } from "./sleep.js";
@@ -38,7 +38,7 @@ export interface PendingLoginStoreOptions {
   apiUrl: string;
   configDir?: string;
   /** Things the user should hear (a file removed because it was unreadable); the SDK never prints. */
-  onWarning?: (message: string) => void;
+  onNotice?: (notice: Notice) => void;
   /** Milliseconds since the epoch. */
   now?: () => number;
 }
@@ -68,7 +68,7 @@ export class PendingLoginStore {
     this.#file = new PrivateJsonFile({
       path: this.path,
       schema: PendingLogin,
-      onWarning: options.onWarning,
+      onNotice: options.onNotice,
       // Nothing in an unreadable one is worth keeping: a new `login --no-wait` starts over.
       // A link or another user's file is refused instead (forbidden), never removed or read.
       corrupt: { code: "forbidden", remove: true },

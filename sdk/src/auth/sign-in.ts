@@ -38,7 +38,7 @@ export async function signInWithToken(options: { api: ApiFactory; token: string 
 
 /** Where a kept login went, and what became of the session it replaced. */
 export interface KeptLogin {
-  saved: { store: TokenStoreKind; location: string };
+  saved: { store: TokenStoreKind };
   replaced: SessionRevocation;
 }
 

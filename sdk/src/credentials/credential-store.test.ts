@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ClaudemeshError } from "../errors.js";
+import { ClaudemeshError, englishNotice } from "../errors.js";
 import { mintToken } from "../token.js";
 import { tokenFingerprint } from "./auth-file.js";
 import { CredentialStore, keychainAccount, type NewCredential } from "./credential-store.js";
@@ -49,13 +49,13 @@ describe("CredentialStore", () => {
       configDir,
       loadKeychain,
       mode,
-      onNotice: (message) => notices.push(message),
+      onNotice: (notice) => notices.push(englishNotice(notice)),
     });
 
   it("keeps the token in the keychain and everything else in auth.json", async () => {
     const keychain = new MemoryKeychain();
     const store = storeWith(async () => keychain);
-    expect(await store.save(login)).toEqual({ store: "keychain", location: "the OS keychain" });
+    expect(await store.save(login)).toEqual({ store: "keychain" });
     expect([...keychain.entries]).toEqual([[`http://localhost:3000#u1#${tokenFingerprint(login.token)}`, login.token]]);
     const record = (await store.file.read())?.servers["http://localhost:3000"];
     expect(record).toMatchObject({
@@ -70,7 +70,7 @@ describe("CredentialStore", () => {
 
   it("without a keychain, keeps the token in auth.json and says so once", async () => {
     const store = storeWith(unavailable);
-    expect(await store.save(login)).toEqual({ store: "file", location: store.file.path });
+    expect(await store.save(login)).toEqual({ store: "file" });
     await store.save(login);
     expect(notices).toEqual([expect.stringMatching(/No Secret Service\. The token is kept in .*auth\.json/)]);
     expect(await store.load()).toMatchObject({ token: login.token, store: "file" });

@@ -1,6 +1,6 @@
 import { watch } from "node:fs";
 import type { User } from "../contracts/common.js";
-import { ClaudemeshError } from "../errors.js";
+import { ClaudemeshError, type KeychainOperation, type Notice } from "../errors.js";
 import { parseToken } from "../token.js";
 import {
   type AuthFile,
@@ -38,8 +38,8 @@ export interface CredentialStoreOptions {
   mode?: TokenStoreKind;
   /** Loads the keychain; default keytar. Tests pass an in-memory one. */
   loadKeychain?: () => Promise<Keychain>;
-  /** Things the user should hear (fallbacks, fixed permissions); the SDK never prints. */
-  onNotice?: (message: string) => void;
+  /** Things the user should hear (fallbacks, fixed permissions), as data to word; the SDK never prints. */
+  onNotice?: (notice: Notice) => void;
   now?: () => Date;
 }
 
@@ -75,7 +75,7 @@ export class CredentialStore {
   readonly #apiUrl: string;
   readonly #mode: TokenStoreKind | undefined;
   readonly #loadKeychain: () => Promise<Keychain>;
-  readonly #onNotice: (message: string) => void;
+  readonly #onNotice: (notice: Notice) => void;
   readonly #now: () => Date;
   #keychain: Promise<Keychain> | undefined;
   #noticedFallback = false;
@@ -87,7 +87,7 @@ export class CredentialStore {
     this.#loadKeychain = options.loadKeychain ?? (() => loadKeytarKeychain());
     this.#onNotice = options.onNotice ?? (() => {});
     this.#now = options.now ?? (() => new Date());
-    this.file = new AuthFileStore({ configDir: options.configDir, onWarning: this.#onNotice });
+    this.file = new AuthFileStore({ configDir: options.configDir, onNotice: this.#onNotice });
   }
 
   /** The server in use: the key of its login in auth.json. */
@@ -109,35 +109,24 @@ export class CredentialStore {
   async load(): Promise<StoredCredential | null> {
     const record = (await this.file.read())?.servers[this.server];
     if (!record) return null;
-    // Messages name the server, not the account: a secret that cannot be checked proves nobody.
-    const login = `the login for ${this.server}`;
+    // Details name the server, not the account: a secret that cannot be checked proves nobody.
+    const server = this.server;
     if (record.token_store === "file") {
       if (!record.token) {
-        throw new ClaudemeshError("auth_file_corrupted", `Auth file corrupted (${this.file.path} has no token).`);
+        throw ClaudemeshError.of("auth_file_corrupted", { kind: "auth_file_without_token", path: this.file.path });
       }
       return { token: record.token, store: "file", record };
     }
     if (record.token_fingerprint === null) {
-      throw new ClaudemeshError(
-        "credential_mismatch",
-        `The OS keychain entry of ${login} was saved by an older claudemesh and cannot be told from another account's; it is not used.`,
-      );
+      throw ClaudemeshError.of("credential_mismatch", { kind: "keychain_entry_unpaired", server });
     }
     // A locked keyring answers null rather than failing: say so instead of "signed out".
     const token = await (await this.#keychainOrThrow()).get(
       keychainAccount(this.#apiUrl, record.user.id, record.token_fingerprint),
     );
-    if (!token) {
-      throw new ClaudemeshError(
-        "keychain_unavailable",
-        `The token of ${login} is kept in the OS keychain, which did not return it (locked, or its entry was removed).`,
-      );
-    }
+    if (!token) throw ClaudemeshError.of("keychain_unavailable", { kind: "keychain_entry_missing", server });
     if (tokenFingerprint(token) !== record.token_fingerprint) {
-      throw new ClaudemeshError(
-        "credential_mismatch",
-        `The OS keychain entry of ${login} holds another token than the one that login was saved with (replaced by another sign-in, or planted); it is not used.`,
-      );
+      throw ClaudemeshError.of("credential_mismatch", { kind: "keychain_entry_foreign", server });
     }
     return { token, store: "keychain", record };
   }
@@ -157,7 +146,7 @@ export class CredentialStore {
    * instead, the record says so, and the user is told once: a freshly minted
    * token is never lost.
    */
-  async save(login: NewCredential): Promise<{ store: TokenStoreKind; location: string }> {
+  async save(login: NewCredential): Promise<{ store: TokenStoreKind }> {
     const base = {
       api_url: this.#apiUrl,
       token_fingerprint: tokenFingerprint(login.token),
@@ -190,15 +179,14 @@ export class CredentialStore {
       if (!(error instanceof ClaudemeshError) || error.code !== "auth_file_corrupted") throw error;
       // Unreadable (or a link, or not the user's): a fresh login replaces it whole rather than being lost.
       await this.file.write(withServer(null, this.server, record));
-      this.#onNotice(`${error.message} It was replaced by this login.`);
+      this.#onNotice({ kind: "auth_file_replaced", error });
     }
     if (fallback) this.#noticeFallback(fallback);
     // Only now that auth.json names the new login does the replaced entry go (a crash before here keeps it whole).
     const replacedAccount = replaced.record && accountOf(replaced.record);
     if (replacedAccount && replacedAccount !== accountOf(record)) await this.#deleteSecrets([replacedAccount]);
-    return record.token_store === "keychain"
-      ? { store: "keychain", location: "the OS keychain" }
-      : { store: "file", location: this.file.path };
+    // Where, as data: each door names the keychain in its own words, and auth.json by `file.path`.
+    return { store: record.token_store };
   }
 
   /** Forgets this server's login: its keychain entry (best effort) and its record. True if anything was removed. */
@@ -257,7 +245,7 @@ export class CredentialStore {
 
   #keychainOrThrow(): Promise<Keychain> {
     if (this.#mode === "file") {
-      return Promise.reject(new ClaudemeshError("keychain_unavailable", "CLAUDEMESH_TOKEN_STORE=file"));
+      return Promise.reject(ClaudemeshError.of("keychain_unavailable", { kind: "keychain_turned_off" }));
     }
     this.#keychain ??= this.#loadKeychain();
     return this.#keychain;
@@ -266,7 +254,7 @@ export class CredentialStore {
   #noticeFallback(error: ClaudemeshError): void {
     if (this.#noticedFallback) return;
     this.#noticedFallback = true;
-    this.#onNotice(`${asSentence(error.message)} The token is kept in ${this.file.path} (mode 0600) instead.`);
+    this.#onNotice({ kind: "keychain_fallback", path: this.file.path, error });
   }
 }
 
@@ -278,15 +266,9 @@ function withServer(current: AuthFile | null, server: string, record: ServerCred
   return { version: 2, servers };
 }
 
-/** Ends a message from elsewhere (D-Bus, libsecret) with a full stop, so the next sentence reads as one. */
-function asSentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
 /** Any failure of a keychain write is a reason to fall back, never a reason to lose the token. */
-function asKeychainError(error: unknown, what: string): ClaudemeshError {
+function asKeychainError(error: unknown, operation: KeychainOperation): ClaudemeshError {
   if (error instanceof ClaudemeshError && error.code === "keychain_unavailable") return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ClaudemeshError("keychain_unavailable", `The OS keychain refused a ${what}: ${message}`, { cause: error });
+  const reason = error instanceof Error ? error.message : String(error);
+  return ClaudemeshError.of("keychain_unavailable", { kind: "keychain_refused", operation, reason }, { cause: error });
 }

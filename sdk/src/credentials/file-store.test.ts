@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SAMPLE_SERVER, sampleAuthFile } from "../../test/support/sample-auth-file.js";
+import { englishNotice } from "../errors.js";
 import { AuthFileStore } from "./file-store.js";
 
 const WRITER_SOURCE = fileURLToPath(new URL("../../test/support/auth-file-writer.ts", import.meta.url));
@@ -26,7 +27,7 @@ describe("AuthFileStore", () => {
     root = await mkdtemp(join(tmpdir(), "claudemesh-auth-"));
     configDir = join(root, ".claudemesh");
     warnings = [];
-    store = new AuthFileStore({ configDir, onWarning: (message) => warnings.push(message) });
+    store = new AuthFileStore({ configDir, onNotice: (notice) => warnings.push(englishNotice(notice)) });
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 

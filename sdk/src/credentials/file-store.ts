@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import type { Notice } from "../errors.js";
 import { ensurePrivateDir } from "../files/private-files.js";
 import { PrivateJsonFile } from "../files/private-json-file.js";
 import { AuthFile, migrateAuthFile } from "./auth-file.js";
@@ -14,22 +15,22 @@ export function defaultConfigDir(configDir?: string): string {
  * whole and atomically, changed under a lock so the CLI and the editor never
  * lose each other's login; a link or another user's file is refused, and an
  * unreadable file is reported (`auth_file_corrupted`) and left in place.
- * Wider modes are fixed and reported through `onWarning`.
+ * Wider modes are fixed and reported through `onNotice`.
  */
 export class AuthFileStore {
   readonly dir: string;
   readonly path: string;
   readonly #file: PrivateJsonFile<AuthFile>;
-  readonly #onWarning: (message: string) => void;
+  readonly #onNotice: (notice: Notice) => void;
 
-  constructor(options: { configDir?: string; onWarning?: (message: string) => void } = {}) {
+  constructor(options: { configDir?: string; onNotice?: (notice: Notice) => void } = {}) {
     this.dir = defaultConfigDir(options.configDir);
     this.path = join(this.dir, "auth.json");
-    this.#onWarning = options.onWarning ?? (() => {});
+    this.#onNotice = options.onNotice ?? (() => {});
     this.#file = new PrivateJsonFile({
       path: this.path,
       schema: AuthFile,
-      onWarning: this.#onWarning,
+      onNotice: this.#onNotice,
       corrupt: { code: "auth_file_corrupted" },
       migrate: migrateAuthFile,
     });
@@ -63,6 +64,6 @@ export class AuthFileStore {
 
   /** Creates the folder 0700, or narrows it; refuses to go on if it cannot be made private. */
   ensureDir(): Promise<void> {
-    return ensurePrivateDir(this.dir, this.#onWarning);
+    return ensurePrivateDir(this.dir, this.#onNotice);
   }
 }

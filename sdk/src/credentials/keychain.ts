@@ -1,4 +1,4 @@
-import { ClaudemeshError } from "../errors.js";
+import { ClaudemeshError, type ErrorDetail, type KeychainOperation } from "../errors.js";
 
 /** The OS keychain as the store needs it. Entries live under service `claudemesh`, account `<server origin>#<user id>#<fingerprint>` (see keychainAccount). */
 export interface Keychain {
@@ -47,15 +47,9 @@ export async function loadKeytarKeychain(options: { timeoutMs?: number; load?: K
     const loaded = (await (options.load ?? importKeytarPackage)()) as Keytar & { default?: Keytar };
     keytar = loaded.default ?? loaded;
   } catch (error) {
-    throw new ClaudemeshError(
-      "keychain_unavailable",
-      `The OS keychain cannot be used here (${whyKeytarFailed(error)}).`,
-      {
-        cause: error,
-      },
-    );
+    throw ClaudemeshError.of("keychain_unavailable", whyKeytarFailed(error), { cause: error });
   }
-  const guarded = <T>(what: string, call: () => Promise<T>) => withTimeout(call(), timeoutFor(), what);
+  const guarded = <T>(what: KeychainOperation, call: () => Promise<T>) => withTimeout(call(), timeoutFor(), what);
   return {
     get: (account) => guarded("read", () => keytar.getPassword(KEYCHAIN_SERVICE, account)),
     set: (account, secret) => guarded("write", () => keytar.setPassword(KEYCHAIN_SERVICE, account, secret)),
@@ -67,23 +61,18 @@ export async function loadKeytarKeychain(options: { timeoutMs?: number; load?: K
  * Why keytar did not load, in one line: Node's "Cannot find module …" comes with
  * a multi-line require stack that says nothing to the person reading it.
  */
-export function whyKeytarFailed(error: unknown): string {
+export function whyKeytarFailed(error: unknown): ErrorDetail {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") {
-    return "the keychain module (@github/keytar) is not installed here";
-  }
+  if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") return { kind: "keychain_module_missing" };
   const message = error instanceof Error ? error.message : String(error);
-  return `the keychain module did not load: ${message.split("\n")[0]?.trim() ?? ""}`;
+  return { kind: "keychain_module_failed", reason: message.split("\n")[0]?.trim() ?? "" };
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+async function withTimeout<T>(promise: Promise<T>, ms: number, operation: KeychainOperation): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () =>
-        reject(
-          new ClaudemeshError("keychain_unavailable", `The OS keychain did not answer a ${what} within ${ms} ms.`),
-        ),
+      () => reject(ClaudemeshError.of("keychain_unavailable", { kind: "keychain_timed_out", operation, ms })),
       ms,
     );
   });
@@ -91,13 +80,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
     return await Promise.race([promise, timeout]);
   } catch (error) {
     if (error instanceof ClaudemeshError) throw error;
-    throw new ClaudemeshError(
-      "keychain_unavailable",
-      `The OS keychain refused a ${what}: ${whyKeychainRefused(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw ClaudemeshError.of("keychain_unavailable", whyKeychainRefused(error, operation), { cause: error });
   } finally {
     clearTimeout(timer);
   }
@@ -107,12 +90,16 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
  * Why a keychain call failed, in one line that reads the same in every door.
  * D-Bus names a missing Secret Service by whatever the caller last used (a
  * fresh CLI says `org.freedesktop.secrets`, a long-running editor the
- * service's old unique name such as `:1.1`), so that case gets one sentence.
+ * service's old unique name such as `:1.1`), so that case gets one detail.
  */
-export function whyKeychainRefused(error: unknown): string {
+export function whyKeychainRefused(error: unknown, operation: KeychainOperation): ErrorDetail {
   const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]?.trim() ?? "";
   if (/was not provided by any \.service files|ServiceUnknown|is not activatable/i.test(message)) {
-    return "no Secret Service is running (the keyring daemon is not started)";
+    return { kind: "no_secret_service", operation };
   }
-  return message;
+  // libdbus without a session bus: "Cannot autolaunch D-Bus without X11 $DISPLAY", or a bus address that leads nowhere.
+  if (/Cannot autolaunch D-Bus|Could not connect|DBUS_SESSION_BUS_ADDRESS/i.test(message)) {
+    return { kind: "no_session_bus", operation };
+  }
+  return { kind: "keychain_refused", operation, reason: message };
 }

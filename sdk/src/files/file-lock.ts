@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClaudemeshError } from "../errors.js";
-import { privateFileText } from "./private-file-text.js";
 import { isProcessRunning } from "./process-running.js";
 
 /** How long to wait for a lock, and when a lock nobody released counts as abandoned. */
@@ -73,7 +72,7 @@ async function acquire(path: string, options: FileLockOptions): Promise<HeldLock
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new ClaudemeshError("conflict", privateFileText.locked(path, lockPath, holder.pid));
+      throw ClaudemeshError.of("conflict", { kind: "file_locked", path, lockPath, pid: holder.pid });
     }
     // Jittered, so processes that collided do not retry in step.
     await sleep(retryMs / 2 + Math.random() * retryMs);

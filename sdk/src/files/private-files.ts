@@ -2,37 +2,36 @@ import { randomBytes } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { ClaudemeshError } from "../errors.js";
-import { privateFileText } from "./private-file-text.js";
+import { ClaudemeshError, type Notice } from "../errors.js";
 import { isProcessRunning } from "./process-running.js";
 
 /**
- * Narrows a file or folder to `wanted` when others could read it; says so through `onWarning`.
+ * Narrows a file or folder to `wanted` when others could read it; says so through `onNotice`.
  * Given the `handle` it was opened with, acts on that file, whatever `path` names by now.
  */
 export async function tightenMode(
   path: string,
   wanted: number,
-  onWarning: (message: string) => void,
+  onNotice: (notice: Notice) => void,
   handle?: FileHandle,
 ): Promise<void> {
   const mode = (await (handle ? handle.stat() : stat(path))).mode & 0o777;
   if ((mode & ~wanted) === 0) return;
   try {
     await (handle ? handle.chmod(wanted) : chmod(path, wanted));
-    onWarning(privateFileText.modeNarrowed(path, mode, wanted));
+    onNotice({ kind: "mode_narrowed", path, mode, wanted });
   } catch (error) {
-    onWarning(privateFileText.modeStuck(path, mode, (error as Error).message));
+    onNotice({ kind: "mode_stuck", path, mode, reason: (error as Error).message });
   }
 }
 
 /** Creates `dir` 0700, or narrows it; refuses to go on if it cannot be made private. */
-export async function ensurePrivateDir(dir: string, onWarning: (message: string) => void): Promise<void> {
+export async function ensurePrivateDir(dir: string, onNotice: (notice: Notice) => void): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await tightenMode(dir, 0o700, onWarning);
+  await tightenMode(dir, 0o700, onNotice);
   const mode = (await stat(dir)).mode & 0o777;
   if (mode & 0o077) {
-    throw new ClaudemeshError("forbidden", privateFileText.dirNotPrivate(dir, mode));
+    throw ClaudemeshError.of("forbidden", { kind: "folder_not_private", path: dir, mode });
   }
 }
 

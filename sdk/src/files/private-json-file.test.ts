@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod";
+import { englishNotice } from "../errors.js";
 import { PrivateJsonFile, type PrivateJsonFileOptions } from "./private-json-file.js";
 
 const UPDATER_SOURCE = fileURLToPath(new URL("../../test/support/json-file-updater.ts", import.meta.url));
@@ -47,7 +48,7 @@ const fileWith = (options: Partial<PrivateJsonFileOptions<Settings>> = {}) =>
   new PrivateJsonFile<Settings>({
     path,
     schema: Settings,
-    onWarning: (message) => warnings.push(message),
+    onNotice: (notice) => warnings.push(englishNotice(notice)),
     corrupt: { code: "auth_file_corrupted" },
     ...options,
   });

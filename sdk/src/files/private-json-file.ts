@@ -4,9 +4,8 @@ import { lstat, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import type * as z from "zod";
 import { neutralizeStrings } from "../contracts/neutral-text.js";
-import { ClaudemeshError, type ErrorCode } from "../errors.js";
+import { ClaudemeshError, type ErrorCode, type ErrorDetail, type Notice } from "../errors.js";
 import { type FileLockOptions, withFileLock } from "./file-lock.js";
-import { privateFileText } from "./private-file-text.js";
 import { ensurePrivateDir, removePrivateFile, tightenMode, writePrivateFileAtomically } from "./private-files.js";
 
 export type { FileLockOptions } from "./file-lock.js";
@@ -17,8 +16,8 @@ export interface PrivateJsonFileOptions<T> {
   path: string;
   /** What the file holds; a zod schema (the SDK's `lazySchema` wrappers are zod schemas). */
   schema: z.ZodType<T>;
-  /** Things the user should hear (a mode narrowed, an unreadable file removed); the SDK never prints. */
-  onWarning?: (message: string) => void;
+  /** Things the user should hear (a mode narrowed, an unreadable file removed), as data; the SDK never prints. */
+  onNotice?: (notice: Notice) => void;
   /**
    * How an unreadable file is reported. Bad JSON or a failed schema throws
    * `code` and leaves the file in place, or, with `remove`, deletes it, warns
@@ -55,7 +54,7 @@ export class PrivateJsonFile<T> {
   readonly path: string;
   readonly dir: string;
   readonly #schema: z.ZodType<T>;
-  readonly #onWarning: (message: string) => void;
+  readonly #onNotice: (notice: Notice) => void;
   readonly #corrupt: { code: ErrorCode; remove?: boolean };
   readonly #migrate: (json: unknown) => unknown;
   readonly #lock: FileLockOptions;
@@ -64,7 +63,7 @@ export class PrivateJsonFile<T> {
     this.path = options.path;
     this.dir = dirname(options.path);
     this.#schema = options.schema;
-    this.#onWarning = options.onWarning ?? (() => {});
+    this.#onNotice = options.onNotice ?? (() => {});
     this.#corrupt = options.corrupt;
     this.#migrate = options.migrate ?? ((json) => json);
     this.#lock = options.lock ?? {};
@@ -82,9 +81,9 @@ export class PrivateJsonFile<T> {
     if (text === null) return null;
     const parsed = this.#parse(text);
     if (parsed.ok) return parsed.value;
-    if (!this.#corrupt.remove) throw new ClaudemeshError(this.#corrupt.code, parsed.message);
+    if (!this.#corrupt.remove) throw ClaudemeshError.of(this.#corrupt.code, parsed.detail);
     await removePrivateFile(this.path);
-    this.#onWarning(privateFileText.removedUnreadable(this.path));
+    this.#onNotice({ kind: "unreadable_removed", path: this.path });
     return null;
   }
 
@@ -96,7 +95,7 @@ export class PrivateJsonFile<T> {
    * await file.write({ version: 1, meshes: [] });
    */
   async write(value: T): Promise<void> {
-    await ensurePrivateDir(this.dir, this.#onWarning);
+    await ensurePrivateDir(this.dir, this.#onNotice);
     await withFileLock(this.path, () => this.#write(value), this.#lock);
   }
 
@@ -110,7 +109,7 @@ export class PrivateJsonFile<T> {
    * await file.update((current) => ({ ...current, [key]: value }));
    */
   async update(change: (current: T | null) => T | null): Promise<T | null> {
-    await ensurePrivateDir(this.dir, this.#onWarning);
+    await ensurePrivateDir(this.dir, this.#onNotice);
     return withFileLock(
       this.path,
       async () => {
@@ -149,7 +148,7 @@ export class PrivateJsonFile<T> {
     const parsed = this.#schema.safeParse(value);
     if (!parsed.success) {
       const [field, problem] = describeIssue(parsed.error);
-      throw new ClaudemeshError("invalid_input", privateFileText.refusedToWrite(this.path, field, problem));
+      throw ClaudemeshError.of("invalid_input", { kind: "file_write_refused", path: this.path, field, problem });
     }
     await writePrivateFileAtomically(this.path, `${JSON.stringify(parsed.data, null, 2)}\n`);
     return parsed.data;
@@ -160,7 +159,7 @@ export class PrivateJsonFile<T> {
     let handle: FileHandle;
     try {
       if (constants.O_NOFOLLOW === undefined && (await lstat(this.path)).isSymbolicLink()) {
-        throw this.#refusal(privateFileText.symbolicLink(this.path));
+        throw this.#refusal({ kind: "file_is_link", path: this.path });
       }
       handle = await open(this.path, OPEN_FLAGS);
     } catch (error) {
@@ -169,16 +168,17 @@ export class PrivateJsonFile<T> {
       if (code === "ENOENT") return null;
       // ELOOP (Linux, macOS) or EMLINK (FreeBSD): O_NOFOLLOW met a link.
       if ((code === "ELOOP" || code === "EMLINK") && (await this.#isSymbolicLink())) {
-        throw this.#refusal(privateFileText.symbolicLink(this.path));
+        throw this.#refusal({ kind: "file_is_link", path: this.path });
       }
-      throw this.#refusal(privateFileText.cannotRead(this.path, (error as Error).message), error);
+      throw this.#refusal({ kind: "file_unreadable", path: this.path, reason: (error as Error).message }, error);
     }
     try {
       const info = await handle.stat();
-      if (!info.isFile()) throw this.#refusal(privateFileText.notRegularFile(this.path));
+      if (!info.isFile()) throw this.#refusal({ kind: "file_not_regular", path: this.path });
       const uid = process.getuid?.();
-      if (uid !== undefined && info.uid !== uid) throw this.#refusal(privateFileText.ownedByOther(this.path, info.uid));
-      await tightenMode(this.path, 0o600, this.#onWarning, handle);
+      if (uid !== undefined && info.uid !== uid)
+        throw this.#refusal({ kind: "file_of_other_user", path: this.path, uid: info.uid });
+      await tightenMode(this.path, 0o600, this.#onNotice, handle);
       return await handle.readFile("utf8");
     } finally {
       await handle.close();
@@ -192,22 +192,22 @@ export class PrivateJsonFile<T> {
     );
   }
 
-  #refusal(message: string, cause?: unknown): ClaudemeshError {
-    return new ClaudemeshError(this.#corrupt.code, message, cause === undefined ? undefined : { cause });
+  #refusal(detail: ErrorDetail, cause?: unknown): ClaudemeshError {
+    return ClaudemeshError.of(this.#corrupt.code, detail, cause === undefined ? undefined : { cause });
   }
 
   /** Parses and validates; strings are neutralised first, as the file may hold what a server sent. */
-  #parse(text: string): { ok: true; value: T } | { ok: false; message: string } {
+  #parse(text: string): { ok: true; value: T } | { ok: false; detail: ErrorDetail } {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return { ok: false, message: privateFileText.notJson(this.path) };
+      return { ok: false, detail: { kind: "file_not_json", path: this.path } };
     }
     const parsed = this.#schema.safeParse(neutralizeStrings(this.#migrate(json)));
     if (parsed.success) return { ok: true, value: parsed.data };
     const [field, problem] = describeIssue(parsed.error);
-    return { ok: false, message: privateFileText.invalid(this.path, field, problem) };
+    return { ok: false, detail: { kind: "file_invalid", path: this.path, field, problem } };
   }
 }
 

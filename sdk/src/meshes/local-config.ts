@@ -5,6 +5,7 @@ import { Timestamp } from "../contracts/common.js";
 import { lazySchema } from "../contracts/lazy-schema.js";
 import { MeshRole } from "../contracts/meshes.js";
 import { defaultConfigDir } from "../credentials/file-store.js";
+import type { Notice } from "../errors.js";
 import { PrivateJsonFile } from "../files/private-json-file.js";
 
 /** A mesh this machine has joined, and how it appears in it. */
@@ -62,14 +63,14 @@ export class LocalConfigStore {
   readonly path: string;
   readonly #file: PrivateJsonFile<LocalConfig>;
 
-  constructor(options: { configDir?: string; onWarning?: (message: string) => void } = {}) {
+  constructor(options: { configDir?: string; onNotice?: (notice: Notice) => void } = {}) {
     this.dir = defaultConfigDir(options.configDir);
     this.path = join(this.dir, "config.json");
     // Older versions saved mesh names and slugs as the server sent them; the file neutralises them on read.
     this.#file = new PrivateJsonFile({
       path: this.path,
       schema: LocalConfig,
-      onWarning: options.onWarning,
+      onNotice: options.onNotice,
       corrupt: { code: "invalid_input" },
     });
   }

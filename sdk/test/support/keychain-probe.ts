@@ -2,11 +2,15 @@
 // environment the test started it in, and prints the outcome as one JSON line.
 //   keychain-probe <save|load|clear> <configDir> <apiUrl> [token]
 import { CredentialStore } from "../../src/credentials/credential-store.js";
-import { ClaudemeshError } from "../../src/errors.js";
+import { ClaudemeshError, englishNotice } from "../../src/errors.js";
 
 const [action, configDir, apiUrl, token] = process.argv.slice(2);
 const notices: string[] = [];
-const store = new CredentialStore({ apiUrl: apiUrl ?? "", configDir, onNotice: (message) => notices.push(message) });
+const store = new CredentialStore({
+  apiUrl: apiUrl ?? "",
+  configDir,
+  onNotice: (notice) => notices.push(englishNotice(notice)),
+});
 const started = performance.now();
 try {
   let result: unknown;
