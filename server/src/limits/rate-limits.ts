@@ -49,8 +49,14 @@ export const RATE_LIMITS = {
   inviteEmailsPerUser: { limit: 20, windowMs: DAY_MS },
   /** Invite emails sent for one mesh. */
   inviteEmailsPerMesh: { limit: 50, windowMs: DAY_MS },
-  /** Invite emails to one address, from anyone: nobody's inbox becomes a target. */
-  inviteEmailsPerRecipient: { limit: 3, windowMs: DAY_MS },
+  /**
+   * Invite emails to one address for one mesh: a mesh cannot flood an inbox, and
+   * since the key holds the mesh, a stranger's mesh using up its own allowance
+   * leaves a company's invites to the same address alone.
+   */
+  inviteEmailsPerMeshAndRecipient: { limit: 3, windowMs: DAY_MS },
+  /** Invite emails to one address over all meshes: many meshes together cannot turn an inbox into a target. */
+  inviteEmailsPerRecipient: { limit: 20, windowMs: DAY_MS },
   /** Verification emails asked for one account. */
   verificationEmailsPerAccount: { limit: 5, windowMs: HOUR_MS },
 } as const satisfies Record<string, AttemptLimit>;
