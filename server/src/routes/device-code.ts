@@ -27,7 +27,8 @@ import { addressKey } from "../limits/address-key.js";
 import { takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requireWebSession } from "../middleware/caller.js";
-import { sameOrigin } from "../middleware/same-origin.js";
+import { notFromOtherSites, sameOrigin } from "../middleware/same-origin.js";
+import { type ApprovalPolicy, approvalGuard, deviceFlowDisabled } from "../policy/approval-policy.js";
 import { requestInfo } from "../request-info.js";
 import { validJson } from "../validation.js";
 
@@ -46,6 +47,7 @@ export interface DeviceCodeRouteDeps {
   auth: Auth;
   wakeups: DeviceCodeWakeups;
   publicUrl: string;
+  policy: ApprovalPolicy;
   now: () => Date;
 }
 
@@ -53,11 +55,12 @@ export interface DeviceCodeRouteDeps {
  * `/api/auth/cli/device-code`: the CLI asks for a code and polls it (no auth);
  * a signed-in browser looks it up and approves or denies it.
  */
-export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCodeRouteDeps) {
+export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, policy, now }: DeviceCodeRouteDeps) {
   const routes = new Hono<AppEnv>();
   const verificationUrl = new URL("/cli-auth", publicUrl).toString();
 
   routes.post("/", validJson(DeviceCodeRequest), async (c) => {
+    if (!policy.deviceFlow) throw deviceFlowDisabled();
     const device = c.req.valid("json");
     const request = requestInfo(c);
     const at = now();
@@ -145,6 +148,7 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
 
   const signedIn = requireWebSession(auth);
   const ours = sameOrigin(publicUrl);
+  const allowed = approvalGuard(policy, "device");
 
   /** The code in the path, looked up for the signed-in caller; throws when it cannot be used. */
   async function lookUp(c: Context<AppEnv>) {
@@ -168,7 +172,7 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
     return found;
   }
 
-  routes.get(CODE_PATH, signedIn, async (c) => {
+  routes.get(CODE_PATH, allowed, notFromOtherSites, signedIn, async (c) => {
     const found = await lookUp(c);
     const { row } = found;
     return c.json({
@@ -191,8 +195,8 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, now }: DeviceCo
     if (outcome.kind === "raced") throw new ClaudemeshError("conflict", "This login was decided a moment ago.");
     return c.json({ status: decision } satisfies DeviceDecisionResponse);
   };
-  routes.post(`${CODE_PATH}/approve`, signedIn, ours, decide("approved"));
-  routes.post(`${CODE_PATH}/deny`, signedIn, ours, decide("denied"));
+  routes.post(`${CODE_PATH}/approve`, allowed, signedIn, ours, decide("approved"));
+  routes.post(`${CODE_PATH}/deny`, allowed, signedIn, ours, decide("denied"));
   return routes;
 }
 

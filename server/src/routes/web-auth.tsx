@@ -1,7 +1,7 @@
 import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
-import { takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
+import { type PasswordLimits, takeSignUpAttempt } from "../accounts/password-attempts.js";
 import { UserName } from "../accounts/user-name.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
@@ -18,6 +18,7 @@ const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 export interface WebAuthRouteDeps {
   db: Db;
   auth: Auth;
+  passwords: PasswordLimits;
   publicUrl: string;
   now: () => Date;
 }
@@ -41,7 +42,7 @@ const SIGN_UP_ERRORS: Record<string, MessageKey> = {
  * `/logout`, and the language switcher. Forms post back here (no script
  * needed); `next` survives every step but only ever points at this site.
  */
-export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
+export function webAuthRoutes({ db, auth, passwords, publicUrl, now }: WebAuthRouteDeps) {
   const routes = new Hono<AppEnv>();
   const secureCookies = new URL(publicUrl).protocol === "https:";
 
@@ -63,7 +64,7 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
       c.html(<LoginPage page={c.var.page} next={next} email={email} error={error} />, status);
     if (!email || !password) return again(400, "login.missing");
 
-    const signedIn = await withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
+    const signedIn = await passwords.attempt(c, email, now(), async () => {
       try {
         const { headers } = await auth.api.signInEmail({
           body: { email, password },
@@ -81,6 +82,8 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     });
     if (signedIn.refused) return again(429, "login.limited");
     if (!signedIn.value) return again(401, "login.invalid");
+    const device = await passwords.devices.issue(email);
+    if (device) c.header("set-cookie", device, { append: true });
     return redirectWithCookies(c, signedIn.value, next);
   });
 
