@@ -469,7 +469,10 @@ describe("web pages", () => {
       for (const cookie of registered.headers.getSetCookie()) expect(cookie).toMatch(/;\s*Secure/i);
       const language = await secure.get("/lang/es");
       expect(language.headers.getSetCookie()[0]).toMatch(/;\s*Secure/i);
-      const signedIn = await secure.postForm("/login", { email: "sec@example.test", password: "correct horse battery" });
+      const signedIn = await secure.postForm("/login", {
+        email: "sec@example.test",
+        password: "correct horse battery",
+      });
       const device = signedIn.headers.getSetCookie().filter((cookie) => cookie.includes("claudemesh_device_"));
       expect(device).toHaveLength(1);
       expect(device[0]).toMatch(/^__Secure-claudemesh_device_[0-9a-f]{16}=.*;\s*Secure/i);
