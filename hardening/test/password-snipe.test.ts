@@ -5,7 +5,7 @@
 // behind one attacker's address, to their own account. (How long each waits is
 // measured by `pnpm bench snipe`, not asserted here.)
 
-import { signInFrom, startPasswordSnipe } from "@claudemesh/test-support/password-snipe";
+import { deviceCookieOf, signInFrom, startPasswordSnipe } from "@claudemesh/test-support/password-snipe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Cluster, startCluster } from "./support/cluster.js";
 
@@ -29,11 +29,7 @@ describe("a password snipe from four addresses, two instances on one Postgres", 
     // The owner signed in on this browser before: it holds the account's device cookie.
     const earlier = await signInFrom(first, origin, { email: owner.email, password: PASSWORD }, "203.0.113.10");
     expect(earlier.status).toBe(200);
-    const device = earlier.headers
-      .getSetCookie()
-      .filter((line) => line.startsWith("claudemesh_device_"))
-      .map((line) => line.split(";")[0])
-      .join("; ");
+    const device = deviceCookieOf(earlier);
     expect(device).not.toBe("");
 
     const snipe = startPasswordSnipe({

@@ -121,7 +121,7 @@ describe("sessions and names on the real server", () => {
           method: "POST",
           headers: {
             cookie: account.cookie,
-            origin: server.url,
+            ...origin(),
             "content-type": "application/x-www-form-urlencoded",
             ...from(address),
           },

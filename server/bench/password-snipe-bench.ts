@@ -8,7 +8,7 @@
 // BENCH_SNIPE_SECONDS sets the length (default 60). The machine's load average
 // is printed too: on a machine busy with other work every figure grows alike.
 import { cpus, loadavg } from "node:os";
-import { signInFrom, startPasswordSnipe } from "@claudemesh/test-support/password-snipe";
+import { deviceCookieOf, signInFrom, startPasswordSnipe } from "@claudemesh/test-support/password-snipe";
 import { startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { startThrowawayPostgres } from "@claudemesh/test-support/throwaway-postgres";
 
@@ -67,11 +67,7 @@ async function main() {
     const owner = await signUp("owner");
     const neighbour = await signUp("neighbour");
     const earlier = await signInFrom(first, origin, { email: owner, password: PASSWORD }, "203.0.113.10");
-    const device = earlier.headers
-      .getSetCookie()
-      .filter((line) => line.startsWith("claudemesh_device_"))
-      .map((line) => line.split(";")[0])
-      .join("; ");
+    const device = deviceCookieOf(earlier);
     if (!device) console.log("no device cookie was issued: this server has none (the numbers are main's)");
 
     // The same sign-ins with nobody sniping: what this machine takes for one, to read the figures below against.

@@ -1,3 +1,4 @@
+import { deviceCookieOf } from "@claudemesh/test-support/password-snipe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tarpitDelayMs } from "../src/accounts/password-attempts.js";
 import { PASSWORD_TARPIT, RATE_LIMITS } from "../src/limits/rate-limits.js";
@@ -24,14 +25,6 @@ describe("password limits that slow, not stop", { timeout: 180_000 }, () => {
       { email: account.email, password },
       { headers: from(address), ...(cookie ? { cookie } : {}) },
     );
-
-  /** The device cookie a successful sign-in set, as a Cookie header. */
-  const deviceCookieOf = (response: Response) =>
-    response.headers
-      .getSetCookie()
-      .filter((line) => line.startsWith("claudemesh_device_"))
-      .map((line) => line.split(";")[0])
-      .join("; ");
 
   /** Wrong passwords from as many addresses as it takes to put the account's untrusted door into its back-off. */
   async function besiege(account: TestAccount) {

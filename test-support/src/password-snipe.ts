@@ -34,6 +34,15 @@ export function signInFrom(
   });
 }
 
+/** The device cookie a successful sign-in set, as a Cookie header ("" when it set none). */
+export function deviceCookieOf(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .filter((line) => /^(__Secure-)?claudemesh_device_/.test(line))
+    .map((line) => line.split(";")[0])
+    .join("; ");
+}
+
 /** Starts sniping `email` from `addresses` through `urls` in turn (instances sharing one database). */
 export function startPasswordSnipe(options: {
   urls: string[];
