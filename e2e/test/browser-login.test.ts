@@ -1,13 +1,12 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { storedCredential, storedToken } from "@claudemesh/sdk/testing";
 import { fitsWidth, PHONE, useBrowser } from "@claudemesh/test-support/browser";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { useOtherSite } from "@claudemesh/test-support/other-site";
 import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { translator } from "claudemesh-server/testing";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { screenshot } from "./support/screenshots.js";
 
 let people = 0;
@@ -202,19 +201,10 @@ describe("links to /cli-auth from another site", () => {
   const cli = useCliHarness();
   const browser = useBrowser();
   const t = translator("en");
-  let attacker: Server;
-  let attackerUrl = "";
-  beforeAll(async () => {
-    // Another site (127.0.0.1, where the server is localhost) whose page sends its visitor to the link in its path.
-    attacker = createServer((request, response) => {
-      const target = decodeURIComponent(request.url?.slice(1) ?? "");
-      response.writeHead(200, { "content-type": "text/html" });
-      response.end(`<!doctype html><title>win a prize</title><a id="go" href="${target}">claim</a>`);
-    });
-    await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
-    attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => attacker.close(() => resolve())));
+  // Another site whose page sends its visitor to a link.
+  const attacker = useOtherSite(
+    (target) => `<!doctype html><title>win a prize</title><a id="go" href="${target}">claim</a>`,
+  );
 
   it("ten cross-site navigations to /cli-auth?code=WRONG spend none of the account's code lookups", async () => {
     const page = await (await browser.context("en")).newPage();
@@ -222,7 +212,7 @@ describe("links to /cli-auth from another site", () => {
     await registerThroughPages(page, t, "Vic Visited");
     const wrong = `${cli.server.url}/cli-auth?code=BBBB-BBBB`;
     for (let visit = 0; visit < 10; visit += 1) {
-      await page.goto(`${attackerUrl}/${encodeURIComponent(wrong)}`);
+      await page.goto(attacker.url(wrong));
       await page.locator("#go").click();
       await page.getByRole("heading", { name: t("device.enter.title") }).waitFor();
       expect(await page.getByLabel(t("device.enter.label")).inputValue()).toBe("BBBB-BBBB");

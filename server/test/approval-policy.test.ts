@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseNetworks } from "../src/policy/networks.js";
 import { pollOk, requestDeviceCode } from "./support/device-login.js";
+import { authorizeQuery, pkce } from "./support/loopback-login.js";
 import { pageText as text } from "./support/page-text.js";
 import { createTestApp, signUp, type TestApp } from "./support/test-app.js";
 
@@ -14,19 +14,8 @@ function networks(list: string) {
   return parsed.networks;
 }
 
-/** A browser login's authorize query (loopback flow), as `claudemesh login --web` builds it. */
-function loopbackQuery() {
-  const challenge = createHash("sha256").update(randomBytes(32).toString("base64url")).digest("base64url");
-  return new URLSearchParams({
-    redirect_uri: "http://127.0.0.1:53682/callback",
-    state: randomBytes(16).toString("hex"),
-    code_challenge: challenge,
-    code_challenge_method: "S256",
-    device_name: "Grace's desktop",
-    device_os: "linux",
-    device_arch: "x64",
-  });
-}
+/** A browser login's authorize query, as `claudemesh login --web` sends it. */
+const loopbackQuery = () => new URLSearchParams(authorizeQuery(pkce().challenge));
 
 describe("DEVICE_FLOW=off", () => {
   let testApp: TestApp;
