@@ -1,4 +1,4 @@
-// `pnpm --filter claudemesh package [-- --target linux-x64 …]`: one platform
+// `pnpm --filter claudemesh package [--target linux-x64 …]` (pnpm 10 passes a `--` on to the script): one platform
 // package per target (default: every one in keychain-module.mjs), each holding the
 // bundle and exactly its platform's OS keychain module, as dist/claudemesh-<target>.vsix.
 // The Marketplace hands each editor the package for its platform. Goes on past a

@@ -8,10 +8,11 @@ import {
   readSdkEnv,
   type SdkEnv,
 } from "@claudemesh/sdk";
-import { browserUnavailableReason, openInBrowser } from "./browser.js";
+import { browserUnavailableReason, planBrowserOpen, startOpener } from "./browser.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Messages } from "./i18n/en.js";
 import { type Language, messagesFor, pickLanguage } from "./i18n/language.js";
+import { forgetInheritedCredentials } from "./inherited-credentials.js";
 import { lazyInterruptSignal } from "./interrupt.js";
 import { type IO, Output, systemIO } from "./io.js";
 import { type Prompts, terminalPrompts } from "./prompts.js";
@@ -37,7 +38,7 @@ export interface CliContext {
   config(): LocalConfigStore;
   /** Usage events for this run (sent when it ends, if telemetry is on). */
   telemetry: Telemetry;
-  /** Opens the browser unless it makes no sense here; the reason when it did not. */
+  /** Opens a page of the server in use in the browser unless it makes no sense here; the reason when it did not. */
   openBrowser(url: string): Promise<string | null>;
   /** `--token`, given to any command: wins over CLAUDEMESH_TOKEN and the saved login. */
   tokenFlag?: string;
@@ -47,6 +48,8 @@ export interface CliContext {
   clock: Clock;
   /** Aborted by Ctrl-C; reading it makes Ctrl-C the command's to handle (see interrupt.ts). */
   readonly signal: AbortSignal;
+  /** Rids this process of credential variables, re-executing as `relaunchArgs` where it can (inherited-credentials.ts). */
+  forgetCredentials: typeof forgetInheritedCredentials;
 }
 
 /** What tests put in place of the terminal, the network, time and Ctrl-C; real ones otherwise. */
@@ -58,6 +61,8 @@ export interface ContextParts {
   signal?: AbortSignal;
   /** The OS keychain the credential store uses (default: keytar). */
   loadKeychain?: () => Promise<Keychain>;
+  /** What rids this process of credential variables (default: the real one, which may re-execute it). */
+  forgetCredentials?: typeof forgetInheritedCredentials;
 }
 
 export function createContext(
@@ -107,14 +112,18 @@ export function createContext(
     telemetry: new Telemetry({ config: configStore, env: processEnv, apiUrl }),
     prompts: parts.prompts ?? terminalPrompts(io, () => ctx.t),
     clock: parts.clock ?? systemClock,
+    forgetCredentials: parts.forgetCredentials ?? forgetInheritedCredentials,
     get signal() {
       return interrupt();
     },
     async openBrowser(url) {
+      // Checked first, so a link that is refused says so even where no browser would open.
+      const plan = planBrowserOpen(url, apiUrl(), process.platform);
+      if (plan.kind === "refused") return ctx.t.browser[plan.reason](new URL(apiUrl()).origin);
       const reason = browserUnavailableReason(processEnv);
       if (reason) return ctx.t.browser[reason];
       try {
-        await openInBrowser(url);
+        await startOpener(plan.opener);
         return null;
       } catch (error) {
         return ctx.t.browser.failed((error as Error).message);

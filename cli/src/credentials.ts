@@ -32,6 +32,11 @@ export function requireCredential(ctx: CliContext, flag = ctx.tokenFlag): Promis
   return requireSdkCredential({ flag, envToken: ctx.env.token, store: ctx.store(), apiUrl: ctx.apiUrl() });
 }
 
+/** The saved login alone, as a process started without `--token` or CLAUDEMESH_TOKEN finds it (launch's Claude Code). */
+export function requireSavedCredential(ctx: CliContext): Promise<ResolvedCredential> {
+  return requireSdkCredential({ store: ctx.store(), apiUrl: ctx.apiUrl() });
+}
+
 /** An API client signed in with the credential this command runs with. */
 export function authenticatedApi(ctx: CliContext, flag = ctx.tokenFlag): Promise<Connection> {
   return connect({ flag, envToken: ctx.env.token, store: ctx.store(), api: ctx.api, apiUrl: ctx.apiUrl() });

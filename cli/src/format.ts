@@ -12,6 +12,16 @@ export function deviceLabel(session: CliSession): string {
   return [session.device_name, session.device_os, session.device_arch].filter(Boolean).join(" · ");
 }
 
+/**
+ * The device a session says it is, and the address the server saw it sign in
+ * from: the device fields are whatever the requester chose, the address is not,
+ * so a phished session cannot pass for one's own on the device name alone.
+ */
+export function sessionOrigin(session: CliSession, t: Messages): string {
+  const device = deviceLabel(session);
+  return session.ip_address ? `${device}  ${t.sessions.from(session.ip_address)}` : device;
+}
+
 export function lastUsed(session: CliSession, t: Messages): string {
   return session.last_used_at ? t.sessions.lastUsed(t.date(session.last_used_at)) : t.sessions.neverUsed;
 }

@@ -81,8 +81,9 @@ export function buildProgram(ctx: CliContext): Command {
 
 // Seed 003's resolution (--token > CLAUDEMESH_TOKEN > saved login) holds on every command that talks
 // to the server. Not on login (its own --token signs in with it), logout (it ends the saved login),
-// or the ones that never call the server.
-const TOKEN_FLAG_EXEMPT = new Set(["login", "logout", "telemetry", "completion"]);
+// launch (Claude Code's tools use the saved login, and argv is every local user's to read), or the
+// ones that never call the server.
+const TOKEN_FLAG_EXEMPT = new Set(["login", "logout", "launch", "telemetry", "completion"]);
 
 /** Whether `--token` chooses the credential of this command (`auth login` is login too). */
 function takesTokenFlag(command: Command): boolean {

@@ -27,7 +27,12 @@ export interface Prompts {
   /** Typed text that is not echoed (a token). */
   secret(question: { message: string; validate?: Validate }): Promise<string>;
   confirm(question: { message: string }): Promise<boolean>;
-  select<Value extends string>(question: { message: string; options: SelectChoice<Value>[] }): Promise<Value>;
+  /** `initialValue`: the option the cursor starts on (Enter takes it). */
+  select<Value extends string>(question: {
+    message: string;
+    options: SelectChoice<Value>[];
+    initialValue?: Value;
+  }): Promise<Value>;
   /** A one-line `[Y/n]` question on stderr; Enter means yes. */
   yesNo(message: string): Promise<boolean>;
 }
@@ -58,7 +63,11 @@ export function terminalPrompts(io: IO, words: () => Messages = () => en): Promp
       answer<boolean>((clack) =>
         clack.confirm({ ...streams, active: words().wizard.yes, inactive: words().wizard.no, ...question }),
       ),
-    select: <Value extends string>(question: { message: string; options: SelectChoice<Value>[] }) =>
+    select: <Value extends string>(question: {
+      message: string;
+      options: SelectChoice<Value>[];
+      initialValue?: Value;
+    }) =>
       answer<Value>((clack) =>
         clack.select<Value>({ ...streams, ...question } as Parameters<typeof clack.select<Value>>[0]),
       ),

@@ -208,7 +208,8 @@ describe("claudemesh logout", () => {
     } finally {
       await cli.restartServer();
     }
-  });
+    // Starting a second server (a fresh database and its migrations) is most of this test's time.
+  }, 120_000);
 });
 
 describe("several servers", () => {

@@ -13,13 +13,16 @@ afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** A stand-in `claude` that records its environment and exits 7. */
+/** A stand-in `claude` that records its environment and arguments and exits 7. */
 async function fakeClaude() {
   const dir = await mkdtemp(join(tmpdir(), "claudemesh-wizard-claude-"));
   cleanup.push(dir);
   const record = join(dir, "record.txt");
   const script = join(dir, "claude");
-  await writeFile(script, `#!/bin/sh\nenv | grep '^CLAUDEMESH_' | sort > "${record}"\nexit 7\n`);
+  await writeFile(
+    script,
+    `#!/bin/sh\nenv | grep '^CLAUDEMESH_' | sort > "${record}"\necho "args: $*" >> "${record}"\nexit 7\n`,
+  );
   await chmod(script, 0o755);
   return { script, record };
 }
@@ -89,6 +92,43 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
     expect(config.meshes.map((known) => known.slug)).toEqual([mesh.slug]);
   });
 
+  it("after joining by invite from the welcome screen, the picker starts on the joined mesh", async () => {
+    const owner = await cli.server.signUp("Odo Owner");
+    const guest = await cli.server.signUp("Gia Guest");
+    const origin = new URL(cli.server.url).origin;
+    const post = (cookie: string, path: string, body: unknown) =>
+      fetch(new URL(path, cli.server.url), {
+        method: "POST",
+        headers: { "content-type": "application/json", origin, cookie },
+        body: JSON.stringify(body),
+      }).then((response) => response.json() as Promise<{ slug: string; url: string }>);
+    // The guest's own mesh comes first in the list (joined earlier), so the cursor's default is not the invite's.
+    const own = await post(guest.cookie, "/api/my/meshes", { name: `Own first ${Date.now()}` });
+    const invited = await post(owner.cookie, "/api/my/meshes", { name: `Invited later ${Date.now()}` });
+    const { url } = await post(owner.cookie, `/api/my/meshes/${invited.slug}/invites`, {});
+    const claude = await fakeClaude();
+
+    const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env, CLAUDEMESH_CLAUDE_BIN: claude.script });
+    await terminal.waitFor(/How do you want to start\?/);
+    terminal.type(`${KEYS.down}${KEYS.down}${KEYS.enter}`);
+    await terminal.waitFor(/Paste the invite link/);
+    terminal.type(`${url}${KEYS.enter}`);
+    const [code = ""] = await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
+    await cli.server.decide(code, "approve", guest.cookie);
+    await terminal.waitFor(/Mesh \(pick one — 2 available\)/);
+    await terminal.waitFor(new RegExp(invited.slug));
+    expect(terminal.screen()).toContain(own.slug);
+    terminal.type(KEYS.enter); // whatever the cursor is on
+    await terminal.waitFor(/Your name in the mesh/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Your role there/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(new RegExp(`Launch Claude Code in ${invited.slug} as`));
+    terminal.type(KEYS.enter);
+    expect(await terminal.exited).toBe(7);
+    expect(await readFile(claude.record, "utf8")).toContain(`CLAUDEMESH_MESH_SLUG=${invited.slug}`);
+  });
+
   it("skips straight to the mesh picker when already signed in", async () => {
     await cli.deviceLogin("Sam Signedin");
     await runCli(["create", "Already here"], cli.env);
@@ -145,6 +185,51 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
     terminal.type(KEYS.enter);
     expect(await terminal.exited).toBe(7);
     expect(await readFile(claude.record, "utf8")).toContain("CLAUDEMESH_MESH_SLUG=launch-pad");
+  });
+
+  it("`claudemesh launch --name --role` without --mesh shows both as given, asks neither, and launches with them", async () => {
+    await cli.deviceLogin("Alexis Flags");
+    await runCli(["create", "Flag pad"], cli.env);
+    const claude = await fakeClaude();
+    const terminal = inTerminal(["launch", "--name", "Alexis", "--role", "reviewer"], {
+      TERM: "xterm-256color",
+      ...cli.env,
+      CLAUDEMESH_CLAUDE_BIN: claude.script,
+    });
+    await terminal.waitFor(/Mesh \(pick one — 1 available\)/);
+    // The seed's status rows: `Name ✔ Alexis (from --name)`.
+    expect(terminal.screen()).toMatch(/Name\s+✔ Alexis \(from --name\)/);
+    expect(terminal.screen()).toMatch(/Role\s+✔ reviewer \(from --role\)/);
+    terminal.type(KEYS.enter);
+    const mark = terminal.screen().length;
+    await terminal.waitFor(/Launch Claude Code in flag-pad as Alexis \(reviewer\)\?/, mark);
+    expect(terminal.screen().slice(mark)).not.toMatch(/Your name in the mesh|Your role there/);
+    terminal.type(KEYS.enter);
+    expect(await terminal.exited).toBe(7);
+    const record = await readFile(claude.record, "utf8");
+    expect(record).toContain("CLAUDEMESH_PEER_NAME=Alexis");
+    expect(record).toContain("CLAUDEMESH_PEER_ROLE=reviewer");
+  });
+
+  it("`claudemesh launch --name -y -- args` without --mesh asks the rest, skips the confirmation, passes the args", async () => {
+    await cli.deviceLogin("Bo Brisk");
+    await runCli(["create", "Brisk pad"], cli.env);
+    const claude = await fakeClaude();
+    const terminal = inTerminal(["launch", "--name", "Bo", "-y", "--", "--continue"], {
+      TERM: "xterm-256color",
+      ...cli.env,
+      CLAUDEMESH_CLAUDE_BIN: claude.script,
+    });
+    await terminal.waitFor(/Mesh \(pick one — 1 available\)/);
+    terminal.type(KEYS.enter);
+    await terminal.waitFor(/Your role there/);
+    terminal.type(`tester${KEYS.enter}`);
+    expect(await terminal.exited).toBe(7);
+    expect(terminal.screen()).not.toContain("Launch Claude Code in");
+    const record = await readFile(claude.record, "utf8");
+    expect(record).toContain("CLAUDEMESH_PEER_NAME=Bo");
+    expect(record).toContain("CLAUDEMESH_PEER_ROLE=tester");
+    expect(record).toContain("args: --continue");
   });
 
   it("bare `claudemesh launch` without a terminal names --mesh instead of failing on a missing option", async () => {

@@ -1,11 +1,14 @@
 import {
   type ApiClient,
   AuthorizationRequest,
+  type BrowserUrlRefusal,
   ClaudemeshError,
   type CredentialSource,
+  checkBrowserUrl,
   type DeviceCodeRequest,
   DeviceFlow,
   EDITOR_EXTENSION_ID,
+  escapeUnsafeCharacters,
   isSignInRedirect,
   type LoginResult,
   redirectTarget,
@@ -76,7 +79,7 @@ export class RedirectFlow implements SignInFlow {
         const answered = uriHandler.waitFor((query) => request.read(query).kind !== "foreign", abort.signal);
         answered.catch(() => {}); // awaited below; a refusal to open must not leave it unhandled
         log.info(`browser sign-in: the code goes to ${redirectTarget(redirectUri)}`);
-        if (!(await openInBrowser(request.url))) {
+        if (!(await openServerPage(request.url, api.baseUrl))) {
           throw new ClaudemeshError("cancelled", vscode.l10n.t("The browser was not opened."));
         }
         const answer = request.read(await answered);
@@ -123,7 +126,7 @@ export class DeviceCodeFlow implements SignInFlow {
             message: vscode.l10n.t("Waiting for approval of code {0} in the browser", event.code.user_code),
           });
           // Not awaited: the notification may stay up after the browser has approved.
-          void offerCode(event.code.user_code, event.code.verification_url_complete);
+          void offerCode(event.code.user_code, event.code.verification_url_complete, api.baseUrl);
         },
       });
     });
@@ -149,7 +152,7 @@ function withSignInProgress<T>(
 }
 
 /** The code, with a click to open the approval page (the code already filled in), copying the code on request. */
-async function offerCode(userCode: string, url: string): Promise<void> {
+async function offerCode(userCode: string, url: string, serverUrl: string): Promise<void> {
   const copyAndOpen = vscode.l10n.t("Copy Code & Open Browser");
   const open = vscode.l10n.t("Open Browser");
   const choice = await vscode.window.showInformationMessage(
@@ -158,16 +161,45 @@ async function offerCode(userCode: string, url: string): Promise<void> {
     open,
   );
   if (choice === copyAndOpen) await vscode.env.clipboard.writeText(userCode);
-  if (choice === copyAndOpen || choice === open) await openInBrowser(url);
+  if (choice === copyAndOpen || choice === open) await openServerPage(url, serverUrl);
+}
+
+/** Why a link is not opened, as the person reads it; `{0}` is the server in use. */
+function refusalText(reason: BrowserUrlRefusal, server: string): string {
+  switch (reason) {
+    case "malformed":
+      return vscode.l10n.t("The link from {0} is not written as a web address.", server);
+    case "not_web":
+      return vscode.l10n.t("The link from {0} is not a web page.", server);
+    case "other_site":
+      return vscode.l10n.t("The link leads away from {0}.", server);
+  }
 }
 
 /**
- * Opens a URL in the browser exactly as given. Given a Uri, VS Code opens
- * `encodeURI(uri.toString(true))`, which decodes the query: a code-server
- * callback in `redirect_uri` loses its `&`s and arrives cut short (seen in
- * code-server 4.139). Given the string, the extension host passes it on
- * untouched (`extHostWindow.openUri` takes both; VS Code's own sign-ins pass strings).
+ * Opens a page of the server in use (`serverUrl`) in the browser, and nothing
+ * else: a link a server sent that leads elsewhere, or is no web page, is shown
+ * escaped with a Copy Link button instead, for the person to judge (SECURITY.md).
+ * Resolves to whether the browser was asked to open it.
+ *
+ * Given a Uri, VS Code opens `encodeURI(uri.toString(true))`, which decodes the
+ * query: a code-server callback in `redirect_uri` loses its `&`s and arrives cut
+ * short (seen in code-server 4.139). Given the string, the extension host passes
+ * it on untouched (`extHostWindow.openUri` takes both; VS Code's own sign-ins pass strings).
  */
-function openInBrowser(url: string): Thenable<boolean> {
-  return vscode.env.openExternal(url as unknown as vscode.Uri);
+export async function openServerPage(url: string, serverUrl: string): Promise<boolean> {
+  const check = checkBrowserUrl(url, serverUrl);
+  if (check.ok) return vscode.env.openExternal(check.url as unknown as vscode.Uri);
+  const shown = escapeUnsafeCharacters(url);
+  const copy = vscode.l10n.t("Copy Link");
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t(
+      "Not opening the browser. {0} Open it yourself only if you trust it: {1}",
+      refusalText(check.reason, new URL(serverUrl).origin),
+      shown,
+    ),
+    copy,
+  );
+  if (choice === copy) await vscode.env.clipboard.writeText(shown);
+  return false;
 }

@@ -4,7 +4,7 @@
 // must print the names' letters and none of those characters, in human output and
 // in --json alike.
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -80,11 +80,23 @@ const ANSWERS: Record<string, { status: number; body: unknown }> = {
 let server: Server;
 let apiUrl = "";
 const seen: string[] = [];
+/** What `POST /api/auth/cli/device-code` sends as the page to open, when a test sets it. */
+let approvalPage: ((apiUrl: string) => string) | undefined;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const key = `${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`;
     seen.push(key);
-    const answer = ANSWERS[key] ?? { status: 404, body: { error: "not_found", message: `No route for ${key}` } };
+    let answer = ANSWERS[key] ?? { status: 404, body: { error: "not_found", message: `No route for ${key}` } };
+    if (approvalPage && key === "POST /api/auth/cli/device-code") {
+      const body = {
+        ...(answer.body as object),
+        user_code: "BCDF-GHJK",
+        verification_url_complete: approvalPage(apiUrl),
+      };
+      answer = { status: 200, body };
+    }
+    // Every login these tests start ends at the first poll, so none waits on the browser.
+    if (key === `GET /api/auth/cli/device-code/${"d".repeat(43)}`) answer = { status: 200, body: { status: "denied" } };
     res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -117,6 +129,7 @@ beforeEach(async () => {
     NO_COLOR: "1",
   };
   seen.length = 0;
+  approvalPage = undefined;
 });
 afterEach(() => rm(configDir, { recursive: true, force: true }));
 
@@ -198,5 +211,109 @@ describe("the CLI against a hostile server", () => {
     expect(result.stderr).toContain("Authenticated as ");
     expect(result.stderr).toContain("Ada Lovelace");
     expect(result.stderr).toContain("Synced 1 mesh: platform-team");
+  });
+});
+
+/**
+ * A stand-in `xdg-open` on PATH that appends the arguments it was started with, as JSON, to a
+ * log; given the loopback flow's authorize page, it also answers the callback with a denial, as
+ * a person clicking "Deny" would, so the login ends.
+ */
+async function fakeOpener(): Promise<{ path: string; calls(): Promise<string[][]> }> {
+  const dir = join(configDir, "bin");
+  const log = join(configDir, "opened.jsonl");
+  await writeFile(log, "");
+  await mkdir(dir);
+  const script = join(dir, "xdg-open");
+  await writeFile(
+    script,
+    `#!${process.execPath}
+const args = process.argv.slice(2);
+require("node:fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + "\\n");
+const url = new URL(args[0]);
+if (url.pathname === "/cli-auth/authorize") {
+  const back = new URL(url.searchParams.get("redirect_uri"));
+  back.search = new URLSearchParams({ error: "access_denied", state: url.searchParams.get("state") }).toString();
+  fetch(back).catch(() => {});
+}
+`,
+  );
+  await chmod(script, 0o755);
+  return {
+    path: `${dir}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+    calls: async () =>
+      (await readFile(log, "utf8"))
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as string[]),
+  };
+}
+
+describe("the CLI's browser opener against a hostile server", () => {
+  it.each([
+    { page: () => "http://x/|calc.exe", printed: "http://x/|calc.exe", says: "leads away from" },
+    { page: () => "file:///etc/passwd", printed: "file:///etc/passwd", says: "is not a web page" },
+    { page: () => "javascript:alert(document.cookie)", printed: "javascript:alert(", says: "is not a web page" },
+    {
+      page: () => "https://evil.example/cli-auth?code=BCDF-GHJK",
+      printed: "https://evil.example/",
+      says: "leads away",
+    },
+    { page: (api: string) => `${api}/cli-auth?code=%PATH%`, printed: "code=%PATH%", says: "not written as a web" },
+    { page: (api: string) => `${api}/cli-auth?code="&calc.exe"`, printed: 'code="&calc.exe"', says: "not written" },
+  ])("`login` opens nothing for $printed and prints it for the person to judge", async ({ page, printed, says }) => {
+    approvalPage = page;
+    const opener = await fakeOpener();
+    const result = await runCli(["login", "--force"], { ...env, PATH: opener.path, DISPLAY: ":0" });
+    expect(seen).toContain("POST /api/auth/cli/device-code");
+    expect(result.code).toBe(1); // the server denied it at the first poll
+    expect(await opener.calls()).toEqual([]);
+    expect(result.stdout + result.stderr).toContain(`Not opening a browser (the link`);
+    expect(result.stdout + result.stderr).toContain(says);
+    expect(result.stdout + result.stderr).toContain(`open it yourself only if you trust it`);
+    expect(result.stdout + result.stderr).toContain(printed);
+    expect(forbiddenIn(result.stdout + result.stderr)).toEqual([]);
+  });
+
+  it("says so in Spanish", async () => {
+    approvalPage = () => "http://x/|calc.exe";
+    const opener = await fakeOpener();
+    const result = await runCli(["login", "--force", "--lang", "es"], { ...env, PATH: opener.path, DISPLAY: ":0" });
+    expect(await opener.calls()).toEqual([]);
+    expect(result.stdout + result.stderr).toContain(`el enlace lleva fuera de ${apiUrl}`);
+    expect(result.stdout + result.stderr).toContain("http://x/|calc.exe");
+  });
+
+  it.each([
+    {
+      page: (api: string) => `${api}/cli-auth?code=BCDF-GHJK`,
+      opens: (api: string) => `${api}/cli-auth?code=BCDF-GHJK`,
+    },
+    // The SDK drops control characters from whatever the server sends, before the opener sees it.
+    {
+      page: (api: string) => `${api}/cli-auth?code=\u001b]0;pwned\u0007BCDF\n-GHJK\u001b[2J`,
+      opens: (api: string) => `${api}/cli-auth?code=]0;pwnedBCDF-GHJK[2J`,
+    },
+  ])("`login` gives the opener a page of the server in use as its one argument", async ({ page, opens }) => {
+    approvalPage = page;
+    const opener = await fakeOpener();
+    const result = await runCli(["login", "--force"], { ...env, PATH: opener.path, DISPLAY: ":0" });
+    expect(result.code).toBe(1);
+    expect(await opener.calls()).toEqual([[opens(apiUrl)]]);
+    expect(forbiddenIn(result.stdout + result.stderr)).toEqual([]);
+  });
+
+  it("`login --web` gives the opener its own authorize page of the server in use, & and all, as one argument", async () => {
+    const opener = await fakeOpener();
+    const result = await runCli(["login", "--web", "--force"], { ...env, PATH: opener.path, DISPLAY: ":0" });
+    expect(result.code).toBe(1); // denied by the stand-in browser
+    const calls = await opener.calls();
+    expect(calls).toHaveLength(1);
+    const [args = []] = calls;
+    expect(args).toHaveLength(1);
+    const opened = new URL(args[0] ?? "");
+    expect(opened.origin).toBe(apiUrl);
+    expect(opened.pathname).toBe("/cli-auth/authorize");
+    expect(args[0]).toContain("&");
   });
 });

@@ -1,12 +1,20 @@
 // `claudemesh launch` hands Claude Code no credential: whatever tokens the shell
 // holds (CLAUDEMESH_TOKEN, or any variable with a cm_ token in it) stay behind,
 // and the mesh's names arrive as neutral text even when an older version saved
-// them raw. A stand-in `claude` dumps the environment it was given.
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// them raw. Nor does launch keep one itself while Claude Code runs: it stays the
+// parent for the whole session, and /proc/<pid>/environ and cmdline of every
+// claudemesh process are what any process of the user (cmdline: of any user) reads.
+// A stand-in `claude` dumps the environment it was given, and those files of
+// itself and of every process between it and this test.
+import { spawn } from "node:child_process";
+import { access, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk/token";
+import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "@claudemesh/test-support/node24";
 import { runCli } from "@claudemesh/test-support/run-cli";
+import { suiteKeyringEnv } from "@claudemesh/test-support/suite-keyring";
+import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { forbiddenIn, hostile, withoutForbidden } from "./support/hostile-text.js";
 
@@ -19,16 +27,82 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
-/** A `claude` that writes its whole environment, as JSON, to `dump`. */
-async function environmentDumper(): Promise<{ script: string; dump: string }> {
+/** What the stand-in `claude` saw: its environment, and each process from itself up to this test. */
+interface ClaudeDump {
+  environment: Record<string, string>;
+  processes: { pid: number; cmdline: string; environ: string }[];
+}
+
+/** A `claude` that writes its whole environment, and the /proc environ and cmdline of itself and its ancestors, as JSON, to `dump`. */
+async function environmentDumper(): Promise<{ script: string; dump: string; read(): Promise<ClaudeDump> }> {
   const script = join(root, "claude");
   const dump = join(root, "environment.json");
   await writeFile(
     script,
-    `#!${process.execPath}\nrequire("node:fs").writeFileSync(${JSON.stringify(dump)}, JSON.stringify(process.env));\n`,
+    `#!${process.execPath}
+const { readFileSync, writeFileSync } = require("node:fs");
+const processes = [];
+for (let pid = process.pid; pid !== ${process.pid} && pid > 1; ) {
+  const stat = readFileSync("/proc/" + pid + "/stat", "utf8");
+  processes.push({
+    pid,
+    cmdline: readFileSync("/proc/" + pid + "/cmdline", "utf8"),
+    environ: readFileSync("/proc/" + pid + "/environ", "utf8"),
+  });
+  pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+writeFileSync(${JSON.stringify(dump)}, JSON.stringify({ environment: process.env, processes }));
+`,
   );
   await chmod(script, 0o755);
-  return { script, dump };
+  return { script, dump, read: async () => JSON.parse(await readFile(dump, "utf8")) as ClaudeDump };
+}
+
+/** A mesh joined here, as an older version saved it: the names just as the server sent them. */
+async function joinedMesh(configDir: string, meshName: string, peerName: string): Promise<void> {
+  const mesh = {
+    id: "m1",
+    slug: "platform-team",
+    name: meshName,
+    role: "member",
+    api_url: API_URL,
+    joined_at: "2026-01-01T00:00:00.000Z",
+    display_name: peerName,
+    launch_role: null,
+  };
+  await mkdir(configDir, { recursive: true, mode: 0o700 });
+  await writeFile(join(configDir, "config.json"), JSON.stringify({ version: 1, meshes: [mesh] }), { mode: 0o600 });
+}
+
+/** A saved login in auth.json: what Claude Code's `claudemesh mcp` signs in with. */
+async function savedLogin(configDir: string): Promise<string> {
+  const token = mintToken("session");
+  const authFile = {
+    version: 1,
+    token,
+    token_store: "file",
+    token_kind: "session",
+    api_url: API_URL,
+    user: { id: "u1", name: "Ada Lovelace", email: "ada@example.test" },
+    created_at: "2026-01-01T00:00:00.000Z",
+    expires_at: null,
+    source: "device-code",
+  };
+  await writeFile(join(configDir, "auth.json"), JSON.stringify(authFile), { mode: 0o600 });
+  return token;
+}
+
+/** Every token and credential variable a process of this launch may not show in /proc. */
+function expectNoCredential(processes: ClaudeDump["processes"], tokens: string[]): void {
+  for (const { pid, cmdline, environ } of processes) {
+    const shown = { pid, cmdline: cmdline.split("\0"), environ: environ.split("\0") };
+    expect(
+      shown.environ.filter((entry) => /^(CLAUDEMESH_TOKEN|DEPLOY_AUTH)=/.test(entry)),
+      `pid ${pid}`,
+    ).toEqual([]);
+    expect(`${cmdline}\n${environ}`.match(TOKEN_SCAN_REGEX), `pid ${pid}`).toBeNull();
+    for (const token of tokens) expect(`${cmdline}\n${environ}`, `pid ${pid}`).not.toContain(token.slice(-20));
+  }
 }
 
 describe("claudemesh launch", () => {
@@ -37,19 +111,8 @@ describe("claudemesh launch", () => {
     const home = join(root, "home");
     const meshName = hostile("Platform team");
     const peerName = hostile("ada-laptop");
-    // As an older version saved it: the names just as the server sent them.
-    const mesh = {
-      id: "m1",
-      slug: "platform-team",
-      name: meshName,
-      role: "member",
-      api_url: API_URL,
-      joined_at: "2026-01-01T00:00:00.000Z",
-      display_name: peerName,
-      launch_role: null,
-    };
-    await mkdir(configDir, { mode: 0o700 });
-    await writeFile(join(configDir, "config.json"), JSON.stringify({ version: 1, meshes: [mesh] }), { mode: 0o600 });
+    await joinedMesh(configDir, meshName, peerName);
+    const saved = await savedLogin(configDir);
 
     const claude = await environmentDumper();
     const session = mintToken("session");
@@ -68,12 +131,16 @@ describe("claudemesh launch", () => {
     });
     expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
 
-    const environment = JSON.parse(await readFile(claude.dump, "utf8")) as Record<string, string>;
+    const { environment, processes } = await claude.read();
     expect(environment).not.toHaveProperty("CLAUDEMESH_TOKEN");
     expect(environment).not.toHaveProperty("DEPLOY_AUTH");
     const everything = Object.entries(environment).flat().join("\n");
     expect(everything.match(TOKEN_SCAN_REGEX)).toBeNull();
-    for (const token of [session, pat]) expect(everything).not.toContain(token.slice(-20));
+    for (const token of [session, pat, saved]) expect(everything).not.toContain(token.slice(-20));
+    // Neither Claude Code nor the claudemesh that stays its parent shows a token in /proc.
+    expect(processes.length).toBeGreaterThanOrEqual(2);
+    expect(processes[1]?.cmdline).toContain("launch");
+    expectNoCredential(processes, [session, pat, saved]);
 
     expect(environment).toMatchObject({
       PATH: path,
@@ -90,5 +157,81 @@ describe("claudemesh launch", () => {
     // The "▸ Launching … as <name>" line is neutral too.
     expect(forbiddenIn(result.stdout + result.stderr)).toEqual([]);
     expect(result.stderr).toContain("ada-laptop");
+    expect(result.stdout + result.stderr).toContain("CLAUDEMESH_TOKEN is not passed on");
+  });
+
+  it.skipIf(SKIP_NODE24)(
+    "on Node 24 re-executes itself without the token: the same pid, Claude Code's parent, with a clean environ",
+    async () => {
+      const configDir = join(root, "config");
+      await joinedMesh(configDir, "Platform team", "ada-laptop");
+      const saved = await savedLogin(configDir);
+      const claude = await environmentDumper();
+      const session = mintToken("session");
+      const node = await node24();
+      const child = spawn(node, [CLI_BUNDLE, "launch", "--mesh", "platform-team", "-y"], {
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: join(root, "home"),
+          ...suiteKeyringEnv(),
+          CLAUDEMESH_TOKEN: session,
+          CLAUDEMESH_API_URL: API_URL,
+          CLAUDEMESH_CONFIG_DIR: configDir,
+          CLAUDEMESH_CLAUDE_BIN: claude.script,
+          DO_NOT_TRACK: "1",
+          NO_COLOR: "1",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      expect({ code, stderr }).toMatchObject({ code: 0 });
+      const { processes } = await claude.read();
+      // claude, then the claudemesh this test started (re-executed in place, not a child of it).
+      expect(processes.map(({ pid }) => pid).slice(1)).toEqual([child.pid]);
+      expect(processes[1]?.cmdline.split("\0")).toContain("launch");
+      expectNoCredential(processes, [session, saved]);
+    },
+    NODE24_INSTALL_TIMEOUT,
+  );
+
+  it("refuses --token, before any Claude Code starts, saying how to save the token instead", async () => {
+    const configDir = join(root, "config");
+    await joinedMesh(configDir, "Platform team", "ada-laptop");
+    await savedLogin(configDir);
+    const claude = await environmentDumper();
+    const result = await runCli(["launch", "--mesh", "platform-team", "-y", "--token", mintToken("pat")], {
+      CLAUDEMESH_API_URL: API_URL,
+      CLAUDEMESH_CONFIG_DIR: configDir,
+      CLAUDEMESH_CLAUDE_BIN: claude.script,
+      DO_NOT_TRACK: "1",
+      NO_COLOR: "1",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("`launch` takes no --token");
+    expect(result.stderr).toContain("claudemesh login --with-token");
+    await expect(access(claude.dump)).rejects.toThrow();
+  });
+
+  it("with only CLAUDEMESH_TOKEN and no saved login, starts nothing and says Claude Code would not get it", async () => {
+    const configDir = join(root, "config");
+    await joinedMesh(configDir, "Platform team", "ada-laptop");
+    const claude = await environmentDumper();
+    const result = await runCli(["launch", "--mesh", "platform-team", "-y"], {
+      CLAUDEMESH_TOKEN: mintToken("pat"),
+      CLAUDEMESH_API_URL: API_URL,
+      CLAUDEMESH_CONFIG_DIR: configDir,
+      CLAUDEMESH_CLAUDE_BIN: claude.script,
+      CLAUDEMESH_TOKEN_STORE: "file",
+      DO_NOT_TRACK: "1",
+      NO_COLOR: "1",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("CLAUDEMESH_TOKEN is not passed on to Claude Code");
+    expect(result.stderr).toContain("claudemesh login --with-token");
+    await expect(access(claude.dump)).rejects.toThrow();
   });
 });

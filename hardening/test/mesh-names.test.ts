@@ -68,4 +68,26 @@ describe("mesh ids and slugs on the real server", () => {
     expect((await invite(mallory, alpha.id)).status).toBe(404);
     expect((await invite(mallory, alpha.slug)).status).toBe(404);
   });
+
+  it("refuses a mesh name that looks blank or like another through invisible characters, and stores none", async () => {
+    const owner = await signUp(url, "Olive", "olive@example.test");
+    const lookalikes = ["Alpha\u200b", "Al\u2060pha", "\u3164", "a\u200bb\u2060c\u3164", "\u115f\u1160", "\u2800"];
+    for (const name of lookalikes) {
+      const response = await postJson(
+        url,
+        "/api/my/meshes",
+        { name, slug: `look-${lookalikes.indexOf(name)}` },
+        { cookie: owner },
+      );
+      expect({ name, status: response.status }).toEqual({ name, status: 400 });
+      expect(await response.json()).toMatchObject({
+        error: "invalid_input",
+        message: expect.stringMatching(/^name: /),
+      });
+    }
+    const listed = (await (await fetch(`${url}/api/my/meshes`, { headers: { cookie: owner } })).json()) as {
+      meshes: { name: string }[];
+    };
+    expect(listed.meshes).toEqual([]);
+  });
 });

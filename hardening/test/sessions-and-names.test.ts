@@ -15,6 +15,13 @@ const HOSTILE_NAMES = [
   "Ada\r\n✔ Authenticated as admin",
   "Ada\u202egnp.exe",
   "x".repeat(201),
+  // Invisible: blank, or the same as another name to a reader.
+  "a\u200bb\u2060c\u3164",
+  "Ada\u200d",
+  "Ada\u00adLovelace",
+  "\ufeff\u3164",
+  "\u115f\u1160",
+  "\u2800",
 ];
 
 describe("sessions and names on the real server", () => {

@@ -1,5 +1,6 @@
 export { ApiClient, type ApiClientOptions, normalizeBaseUrl } from "./api/client.js";
 export { type AuthorizationAnswer, AuthorizationRequest } from "./auth/authorization-request.js";
+export { type BrowserUrlCheck, type BrowserUrlRefusal, checkBrowserUrl } from "./auth/browser-url.js";
 export {
   type DeviceCheck,
   DeviceFlow,

@@ -10,6 +10,8 @@ export interface Caller {
   /** PAT name or session device name; null for a browser session. */
   tokenName: string | null;
   expiresAt: Date | null;
+  /** When a browser session last proved who it is (step-up/freshness.ts); null for a token. */
+  authenticatedAt: Date | null;
 }
 
 /** Hono's typed context for every route: `c.var.caller` on the API, `c.var.page` on pages. */

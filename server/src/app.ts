@@ -14,7 +14,7 @@ import { RESEND_PATH } from "./email-verification/verification-pages.js";
 import { answerHeaders } from "./middleware/answer-headers.js";
 import { requireCaller } from "./middleware/caller.js";
 import { clientAddressBehindProxies, passClientAddress } from "./middleware/client-address.js";
-import { notFound, onError } from "./middleware/errors.js";
+import { noRoute, notFound, onError } from "./middleware/errors.js";
 import { pageContext } from "./middleware/page-context.js";
 import { requestGuards } from "./middleware/request-guards.js";
 import { sameOrigin } from "./middleware/same-origin.js";
@@ -37,9 +37,27 @@ import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
 import { meshRoutes } from "./routes/meshes.js";
 import { meshesDashboardRoutes } from "./routes/meshes-dashboard.js";
 import { securityDashboardRoutes } from "./routes/security-dashboard.js";
+import { confirmRoutes, secondFactorDashboardRoutes, twoFactorSignInRoutes } from "./routes/step-up.js";
 import { telemetryRoutes } from "./routes/telemetry.js";
 import { webAuthRoutes } from "./routes/web-auth.js";
 import { whoamiRoutes } from "./routes/whoami.js";
+import { CONFIRM_PATH } from "./step-up/freshness.js";
+import { requireFreshWebSession } from "./step-up/guards.js";
+
+/** Where sign-in asks for the second factor after a right password. */
+const TWO_FACTOR_SIGN_IN_PATH = "/login/two-factor";
+
+/**
+ * Better Auth's JSON routes that change how the account proves itself: only a
+ * browser session that did so in the last hour (step-up). Its two-factor routes
+ * are not served at all: the pages call them in-process, under the password limits.
+ */
+const STEP_UP_AUTH_PATHS = [
+  "/api/auth/change-password",
+  "/api/auth/passkey/generate-register-options",
+  "/api/auth/passkey/verify-registration",
+  "/api/auth/passkey/delete-passkey",
+];
 
 /** Paths that answer with pages (HTML) rather than JSON. */
 const PAGE_PATHS = [
@@ -55,6 +73,9 @@ const PAGE_PATHS = [
   "/invite/*",
   VERIFIED_PATH,
   `${VERIFIED_PATH}/*`,
+  CONFIRM_PATH,
+  `${CONFIRM_PATH}/*`,
+  TWO_FACTOR_SIGN_IN_PATH,
 ];
 
 /** Routes that may send a verification email, which is written in the request's language. */
@@ -123,6 +144,10 @@ export function createApp({
   app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, now }));
   app.use("/api/auth/*", passClientAddress);
   app.use("/api/auth/send-verification-email", resendNeedsSession(auth));
+  for (const path of STEP_UP_AUTH_PATHS) app.use(path, requireFreshWebSession(auth, now));
+  app.all("/api/auth/two-factor/*", (c) => {
+    throw noRoute(c);
+  });
   app.route("/api/auth", betterAuthRoutes({ auth, db, passwords, now }));
 
   // Server-rendered pages: one session read, language, security headers, and
@@ -133,6 +158,8 @@ export function createApp({
   app.use("/cli-auth/authorize", approvalGuard(policy, "loopback"));
   app.route("/assets", assetRoutes());
   app.route("/", webAuthRoutes({ db, auth, passwords, publicUrl, now }));
+  app.route(CONFIRM_PATH, confirmRoutes({ db, auth, passwords, now }));
+  app.route(TWO_FACTOR_SIGN_IN_PATH, twoFactorSignInRoutes({ auth }));
   app.route("/cli-auth", deviceApprovalRoutes({ db, now }));
   app.route("/cli-auth", loopbackPageRoutes({ db, now }));
   app.route("/invite", invitePageRoutes({ db, now }));
@@ -140,6 +167,7 @@ export function createApp({
   app.get("/dashboard", (c) => c.redirect(TOKENS_PATH, 302));
   const flashes = oneTimeFlash(serverSecret(auth), secureCookies);
   app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, flashes, now }));
+  app.route(SECURITY_PATH, secondFactorDashboardRoutes({ db, auth, passwords, now }));
   app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, passwords, now }));
   app.route(MESHES_PATH, meshesDashboardRoutes({ db, mailer: mail, publicUrl, flashes, now }));
 

@@ -15,6 +15,8 @@ import { currentMailLocale } from "./email-verification/mail-locale.js";
 import { verificationEmailOptions } from "./email-verification/verification-email.js";
 import { log } from "./log.js";
 import { CLIENT_ADDRESS_HEADER } from "./request-info.js";
+import { stepUpSessionOptions } from "./step-up/freshness.js";
+import { secondFactorPlugins } from "./step-up/second-factors.js";
 
 export interface AuthConfig {
   db: Db;
@@ -63,6 +65,8 @@ export async function handleAuthRequest(
  * (not PATs, which the security page offers to revoke).
  */
 export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date() }: AuthConfig) {
+  // Step-up (step-up/): when a session last proved who it is, and the second factors that can prove it.
+  const stepUp = stepUpSessionOptions(now);
   return betterAuth({
     appName: "claudemesh",
     baseURL: publicUrl,
@@ -79,7 +83,10 @@ export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date
     },
     emailVerification: verificationEmailOptions({ db, mailer, publicUrl, now }),
     user: { additionalFields: LOCALE_FIELD },
+    session: stepUp.session,
+    plugins: secondFactorPlugins(publicUrl),
     databaseHooks: {
+      session: stepUp.sessionHooks,
       user: {
         // The account keeps the language it was made in (the register page's, or the JSON sign-up's
         // Accept-Language), so later emails to it are written in that language.

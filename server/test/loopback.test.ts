@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, cliLoopbackCode } from "../src/db/schema.js";
 import { LOOPBACK_CODE_LIFETIME_MS } from "../src/loopback/loopback-store.js";
+import { STEP_UP_WINDOW_MS } from "../src/step-up/freshness.js";
 import { authorizeQuery, pkce, REDIRECT } from "./support/loopback-login.js";
 import { createTestApp, PUBLIC_URL, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
@@ -35,6 +36,24 @@ describe.each(DATABASE_KINDS)("browser (loopback) login on %s", (kind) => {
     expect(back.searchParams.get("state")).toBe(query.state);
     return back.searchParams.get("code") ?? "";
   }
+
+  it("approving an hour after signing in asks to confirm it's you first, then comes back to the card (step-up)", async () => {
+    const account = await signUp(testApp);
+    testApp.clock.advance(STEP_UP_WINDOW_MS + 60_000);
+    const query = authorizeQuery(pkce().challenge);
+    const response = await decide(account, query, "approve");
+    expect(response.status).toBe(303);
+    const card = `/cli-auth/authorize?${new URLSearchParams(query)}`;
+    expect(response.headers.get("location")).toBe(`/confirm?next=${encodeURIComponent(card)}`);
+    const issued = await testApp.database.db
+      .select()
+      .from(cliLoopbackCode)
+      .where(eq(cliLoopbackCode.codeChallenge, query.code_challenge));
+    expect(issued).toHaveLength(0);
+    // Refusing needs no proof.
+    const denied = await decide(account, query, "deny");
+    expect(new URL(denied.headers.get("location") ?? "").searchParams.get("error")).toBe("access_denied");
+  });
 
   it("sends a signed-out browser to the login page, coming back here after", async () => {
     const query = new URLSearchParams(authorizeQuery(pkce().challenge));

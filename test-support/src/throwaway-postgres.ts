@@ -97,3 +97,17 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
     throw new Error("Running as root needs the `postgres` user that Debian's postgresql package creates.");
   }
 }
+
+/** Runs one SQL statement with psql against `url`; returns what it printed (unaligned, no headers). */
+export async function psql(url: string, statement: string): Promise<string> {
+  const { stdout } = await run(`${postgresBinDir()}/psql`, [
+    "--no-psqlrc",
+    "-At",
+    "-v",
+    "ON_ERROR_STOP=1",
+    url,
+    "-c",
+    statement,
+  ]);
+  return stdout.trim();
+}

@@ -15,14 +15,13 @@ export interface PackageVsixOptions {
 const STALE_LOCK_MS = 5 * 60_000;
 
 /**
- * Builds the platform package with the release's own script and copies it to
- * `outFile`. Test files in parallel workers each package: they take turns (a
- * lock folder), as each build rewrites the same dist/ files the other is
- * packing, and each installs its own copy, which the next build cannot change.
+ * Runs `task` while no other test packages the extension in `extensionDir`. Test files in
+ * parallel workers each package: they take turns (a lock folder), as each build rewrites
+ * the same dist/ files the other is packing or installing.
  */
-export async function packageVsix(options: PackageVsixOptions): Promise<string> {
-  const lock = join(options.extensionDir, "dist", ".package-lock");
-  await mkdir(join(options.extensionDir, "dist"), { recursive: true });
+export async function withPackagingLock<T>(extensionDir: string, task: () => Promise<T>): Promise<T> {
+  const lock = join(extensionDir, "dist", ".package-lock");
+  await mkdir(join(extensionDir, "dist"), { recursive: true });
   for (;;) {
     try {
       await mkdir(lock);
@@ -38,13 +37,34 @@ export async function packageVsix(options: PackageVsixOptions): Promise<string> 
     }
   }
   try {
-    execFileSync("npm", ["run", "--silent", "package", "--", "--target", options.target], {
-      cwd: options.extensionDir,
-      stdio: "ignore",
-    });
-    await copyFile(join(options.extensionDir, "dist", `claudemesh-${options.target}.vsix`), options.outFile);
-    return options.outFile;
+    return await task();
   } finally {
     await rm(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * The release's own package script for one target (what `pnpm --filter claudemesh package
+ * --target <target>` runs), leaving dist/claudemesh-<target>.vsix; what it printed. Call it
+ * inside `withPackagingLock`.
+ */
+export function runPackageScript(extensionDir: string, target: string): string {
+  return execFileSync("npm", ["run", "--silent", "package", "--", "--target", target], {
+    cwd: extensionDir,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+}
+
+/**
+ * Builds the platform package with the release's own script and copies it to
+ * `outFile`, taking turns with other test files (`withPackagingLock`); each
+ * installs its own copy, which the next build cannot change.
+ */
+export function packageVsix(options: PackageVsixOptions): Promise<string> {
+  return withPackagingLock(options.extensionDir, async () => {
+    runPackageScript(options.extensionDir, options.target);
+    await copyFile(join(options.extensionDir, "dist", `claudemesh-${options.target}.vsix`), options.outFile);
+    return options.outFile;
+  });
 }

@@ -66,6 +66,14 @@ const cases: CommandCase[] = [
     wantSent: [],
   },
   {
+    name: "a name with an invisible character: exit 1 naming it, nothing sent",
+    args: ["create", "Platform\u200b team"],
+    savedLogin: "session",
+    wantStatus: 1,
+    wantStderr: ["✘ <name>: must not contain invisible characters (found U+200B)"],
+    wantSent: [],
+  },
+  {
     name: "a taken slug: exit 1 with the command that would work",
     args: ["create", "Platform team"],
     savedLogin: "session",

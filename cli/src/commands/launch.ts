@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { constants, hostname } from "node:os";
-import { type LocalMesh, looksLikeToken, neutralText } from "@claudemesh/sdk";
-import { Command } from "commander";
+import { ClaudemeshError, type LocalMesh, neutralText } from "@claudemesh/sdk";
+import { Command, Option } from "commander";
 import type { CliContext } from "../context.js";
-import { requireCredential } from "../credentials.js";
+import { requireSavedCredential } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
 import { LocalizedError } from "../i18n/language.js";
+import { credentialVariables, holdsCredential } from "../inherited-credentials.js";
 import { findLocalMesh } from "../meshes.js";
 
 export interface LaunchOptions {
@@ -14,6 +15,8 @@ export interface LaunchOptions {
   name?: string;
   role?: string;
   yes?: boolean;
+  /** Refused: a token in argv is every local user's to read while Claude Code runs. */
+  token?: string;
 }
 
 /**
@@ -29,7 +32,7 @@ export function meshEnvironment(
 ): Record<string, string> {
   const inherited: Record<string, string> = {};
   for (const [key, value] of Object.entries(parent)) {
-    if (value === undefined || key === "CLAUDEMESH_TOKEN" || looksLikeToken(key) || looksLikeToken(value)) continue;
+    if (value === undefined || holdsCredential(key, value)) continue;
     inherited[key] = value;
   }
   const mine = {
@@ -50,24 +53,60 @@ export function meshEnvironment(
  */
 export function launchCommand(ctx: CliContext): Command {
   const { t } = ctx;
-  return new Command("launch")
-    .description(t.launch.description)
-    .option("--mesh <slug>", t.launch.mesh)
-    .option("--name <name>", t.launch.name)
-    .option("--role <role>", t.launch.role)
-    .option("-y, --yes", t.launch.yes)
-    .argument("[claude-args...]", t.launch.claudeArgs)
-    .action(returnsStatus((claudeArgs: string[], options: LaunchOptions) => launchOrWizard(options, claudeArgs, ctx)));
+  return (
+    new Command("launch")
+      .description(t.launch.description)
+      .option("--mesh <slug>", t.launch.mesh)
+      .option("--name <name>", t.launch.name)
+      .option("--role <role>", t.launch.role)
+      .option("-y, --yes", t.launch.yes)
+      // Taken only to be refused with the way to do it instead (commander would say "unknown option").
+      .addOption(new Option("--token <token>").hideHelp())
+      .argument("[claude-args...]", t.launch.claudeArgs)
+      .action(returnsStatus((claudeArgs: string[], options: LaunchOptions) => launchOrWizard(options, claudeArgs, ctx)))
+  );
 }
 
 /** `--mesh` launches; without it a terminal gets the wizard's launch path. */
 export async function launchOrWizard(options: LaunchOptions, claudeArgs: string[], ctx: CliContext): Promise<number> {
+  if (options.token !== undefined) throw new LocalizedError("invalid_input", ctx.t.launch.noTokenFlag);
   if (options.mesh !== undefined) return runLaunch({ ...options, mesh: options.mesh }, claudeArgs, ctx);
   if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
     throw new LocalizedError("invalid_input", ctx.t.launch.nameTheMesh);
   }
   const { runWizard } = await import("../wizard/run-wizard.js");
-  return runWizard(ctx);
+  return runWizard(ctx, { options, claudeArgs });
+}
+
+/**
+ * The saved login, which is what Claude Code's `claudemesh mcp` signs in with:
+ * launch passes it no token, so CLAUDEMESH_TOKEN is no credential for it.
+ */
+async function requireSavedLogin(ctx: CliContext): Promise<void> {
+  const fromEnvironment = ctx.env.token !== undefined;
+  try {
+    await requireSavedCredential(ctx);
+  } catch (error) {
+    if (!fromEnvironment || !(error instanceof ClaudemeshError) || error.code !== "auth_required") throw error;
+    throw new LocalizedError("auth_required", ctx.t.launch.envTokenOnly(ctx.apiUrl()));
+  }
+  if (fromEnvironment) ctx.out.say(ctx.out.dim(ctx.t.launch.envTokenNotPassedOn));
+}
+
+/** This launch as a command line, for running it again in a clean process: everything chosen, no token. */
+function relaunchArgs(options: LaunchOptions & { mesh: string }, claudeArgs: string[], ctx: CliContext): string[] {
+  return [
+    "--lang",
+    ctx.language,
+    "launch",
+    "--mesh",
+    options.mesh,
+    ...(options.name !== undefined ? ["--name", options.name] : []),
+    ...(options.role !== undefined ? ["--role", options.role] : []),
+    ...(options.yes ? ["--yes"] : []),
+    "--",
+    ...claudeArgs,
+  ];
 }
 
 export async function runLaunch(
@@ -75,7 +114,11 @@ export async function runLaunch(
   claudeArgs: string[],
   ctx: CliContext,
 ): Promise<number> {
-  await requireCredential(ctx);
+  await requireSavedLogin(ctx);
+  const inherited = credentialVariables(ctx.processEnv);
+  if (!ctx.forgetCredentials(ctx.processEnv, inherited, relaunchArgs(options, claudeArgs, ctx))) {
+    throw new LocalizedError("invalid_input", ctx.t.launch.cannotForget(inherited.join(", ")));
+  }
   const mesh = await findLocalMesh(ctx, options.mesh);
   // Printed, remembered and handed to Claude Code: neutral, wherever they came from (the host name too).
   const name = neutralText(options.name ?? mesh.display_name ?? hostname());

@@ -5,6 +5,7 @@ import {
   type CredentialSource,
   checkIdentity,
   DeviceFlow,
+  escapeUnsafeCharacters,
   keepLogin,
   type LoginResult,
   LoopbackFlow,
@@ -154,8 +155,9 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
         api,
         openBrowser: async (url) => {
           const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
-          if (reason) out.say(`  ${t.login.notOpening(reason)} ${t.login.openThisUrl}\n\n    ${url}\n`);
-          else out.say(`  ${t.login.opening}\n\n  ${t.login.visitIfNotOpened}\n    ${url}\n`);
+          const shown = escapeUnsafeCharacters(url);
+          if (reason) out.say(`  ${t.login.notOpening(reason)} ${t.login.openThisUrl}\n\n    ${shown}\n`);
+          else out.say(`  ${t.login.opening}\n\n  ${t.login.visitIfNotOpened}\n    ${shown}\n`);
           spinner = out.spinner(`  ${t.login.waiting}`);
         },
       }).run({ signal });
@@ -164,7 +166,15 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
       signal,
       longPoll: ctx.env.longPoll,
       onEvent: (event) => {
+        if (event.type === "code_retrying") {
+          const retrying = `  ${t.login.codeRetrying(errorText(event.error, t))}`;
+          if (spinner) spinner.update(retrying);
+          else spinner = out.spinner(retrying);
+        }
         if (event.type === "code") {
+          // The code has come: what showed the retries gives way to it.
+          spinner?.stop();
+          spinner = undefined;
           const url = options.signUp
             ? signUpUrl(event.code.verification_url_complete)
             : event.code.verification_url_complete;
@@ -172,7 +182,8 @@ async function browserLogin(options: LoginOptions, ctx: CliContext): Promise<Log
             const reason = options.browser === false ? "--no-browser" : await ctx.openBrowser(url);
             out.say(`  ${reason ? t.login.notOpening(reason) : t.login.opening}\n`);
             out.say(`  ${reason ? t.login.visit : t.login.visitIfNotOpened}`);
-            out.say(`    ${url}\n`);
+            // Shown even when refused, so a person who trusts it can copy it; escaped, never live.
+            out.say(`    ${escapeUnsafeCharacters(url)}\n`);
             out.say(`  ${t.login.enterCode}`);
             out.say(`    ${out.bold(event.code.user_code)}\n`);
             spinner = out.spinner(`  ${t.login.waiting}`);

@@ -8,19 +8,23 @@ const GIVEN_TOKEN = mintToken("session");
 const twoSessions = {
   route: "GET /api/my/cli/sessions",
   reply: ok(SessionList, {
-    sessions: [sessionAnswer(), sessionAnswer({ id: "sess-2", current: false, device_name: "ci", last_used_at: null })],
+    sessions: [
+      sessionAnswer(),
+      // A session from before addresses were recorded shows none.
+      sessionAnswer({ id: "sess-2", current: false, device_name: "ci", last_used_at: null, ip_address: null }),
+    ],
   }),
 };
 
 const cases: CommandCase[] = [
   {
-    name: "list: one line per device on stdout, * for this one",
+    name: "list: one line per device on stdout, * for this one, with the address it signed in from",
     args: ["sessions", "list"],
     savedLogin: "session",
     stubs: [twoSessions],
     wantStatus: 0,
     stdoutIs:
-      "* sess-1  ada-laptop · linux · x64  (signed in 2026-05-01, last used 2026-05-31)\n" +
+      "* sess-1  ada-laptop · linux · x64  from 203.0.113.7  (signed in 2026-05-01, last used 2026-05-31)\n" +
       "  sess-2  ci · linux · x64  (signed in 2026-05-01, never used)\n",
     wantSent: [`GET /api/my/cli/sessions ${SAVED}`],
   },
@@ -41,9 +45,9 @@ const cases: CommandCase[] = [
     wantStatus: 0,
     check: ({ stdout }) => {
       const { sessions } = SessionList.parse(JSON.parse(stdout));
-      expect(sessions.map((session) => [session.id, session.current])).toEqual([
-        ["sess-1", true],
-        ["sess-2", false],
+      expect(sessions.map((session) => [session.id, session.current, session.ip_address])).toEqual([
+        ["sess-1", true, "203.0.113.7"],
+        ["sess-2", false, null],
       ]);
     },
   },

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
-import { deviceLabel, formatDate, lastUsed } from "../format.js";
+import { formatDate, lastUsed, sessionOrigin } from "../format.js";
 import type { Messages } from "../i18n/en.js";
 
 /** `claudemesh sessions list|revoke`: every device signed in with `claudemesh login`. */
@@ -43,5 +43,5 @@ export async function runSessionsRevoke(id: string, ctx: CliContext): Promise<nu
 
 function sessionLine(session: CliSession, t: Messages): string {
   const when = t.sessions.line(formatDate(session.created_at, t), lastUsed(session, t));
-  return `${session.current ? "*" : " "} ${session.id}  ${deviceLabel(session)}  ${when}`;
+  return `${session.current ? "*" : " "} ${session.id}  ${sessionOrigin(session, t)}  ${when}`;
 }

@@ -54,7 +54,7 @@ const cases: CommandCase[] = [
         reply: ok(SessionList, {
           sessions: [
             sessionAnswer(),
-            sessionAnswer({ id: "sess-2", current: false, device_name: "ci", last_used_at: null }),
+            sessionAnswer({ id: "sess-2", current: false, device_name: "ci", last_used_at: null, ip_address: null }),
           ],
         }),
       },
@@ -62,7 +62,7 @@ const cases: CommandCase[] = [
     wantStatus: 0,
     wantStdout: [
       "CLI sessions:",
-      "* ada-laptop · linux · x64  last used 2026-05-31, id sess-1",
+      "* ada-laptop · linux · x64  from 203.0.113.7  last used 2026-05-31, id sess-1",
       "  ci · linux · x64  never used, id sess-2",
     ],
     wantSent: [`GET /api/my/whoami ${SAVED}`, `GET /api/my/cli/sessions ${SAVED}`],

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi, describeSource } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
-import { deviceLabel, formatDate, lastUsed } from "../format.js";
+import { formatDate, lastUsed, sessionOrigin } from "../format.js";
 import type { Messages } from "../i18n/en.js";
 
 export interface WhoamiOptions {
@@ -40,7 +40,7 @@ export async function runWhoami(options: WhoamiOptions, ctx: CliContext): Promis
     out.print(sessions.sessions.length === 0 ? t.whoami.noSessions : t.whoami.sessionsTitle);
     for (const session of sessions.sessions) {
       out.print(
-        `  ${session.current ? "*" : " "} ${deviceLabel(session)}  ${out.dim(t.whoami.sessionId(lastUsed(session, t), session.id))}`,
+        `  ${session.current ? "*" : " "} ${sessionOrigin(session, t)}  ${out.dim(t.whoami.sessionId(lastUsed(session, t), session.id))}`,
       );
     }
   }

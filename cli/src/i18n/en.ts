@@ -110,6 +110,11 @@ export const en = {
     ssh: "this is an SSH session",
     noDisplay: "there is no display",
     failed: (why: string) => `it could not be started: ${clause(why)}`,
+    // A link the server sent that this client will not hand to the operating system (SECURITY.md).
+    malformed: (server: string) =>
+      `the link from ${server} is not written as a web address; open it yourself only if you trust it`,
+    not_web: (server: string) => `the link from ${server} is not a web page; open it yourself only if you trust it`,
+    other_site: (server: string) => `the link leads away from ${server}; open it yourself only if you trust it`,
   },
 
   login: {
@@ -139,6 +144,7 @@ export const en = {
     enterCode: "Enter this code:",
     waiting: "Waiting for confirmation…",
     retrying: (why: string) => `Waiting for confirmation… (${why} Retrying.)`,
+    codeRetrying: (why: string) => `Asking for a sign-in code… (${why} Retrying.)`,
     withTokenTip: "Tip: `--with-token` reads the token from stdin, keeping it out of shell history and `ps`.",
     noWait: "print the URL and code and exit; `login --continue` finishes (agents, CI)",
     continue: "finish the login --no-wait started (with --no-wait: check once, exit 75 while pending)",
@@ -220,6 +226,7 @@ export const en = {
     line: (signedIn: string, lastUsed: string) => `(signed in ${signedIn}, ${lastUsed})`,
     lastUsed: (date: string) => `last used ${date}`,
     neverUsed: "never used",
+    from: (address: string) => `from ${address}`,
   },
 
   tokens: {
@@ -313,6 +320,13 @@ export const en = {
     launching: (slug: string, name: string, role: string) => `▸ Launching Claude Code in ${slug} as ${name} (${role})`,
     notInstalled: (binary: string) => `Claude Code (\`${binary}\`) is not installed or not on PATH.`,
     couldNotStart: (binary: string, why: string) => `Could not start ${binary}: ${why}`,
+    noTokenFlag:
+      "`launch` takes no --token: every user of this machine could read it in the process list while Claude Code runs, and Claude Code's mesh tools sign in with your saved login. Save the token with `claudemesh login --with-token` (it reads standard input), then launch.",
+    envTokenNotPassedOn: "CLAUDEMESH_TOKEN is not passed on: Claude Code's mesh tools sign in with your saved login.",
+    envTokenOnly: (apiUrl: string) =>
+      `Not signed in to ${apiUrl}: CLAUDEMESH_TOKEN is not passed on to Claude Code, whose mesh tools sign in with your saved login. Save one with \`claudemesh login --with-token\` (or \`claudemesh login\`), then launch.`,
+    cannotForget: (names: string) =>
+      `Not launched: \`launch\` stays running beside Claude Code and cannot clear ${names} from its own environment here (that needs Node 22.15 or later, or Linux). Unset ${names} and launch again.`,
   },
 
   telemetry: {
@@ -341,6 +355,7 @@ export const en = {
     mesh: "Mesh",
     name: "Name",
     role: "Role",
+    fromFlag: (flag: string) => `(from ${flag})`,
     welcome: "Welcome to claudemesh. How do you want to start?",
     signIn: "Sign in",
     signInHint: "with a code in your browser",

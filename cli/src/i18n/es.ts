@@ -89,6 +89,8 @@ export const es: Messages = {
     invite_used: () => "Esta invitación ya se usó.",
     invite_revoked: () => "Los administradores de la malla retiraron esta invitación.",
     email_unverified: () => "Esta invitación es para una dirección de correo que tu cuenta aún no ha confirmado.",
+    step_up_required: () =>
+      "Confirma que eres tú en el navegador (contraseña, código o llave de acceso) y vuelve a intentarlo.",
     claude_not_found: () => "Claude Code no está instalado o no está en el PATH.",
     network: (detail) => `No se puede conectar con el servidor: ${detail}`,
     timeout: (detail) => `El servidor no respondió a tiempo: ${detail}`,
@@ -145,6 +147,10 @@ export const es: Messages = {
     ssh: "es una sesión SSH",
     noDisplay: "no hay pantalla",
     failed: (why) => `no se pudo abrir: ${clause(why)}`,
+    malformed: (server) =>
+      `el enlace de ${server} no está escrito como una dirección web; ábrelo tú solo si confías en él`,
+    not_web: (server) => `el enlace de ${server} no es una página web; ábrelo tú solo si confías en él`,
+    other_site: (server) => `el enlace lleva fuera de ${server}; ábrelo tú solo si confías en él`,
   },
 
   login: {
@@ -173,6 +179,7 @@ export const es: Messages = {
     enterCode: "Escribe este código:",
     waiting: "Esperando la confirmación…",
     retrying: (why) => `Esperando la confirmación… (${why} Reintentando.)`,
+    codeRetrying: (why) => `Pidiendo un código de inicio de sesión… (${why} Reintentando.)`,
     withTokenTip:
       "Consejo: `--with-token` lee el token de la entrada estándar, así no queda en el historial de la shell ni en `ps`.",
     noWait: "muestra la URL y el código y termina; `login --continue` lo completa (agentes, CI)",
@@ -254,6 +261,7 @@ export const es: Messages = {
     line: (signedIn, lastUsed) => `(sesión iniciada el ${signedIn}, ${lastUsed})`,
     lastUsed: (date) => `último uso el ${date}`,
     neverUsed: "sin usar",
+    from: (address) => `desde ${address}`,
   },
 
   tokens: {
@@ -349,6 +357,14 @@ export const es: Messages = {
     launching: (slug, name, role) => `▸ Abriendo Claude Code en ${slug} como ${name} (${role})`,
     notInstalled: (binary) => `Claude Code (\`${binary}\`) no está instalado o no está en el PATH.`,
     couldNotStart: (binary, why) => `No se pudo iniciar ${binary}: ${why}`,
+    noTokenFlag:
+      "`launch` no admite --token: cualquier usuario de este equipo podría leerlo en la lista de procesos mientras Claude Code funciona, y las herramientas de malla de Claude Code inician sesión con tu sesión guardada. Guarda el token con `claudemesh login --with-token` (lo lee de la entrada estándar) y vuelve a lanzar.",
+    envTokenNotPassedOn:
+      "CLAUDEMESH_TOKEN no se transmite: las herramientas de malla de Claude Code inician sesión con tu sesión guardada.",
+    envTokenOnly: (apiUrl) =>
+      `No has iniciado sesión en ${apiUrl}: CLAUDEMESH_TOKEN no se transmite a Claude Code, cuyas herramientas de malla inician sesión con tu sesión guardada. Guarda una con \`claudemesh login --with-token\` (o \`claudemesh login\`) y vuelve a lanzar.`,
+    cannotForget: (names) =>
+      `No se abrió: \`launch\` sigue en marcha junto a Claude Code y aquí no puede borrar ${names} de su propio entorno (hace falta Node 22.15 o posterior, o Linux). Quita ${names} y vuelve a lanzar.`,
   },
 
   telemetry: {
@@ -377,6 +393,7 @@ export const es: Messages = {
     mesh: "Malla",
     name: "Nombre",
     role: "Rol",
+    fromFlag: (flag) => `(de ${flag})`,
     welcome: "Te damos la bienvenida a claudemesh. ¿Cómo quieres empezar?",
     signIn: "Iniciar sesión",
     signInHint: "con un código en tu navegador",

@@ -35,6 +35,8 @@ export interface RunOptions {
   interrupt?: AbortController;
   /** Why no browser opens; by default one "opens" and the URL is recorded. */
   browserUnavailable?: string;
+  /** False: this platform cannot rid launch of credential variables (Node 20 on macOS or Windows). */
+  canForgetCredentials?: boolean;
   /** The config folder of an earlier run, to go on from what it left; by default a new temp folder. */
   configDir?: string;
   /**
@@ -131,6 +133,8 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
     fetch: transport.fetch,
     prompts,
     clock: fixedClock(slept),
+    // A test process is never re-executed; the real one is proven on the built CLI (launch-environment.test.ts).
+    forgetCredentials: (_env, variables) => variables.length === 0 || options.canForgetCredentials !== false,
     signal: (options.interrupt ?? new AbortController()).signal,
   });
   const opened: string[] = [];

@@ -24,6 +24,8 @@ export interface WizardState {
   mesh?: LocalMesh;
   name?: string;
   role?: string;
+  /** Which of name and role came from `claudemesh launch --name/--role` (shown as such, never asked). */
+  fromFlags?: ("name" | "role")[];
 }
 
 /** One screen of the wizard (seed "wizard architecture"): done when `isComplete`, else `run` moves the state on. */
@@ -94,14 +96,18 @@ const mesh: WizardStep = {
   async run(state, ctx) {
     const { api } = await authenticatedApi(ctx);
     const { t } = ctx;
+    // The mesh an invite from the welcome screen led to is where the cursor starts.
+    let joinedId: string | undefined;
     if (state.inviteSecret) {
       const accepted = await api.acceptInvite(state.inviteSecret);
       prompts.log.success(t.wizard.joined(accepted.mesh.slug, accepted.mesh.role), io(ctx));
+      joinedId = accepted.mesh.id;
     }
     const synced = await syncMeshes(ctx, api);
     const mine = synced.meshes.filter((known) => known.api_url === ctx.apiUrl());
     const picked = await ctx.prompts.select({
       message: mine.length ? t.wizard.pickMesh(mine.length) : t.wizard.noMesh,
+      initialValue: mine.some((known) => known.id === joinedId) ? joinedId : undefined,
       options: [
         ...mine.map((known) => ({ value: known.id, label: known.slug, hint: `${known.name} · ${known.role}` })),
         { value: "__create", label: t.wizard.createMesh },

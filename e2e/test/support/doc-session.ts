@@ -17,6 +17,11 @@ export interface DocSessionOptions {
   cliOnPath: boolean;
   /** Where commands run; a fresh temp dir when absent. */
   cwd?: string;
+  /**
+   * A code-server launcher (setUpCodeServer()) to answer as VS Code's `code` command: it takes
+   * the same `--install-extension`, and installs into this reader's HOME.
+   */
+  codeServer?: string;
   /** Commands the test stands in for (`npx -y pnpm@10 start`: the server it started); each returns the output. */
   standIns?: Record<string, () => Promise<string> | string>;
 }
@@ -37,7 +42,8 @@ const PASSWORD = "correct horse battery";
 
 /**
  * A reader's machine for the docs: a temp HOME, `claudemesh` built from this
- * repo, a fake browser (`xdg-open`) and a fake Claude Code (`claude`) on PATH.
+ * repo, a fake browser (`xdg-open`) and a fake Claude Code (`claude`) on PATH,
+ * and when asked a real VS Code's `code` (code-server).
  * The test plays the person at the browser: it signs up where the docs say so,
  * and approves every device code a command prints, as the last person signed up.
  */
@@ -59,6 +65,7 @@ export async function startDocSession(options: DocSessionOptions): Promise<DocSe
     "claude",
     `echo "claude $* mesh=$CLAUDEMESH_MESH_SLUG id=$CLAUDEMESH_MESH_ID name=$CLAUDEMESH_MESH_NAME peer=$CLAUDEMESH_PEER_NAME role=$CLAUDEMESH_PEER_ROLE api=$CLAUDEMESH_API_URL token=\${CLAUDEMESH_TOKEN:-none}" >> "${join(root, "launches.log")}"`,
   );
+  if (options.codeServer) await script("code", `exec "${options.codeServer}" "$@"`);
   if (options.cliOnPath) await script("claudemesh", `exec "${process.execPath}" "${CLI_BUNDLE}" "$@"`);
   const nodeDir = join(process.execPath, "..");
   await writeFile(
@@ -125,7 +132,8 @@ export async function startDocSession(options: DocSessionOptions): Promise<DocSe
       child.stderr.on("data", (chunk: Buffer) => {
         output += chunk.toString();
       });
-      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      // A hang guard, not a time limit: installing into code-server starts a Node 24 and VS Code's CLI.
+      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
       child.once("error", reject);
       child.once("exit", (code, signal) => {
         clearTimeout(timer);

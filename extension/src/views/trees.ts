@@ -28,14 +28,17 @@ export async function accountRows(identity: Identity, apiUrl: string): Promise<T
 export function sessionRow(session: CliSession): TreeNode {
   const device = `${session.device_name ?? "?"} · ${session.device_os ?? "?"} · ${session.device_arch ?? "?"}`;
   const used = day(session.last_used_at, vscode.l10n.t("never used"));
+  const lastUsed = session.current
+    ? vscode.l10n.t("this window · last used {0}", used)
+    : vscode.l10n.t("last used {0}", used);
+  // The device fields are the requester's to choose; the address is the server's: a phished session shows it.
+  const from = session.ip_address ? vscode.l10n.t("from {0}", session.ip_address) : undefined;
   return new InfoNode(device, {
     id: `session:${session.id}`,
-    description: session.current
-      ? vscode.l10n.t("this window · last used {0}", used)
-      : vscode.l10n.t("last used {0}", used),
+    description: from ? `${from} · ${lastUsed}` : lastUsed,
     icon: session.current ? "vm-active" : "vm",
     contextValue: "claudemesh.session",
-    tooltip: session.id,
+    tooltip: from ? `${session.id} · ${from}` : session.id,
     resource: session.id,
   });
 }

@@ -1,28 +1,12 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { postgresBinDir } from "@claudemesh/test-support/throwaway-postgres";
+import { psql } from "@claudemesh/test-support/throwaway-postgres";
 
-const run = promisify(execFile);
+export { psql };
 
 /** One email the server kept in `email_outbox` (without SMTP it stays there: the outbox is the inbox). */
 export interface OutboxEmail {
   to: string;
   subject: string;
   body: string;
-}
-
-/** Runs one SQL statement with psql against `url`; returns what it printed (unaligned, no headers). */
-export async function psql(url: string, statement: string): Promise<string> {
-  const { stdout } = await run(`${postgresBinDir()}/psql`, [
-    "--no-psqlrc",
-    "-At",
-    "-v",
-    "ON_ERROR_STOP=1",
-    url,
-    "-c",
-    statement,
-  ]);
-  return stdout.trim();
 }
 
 /** A string as an SQL literal. */

@@ -7,7 +7,12 @@ export interface TcpProxy {
   open(): number;
   /** Drops every open connection and closes the port, so new ones are refused; resolves with how many were dropped. */
   cut(): Promise<number>;
-  /** Listens on the same port again and forwards as before. */
+  /**
+   * Drops every open connection and, from now on, accepts new ones but sends nothing either
+   * way, as a link whose packets are lost: the client waits until its own timeout.
+   */
+  stall(): Promise<number>;
+  /** Listens on the same port again (or stops stalling) and forwards as before. */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -16,7 +21,15 @@ export interface TcpProxy {
 export async function startTcpProxy(target: URL): Promise<TcpProxy> {
   const open = new Set<Socket>();
   const clients = new Set<Socket>();
+  const held = new Set<Socket>();
+  let stalled = false;
   const forward = (client: Socket) => {
+    if (stalled) {
+      held.add(client);
+      client.on("error", () => {});
+      client.on("close", () => held.delete(client));
+      return;
+    }
     clients.add(client);
     client.on("close", () => clients.delete(client));
     const upstream = connect(Number(target.port), target.hostname === "localhost" ? "127.0.0.1" : target.hostname);
@@ -46,11 +59,15 @@ export async function startTcpProxy(target: URL): Promise<TcpProxy> {
 
   let server: Server | undefined = await listen(0);
   const { port } = server.address() as { port: number };
+  const dropAll = () => {
+    const dropped = clients.size;
+    for (const socket of [...open, ...held]) socket.destroy();
+    return dropped;
+  };
   const stop = async () => {
     const closing = server;
     server = undefined;
-    const dropped = clients.size;
-    for (const socket of open) socket.destroy();
+    const dropped = dropAll();
     if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
     return dropped;
   };
@@ -58,10 +75,17 @@ export async function startTcpProxy(target: URL): Promise<TcpProxy> {
     url: `http://127.0.0.1:${port}`,
     open: () => clients.size,
     cut: stop,
+    async stall() {
+      stalled = true;
+      return dropAll();
+    },
     async restore() {
+      stalled = false;
+      for (const socket of held) socket.destroy();
       server ??= await listen(port);
     },
     async close() {
+      stalled = false;
       await stop();
     },
   };

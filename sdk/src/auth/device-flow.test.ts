@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeviceCodeResponse, DevicePollResponse } from "../contracts/index.js";
 import { ClaudemeshError, SlowDownError } from "../errors.js";
-import { DeviceFlow, type DeviceFlowEvent } from "./device-flow.js";
+import { CODE_REQUEST_PATIENCE_MS, DeviceFlow, type DeviceFlowEvent } from "./device-flow.js";
 
 const START = Date.parse("2026-01-01T00:00:00Z");
 const USER = { id: "u1", name: "Ada", email: "ada@example.test" };
@@ -10,6 +10,8 @@ const USER = { id: "u1", name: "Ada", email: "ada@example.test" };
 function scripted(
   answers: (DevicePollResponse | ClaudemeshError | ((now: number) => DevicePollResponse))[],
   lifetimeMs = 600_000,
+  /** Thrown by the code requests, in turn, before one gets through. */
+  codeFailures: ClaudemeshError[] = [],
 ) {
   let now = START;
   const sleeps: number[] = [];
@@ -23,7 +25,11 @@ function scripted(
     interval: 1.5,
   };
   const api = {
-    requestDeviceCode: async () => code,
+    requestDeviceCode: async () => {
+      const failure = codeFailures.shift();
+      if (failure) throw failure;
+      return code;
+    },
     pollDeviceCode: async (_deviceCode: string, options: { waitSeconds?: number } = {}) => {
       polls.push({ waitSeconds: options.waitSeconds, at: now });
       const next = answers.shift();
@@ -103,6 +109,38 @@ describe("DeviceFlow", () => {
     expect(result.token).toBe("cm_session_x");
     expect(sleeps).toEqual([1500, 3000, 6000, 12000, 24000, 30000, 30000]);
     expect(retries).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("asks for the code again through network failures, with the polling's backoff, saying so each time", async () => {
+    const down = () => new ClaudemeshError("network", "Cannot reach claudemesh.test (ECONNREFUSED).");
+    const slow = new ClaudemeshError("timeout", "claudemesh.test did not answer in time.");
+    const { flow, sleeps } = scripted([approved], 600_000, [down(), slow, down()]);
+    const events: DeviceFlowEvent[] = [];
+    const result = await flow.run({ longPoll: false, onEvent: (event) => events.push(event) });
+    expect(result.token).toBe("cm_session_x");
+    expect(sleeps).toEqual([1500, 3000, 6000]);
+    expect(events.map((event) => event.type)).toEqual([
+      "code_retrying",
+      "code_retrying",
+      "code_retrying",
+      "code",
+      "done",
+    ]);
+    expect(events[1]).toMatchObject({ type: "code_retrying", error: { code: "timeout" }, delayMs: 3000, attempt: 2 });
+  });
+
+  it("gives up asking for a code once the next try would start after CODE_REQUEST_PATIENCE_MS", async () => {
+    const downs = Array.from({ length: 50 }, () => new ClaudemeshError("network", "Cannot reach claudemesh.test."));
+    const { flow, sleeps } = scripted([], 600_000, downs);
+    await expect(flow.run({ longPoll: false })).rejects.toMatchObject({ code: "network" });
+    expect(sleeps).toEqual([1500, 3000, 6000, 12000, 24000, 30000, 30000]);
+    expect(sleeps.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(CODE_REQUEST_PATIENCE_MS);
+  });
+
+  it("a code request refused for a reason retrying cannot fix ends at once", async () => {
+    const { flow, sleeps } = scripted([], 600_000, [new ClaudemeshError("rate_limited", "Too many.")]);
+    await expect(flow.run()).rejects.toMatchObject({ code: "rate_limited" });
+    expect(sleeps).toEqual([]);
   });
 
   it("keeps polling through a server whose database is down (503 database_unavailable)", async () => {

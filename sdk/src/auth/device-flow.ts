@@ -17,6 +17,8 @@ export type DeviceCheck = { status: "approved"; result: LoginResult } | { status
 
 /** Progress, for a spinner or VS Code's progress notification. */
 export type DeviceFlowEvent =
+  /** Asking for a code failed in a way that may pass (the network); it is asked again after `delayMs`. */
+  | { type: "code_retrying"; error: ClaudemeshError; delayMs: number; attempt: number }
   | { type: "code"; code: DeviceCodeResponse }
   | { type: "waiting"; secondsLeft: number }
   | { type: "slow_down"; intervalMs: number }
@@ -41,6 +43,12 @@ export interface DeviceFlowOptions {
 /** Seed 003's error table: network failures back off 1.5 s → 3 s → 6 s …, at most 30 s, and keep going. */
 export const NETWORK_BACKOFF_START_MS = 1500;
 export const NETWORK_BACKOFF_MAX_MS = 30_000;
+/**
+ * How long asking for a code keeps trying through network failures. There is no code to
+ * expire yet, so this is the bound instead: longer than a dropped Wi-Fi, shorter than
+ * someone's patience with a login that shows nothing to approve.
+ */
+export const CODE_REQUEST_PATIENCE_MS = 120_000;
 const LONG_POLL_SECONDS = 25;
 const RETRIABLE = new Set(["network", "timeout", "server_error", "database_unavailable", "bad_response"]);
 
@@ -65,16 +73,34 @@ export class DeviceFlow {
     this.#device = deps.device ?? deviceInfo();
   }
 
-  /** Requests a code and polls it to the end. */
+  /**
+   * Requests a code and polls it to the end. Asking for the code rides out the network as
+   * polling does (the same backoff), for at most `CODE_REQUEST_PATIENCE_MS`.
+   */
   async run(options: DeviceFlowOptions = {}): Promise<LoginResult> {
-    const code = await this.start(options.signal);
+    const code = await this.#requestCode(options);
     options.onEvent?.({ type: "code", code });
     return this.waitForApproval(code, options);
   }
 
-  /** Step one: a device code and the user code to show. */
+  /** Step one: a device code and the user code to show (one request; network errors are thrown). */
   start(signal?: AbortSignal): Promise<DeviceCodeResponse> {
     return this.#api.requestDeviceCode(this.#device, signal);
+  }
+
+  async #requestCode({ signal, onEvent }: DeviceFlowOptions): Promise<DeviceCodeResponse> {
+    const giveUpAt = this.#now() + CODE_REQUEST_PATIENCE_MS;
+    for (let failures = 1; ; failures += 1) {
+      try {
+        return await this.start(signal);
+      } catch (error) {
+        const failure = retriable(error, signal);
+        const delayMs = backoff(failures);
+        if (this.#now() + delayMs > giveUpAt) throw failure;
+        onEvent?.({ type: "code_retrying", error: failure, delayMs, attempt: failures });
+        await this.#sleep(delayMs, signal);
+      }
+    }
   }
 
   /**
@@ -122,11 +148,9 @@ export class DeviceFlow {
           await this.#sleep(intervalMs, signal);
           continue;
         }
-        const failure = error instanceof ClaudemeshError ? error : new ClaudemeshError("network", String(error));
-        if (signal?.aborted || failure.code === "cancelled") throw new ClaudemeshError("cancelled", "Cancelled.");
-        if (!RETRIABLE.has(failure.code)) throw failure;
+        const failure = retriable(error, signal);
         failures += 1;
-        const delayMs = Math.min(NETWORK_BACKOFF_START_MS * 2 ** (failures - 1), NETWORK_BACKOFF_MAX_MS);
+        const delayMs = backoff(failures);
         onEvent?.({ type: "retrying", error: failure, delayMs, attempt: failures });
         await this.#sleep(delayMs, signal);
         continue;
@@ -145,6 +169,19 @@ export class DeviceFlow {
       if (elapsed < intervalMs) await this.#sleep(intervalMs - elapsed, signal);
     }
   }
+}
+
+/** The failure as a ClaudemeshError when trying again may help; throws it (or `cancelled`) when not. */
+function retriable(error: unknown, signal: AbortSignal | undefined): ClaudemeshError {
+  const failure = error instanceof ClaudemeshError ? error : new ClaudemeshError("network", String(error));
+  if (signal?.aborted || failure.code === "cancelled") throw new ClaudemeshError("cancelled", "Cancelled.");
+  if (!RETRIABLE.has(failure.code)) throw failure;
+  return failure;
+}
+
+/** The wait before the `failures`-th retry: 1.5 s, doubling, at most 30 s. */
+function backoff(failures: number): number {
+  return Math.min(NETWORK_BACKOFF_START_MS * 2 ** (failures - 1), NETWORK_BACKOFF_MAX_MS);
 }
 
 /** The login when the answer ends it well, null while pending; throws when it ends otherwise. */

@@ -14,6 +14,13 @@ describe("deviceInfo", () => {
     expect(deviceInfo("").device_name).toBe("unknown device");
   });
 
+  it("drops invisible characters from a host name, which the server would refuse", () => {
+    const device = deviceInfo("build\u200b-box\u3164");
+    expect(device.device_name).toBe("build-box");
+    expect(DeviceCodeRequest.safeParse(device).success).toBe(true);
+    expect(deviceInfo("\u3164\u200b\u2800").device_name).toBe("unknown device");
+  });
+
   it("keeps a long host name within the 200 characters the server takes", () => {
     expect(deviceInfo("h".repeat(300)).device_name).toHaveLength(200);
     expect(DeviceCodeRequest.safeParse(deviceInfo("h".repeat(300))).success).toBe(true);

@@ -44,6 +44,7 @@ export const ErrorCode = lazySchema(() =>
     "invite_used",
     "invite_revoked",
     "email_unverified",
+    "step_up_required",
     "claude_not_found",
     // Transport and server.
     "network",

@@ -48,9 +48,12 @@ export {
   DisplayName,
   escapeUnsafeCharacters,
   hasUnsafeCharacters,
+  hasVisibleCharacter,
+  invisibleCharacter,
   neutralizeStrings,
   neutralText,
   UNSAFE_NAME_MESSAGE,
+  withoutInvisibleCharacters,
 } from "./neutral-text.js";
 export { CliSession, RevokedResponse, SessionList } from "./sessions.js";
 export { TelemetryBatch, TelemetryEventName } from "./telemetry.js";

@@ -3,6 +3,8 @@ import {
   DisplayName,
   escapeUnsafeCharacters,
   hasUnsafeCharacters,
+  hasVisibleCharacter,
+  invisibleCharacter,
   neutralizeStrings,
   neutralText,
 } from "./neutral-text.js";
@@ -75,5 +77,43 @@ describe("neutral text", () => {
       const parsed = name.safeParse(`a${text}`.slice(0, 10));
       expect(parsed.success, JSON.stringify(text)).toBe(false);
     }
+  });
+});
+
+describe("DisplayName and invisible characters", () => {
+  const name = DisplayName(100);
+  it.each([
+    ["a\u200bb\u2060c\u3164", "U+200B"],
+    ["Ada\u200c", "U+200C"],
+    ["Ada\u200d", "U+200D"],
+    ["Ad\u2061a", "U+2061"],
+    ["Ad\u2064a", "U+2064"],
+    ["\ufeffAda Lovelace", null], // a leading BOM is trimmed away, as whitespace
+    ["Ada\ufeffLovelace", "U+FEFF"],
+    ["Ada\u00adLovelace", "U+00AD"],
+    ["\u3164", "U+3164"],
+    ["\u115f\u1160", "U+115F"],
+    ["Ada\u2800", "U+2800"],
+    ["Ada\u{e0041}\u{e0042}", "U+E0041"],
+  ])("refuses %j, naming the first invisible character", (text, found) => {
+    const parsed = name.safeParse(text);
+    if (found === null) {
+      expect(parsed).toMatchObject({ success: true, data: "Ada Lovelace" });
+      return;
+    }
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.message)).toEqual([
+      `must not contain invisible characters (found ${found}), which make a name look blank or like another`,
+    ]);
+  });
+
+  it.each(["\u0301\u0308", "\u3000\u00a0"])("refuses %j, with nothing a reader can see", (text) => {
+    expect(name.safeParse(text).success).toBe(false);
+    expect(hasVisibleCharacter(text)).toBe(false);
+  });
+
+  it.each(["Ada Lovelace", "José", "李小龙", "Zoë 🚀", "ক্ষ", "👍🏽", "مرحبا"])("keeps %j", (text) => {
+    expect(name.safeParse(text)).toMatchObject({ success: true, data: text });
+    expect(invisibleCharacter(text)).toBeNull();
   });
 });

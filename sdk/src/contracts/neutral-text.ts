@@ -80,9 +80,52 @@ export function neutralizeStrings<T>(value: T): T {
 
 export const UNSAFE_NAME_MESSAGE = "must not contain control characters, line breaks or bidirectional overrides";
 
+// Characters that show nothing, so a name holding them looks blank or like another
+// name: zero-width space, non-joiner and joiner; word joiner and the invisible math
+// operators; the deprecated format controls; the byte-order mark; soft hyphen; the
+// combining grapheme joiner; Hangul fillers (choseong, jungseong, compatibility,
+// halfwidth); Khmer's inherent vowels; the Mongolian vowel separator; the blank
+// Braille pattern; and the tag characters, which also smuggle text past a reader.
+const INVISIBLE_SOURCE =
+  "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f\u2800\u3164\ufeff\uffa0\u{e0000}-\u{e007f}]";
+const INVISIBLE_ONE = new RegExp(INVISIBLE_SOURCE, "u");
+const INVISIBLE_ALL = new RegExp(INVISIBLE_SOURCE, "gu");
+/** Something a reader sees: not a space, control, format or invisible character, nor a mark on nothing. */
+const VISIBLE_ONE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Mn}\p{Me}\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0]/u;
+
+/**
+ * The first invisible (format or filler) character in `text`, as `U+200B`, or
+ * null when there is none.
+ *
+ * @example
+ * invisibleCharacter("a\u200bb"); // "U+200B"
+ * invisibleCharacter("Platform team"); // null
+ */
+export function invisibleCharacter(text: string): string | null {
+  const found = INVISIBLE_ONE.exec(text)?.[0];
+  return found === undefined ? null : `U+${(found.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** `text` without invisible characters: for a name this machine makes up (its host name), which the server would refuse. */
+export function withoutInvisibleCharacters(text: string): string {
+  return text.replace(INVISIBLE_ALL, "");
+}
+
+/**
+ * Whether `text` has a character a reader sees (a letter, digit, symbol or
+ * punctuation), not only spaces, marks and invisible ones.
+ *
+ * @example
+ * hasVisibleCharacter("\u3164\u200b"); // false
+ */
+export function hasVisibleCharacter(text: string): boolean {
+  return VISIBLE_ONE.test(text);
+}
+
 /**
  * A name people choose and others see (user, mesh, device, token): trimmed,
- * 1–`max` characters, none of them control or bidirectional-formatting ones.
+ * 1–`max` characters, none of them control, bidirectional-formatting or
+ * invisible ones, and at least one a reader can see.
  */
 export function DisplayName(max: number) {
   return z
@@ -90,5 +133,16 @@ export function DisplayName(max: number) {
     .trim()
     .min(1, "is required")
     .max(max, `at most ${max} characters`)
-    .refine((name) => !hasUnsafeCharacters(name), UNSAFE_NAME_MESSAGE);
+    .refine((name) => !hasUnsafeCharacters(name), UNSAFE_NAME_MESSAGE)
+    .superRefine((name, context) => {
+      const invisible = invisibleCharacter(name);
+      if (invisible) {
+        context.addIssue({
+          code: "custom",
+          message: `must not contain invisible characters (found ${invisible}), which make a name look blank or like another`,
+        });
+      } else if (name !== "" && !hasVisibleCharacter(name)) {
+        context.addIssue({ code: "custom", message: "must contain at least one visible character" });
+      }
+    });
 }

@@ -92,6 +92,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   invite_used: { exit: ExitStatus.failure, hint: "inviteWorksOnce" },
   invite_revoked: { exit: ExitStatus.failure, hint: "askForNewInvite" },
   email_unverified: { exit: ExitStatus.failure, hint: "confirmEmailFirst" },
+  step_up_required: { exit: ExitStatus.failure },
   claude_not_found: { exit: ExitStatus.failure, hint: "installClaude" },
   network: { exit: ExitStatus.failure, hint: "checkConnection" },
   timeout: { exit: ExitStatus.failure, hint: "retryTimeout" },

@@ -38,6 +38,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   invite_used: 410,
   invite_revoked: 410,
   email_unverified: 403,
+  // A web session past the hour since it last proved who it is: confirm it's you, then retry.
+  step_up_required: 403,
   claude_not_found: 500,
   network: 502,
   timeout: 504,

@@ -33,6 +33,8 @@ export const es: Record<MessageKey, string> = {
   "register.signIn": "Inicia sesión",
   "register.nameMissing": "Escribe tu nombre.",
   "register.nameInvalid": "Usa un nombre de 100 caracteres como máximo, sin caracteres de control ni saltos de línea.",
+  "register.nameInvisible":
+    "Usa un nombre sin caracteres invisibles (espacios de ancho cero, unidores, rellenos) y con al menos una letra o signo que se vea.",
   "register.emailInvalid": "Escribe un correo electrónico válido.",
   "register.passwordShort": "Usa una contraseña de al menos 8 caracteres.",
   "register.passwordLong": "Esa contraseña es demasiado larga; usa como máximo 128 caracteres.",
@@ -167,6 +169,8 @@ export const es: Record<MessageKey, string> = {
   "tokens.new.submit": "Generar token",
   "tokens.new.nameMissing": "Ponle un nombre al token para saber después dónde se usa.",
   "tokens.new.nameLong": "Los nombres de token tienen como máximo 100 caracteres.",
+  "tokens.new.nameInvalid":
+    "Usa un nombre de token sin caracteres de control ni invisibles y con al menos una letra o signo que se vea.",
   "tokens.new.expiryInvalid": "Elige una de las caducidades ofrecidas.",
   "tokens.created.title": "Token «{name}» creado",
   "tokens.created.body": "Cópialo ahora. Este token no se volverá a mostrar.",
@@ -298,4 +302,72 @@ export const es: Record<MessageKey, string> = {
   "mesh.done.gone": "Esa invitación ya se usó, se retiró o caducó.",
   "mesh.memberOnly":
     "Solo los propietarios y administradores de la malla pueden invitar y ver las invitaciones pendientes.",
+
+  // Step-up, two-factor authentication and passkeys (step-up/).
+  "confirm.title": "Confirma que eres tú",
+  "confirm.lead": "Vas a hacer algo importante. Demuestra que eres tú; no te lo volveremos a pedir durante una hora.",
+  "confirm.password": "Contraseña",
+  "confirm.code": "Código del autenticador o código de respaldo",
+  "confirm.codeHint": "El código de 6 cifras de tu aplicación de autenticación, o uno de tus códigos de respaldo.",
+  "confirm.submit": "Confirmar",
+  "confirm.passkey": "Usar una llave de acceso",
+  "confirm.or": "o",
+  "confirm.wrongPassword": "Esa no es tu contraseña.",
+  "confirm.wrongCode":
+    "Ese código no es correcto. Los códigos cambian cada 30 segundos; un código de respaldo sirve una sola vez.",
+  "confirm.missing": "Rellena el campo para confirmar.",
+  "confirm.limited": "Demasiados intentos fallidos. Espera unos minutos y vuelve a intentarlo.",
+  "confirm.passkeyFailed": "La llave de acceso no confirmó que eres tú. Vuelve a intentarlo o usa otra forma.",
+  "twoFactor.signIn.title": "Verificación en dos pasos",
+  "twoFactor.signIn.lead":
+    "Escribe el código de 6 cifras de tu aplicación de autenticación, o uno de tus códigos de respaldo.",
+  "twoFactor.signIn.code": "Código",
+  "twoFactor.signIn.submit": "Verificar",
+  "twoFactor.signIn.invalid": "Ese código no es correcto. Prueba el actual o un código de respaldo.",
+  "twoFactor.signIn.expired":
+    "Este inicio de sesión tardó demasiado o tuvo demasiados códigos erróneos. Vuelve a iniciar sesión.",
+  "twoFactor.signIn.locked":
+    "Demasiados códigos erróneos para esta cuenta. Espera 15 minutos y vuelve a iniciar sesión.",
+  "twoFactor.signIn.again": "Iniciar sesión de nuevo",
+  "security.twoFactor.title": "Verificación en dos pasos",
+  "security.twoFactor.off": "Desactivada. Para iniciar sesión basta con tu contraseña.",
+  "security.twoFactor.on":
+    "Activada. Al iniciar sesión se pide un código de tu aplicación de autenticación después de la contraseña.",
+  "security.twoFactor.passwordLabel": "Tu contraseña",
+  "security.twoFactor.enable": "Configurar una aplicación de autenticación",
+  "security.twoFactor.disable": "Desactivar la verificación en dos pasos",
+  "security.twoFactor.wrongPassword": "Esa no es tu contraseña.",
+  "security.twoFactor.limited": "Demasiadas contraseñas erróneas. Espera unos minutos y vuelve a intentarlo.",
+  "security.twoFactor.setup.title": "Configura tu aplicación de autenticación",
+  "security.twoFactor.setup.step1":
+    "En tu aplicación de autenticación, añade una cuenta con esta clave (o abre el enlace en el teléfono que tiene la aplicación):",
+  "security.twoFactor.setup.secret": "Clave de configuración",
+  "security.twoFactor.setup.link": "Abrir en la aplicación de autenticación",
+  "security.twoFactor.setup.backup":
+    "Códigos de respaldo: cada uno te deja iniciar sesión una vez si pierdes el teléfono. Guárdalos ahora en un lugar seguro; no se vuelven a mostrar.",
+  "security.twoFactor.setup.step2":
+    "Después escribe el código de 6 cifras que muestra la aplicación para activar la verificación en dos pasos.",
+  "security.twoFactor.setup.code": "Código de la aplicación",
+  "security.twoFactor.setup.submit": "Activar",
+  "security.twoFactor.setup.wrongCode":
+    "Ese código no es correcto. Revisa la hora de la aplicación y prueba el código actual.",
+  "security.twoFactor.setup.stale": "La configuración no se terminó. Empieza de nuevo.",
+  "security.passkeys.title": "Llaves de acceso",
+  "security.passkeys.body":
+    "Inicia sesión con tu huella, tu cara o una llave de seguridad en lugar de una contraseña; una llave de acceso también confirma que eres tú.",
+  "security.passkeys.none": "Aún no hay llaves de acceso.",
+  "security.passkeys.name": "Nombre de la llave de acceso",
+  "security.passkeys.add": "Añadir una llave de acceso",
+  "security.passkeys.failed": "No se añadió la llave de acceso. Vuelve a intentarlo.",
+  "security.passkeys.remove": "Quitar",
+  "security.passkeys.removeNamed": "Quitar la llave de acceso {name}",
+  "security.passkeys.unnamed": "Llave de acceso",
+  "security.passkeys.added": "Añadida el {date}",
+  "security.done.twoFactorOn":
+    "La verificación en dos pasos está activada. Al iniciar sesión se pedirá un código después de la contraseña.",
+  "security.done.twoFactorOff": "La verificación en dos pasos está desactivada.",
+  "security.done.passkeyAdded": "Se añadió tu llave de acceso. Ya puedes iniciar sesión con ella.",
+  "security.done.passkeyRemoved": "Se quitó esa llave de acceso.",
+  "login.passkey": "Usar una llave de acceso",
+  "login.passkeyFailed": "No se pudo iniciar sesión con la llave de acceso. Vuelve a intentarlo o usa tu contraseña.",
 };

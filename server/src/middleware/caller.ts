@@ -23,6 +23,7 @@ async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | 
     tokenId: null,
     tokenName: null,
     expiresAt: session.session.expiresAt,
+    authenticatedAt: session.session.authenticatedAt ?? session.session.createdAt,
   };
 }
 
@@ -78,6 +79,7 @@ export function requireCaller(deps: {
       tokenId: found.token.id,
       tokenName: found.token.name,
       expiresAt,
+      authenticatedAt: null,
     });
     return next();
   });

@@ -14,7 +14,13 @@ export function pageContext(auth: Auth): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
     const viewer = session
-      ? { id: session.user.id, name: session.user.name, email: session.user.email, sessionId: session.session.id }
+      ? {
+          id: session.user.id,
+          name: session.user.name,
+          email: session.user.email,
+          sessionId: session.session.id,
+          authenticatedAt: session.session.authenticatedAt ?? session.session.createdAt,
+        }
       : null;
     const page = pageContextOf(c, viewer);
     c.set("page", page);

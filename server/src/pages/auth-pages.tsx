@@ -2,6 +2,7 @@ import type { MessageKey } from "../i18n/en.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
 import type { PageContext } from "./page-context.js";
+import { PasskeySignIn } from "./step-up-pages.js";
 
 function ErrorNotice(props: { page: PageContext; error?: MessageKey }) {
   if (!props.error) return null;
@@ -63,6 +64,7 @@ export function LoginPage(props: {
             {t("login.submit")}
           </button>
         </form>
+        <PasskeySignIn page={page} next={next} />
         <p class="switch-form">
           {t("login.noAccount")} <a href={`/register?next=${encodeURIComponent(next)}`}>{t("login.register")}</a>
         </p>

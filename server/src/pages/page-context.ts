@@ -7,8 +7,11 @@ export interface PageContext {
   t: Translate;
   /** This page's path and query, so switching language comes back here. */
   here: string;
-  /** Who is signed in, and which of their browser sessions this request rides on. */
-  viewer: { id: string; name: string; email: string; sessionId: string } | null;
+  /**
+   * Who is signed in, which of their browser sessions this request rides on, and
+   * when that session last proved who it is (step-up/freshness.ts).
+   */
+  viewer: { id: string; name: string; email: string; sessionId: string; authenticatedAt: Date } | null;
 }
 
 /** A request's page context: its language and, when the caller read it, who is signed in. */

@@ -1,10 +1,12 @@
 import type { WebSessionRow } from "../accounts/web-sessions.js";
 import type { MessageKey } from "../i18n/en.js";
+import type { SecondFactors } from "../step-up/second-factor-store.js";
 import { browserLabel } from "./browser-label.js";
 import { TOKENS_PATH } from "./cli-tokens-page.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
 import type { PageContext } from "./page-context.js";
+import { SecondFactorSections } from "./step-up-pages.js";
 
 export const SECURITY_PATH = "/dashboard/settings/security";
 
@@ -47,6 +49,8 @@ export function SecurityPage(props: {
   patCount: number;
   notices: SecurityNotice[];
   passwordError?: MessageKey;
+  secondFactors: SecondFactors;
+  secondFactorError?: MessageKey;
 }) {
   const { page } = props;
   const { t } = page;
@@ -106,6 +110,8 @@ export function SecurityPage(props: {
           </button>
         </form>
       </section>
+
+      <SecondFactorSections page={page} factors={props.secondFactors} error={props.secondFactorError} />
 
       <section class="card" aria-labelledby="browser-sessions-title">
         <h2 id="browser-sessions-title">{t("security.sessions.title")}</h2>

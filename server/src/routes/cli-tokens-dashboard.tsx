@@ -14,6 +14,7 @@ import {
 } from "../pages/cli-tokens-page.js";
 import type { OneTimeFlashes } from "../pages/one-time-flash.js";
 import { requestInfo } from "../request-info.js";
+import { stepUpRedirect } from "../step-up/guards.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 import { formFields } from "../validation.js";
 
@@ -57,6 +58,8 @@ export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes
   });
 
   routes.post("/", formFields, async (c) => {
+    const confirmFirst = stepUpRedirect(c, now(), TOKENS_PATH);
+    if (confirmFirst) return confirmFirst;
     const body = c.req.valid("form");
     const name = (body.name ?? "").trim();
     const expiry = body.expiry ?? "";
@@ -67,7 +70,9 @@ export function cliTokensDashboardRoutes({ db, flashes, now }: { db: Db; flashes
         ? "tokens.new.expiryInvalid"
         : name.length === 0
           ? "tokens.new.nameMissing"
-          : "tokens.new.nameLong";
+          : name.length > 100
+            ? "tokens.new.nameLong"
+            : "tokens.new.nameInvalid";
       return render(c, { form: { name: name.slice(0, 100), expiry: choice?.value ?? DEFAULT_EXPIRY, error } }, 400);
     }
     const created = await createPersonalAccessToken(db, {

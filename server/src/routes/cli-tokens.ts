@@ -11,6 +11,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { requestInfo } from "../request-info.js";
+import { requireFreshCaller } from "../step-up/guards.js";
 import { createPersonalAccessToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
 import { validJson } from "../validation.js";
 
@@ -28,7 +29,8 @@ function summary(row: TokenRow): TokenSummary {
 export function cliTokenRoutes({ db, now }: { db: Db; now: () => Date }) {
   const routes = new Hono<AppEnv>();
 
-  routes.post("/", validJson(CreateTokenRequest), async (c) => {
+  // A browser session creates a token only within the hour after it proved who it is (step-up).
+  routes.post("/", requireFreshCaller(now), validJson(CreateTokenRequest), async (c) => {
     const caller = c.var.caller;
     // Accepting scopes and ignoring them would hand out full access to someone who asked for less.
     if ((c.var.json as Record<string, unknown> | undefined)?.scopes !== undefined) {

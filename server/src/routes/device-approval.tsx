@@ -11,6 +11,7 @@ import { CodeEntryPage } from "../pages/code-entry-page.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage, type Tone } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
+import { stepUpRedirect } from "../step-up/guards.js";
 import { formFields } from "../validation.js";
 
 type Outcome = "approved" | "denied" | "expired" | "used" | "limited" | "raced" | "unknown";
@@ -86,6 +87,10 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
     if (form.decision !== undefined && !decision) return c.html(<CodeEntryPage page={c.var.page} typed={typed} />, 400);
     if (!normalizeUserCode(typed)) return c.html(<CodeEntryPage page={c.var.page} typed={typed} invalid />, 400);
     const at = now();
+    // Approving needs a fresh proof of who you are (refusing never does); the code form waits on the way back.
+    const confirmFirst =
+      decision === "approved" ? stepUpRedirect(c, at, `/cli-auth?code=${encodeURIComponent(typed)}`) : null;
+    if (confirmFirst) return confirmFirst;
     const found = await lookUpUserCode(db, { typed, userId: viewer.id, request: requestInfo(c), now: at });
     if (found.kind !== "found") return outcomePage(c, found.kind, typed.toUpperCase());
     if (!decision) {

@@ -30,6 +30,7 @@ import { requireWebSession } from "../middleware/caller.js";
 import { notFromOtherSites, sameOrigin } from "../middleware/same-origin.js";
 import { type ApprovalPolicy, approvalGuard, deviceFlowDisabled } from "../policy/approval-policy.js";
 import { requestInfo } from "../request-info.js";
+import { requireFreshCaller } from "../step-up/guards.js";
 import { validJson } from "../validation.js";
 
 // Device codes are 43 base64url characters; user codes are ABCD-EFGH in any case, dash optional.
@@ -195,7 +196,8 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, policy, now }: 
     if (outcome.kind === "raced") throw new ClaudemeshError("conflict", "This login was decided a moment ago.");
     return c.json({ status: decision } satisfies DeviceDecisionResponse);
   };
-  routes.post(`${CODE_PATH}/approve`, allowed, signedIn, ours, decide("approved"));
+  // Approving needs a browser that proved who it is in the last hour (step-up); refusing never does.
+  routes.post(`${CODE_PATH}/approve`, allowed, signedIn, ours, requireFreshCaller(now), decide("approved"));
   routes.post(`${CODE_PATH}/deny`, allowed, signedIn, ours, decide("denied"));
   return routes;
 }

@@ -16,6 +16,7 @@ import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
+import { stepUpRedirect } from "../step-up/guards.js";
 import { describeIssues, formFields, validJson } from "../validation.js";
 
 export interface LoopbackRouteDeps {
@@ -103,6 +104,10 @@ export function loopbackPageRoutes({ db, now }: LoopbackRouteDeps) {
     const back = new URL(query.redirect_uri);
     back.searchParams.set("state", query.state);
     if (form.decision === "approve") {
+      // As for a device code: approving needs a fresh proof of who you are, then the card again.
+      const again = `/cli-auth/authorize?${new URLSearchParams(query as Record<string, string>).toString()}`;
+      const confirmFirst = stepUpRedirect(c, now(), again);
+      if (confirmFirst) return confirmFirst;
       const code = await issueLoopbackCode(db, { userId: page.viewer.id, query, request: requestInfo(c), now: now() });
       back.searchParams.set("code", code);
     } else {

@@ -9,8 +9,11 @@ import type { MessageKey } from "../i18n/en.js";
 import { requireViewer } from "../next-path.js";
 import { SECURITY_PATH, type SecurityNotice, SecurityPage } from "../pages/security-page.js";
 import { requestInfo } from "../request-info.js";
+import { stepUpRedirect } from "../step-up/guards.js";
+import { secondFactorsOf } from "../step-up/second-factor-store.js";
 import { listTokens, revokeAllPersonalAccessTokens } from "../tokens/token-store.js";
 import { formFields } from "../validation.js";
+import { SECOND_FACTOR_ERRORS } from "./step-up.js";
 
 /** `?done=` after an action: which notice to show (never text from the URL itself). */
 const DONE_NOTICES: Record<string, MessageKey> = {
@@ -19,6 +22,10 @@ const DONE_NOTICES: Record<string, MessageKey> = {
   "session-revoked": "security.done.sessionRevoked",
   "others-revoked": "security.done.othersRevoked",
   gone: "security.done.gone",
+  "two-factor-on": "security.done.twoFactorOn",
+  "two-factor-off": "security.done.twoFactorOff",
+  "passkey-added": "security.done.passkeyAdded",
+  "passkey-removed": "security.done.passkeyRemoved",
 };
 
 // Better Auth's own words for a new password it will not take.
@@ -58,9 +65,10 @@ export function securityDashboardRoutes({
   async function render(c: Context<AppEnv>, passwordError?: MessageKey, status: 200 | 400 | 401 | 429 = 200) {
     const viewer = viewerOf(c);
     const at = now();
-    const [sessions, pats] = await Promise.all([
+    const [sessions, pats, secondFactors] = await Promise.all([
       listWebSessions(db, viewer.id, at),
       listTokens(db, viewer.id, "pat", at),
+      secondFactorsOf(db, viewer.id),
     ]);
     const done = DONE_NOTICES[c.req.query("done") ?? ""];
     const notices: SecurityNotice[] = done ? [{ key: done, tone: "ok" }] : [];
@@ -75,6 +83,8 @@ export function securityDashboardRoutes({
         patCount={pats.length}
         notices={notices}
         passwordError={passwordError}
+        secondFactors={secondFactors}
+        secondFactorError={SECOND_FACTOR_ERRORS[c.req.query("two_factor_error") ?? ""]}
       />,
       status,
     );
@@ -83,6 +93,8 @@ export function securityDashboardRoutes({
   routes.get("/", (c) => render(c));
 
   routes.post("/password", formFields, async (c) => {
+    const confirmFirst = stepUpRedirect(c, now(), SECURITY_PATH);
+    if (confirmFirst) return confirmFirst;
     const viewer = viewerOf(c);
     const form = c.req.valid("form");
     const currentPassword = form.current ?? "";

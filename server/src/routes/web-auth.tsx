@@ -2,7 +2,7 @@ import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { type PasswordLimits, takeSignUpAttempt } from "../accounts/password-attempts.js";
-import { UserName } from "../accounts/user-name.js";
+import { looksBlankOrAlike, UserName } from "../accounts/user-name.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
@@ -66,12 +66,12 @@ export function webAuthRoutes({ db, auth, passwords, publicUrl, now }: WebAuthRo
 
     const signedIn = await passwords.attempt(c, email, now(), async () => {
       try {
-        const { headers } = await auth.api.signInEmail({
+        const { headers, response } = await auth.api.signInEmail({
           body: { email, password },
           headers: c.req.raw.headers,
           returnHeaders: true,
         });
-        return { outcome: "right", value: headers };
+        return { outcome: "right", value: { headers, secondStep: "twoFactorRedirect" in response } };
       } catch (error) {
         if (!isAPIError(error)) throw error;
         return {
@@ -82,9 +82,13 @@ export function webAuthRoutes({ db, auth, passwords, publicUrl, now }: WebAuthRo
     });
     if (signedIn.refused) return again(429, "login.limited");
     if (!signedIn.value) return again(401, "login.invalid");
+    // This browser knew the password: its device cookie lets it past the account's back-off next time.
     const device = await passwords.devices.issue(email);
     if (device) c.header("set-cookie", device, { append: true });
-    return redirectWithCookies(c, signedIn.value, next);
+    // Two-factor accounts: Better Auth set a short-lived cookie for the code step instead of a session.
+    const { headers, secondStep } = signedIn.value;
+    if (secondStep) return redirectWithCookies(c, headers, `/login/two-factor?next=${encodeURIComponent(next)}`);
+    return redirectWithCookies(c, headers, next);
   });
 
   routes.get("/register", (c) => {
@@ -102,7 +106,9 @@ export function webAuthRoutes({ db, auth, passwords, publicUrl, now }: WebAuthRo
     const again = (error: MessageKey, status: 400 | 409 | 429 = 400) =>
       c.html(<RegisterPage page={c.var.page} next={next} name={name} email={email} error={error} />, status);
     if (!name) return again("register.nameMissing");
-    if (!UserName.safeParse(name).success) return again("register.nameInvalid");
+    if (!UserName.safeParse(name).success) {
+      return again(looksBlankOrAlike(name) ? "register.nameInvisible" : "register.nameInvalid");
+    }
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return again("register.emailInvalid");
     if (password.length < 8) return again("register.passwordShort");
     if (password.length > 128) return again("register.passwordLong");

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { PASSKEY_SCRIPT } from "./passkey-script.js";
 import { SITE_CSS } from "./site-css.js";
 import { SITE_SCRIPT } from "./site-script.js";
 
@@ -8,8 +9,10 @@ function asset(name: string, body: string, type: string) {
   return { path: `/assets/${name}?v=${version}`, body, type };
 }
 
-/** The stylesheet and script the pages link to, with cache-busting paths. */
+/** The stylesheet and scripts the pages link to, with cache-busting paths. */
 export const SITE_ASSETS = {
   css: asset("site.css", SITE_CSS, "text/css; charset=utf-8"),
   script: asset("site.js", SITE_SCRIPT, "text/javascript; charset=utf-8"),
+  /** Loaded only by the pages with passkey buttons (sign-in, confirm, security). */
+  passkey: asset("passkey.js", PASSKEY_SCRIPT, "text/javascript; charset=utf-8"),
 };

@@ -51,6 +51,13 @@ label { display: block; font-weight: 560; margin: 0 0 6px; }
 input[type=text], input[type=email], input[type=password], select {
   width: 100%; min-height: 44px; padding: 10px 12px; border-radius: 8px; border: 1px solid var(--border); background: var(--card); color: var(--fg); font: inherit; }
 input.code-input { font-family: var(--mono); font-size: 1.3rem; letter-spacing: .12em; text-transform: uppercase; text-align: center; }
+[hidden] { display: none !important; }
+.secret-key code { font-size: 1.05rem; word-break: break-all; }
+.backup-codes { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 16px; }
+.passkey-list { list-style: none; padding: 0; }
+.passkey-list li { display: flex; justify-content: space-between; align-items: center; gap: 12px; padding: 8px 0; border-bottom: 1px solid var(--border); }
+.passkey-sign-in { margin-top: 12px; }
+p.or { text-align: center; margin: 12px 0; }
 button, .button { display: inline-flex; justify-content: center; align-items: center; gap: 6px; padding: 10px 16px; border-radius: 8px;
   border: 1px solid var(--border); background: var(--card); color: var(--fg); font: inherit; font-weight: 560; cursor: pointer; text-decoration: none; }
 button.primary, .button.primary { background: var(--accent); border-color: var(--accent); color: var(--accent-fg); }
