@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { storedCredential, storedToken } from "@claudemesh/sdk/testing";
 import { fitsWidth, PHONE, useBrowser } from "@claudemesh/test-support/browser";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
+import { useOtherSite } from "@claudemesh/test-support/other-site";
 import { runCli, startCli } from "@claudemesh/test-support/run-cli";
 import { translator } from "claudemesh-server/testing";
 import type { Page } from "playwright-core";
@@ -20,6 +21,13 @@ async function registerThroughPages(page: Page, t: ReturnType<typeof translator>
   await page.getByLabel(t("register.password")).fill("correct horse battery");
   await page.getByRole("button", { name: t("register.submit") }).click();
   return email;
+}
+
+/** The code form a link from `claudemesh login` opens: the code is filled in; Continue looks it up. */
+async function continueWithCode(page: Page, t: ReturnType<typeof translator>, code: string) {
+  await page.getByRole("heading", { name: t("device.enter.title") }).waitFor();
+  expect(await page.getByLabel(t("device.enter.label")).inputValue()).toBe(code);
+  await page.getByRole("button", { name: t("device.enter.submit") }).click();
 }
 
 describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (locale) => {
@@ -41,6 +49,9 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     await page.getByRole("link", { name: t("login.register") }).waitFor();
     const email = await registerThroughPages(page, t, name);
 
+    await page.getByRole("heading", { name: t("device.enter.title") }).waitFor();
+    await screenshot(page, `code-confirm-${locale}-desktop`);
+    await continueWithCode(page, t, code);
     await page.getByRole("heading", { name: t("device.card.title") }).waitFor();
     expect(await page.getByTestId("user-code").textContent()).toBe(code);
     expect(await page.getByTestId("device").textContent()).toContain(hostname());
@@ -72,6 +83,7 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     await page.goto(url);
     await page.getByRole("link", { name: t("login.register") }).waitFor();
     await registerThroughPages(page, t, "Mallory Denied");
+    await continueWithCode(page, t, url.slice(-9));
     await page.getByRole("button", { name: t("device.card.deny") }).click();
     await page.getByRole("heading", { name: t("device.denied.title") }).waitFor();
     await screenshot(page, `denied-${locale}-desktop`);
@@ -135,6 +147,10 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
     await page.goBack();
     await registerThroughPages(page, t, "Phoebe Phone");
 
+    // Keyboard only: Continue has the focus on a filled-in form, so Enter looks the code up.
+    await page.getByRole("heading", { name: t("device.enter.title") }).waitFor();
+    expect(await fitsWidth(page)).toBe(true);
+    await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: t("device.card.title") }).waitFor();
     expect(await fitsWidth(page)).toBe(true);
     await screenshot(page, `approval-card-${locale}-phone`);
@@ -174,6 +190,39 @@ describe("without JavaScript", () => {
     await page.goto(url);
     await page.getByRole("link", { name: t("login.register") }).waitFor();
     await registerThroughPages(page, t, "Nora NoScript");
+    await continueWithCode(page, t, url.slice(-9));
+    await page.getByRole("button", { name: t("device.card.approve") }).click();
+    await page.getByRole("heading", { name: t("device.approved.title") }).waitFor();
+    expect((await login.exited).code).toBe(0);
+  });
+});
+
+describe("links to /cli-auth from another site", () => {
+  const cli = useCliHarness();
+  const browser = useBrowser();
+  const t = translator("en");
+  // Another site whose page sends its visitor to a link.
+  const attacker = useOtherSite(
+    (target) => `<!doctype html><title>win a prize</title><a id="go" href="${target}">claim</a>`,
+  );
+
+  it("ten cross-site navigations to /cli-auth?code=WRONG spend none of the account's code lookups", async () => {
+    const page = await (await browser.context("en")).newPage();
+    await page.goto(`${cli.server.url}/login`);
+    await registerThroughPages(page, t, "Vic Visited");
+    const wrong = `${cli.server.url}/cli-auth?code=BBBB-BBBB`;
+    for (let visit = 0; visit < 10; visit += 1) {
+      await page.goto(attacker.url(wrong));
+      await page.locator("#go").click();
+      await page.getByRole("heading", { name: t("device.enter.title") }).waitFor();
+      expect(await page.getByLabel(t("device.enter.label")).inputValue()).toBe("BBBB-BBBB");
+    }
+
+    // The account's own login still gets its card: before, the ten visits had used up its ten lookups.
+    const login = startCli(["login", "--no-browser"], cli.env);
+    const [url = ""] = await login.waitFor(/http:\/\/\S+\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}/);
+    await page.goto(url);
+    await continueWithCode(page, t, url.slice(-9));
     await page.getByRole("button", { name: t("device.card.approve") }).click();
     await page.getByRole("heading", { name: t("device.approved.title") }).waitFor();
     expect((await login.exited).code).toBe(0);

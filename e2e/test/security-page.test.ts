@@ -33,6 +33,7 @@ describe.each(["en", "es"] as const)("the security page, in %s", (locale) => {
     const login = startCli(["login", "--no-browser"], cli.env);
     const [url = ""] = await login.waitFor(/http:\/\/\S+\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}/);
     await first.goto(url);
+    await first.getByRole("button", { name: t("device.enter.submit") }).click();
     await first.getByRole("button", { name: t("device.card.approve") }).click();
     expect((await login.exited).code).toBe(0);
 

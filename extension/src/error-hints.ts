@@ -18,6 +18,10 @@ const HINTS: Record<HintKey, () => string> = {
   tryLoginAgain: TRY_SIGN_IN_AGAIN,
   loginAlreadyClaimed: () =>
     vscode.l10n.t("Another process already received this sign-in's token. Run 'claudemesh: Sign In' again."),
+  signInAnotherWay: () =>
+    vscode.l10n.t(
+      "This server accepts no device sign-in: run 'claudemesh: Sign In with Access Token' with a token from the server's CLI tokens page.",
+    ),
   checkTokenCopied: () => vscode.l10n.t("Tokens look like cm_pat_… or cm_session_…; check it was copied whole."),
   waitAndRetry: () => vscode.l10n.t("Wait a while, then try again."),
   leaveOutScopes: () =>

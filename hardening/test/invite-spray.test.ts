@@ -51,18 +51,34 @@ describe("invite limits on two instances sharing one Postgres", () => {
     expect(mailed.flat()).toHaveLength(RATE_LIMITS.inviteEmailsPerUser.limit);
   });
 
-  it(`one inbox gets at most ${RATE_LIMITS.inviteEmailsPerRecipient.limit} invite emails a day, however many people send them`, async () => {
+  it(`a stranger's mesh uses up only its own ${RATE_LIMITS.inviteEmailsPerMeshAndRecipient.limit} invite emails to an address: a company's invites still go`, async () => {
+    const newhire = address("newhire");
+    const stranger = await ownerWithMesh("Stranger", `Stranger ${Date.now()}`);
+    const company = await ownerWithMesh("Company", `Company ${Date.now()}`);
+    const perMesh = RATE_LIMITS.inviteEmailsPerMeshAndRecipient.limit;
+    const spray = await Promise.all(Array.from({ length: perMesh + 5 }, () => invite(stranger, { email: newhire })));
+    expect(spray.filter((answer) => answer.status === 201)).toHaveLength(perMesh);
+    expect(spray.filter((answer) => answer.status === 429)).toHaveLength(5);
+
+    expect((await invite(company, { email: newhire })).status).toBe(201);
+    expect(await outboxFor(cluster.postgres.url, newhire)).toHaveLength(perMesh + 1);
+  });
+
+  it(`one inbox gets at most ${RATE_LIMITS.inviteEmailsPerRecipient.limit} invite emails a day over all meshes, however many send them`, async () => {
     const target = address("target");
+    const perMesh = RATE_LIMITS.inviteEmailsPerMeshAndRecipient.limit;
+    const overall = RATE_LIMITS.inviteEmailsPerRecipient.limit;
+    // One mesh more than the overall cap needs, each trying one email more than its own cap.
     const owners = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => ownerWithMesh(`Sender ${i}`, `Target ${i} ${Date.now()}`)),
-    );
-    const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        invite(owners[i % owners.length] as (typeof owners)[number], { email: target }),
+      Array.from({ length: Math.ceil(overall / perMesh) + 1 }, (_, i) =>
+        ownerWithMesh(`Sender ${i}`, `Target ${i} ${Date.now()}`),
       ),
     );
-    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(RATE_LIMITS.inviteEmailsPerRecipient.limit);
-    expect(await outboxFor(cluster.postgres.url, target)).toHaveLength(RATE_LIMITS.inviteEmailsPerRecipient.limit);
+    const answers = await Promise.all(
+      owners.flatMap((owner) => Array.from({ length: perMesh + 1 }, () => invite(owner, { email: target }))),
+    );
+    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(overall);
+    expect(await outboxFor(cluster.postgres.url, target)).toHaveLength(overall);
   });
 
   it("the invite email's subject is fixed and its body names inviter and mesh only as short, neutral text", async () => {

@@ -124,8 +124,15 @@ describe("sessions and names on the real server", () => {
       };
     const card = async (userCode: string, address: string) =>
       (
-        await fetch(`${server.url}/cli-auth?code=${userCode}`, {
-          headers: { cookie: account.cookie, ...from(address) },
+        await fetch(`${server.url}/cli-auth`, {
+          method: "POST",
+          headers: {
+            cookie: account.cookie,
+            ...origin(),
+            "content-type": "application/x-www-form-urlencoded",
+            ...from(address),
+          },
+          body: new URLSearchParams({ code: userCode }).toString(),
         })
       ).text();
 

@@ -1,9 +1,8 @@
 // The web side against the real server process: cross-site posts change
 // nothing, no page can be framed (checked in real Chromium), `next=` never
 // leaves the site, and the session cookie carries the right flags.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { useBrowser } from "@claudemesh/test-support/browser";
+import { useOtherSite } from "@claudemesh/test-support/other-site";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
@@ -94,19 +93,10 @@ describe("web hardening on the real server", () => {
 
   describe("in real Chromium", () => {
     const browser = useBrowser();
-    let attacker: Server;
-    let attackerUrl = "";
-    beforeAll(async () => {
-      // Another origin that tries to show the approval page inside its own, under a fake button.
-      attacker = createServer((request, response) => {
-        const target = decodeURIComponent(request.url?.slice(1) ?? "");
-        response.writeHead(200, { "content-type": "text/html" });
-        response.end(`<!doctype html><title>win a prize</title><iframe id="victim" src="${target}"></iframe>`);
-      });
-      await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
-      attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
-    });
-    afterAll(() => new Promise<void>((resolve) => attacker.close(() => resolve())));
+    // Another site that tries to show the approval page inside its own, under a fake button.
+    const attacker = useOtherSite(
+      (target) => `<!doctype html><title>win a prize</title><iframe id="victim" src="${target}"></iframe>`,
+    );
 
     it("will not render the sign-in or approval page inside another site's frame", async () => {
       const code = await newCode();
@@ -117,7 +107,7 @@ describe("web hardening on the real server", () => {
         await page.goto(`${server.url}${path}`);
         expect({ path, direct: await page.locator("input, button").count() }).not.toEqual({ path, direct: 0 });
 
-        await page.goto(`${attackerUrl}/${encodeURIComponent(`${server.url}${path}`)}`);
+        await page.goto(attacker.url(`${server.url}${path}`));
         await page.waitForLoadState("load");
         const framed = page.frames().find((frame) => frame !== page.mainFrame());
         const framedControls = framed ? await framed.locator("input, button").count() : 0;

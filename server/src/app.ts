@@ -1,6 +1,8 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import { deviceCookies } from "./accounts/device-cookies.js";
+import { passwordLimits, realSleep, type Sleep } from "./accounts/password-attempts.js";
 import { FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH } from "./accounts/password-reset.js";
 import type { AppEnv } from "./app-env.js";
 import { type Auth, serverSecret } from "./auth.js";
@@ -21,6 +23,7 @@ import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
 import { MESHES_PATH } from "./pages/meshes-page.js";
 import { oneTimeFlash } from "./pages/one-time-flash.js";
 import { SECURITY_PATH } from "./pages/security-page.js";
+import { type ApprovalPolicy, approvalGuard, OPEN_POLICY } from "./policy/approval-policy.js";
 import { assetRoutes } from "./routes/assets.js";
 import { betterAuthRoutes } from "./routes/better-auth.js";
 import { cliSessionRoutes } from "./routes/cli-sessions.js";
@@ -104,14 +107,30 @@ export interface AppDeps {
   mailer?: Mailer;
   /** Reverse proxies in front whose X-Forwarded-For entries are trusted (TRUST_PROXY); default 0. */
   trustedProxies?: number;
+  /** How a refused password's answer is held back (the tarpit); tests pass one that only records the wait. */
+  sleep?: Sleep;
+  /** The owner's policy for CLI sign-ins (DEVICE_FLOW, APPROVAL_NETWORKS); default: both flows, from anywhere. */
+  policy?: ApprovalPolicy;
 }
 
 /**
  * The whole HTTP surface, with no `listen()`: tests call `app.request()`,
  * `main.ts` serves it.
  */
-export function createApp({ database, auth, publicUrl, now = () => new Date(), mailer, trustedProxies = 0 }: AppDeps) {
+export function createApp({
+  database,
+  auth,
+  publicUrl,
+  now = () => new Date(),
+  mailer,
+  trustedProxies = 0,
+  sleep = realSleep,
+  policy = OPEN_POLICY,
+}: AppDeps) {
   const { db } = database;
+  const secureCookies = new URL(publicUrl).protocol === "https:";
+  const devices = deviceCookies({ db, secret: serverSecret(auth), secure: secureCookies });
+  const passwords = passwordLimits({ db, sleep, devices });
   const mail = mailer ?? createMailer({ db, transport: null, from: "claudemesh <no-reply@localhost>", now });
   const notices = securityNotices({ db, mailer: mail, publicUrl });
   const app = new Hono<AppEnv>();
@@ -137,7 +156,7 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
 
   // Ours first: Better Auth's catch-all below would answer 404 for these.
   const wakeups = new DeviceCodeWakeups(database);
-  app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, notices, now }));
+  app.route("/api/auth/cli/device-code", deviceCodeRoutes({ db, auth, wakeups, publicUrl, policy, notices, now }));
   app.route("/api/auth/cli/loopback/token", loopbackTokenRoutes({ db, notices, now }));
   app.use("/api/auth/*", passClientAddress);
   app.use("/api/auth/send-verification-email", resendNeedsSession(auth));
@@ -145,14 +164,17 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.all("/api/auth/two-factor/*", (c) => {
     throw noRoute(c);
   });
-  app.route("/api/auth", betterAuthRoutes({ auth, db, now }));
+  app.route("/api/auth", betterAuthRoutes({ auth, db, passwords, now }));
 
   // Server-rendered pages: one session read, language, security headers, and
   // same-origin form posts for all of them.
   for (const path of PAGE_PATHS) app.use(path, passClientAddress, pageContext(auth), sameOrigin(publicUrl));
+  // Before the pages' own checks: a refused network sees why at once, and nothing is looked up.
+  app.use("/cli-auth", approvalGuard(policy, "device"));
+  app.use("/cli-auth/authorize", approvalGuard(policy, "loopback"));
   app.route("/assets", assetRoutes());
-  app.route("/", webAuthRoutes({ db, auth, publicUrl, now }));
-  app.route(CONFIRM_PATH, confirmRoutes({ db, auth, now }));
+  app.route("/", webAuthRoutes({ db, auth, passwords, publicUrl, now }));
+  app.route(CONFIRM_PATH, confirmRoutes({ db, auth, passwords, now }));
   app.route(TWO_FACTOR_SIGN_IN_PATH, twoFactorSignInRoutes({ auth }));
   app.route("/", passwordResetRoutes({ db, auth, now }));
   app.route(ALERT_PATH, securityAlertRoutes({ db, now }));
@@ -161,10 +183,10 @@ export function createApp({ database, auth, publicUrl, now = () => new Date(), m
   app.route("/invite", invitePageRoutes({ db, now }));
   app.route(VERIFIED_PATH, emailVerificationRoutes({ db, auth }));
   app.get("/dashboard", (c) => c.redirect(TOKENS_PATH, 302));
-  const flashes = oneTimeFlash(serverSecret(auth), new URL(publicUrl).protocol === "https:");
+  const flashes = oneTimeFlash(serverSecret(auth), secureCookies);
   app.route(TOKENS_PATH, cliTokensDashboardRoutes({ db, flashes, notices, now }));
-  app.route(SECURITY_PATH, secondFactorDashboardRoutes({ db, auth, now }));
-  app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, now }));
+  app.route(SECURITY_PATH, secondFactorDashboardRoutes({ db, auth, passwords, now }));
+  app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, passwords, now }));
   app.route(MESHES_PATH, meshesDashboardRoutes({ db, mailer: mail, publicUrl, flashes, now }));
 
   const signedIn = requireCaller({ db, auth, publicUrl, now });

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { parseNetworks } from "./policy/networks.js";
 
 // The one place the server reads process.env.
 
@@ -21,6 +22,27 @@ const ServerEnv = z.object({
   SMTP_URL: z.string().url().optional(),
   /** The From: of those emails. */
   SMTP_FROM: z.string().min(3).default("claudemesh <no-reply@localhost>"),
+  /**
+   * `off` turns device-code sign-in off (`claudemesh login`'s default, the one a phishing link can start):
+   * requesting a code answers 403 device_flow_disabled. `claudemesh login --web` and tokens still work.
+   */
+  DEVICE_FLOW: z.enum(["on", "off"], { message: 'DEVICE_FLOW must be "on" or "off"' }).default("on"),
+  /**
+   * Networks a CLI sign-in may be approved from, as CIDRs separated by commas (IPv4 and IPv6, e.g.
+   * `10.0.0.0/8,2001:db8::/32`); unset means anywhere. Matched against the client address (TRUST_PROXY).
+   */
+  APPROVAL_NETWORKS: z
+    .string()
+    .transform((list, context) => {
+      const parsed = parseNetworks(list);
+      if ("networks" in parsed) return parsed.networks;
+      context.addIssue({
+        code: "custom",
+        message: `not a network: ${parsed.invalid.map((entry) => JSON.stringify(entry)).join(", ")} (write each as an address with a prefix length, e.g. 10.0.0.0/8 or 2001:db8::/32, separated by commas)`,
+      });
+      return z.NEVER;
+    })
+    .optional(),
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 

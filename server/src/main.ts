@@ -87,10 +87,13 @@ async function start(): Promise<void> {
     const transport = env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null;
     const mailer = createMailer({ db: database.db, transport, from: env.SMTP_FROM });
     const auth = createAuth({ db: database.db, secret, publicUrl, mailer });
-    app = createApp({ database, publicUrl, mailer, auth, trustedProxies: env.TRUST_PROXY });
+    const policy = { deviceFlow: env.DEVICE_FLOW === "on", approvalNetworks: env.APPROVAL_NETWORKS ?? null };
+    app = createApp({ database, publicUrl, mailer, auth, trustedProxies: env.TRUST_PROXY, policy });
     // The bound address first (supervisors and tests wait for it), then where people reach it.
     log.info(`listening on http://${displayHost(env.HOST)}:${port}`);
     if (env.PUBLIC_URL) log.info(`public URL: ${publicUrl}`);
+    if (!policy.deviceFlow) log.info("device sign-in: off (DEVICE_FLOW=off)");
+    if (policy.approvalNetworks) log.info(`approvals only from: ${policy.approvalNetworks.cidrs.join(", ")}`);
     log.info(`sign in from a terminal: CLAUDEMESH_API_URL=${publicUrl} claudemesh login`);
   });
 

@@ -27,18 +27,26 @@ describe("the approval card", () => {
   it("warns when the login was asked for from another network than the approver's", async () => {
     const account = await signUp(testApp);
     const code = await codeFrom("203.0.113.5");
-    const elsewhere = await testApp.get(`/cli-auth?code=${code}`, {
-      cookie: account.cookie,
-      headers: from("198.51.100.9"),
-    });
+    const elsewhere = await testApp.postForm(
+      "/cli-auth",
+      { code },
+      {
+        cookie: account.cookie,
+        headers: from("198.51.100.9"),
+      },
+    );
     const html = await elsewhere.text();
     expect(html).toContain('data-testid="other-network"');
     expect(html).toContain("203.0.113.5");
 
-    const sameNetwork = await testApp.get(`/cli-auth?code=${await codeFrom("2001:db8:5:5::1")}`, {
-      cookie: account.cookie,
-      headers: from("2001:db8:5:5::beef"),
-    });
+    const sameNetwork = await testApp.postForm(
+      "/cli-auth",
+      { code: await codeFrom("2001:db8:5:5::1") },
+      {
+        cookie: account.cookie,
+        headers: from("2001:db8:5:5::beef"),
+      },
+    );
     expect(await sameNetwork.text()).not.toContain('data-testid="other-network"');
   });
 
@@ -49,7 +57,7 @@ describe("the approval card", () => {
       device_os: "linux\r\n",
       device_arch: "x64",
     });
-    const html = await (await testApp.get(`/cli-auth?code=${code}`, { cookie: account.cookie })).text();
+    const html = await (await testApp.postForm("/cli-auth", { code }, { cookie: account.cookie })).text();
     expect(html).toContain("exe.gnp laptop]0;owned");
     // biome-ignore lint/suspicious/noControlCharactersInRegex: these characters are what must not be on the page.
     expect(html).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/);

@@ -213,6 +213,21 @@ describe.each(DATABASE_KINDS)("device-code login on %s", (kind) => {
       expect(sameSite.status).toBe(200);
     });
 
+    it("a lookup that another site started (a link, an image) is refused before it counts", async () => {
+      const account = await signUp(testApp);
+      for (const site of ["cross-site", "same-site"]) {
+        for (let i = 0; i < RATE_LIMITS.userCodesPerAccount.limit; i += 1) {
+          const lookup = await testApp.get("/api/auth/cli/device-code/BBBB-BBBB", {
+            cookie: account.cookie,
+            headers: { "sec-fetch-site": site },
+          });
+          expect(lookup.status).toBe(403);
+        }
+      }
+      const code = await requestDeviceCode(testApp);
+      expect((await decide(testApp, code.user_code, "approve", account)).status).toBe(200);
+    });
+
     it("rate-limits wrong user codes per user, so codes cannot be guessed", async () => {
       const account = await signUp(testApp);
       const code = await requestDeviceCode(testApp);

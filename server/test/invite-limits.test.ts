@@ -37,15 +37,14 @@ describe.each(DATABASE_KINDS)("invite limits and the invite email on %s", (kind)
 
   const address = (label: string) => `${label}.${Date.now()}.${Math.random().toString(36).slice(2)}@example.test`;
 
-  it(`sends one address at most ${RATE_LIMITS.inviteEmailsPerRecipient.limit} invite emails a day, from anyone; a link invite still works`, async () => {
+  it(`sends one address at most ${RATE_LIMITS.inviteEmailsPerMeshAndRecipient.limit} invite emails a day per mesh; another mesh's still go; a link invite still works`, async () => {
     const [first, second] = [await signUp(testApp), await signUp(testApp)];
     const [firstMesh, secondMesh] = [await meshOf(first), await meshOf(second)];
     const target = address("target");
-    const limit = RATE_LIMITS.inviteEmailsPerRecipient.limit;
+    const limit = RATE_LIMITS.inviteEmailsPerMeshAndRecipient.limit;
     for (let sent = 0; sent < limit; sent += 1) {
-      const [who, mesh] = sent % 2 === 0 ? [first, firstMesh] : [second, secondMesh];
       // The address in any case is one recipient.
-      const response = await invite(who, mesh, { email: sent === 1 ? target.toUpperCase() : target });
+      const response = await invite(first, firstMesh, { email: sent === 1 ? target.toUpperCase() : target });
       expect(response.status).toBe(201);
     }
     const refused = await invite(first, firstMesh, { email: target });
@@ -55,9 +54,26 @@ describe.each(DATABASE_KINDS)("invite limits and the invite email on %s", (kind)
       message: expect.stringContaining("Create the invite without an email and send its link yourself"),
     });
     expect((await invite(first, firstMesh)).status).toBe(201);
-
-    testApp.clock.advance(RATE_LIMITS.inviteEmailsPerRecipient.windowMs);
     expect((await invite(second, secondMesh, { email: target })).status).toBe(201);
+
+    testApp.clock.advance(RATE_LIMITS.inviteEmailsPerMeshAndRecipient.windowMs);
+    expect((await invite(first, firstMesh, { email: target })).status).toBe(201);
+  });
+
+  it(`sends one address at most ${RATE_LIMITS.inviteEmailsPerRecipient.limit} invite emails a day over all meshes`, async () => {
+    const target = address("overall");
+    const perMesh = RATE_LIMITS.inviteEmailsPerMeshAndRecipient.limit;
+    const overall = RATE_LIMITS.inviteEmailsPerRecipient.limit;
+    let sent = 0;
+    while (sent < overall) {
+      const owner = await signUp(testApp);
+      const mesh = await meshOf(owner);
+      for (let i = 0; i < perMesh && sent < overall; i += 1, sent += 1) {
+        expect((await invite(owner, mesh, { email: target })).status).toBe(201);
+      }
+    }
+    const late = await signUp(testApp);
+    expect((await invite(late, await meshOf(late), { email: target })).status).toBe(429);
   });
 
   it(`lets one person email ${RATE_LIMITS.inviteEmailsPerUser.limit} invites a day over all their meshes; refused ones are not counted as invites`, async () => {

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import { LoopbackTokenResponse } from "@claudemesh/sdk/contracts";
 import { parseToken } from "@claudemesh/sdk/token";
 import { eq } from "drizzle-orm";
@@ -6,29 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, cliLoopbackCode } from "../src/db/schema.js";
 import { LOOPBACK_CODE_LIFETIME_MS } from "../src/loopback/loopback-store.js";
 import { STEP_UP_WINDOW_MS } from "../src/step-up/freshness.js";
+import { authorizeQuery, pkce, REDIRECT } from "./support/loopback-login.js";
 import { createTestApp, PUBLIC_URL, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
 
-const REDIRECT = "http://127.0.0.1:53682/callback";
 const EDITOR = "vscode://claudemesh.claudemesh/did-authenticate";
-
-function pkce() {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
-
-function authorizeQuery(challenge: string, overrides: Record<string, string> = {}) {
-  return {
-    redirect_uri: REDIRECT,
-    state: randomBytes(16).toString("hex"),
-    code_challenge: challenge,
-    code_challenge_method: "S256",
-    device_name: "Grace's desktop",
-    device_os: "linux",
-    device_arch: "x64",
-    ...overrides,
-  };
-}
 
 describe.each(DATABASE_KINDS)("browser (loopback) login on %s", (kind) => {
   let testApp: TestApp;

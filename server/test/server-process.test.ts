@@ -86,6 +86,14 @@ describe("server process on Postgres", () => {
     expect(server.output()).toMatch(/PORT/);
     expect(server.output()).not.toMatch(/\bat .+:\d+:\d+/);
   });
+
+  it("a sign-in policy that is not one exits non-zero and names the bad entry", async () => {
+    const server = start({ APPROVAL_NETWORKS: "10.0.0.0/8,10.0.0/8", DEVICE_FLOW: "no", BETTER_AUTH_SECRET: SECRET });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/APPROVAL_NETWORKS: not a network: "10.0.0\/8"/);
+    expect(server.output()).toMatch(/DEVICE_FLOW must be "on" or "off"/);
+    expect(server.output()).not.toMatch(/\bat .+:\d+:\d+/);
+  });
 });
 
 describe("server process on embedded PGlite", () => {

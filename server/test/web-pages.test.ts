@@ -160,19 +160,44 @@ describe("web pages", () => {
       expect(response.headers.get("location")).toBe(`/login?next=${encodeURIComponent("/cli-auth?code=BCDF-GHJK")}`);
     });
 
-    it("asks for the code when the URL has none, and says what a code looks like when it is malformed", async () => {
+    it("asks for the code when the URL has none, says what a code looks like when it is malformed, and looks nothing up for a link from another site", async () => {
       const account = await signUp(testApp);
       const empty = await testApp.get("/cli-auth", { cookie: account.cookie });
       expect(text(await empty.text())).toContain("Enter the code shown in your terminal");
       const malformed = await testApp.get("/cli-auth?code=12", { cookie: account.cookie });
       expect(malformed.status).toBe(400);
       expect(text(await malformed.text())).toContain("A code has 8 letters, like ABCD-EFGH.");
+
+      // More wrong-code links than the account has lookups: none of them spends one.
+      for (let i = 0; i < RATE_LIMITS.userCodesPerAccount.limit + 5; i += 1) {
+        const visit = await testApp.get("/cli-auth?code=BBBB-BBBB", {
+          cookie: account.cookie,
+          headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
+        });
+        expect(visit.status).toBe(200);
+      }
+      const code = await requestDeviceCode(testApp);
+      const card = await testApp.postForm("/cli-auth", { code: code.user_code }, { cookie: account.cookie });
+      expect(card.status).toBe(200);
+      expect(text(await card.text())).toContain("Ada's laptop · linux · x64");
     });
 
-    it("shows the card, approves with a plain form post, and the CLI's poll gets the token", async () => {
+    it("fills the form in from the link, shows the card on its post, approves with a plain form post, and the CLI's poll gets the token", async () => {
       const account = await signUp(testApp);
       const code = await requestDeviceCode(testApp);
-      const card = await testApp.get(`/cli-auth?code=${code.user_code.toLowerCase()}`, { cookie: account.cookie });
+      const form = await testApp.get(`/cli-auth?code=${code.user_code.toLowerCase()}`, { cookie: account.cookie });
+      expect(form.status).toBe(200);
+      const formHtml = await form.text();
+      expect(formHtml).toContain(`value="${code.user_code}"`);
+      expect(formHtml).toContain('method="post" action="/cli-auth"');
+      expect(text(formHtml)).toContain("Check that this is the code your terminal shows");
+      expect(text(formHtml)).not.toContain("Ada's laptop");
+
+      const card = await testApp.postForm(
+        "/cli-auth",
+        { code: code.user_code.toLowerCase() },
+        { cookie: account.cookie },
+      );
       const html = text(await card.text());
       expect(html).toContain(code.user_code);
       expect(html).toContain("Ada's laptop · linux · x64");
@@ -189,7 +214,7 @@ describe("web pages", () => {
       const result = await pollOk(testApp, code.device_code);
       expect(parseToken(result.token ?? "").kind).toBe("session");
 
-      const again = await testApp.get(`/cli-auth?code=${code.user_code}`, { cookie: account.cookie });
+      const again = await testApp.postForm("/cli-auth", { code: code.user_code }, { cookie: account.cookie });
       expect(text(await again.text())).toContain("CLI authenticated");
     });
 
@@ -208,19 +233,19 @@ describe("web pages", () => {
     it("gives unknown, expired and someone else's used codes their own pages", async () => {
       const account = await signUp(testApp);
       const other = await signUp(testApp);
-      const unknown = await testApp.get("/cli-auth?code=BBBB-BBBB", { cookie: account.cookie });
+      const unknown = await testApp.postForm("/cli-auth", { code: "BBBB-BBBB" }, { cookie: account.cookie });
       expect(unknown.status).toBe(404);
       expect(text(await unknown.text())).toContain("No login is waiting for BBBB-BBBB");
 
       const used = await requestDeviceCode(testApp);
       await testApp.postForm("/cli-auth", { code: used.user_code, decision: "approve" }, { cookie: other.cookie });
-      const usedPage = await testApp.get(`/cli-auth?code=${used.user_code}`, { cookie: account.cookie });
+      const usedPage = await testApp.postForm("/cli-auth", { code: used.user_code }, { cookie: account.cookie });
       expect(usedPage.status).toBe(409);
       expect(text(await usedPage.text())).toContain("This code was already used");
 
       const stale = await requestDeviceCode(testApp);
       testApp.clock.advance(DEVICE_CODE_LIFETIME_MS);
-      const expired = await testApp.get(`/cli-auth?code=${stale.user_code}`, { cookie: account.cookie });
+      const expired = await testApp.postForm("/cli-auth", { code: stale.user_code }, { cookie: account.cookie });
       expect(expired.status).toBe(410);
       expect(text(await expired.text())).toContain("This code has expired");
       const lateApproval = await testApp.postForm(
@@ -231,9 +256,15 @@ describe("web pages", () => {
       expect(lateApproval.status).toBe(410);
     });
 
-    it("refuses an approval posted from another site", async () => {
+    it("refuses a lookup or an approval posted from another site", async () => {
       const account = await signUp(testApp);
       const code = await requestDeviceCode(testApp);
+      const lookup = await testApp.postForm(
+        "/cli-auth",
+        { code: code.user_code },
+        { cookie: account.cookie, headers: { origin: "https://evil.example" } },
+      );
+      expect(lookup.status).toBe(403);
       const response = await testApp.postForm(
         "/cli-auth",
         { code: code.user_code, decision: "approve" },
@@ -410,7 +441,9 @@ describe("web pages", () => {
       const code = await requestDeviceCode(testApp);
       const es = { "accept-language": "es" };
       const card = text(
-        await (await testApp.get(`/cli-auth?code=${code.user_code}`, { cookie: account.cookie, headers: es })).text(),
+        await (
+          await testApp.postForm("/cli-auth", { code: code.user_code }, { cookie: account.cookie, headers: es })
+        ).text(),
       );
       expect(card).toContain("¿Vincular esta sesión de la CLI?");
       expect(card).toContain("Caduca en 10:00");
@@ -435,6 +468,13 @@ describe("web pages", () => {
       for (const cookie of registered.headers.getSetCookie()) expect(cookie).toMatch(/;\s*Secure/i);
       const language = await secure.get("/lang/es");
       expect(language.headers.getSetCookie()[0]).toMatch(/;\s*Secure/i);
+      const signedIn = await secure.postForm("/login", {
+        email: "sec@example.test",
+        password: "correct horse battery",
+      });
+      const device = signedIn.headers.getSetCookie().filter((cookie) => cookie.includes("claudemesh_device_"));
+      expect(device).toHaveLength(1);
+      expect(device[0]).toMatch(/^__Secure-claudemesh_device_[0-9a-f]{16}=.*;\s*Secure/i);
     } finally {
       await secure.close();
     }

@@ -150,6 +150,8 @@ export const en = {
     retryLogin: "Run `claudemesh login` to retry.",
     tryLoginAgain: "Run `claudemesh login` to try again.",
     loginAlreadyClaimed: "Another process already received this login's token. Run `claudemesh login` again.",
+    signInAnotherWay:
+      "Sign in with `claudemesh login --web` on a computer with a browser, or create a token on the server's CLI tokens page and run `claudemesh login --with-token`.",
     checkTokenCopied: "Tokens look like cm_pat_… or cm_session_…; check it was copied whole.",
     waitAndRetry: "Wait a while, then try again.",
     leaveOutScopes: "Leave out `scopes`: every token has its account's full access until scopes exist.",

@@ -80,6 +80,8 @@ export const es: Messages = {
     access_denied: () => "Se denegó el acceso en el navegador.",
     already_claimed: () => "Otro proceso ya recibió el token de este inicio de sesión.",
     slow_down: () => "Demasiadas consultas seguidas; espera un poco.",
+    device_flow_disabled: () => "Este servidor tiene desactivado el inicio de sesión con código de dispositivo.",
+    approval_network_refused: () => "Este servidor solo acepta aprobaciones desde las redes que ha configurado.",
     invalid_input: (detail) => `Datos no válidos: ${detail}`,
     invalid_json: (detail) => `El servidor no pudo leer la solicitud: ${detail}`,
     invalid_token_format: () => "Formato de token no válido (se espera cm_pat_… o cm_session_…).",
@@ -182,6 +184,8 @@ export const es: Messages = {
     tryLoginAgain: "Ejecuta `claudemesh login` para intentarlo de nuevo.",
     loginAlreadyClaimed:
       "Otro proceso ya recibió el token de este inicio de sesión. Ejecuta `claudemesh login` otra vez.",
+    signInAnotherWay:
+      "Inicia sesión con `claudemesh login --web` en un ordenador con navegador, o crea un token en la página de tokens de la CLI del servidor y ejecuta `claudemesh login --with-token`.",
     checkTokenCopied: "Los tokens son como cm_pat_… o cm_session_…; comprueba que lo copiaste entero.",
     waitAndRetry: "Espera un rato y vuelve a intentarlo.",
     leaveOutScopes: "Quita `scopes`: cada token tiene el acceso completo de su cuenta hasta que existan.",

@@ -23,6 +23,9 @@ export const ErrorCode = lazySchema(() =>
     "access_denied",
     "already_claimed",
     "slow_down",
+    // A server owner's policy (DEVICE_FLOW, APPROVAL_NETWORKS).
+    "device_flow_disabled",
+    "approval_network_refused",
     // Request problems.
     "invalid_input",
     "invalid_json",

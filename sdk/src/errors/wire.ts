@@ -20,6 +20,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   access_denied: 403,
   already_claimed: 409,
   slow_down: 429,
+  device_flow_disabled: 403,
+  approval_network_refused: 403,
   invalid_input: 400,
   invalid_json: 400,
   invalid_token_format: 400,

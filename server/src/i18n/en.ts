@@ -53,6 +53,8 @@ export const en = {
   "device.enter.submit": "Continue",
   "device.enter.again": "Enter the code again",
   "device.enter.invalid": "A code has 8 letters, like ABCD-EFGH. Check it against your terminal.",
+  "device.enter.check":
+    "Check that this is the code your terminal shows, then continue. If you did not just run `claudemesh login`, close this page.",
   "device.card.title": "Link this CLI session?",
   "device.card.code": "Code",
   "device.card.device": "Device",
@@ -88,6 +90,12 @@ export const en = {
   "loopback.signInFirst.title": "Sign in first",
   "loopback.signInFirst.body": "Your browser session ended; start again from your terminal.",
 
+  "deviceFlowOff.title": "Sign-in with a code is turned off",
+  "deviceFlowOff.body":
+    "This server's owner turned off signing in with a code from `claudemesh login`. On a computer with a browser, run `claudemesh login --web`; elsewhere, create a token on the CLI tokens page and run `claudemesh login --with-token`.",
+  "networkRefused.title": "Approve from your organisation's network",
+  "networkRefused.body":
+    "This server accepts approvals of CLI sign-ins only from the networks its owner chose, and this browser is outside them. Connect to one (the office network or its VPN) and open the link again. If you did not start this sign-in, close this page.",
   "refused.title": "Request refused",
   "refused.body": "This form was sent from another site, so it was not accepted. Open the page again and retry.",
   "notFound.title": "Page not found",

@@ -53,6 +53,8 @@ export const es: Record<MessageKey, string> = {
   "device.enter.submit": "Continuar",
   "device.enter.again": "Escribir el código de nuevo",
   "device.enter.invalid": "Un código tiene 8 letras, como ABCD-EFGH. Compruébalo en tu terminal.",
+  "device.enter.check":
+    "Comprueba que es el código que muestra tu terminal y continúa. Si no acabas de ejecutar `claudemesh login`, cierra esta página.",
   "device.card.title": "¿Vincular esta sesión de la CLI?",
   "device.card.code": "Código",
   "device.card.device": "Dispositivo",
@@ -88,6 +90,12 @@ export const es: Record<MessageKey, string> = {
   "loopback.signInFirst.title": "Inicia sesión primero",
   "loopback.signInFirst.body": "La sesión del navegador terminó; empieza de nuevo desde tu terminal.",
 
+  "deviceFlowOff.title": "El inicio de sesión con código está desactivado",
+  "deviceFlowOff.body":
+    "Quien administra este servidor desactivó el inicio de sesión con el código de `claudemesh login`. En un ordenador con navegador, ejecuta `claudemesh login --web`; en otro caso, crea un token en la página de tokens de la CLI y ejecuta `claudemesh login --with-token`.",
+  "networkRefused.title": "Aprueba desde la red de tu organización",
+  "networkRefused.body":
+    "Este servidor solo acepta aprobaciones de inicios de sesión de la CLI desde las redes que eligió quien lo administra, y este navegador está fuera de ellas. Conéctate a una (la red de la oficina o su VPN) y abre el enlace de nuevo. Si no iniciaste tú esta sesión, cierra esta página.",
   "refused.title": "Solicitud rechazada",
   "refused.body":
     "Este formulario se envió desde otro sitio, así que no se aceptó. Abre la página de nuevo y reinténtalo.",

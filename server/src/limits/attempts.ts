@@ -50,6 +50,24 @@ export async function takeAttempt(db: Db, key: string, limit: AttemptLimit, now:
 }
 
 /**
+ * Counts one event (a refused or wrong password) for `key` in a window that
+ * opens with the first, atomically, and returns how many the window holds now:
+ * what a tarpit grows its wait by. Nothing is refused here.
+ */
+export async function countEvent(db: Db, key: string, windowMs: number, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const openedAfter = new Date(now.getTime() - windowMs).toISOString();
+  const result = await db.execute(sql`
+    insert into rate_limit as r (key, window_start, count) values (${key}, ${at}, 1)
+    on conflict (key) do update set
+      window_start = case when r.window_start <= ${openedAfter}::timestamptz then ${at}::timestamptz else r.window_start end,
+      count = case when r.window_start <= ${openedAfter}::timestamptz then 1 else r.count + 1 end
+    returning count`);
+  const [row] = rowsOf<{ count: number | string }>(result);
+  return Number(row?.count ?? 1);
+}
+
+/**
  * Takes one attempt on every key, in order, or on none: when one key refuses,
  * the attempts already taken on the others are given back (nothing was checked).
  * Null when refused.

@@ -5,6 +5,14 @@ const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
+ * How long a refused or wrong password's answer is held back, per address: the
+ * n-th in a window waits `firstDelayMs` doubled n-1 times, at most `maxDelayMs`.
+ * Guessing costs the guesser time on their own connection, while the owner's
+ * right password is answered at once.
+ */
+export const PASSWORD_TARPIT = { windowMs: 15 * MINUTE_MS, firstDelayMs: 250, maxDelayMs: 5000 } as const;
+
+/**
  * Every limit the server applies, in one table (SECURITY.md cites it). Each
  * attempt is counted in the `rate_limit` table before the check it pays for
  * (attempts.ts), never in process memory, so the limits hold across instances
@@ -23,6 +31,13 @@ export const RATE_LIMITS = {
     windowMs: HOUR_MS,
     backoff: { after: 20, firstDelayMs: 1000, maxDelayMs: MINUTE_MS },
   },
+  /**
+   * Password checks for one account from a browser that signed in to it before
+   * (its device cookie, accounts/device-cookies.ts): these skip the three limits
+   * above, so attackers elsewhere cannot keep the owner out. Past the limit the
+   * cookie counts for nothing, and its browser meets the limits above.
+   */
+  passwordPerDevice: { limit: 10, windowMs: 15 * MINUTE_MS },
   /** Password checks from one address over any accounts (one password sprayed over many). */
   passwordPerAddress: {
     limit: 300,
@@ -49,8 +64,14 @@ export const RATE_LIMITS = {
   inviteEmailsPerUser: { limit: 20, windowMs: DAY_MS },
   /** Invite emails sent for one mesh. */
   inviteEmailsPerMesh: { limit: 50, windowMs: DAY_MS },
-  /** Invite emails to one address, from anyone: nobody's inbox becomes a target. */
-  inviteEmailsPerRecipient: { limit: 3, windowMs: DAY_MS },
+  /**
+   * Invite emails to one address for one mesh: a mesh cannot flood an inbox, and
+   * since the key holds the mesh, a stranger's mesh using up its own allowance
+   * leaves a company's invites to the same address alone.
+   */
+  inviteEmailsPerMeshAndRecipient: { limit: 3, windowMs: DAY_MS },
+  /** Invite emails to one address over all meshes: many meshes together cannot turn an inbox into a target. */
+  inviteEmailsPerRecipient: { limit: 20, windowMs: DAY_MS },
   /** Verification emails asked for one account. */
   verificationEmailsPerAccount: { limit: 5, windowMs: HOUR_MS },
   /** Password reset emails asked for one address (counted whether or not it has an account, so the limit tells nothing). */

@@ -3,6 +3,9 @@ import { sha256 } from "../hash.js";
 import { giveBackAttempts, type TakenAttempt, takeAttempts } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 
+/** An invite address as a rate-limit key part: hashed, so the limits table need not hold everyone's address. */
+const recipient = (email: string) => sha256(email.toLowerCase());
+
 /** Which limit refused an invite: too many invites, too many invite emails, or too many to that one address. */
 export type InviteRefusal = "invites" | "emails" | "recipient";
 
@@ -34,14 +37,14 @@ export async function takeInviteAttempts(
           { key: `invite-email:mesh:${input.meshId}`, limit: RATE_LIMITS.inviteEmailsPerMesh },
         ],
       ],
-      // Hashed: the limits table need not hold everyone's address.
       [
         "recipient",
         [
           {
-            key: `invite-email:recipient:${sha256(input.email.toLowerCase())}`,
-            limit: RATE_LIMITS.inviteEmailsPerRecipient,
+            key: `invite-email:mesh-recipient:${input.meshId}|${recipient(input.email)}`,
+            limit: RATE_LIMITS.inviteEmailsPerMeshAndRecipient,
           },
+          { key: `invite-email:recipient:${recipient(input.email)}`, limit: RATE_LIMITS.inviteEmailsPerRecipient },
         ],
       ],
     );

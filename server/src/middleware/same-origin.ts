@@ -15,6 +15,18 @@ export function sameOrigin(publicUrl: string): MiddlewareHandler {
   };
 }
 
+/**
+ * For a cookie-authenticated GET that spends a limit (a user-code lookup):
+ * refuses it when the browser says another site started it (a link, a
+ * redirect, an image), since the Lax session cookie rides along on those.
+ * Clients that are not browsers send no Sec-Fetch-Site and pass.
+ */
+export const notFromOtherSites: MiddlewareHandler = (c, next) => {
+  const site = c.req.header("sec-fetch-site");
+  if (site === "cross-site" || site === "same-site") throw crossSiteRefusal();
+  return next();
+};
+
 /** The error every cross-site refusal throws, the cookie-authenticated API's included. */
 export const crossSiteRefusal = () => new ClaudemeshError("forbidden", "Cross-site request refused.");
 

@@ -2,8 +2,12 @@ import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
 import type { PageContext } from "./page-context.js";
 
-/** `/cli-auth` with no code in the URL (or a mistyped one): a form to type it. */
-export function CodeEntryPage(props: { page: PageContext; typed?: string; invalid?: boolean }) {
+/**
+ * `/cli-auth`: a form to type the code, or to confirm the one the link carried
+ * (`prefilled`). It posts to our own origin, where the code is looked up: a
+ * link opened from another site fills the form in but looks nothing up.
+ */
+export function CodeEntryPage(props: { page: PageContext; typed?: string; invalid?: boolean; prefilled?: boolean }) {
   const { page } = props;
   const { t } = page;
   return (
@@ -11,14 +15,14 @@ export function CodeEntryPage(props: { page: PageContext; typed?: string; invali
       <section class="card">
         <h1>{t("device.enter.title")}</h1>
         <p class="lead">
-          <Markup text={t("device.enter.body")} />
+          <Markup text={t(props.prefilled ? "device.enter.check" : "device.enter.body")} />
         </p>
         {props.invalid ? (
           <p class="notice error" role="alert" id="code-error">
             {t("device.enter.invalid")}
           </p>
         ) : null}
-        <form method="get" action="/cli-auth">
+        <form method="post" action="/cli-auth">
           <div class="field">
             <label for="code">{t("device.enter.label")}</label>
             <input
@@ -32,12 +36,12 @@ export function CodeEntryPage(props: { page: PageContext; typed?: string; invali
               spellcheck={false}
               maxlength={20}
               required
-              autofocus
+              autofocus={!props.prefilled}
               value={props.typed ?? ""}
               aria-describedby={props.invalid ? "code-error" : undefined}
             />
           </div>
-          <button type="submit" class="primary block">
+          <button type="submit" class="primary block" autofocus={props.prefilled}>
             {t("device.enter.submit")}
           </button>
         </form>

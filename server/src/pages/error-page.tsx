@@ -9,6 +9,8 @@ const TEXTS: Partial<Record<ErrorCode, { title: MessageKey; body: MessageKey; to
   // On the pages, only the same-origin check refuses with forbidden.
   forbidden: { title: "refused.title", body: "refused.body", tone: "bad" },
   database_unavailable: { title: "unavailable.title", body: "unavailable.body", tone: "bad" },
+  device_flow_disabled: { title: "deviceFlowOff.title", body: "deviceFlowOff.body", tone: "neutral" },
+  approval_network_refused: { title: "networkRefused.title", body: "networkRefused.body", tone: "bad" },
   server_error: { title: "serverError.title", body: "serverError.body", tone: "bad" },
 };
 const MALFORMED = { title: "badRequest.title", body: "badRequest.body", tone: "bad" } as const;

@@ -1,6 +1,6 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { type Context, Hono } from "hono";
-import { type PasswordCheck, takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
+import { type PasswordCheck, type PasswordLimits, takeSignUpAttempt } from "../accounts/password-attempts.js";
 import { takePasswordResetAttempt } from "../accounts/password-reset.js";
 import { endWebSessions, type WebSessionSelector } from "../accounts/web-sessions.js";
 import type { AppEnv } from "../app-env.js";
@@ -13,6 +13,7 @@ import { requestInfo } from "../request-info.js";
 export interface BetterAuthRouteDeps {
   auth: Auth;
   db: Db;
+  passwords: PasswordLimits;
   now: () => Date;
 }
 
@@ -23,7 +24,7 @@ export interface BetterAuthRouteDeps {
  * a database it could not reach. Sign-in and sign-up are held to the same
  * database-backed limits as the web forms.
  */
-export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
+export function betterAuthRoutes({ auth, db, passwords, now }: BetterAuthRouteDeps) {
   const routes = new Hono<AppEnv>();
 
   const refusedPassword = () =>
@@ -34,7 +35,7 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
 
   /** Hands a password-checking request to Better Auth under the password limits of `email`. */
   async function checkingPassword(c: Context<AppEnv>, email: string, request = c.req.raw) {
-    const checked = await withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
+    const checked = await passwords.attempt(c, email, now(), async () => {
       const response = await answer(c, request);
       return { outcome: await passwordCheckOf(response), value: response };
     });
@@ -42,9 +43,16 @@ export function betterAuthRoutes({ auth, db, now }: BetterAuthRouteDeps) {
     return checked.value;
   }
 
+  // A browser that signs in is given the account's device cookie (device-cookies.ts).
   routes.post("/sign-in/email", async (c) => {
     const email = bodyField(c, "email");
-    return email ? checkingPassword(c, email) : answer(c);
+    if (!email) return answer(c);
+    const response = await checkingPassword(c, email);
+    const device = response.ok ? await passwords.devices.issue(email) : null;
+    if (!device) return response;
+    const headers = new Headers(response.headers);
+    headers.append("set-cookie", device);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   });
 
   // The signed-in account's password, checked again: the same limits as signing in.

@@ -39,8 +39,9 @@ function outcomeFor(row: DeviceCodeRow, status: string, viewerId: string): Outco
 
 /**
  * `/cli-auth?code=ABCD-EFGH`: the page `claudemesh login` sends people to.
- * Signed out → `/login`; no code → a form to type it; a pending code → the
- * approval card, whose buttons post back here; anything else → its own page.
+ * Signed out → `/login`; otherwise a form with the code filled in (or empty),
+ * which posts here; a pending code → the approval card, whose buttons post
+ * back here; anything else → its own page.
  */
 export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
   const routes = new Hono<AppEnv>();
@@ -66,21 +67,45 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
     return redirectToLogin(c, back);
   };
 
-  routes.get("/", async (c) => {
+  // A GET never looks a code up: a top-level navigation from any site carries the Lax session cookie,
+  // so counting here would let another site spend this account's and this address's lookups.
+  routes.get("/", (c) => {
     const typed = (c.req.query("code") ?? "").trim();
-    const viewer = c.var.page.viewer;
-    if (!viewer) return signInFirst(c, typed);
+    if (!c.var.page.viewer) return signInFirst(c, typed);
     if (!typed) return c.html(<CodeEntryPage page={c.var.page} />);
     if (!normalizeUserCode(typed)) return c.html(<CodeEntryPage page={c.var.page} typed={typed} invalid />, 400);
+    return c.html(<CodeEntryPage page={c.var.page} typed={typed.toUpperCase()} prefilled />);
+  });
 
+  // Same-origin posts only (app.ts): the code form looks the code up and shows its card; the card's buttons decide.
+  routes.post("/", formFields, async (c) => {
+    const form = c.req.valid("form");
+    const typed = (form.code ?? "").trim();
+    const viewer = c.var.page.viewer;
+    if (!viewer) return signInFirst(c, typed);
+    const decision = form.decision === "approve" ? "approved" : form.decision === "deny" ? "denied" : undefined;
+    if (form.decision !== undefined && !decision) return c.html(<CodeEntryPage page={c.var.page} typed={typed} />, 400);
+    if (!normalizeUserCode(typed)) return c.html(<CodeEntryPage page={c.var.page} typed={typed} invalid />, 400);
     const at = now();
+    // Approving needs a fresh proof of who you are (refusing never does); the code form waits on the way back.
+    const confirmFirst =
+      decision === "approved" ? stepUpRedirect(c, at, `/cli-auth?code=${encodeURIComponent(typed)}`) : null;
+    if (confirmFirst) return confirmFirst;
     const found = await lookUpUserCode(db, { typed, userId: viewer.id, request: requestInfo(c), now: at });
     if (found.kind !== "found") return outcomePage(c, found.kind, typed.toUpperCase());
-    const outcome = outcomeFor(found.row, found.status, viewer.id);
-    if (outcome !== "pending") return outcomePage(c, outcome);
+    if (!decision) {
+      const outcome = outcomeFor(found.row, found.status, viewer.id);
+      return outcome === "pending"
+        ? approvalCard(c, found.row, formatUserCode(found.userCode), at)
+        : outcomePage(c, outcome);
+    }
+    const decided = await decideUserCode(db, found, decision, viewer.id, requestInfo(c), at);
+    if (decided.kind === "decided") return outcomePage(c, decision);
+    if (decided.kind === "raced") return outcomePage(c, "raced");
+    return outcomePage(c, decided.status === "expired" ? "expired" : "used");
+  });
 
-    const { row } = found;
-    const code = formatUserCode(found.userCode);
+  const approvalCard = (c: Context<AppEnv>, row: DeviceCodeRow, code: string, at: Date) => {
     const { t } = c.var.page;
     return c.html(
       <Layout page={c.var.page} title={t("device.card.title")}>
@@ -106,29 +131,7 @@ export function deviceApprovalRoutes({ db, now }: { db: Db; now: () => Date }) {
         />
       </Layout>,
     );
-  });
-
-  routes.post("/", formFields, async (c) => {
-    const form = c.req.valid("form");
-    const typed = (form.code ?? "").trim();
-    const viewer = c.var.page.viewer;
-    if (!viewer) return signInFirst(c, typed);
-    const decision = form.decision === "approve" ? "approved" : form.decision === "deny" ? "denied" : null;
-    if (!decision || !normalizeUserCode(typed)) {
-      return c.html(<CodeEntryPage page={c.var.page} typed={typed} invalid />, 400);
-    }
-    const at = now();
-    // Approving needs a fresh proof of who you are (refusing never does); the card waits on the way back.
-    const confirmFirst =
-      decision === "approved" ? stepUpRedirect(c, at, `/cli-auth?code=${encodeURIComponent(typed)}`) : null;
-    if (confirmFirst) return confirmFirst;
-    const found = await lookUpUserCode(db, { typed, userId: viewer.id, request: requestInfo(c), now: at });
-    if (found.kind !== "found") return outcomePage(c, found.kind, typed.toUpperCase());
-    const decided = await decideUserCode(db, found, decision, viewer.id, requestInfo(c), at);
-    if (decided.kind === "decided") return outcomePage(c, decision);
-    if (decided.kind === "raced") return outcomePage(c, "raced");
-    return outcomePage(c, decided.status === "expired" ? "expired" : "used");
-  });
+  };
 
   return routes;
 }

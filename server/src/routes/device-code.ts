@@ -27,7 +27,8 @@ import { addressKey } from "../limits/address-key.js";
 import { takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requireWebSession } from "../middleware/caller.js";
-import { sameOrigin } from "../middleware/same-origin.js";
+import { notFromOtherSites, sameOrigin } from "../middleware/same-origin.js";
+import { type ApprovalPolicy, approvalGuard, deviceFlowDisabled } from "../policy/approval-policy.js";
 import { requestInfo } from "../request-info.js";
 import type { SecurityNotices } from "../security-alerts/security-notices.js";
 import { requireFreshCaller } from "../step-up/guards.js";
@@ -50,6 +51,7 @@ export interface DeviceCodeRouteDeps {
   publicUrl: string;
   /** Emails the account about each new CLI session. */
   notices: SecurityNotices;
+  policy: ApprovalPolicy;
   now: () => Date;
 }
 
@@ -57,11 +59,12 @@ export interface DeviceCodeRouteDeps {
  * `/api/auth/cli/device-code`: the CLI asks for a code and polls it (no auth);
  * a signed-in browser looks it up and approves or denies it.
  */
-export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, notices, now }: DeviceCodeRouteDeps) {
+export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, policy, notices, now }: DeviceCodeRouteDeps) {
   const routes = new Hono<AppEnv>();
   const verificationUrl = new URL("/cli-auth", publicUrl).toString();
 
   routes.post("/", validJson(DeviceCodeRequest), async (c) => {
+    if (!policy.deviceFlow) throw deviceFlowDisabled();
     const device = c.req.valid("json");
     const request = requestInfo(c);
     const at = now();
@@ -150,6 +153,7 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, notices, now }:
 
   const signedIn = requireWebSession(auth);
   const ours = sameOrigin(publicUrl);
+  const allowed = approvalGuard(policy, "device");
 
   /** The code in the path, looked up for the signed-in caller; throws when it cannot be used. */
   async function lookUp(c: Context<AppEnv>) {
@@ -173,7 +177,7 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, notices, now }:
     return found;
   }
 
-  routes.get(CODE_PATH, signedIn, async (c) => {
+  routes.get(CODE_PATH, allowed, notFromOtherSites, signedIn, async (c) => {
     const found = await lookUp(c);
     const { row } = found;
     return c.json({
@@ -197,8 +201,8 @@ export function deviceCodeRoutes({ db, auth, wakeups, publicUrl, notices, now }:
     return c.json({ status: decision } satisfies DeviceDecisionResponse);
   };
   // Approving needs a browser that proved who it is in the last hour (step-up); refusing never does.
-  routes.post(`${CODE_PATH}/approve`, signedIn, ours, requireFreshCaller(now), decide("approved"));
-  routes.post(`${CODE_PATH}/deny`, signedIn, ours, decide("denied"));
+  routes.post(`${CODE_PATH}/approve`, allowed, signedIn, ours, requireFreshCaller(now), decide("approved"));
+  routes.post(`${CODE_PATH}/deny`, allowed, signedIn, ours, decide("denied"));
   return routes;
 }
 

@@ -1,6 +1,6 @@
 import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
-import { withPasswordAttempt } from "../accounts/password-attempts.js";
+import type { PasswordLimits } from "../accounts/password-attempts.js";
 import { endWebSessions, listWebSessions } from "../accounts/web-sessions.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
@@ -42,7 +42,17 @@ type PasswordChange = { headers: Headers } | { error: MessageKey };
  * signing in; it ends every other session, auth.ts), list and end browser
  * sessions, and revoke every personal access token at once.
  */
-export function securityDashboardRoutes({ db, auth, now }: { db: Db; auth: Auth; now: () => Date }) {
+export function securityDashboardRoutes({
+  db,
+  auth,
+  passwords,
+  now,
+}: {
+  db: Db;
+  auth: Auth;
+  passwords: PasswordLimits;
+  now: () => Date;
+}) {
   const routes = new Hono<AppEnv>();
   routes.use("*", requireViewer(SECURITY_PATH));
 
@@ -91,26 +101,22 @@ export function securityDashboardRoutes({ db, auth, now }: { db: Db; auth: Auth;
     const newPassword = form.password ?? "";
     if (!currentPassword || !newPassword) return render(c, "security.password.missing", 400);
 
-    const attempt = await withPasswordAttempt<PasswordChange>(
-      db,
-      { email: viewer.email, ip: requestInfo(c).ipAddress, now: now() },
-      async () => {
-        try {
-          const { headers } = await auth.api.changePassword({
-            body: { currentPassword, newPassword },
-            headers: c.req.raw.headers,
-            returnHeaders: true,
-          });
-          return { outcome: "right", value: { headers } };
-        } catch (error) {
-          if (!isAPIError(error)) throw error;
-          const code = betterAuthErrorCode(error);
-          if (code === "INVALID_PASSWORD") return { outcome: "wrong", value: { error: "security.password.wrong" } };
-          const known = typeof code === "string" ? NEW_PASSWORD_ERRORS[code] : undefined;
-          return { outcome: "unchecked", value: { error: known ?? "security.password.missing" } };
-        }
-      },
-    );
+    const attempt = await passwords.attempt<PasswordChange>(c, viewer.email, now(), async () => {
+      try {
+        const { headers } = await auth.api.changePassword({
+          body: { currentPassword, newPassword },
+          headers: c.req.raw.headers,
+          returnHeaders: true,
+        });
+        return { outcome: "right", value: { headers } };
+      } catch (error) {
+        if (!isAPIError(error)) throw error;
+        const code = betterAuthErrorCode(error);
+        if (code === "INVALID_PASSWORD") return { outcome: "wrong", value: { error: "security.password.wrong" } };
+        const known = typeof code === "string" ? NEW_PASSWORD_ERRORS[code] : undefined;
+        return { outcome: "unchecked", value: { error: known ?? "security.password.missing" } };
+      }
+    });
     if (attempt.refused) return render(c, "security.password.limited", 429);
     const result = attempt.value;
     if ("error" in result) return render(c, result.error, result.error === "security.password.wrong" ? 401 : 400);

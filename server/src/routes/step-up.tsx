@@ -1,7 +1,7 @@
 import { isAPIError } from "better-auth/api";
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { withPasswordAttempt } from "../accounts/password-attempts.js";
+import type { PasswordLimits } from "../accounts/password-attempts.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
@@ -10,7 +10,6 @@ import type { MessageKey } from "../i18n/en.js";
 import { requireViewer, safeNextPath } from "../next-path.js";
 import { SECURITY_PATH } from "../pages/security-page.js";
 import { ConfirmPage, TwoFactorSetupPage, TwoFactorSignInPage } from "../pages/step-up-pages.js";
-import { requestInfo } from "../request-info.js";
 import { CONFIRM_PATH, isFreshlyAuthenticated, recordStepUp } from "../step-up/freshness.js";
 import { stepUpRedirect } from "../step-up/guards.js";
 import { hasSecondFactor, secondFactorsOf } from "../step-up/second-factor-store.js";
@@ -19,6 +18,7 @@ import { formFields } from "../validation.js";
 export interface StepUpRouteDeps {
   db: Db;
   auth: Auth;
+  passwords: PasswordLimits;
   now: () => Date;
 }
 
@@ -44,7 +44,7 @@ async function checkSecondFactorCode(
   email: string,
   code: string,
 ): Promise<{ refused: true } | { refused: false; value: Headers | null }> {
-  return withPasswordAttempt(deps.db, { email, ip: requestInfo(c).ipAddress, now: deps.now() }, async () => {
+  return deps.passwords.attempt(c, email, deps.now(), async () => {
     const headers = c.req.raw.headers;
     try {
       const answer = isTotpCode(code)
@@ -111,19 +111,15 @@ export function confirmRoutes(deps: StepUpRouteDeps) {
 
     const password = form.password ?? "";
     if (!password) return page(c, next, "confirm.missing", 400);
-    const checked = await withPasswordAttempt(
-      db,
-      { email: viewer.email, ip: requestInfo(c).ipAddress, now: now() },
-      async () => {
-        try {
-          await auth.api.verifyPassword({ body: { password }, headers: c.req.raw.headers });
-          return { outcome: "right", value: true };
-        } catch (error) {
-          if (!isAPIError(error)) throw error;
-          return { outcome: betterAuthErrorCode(error) === "INVALID_PASSWORD" ? "wrong" : "unchecked", value: false };
-        }
-      },
-    );
+    const checked = await deps.passwords.attempt(c, viewer.email, now(), async () => {
+      try {
+        await auth.api.verifyPassword({ body: { password }, headers: c.req.raw.headers });
+        return { outcome: "right", value: true };
+      } catch (error) {
+        if (!isAPIError(error)) throw error;
+        return { outcome: betterAuthErrorCode(error) === "INVALID_PASSWORD" ? "wrong" : "unchecked", value: false };
+      }
+    });
     if (checked.refused) return page(c, next, "confirm.limited", 429);
     if (!checked.value) return page(c, next, "confirm.wrongPassword", 401);
     return confirmed(c, next);
@@ -240,19 +236,15 @@ export function secondFactorDashboardRoutes(deps: StepUpRouteDeps) {
    * reason (already on, already off: the page was out of date).
    */
   async function withPassword<T>(c: Context<AppEnv>, call: () => Promise<T>) {
-    return withPasswordAttempt<T | "wrong" | "stale">(
-      db,
-      { email: viewerOf(c).email, ip: requestInfo(c).ipAddress, now: now() },
-      async () => {
-        try {
-          return { outcome: "right", value: await call() };
-        } catch (error) {
-          if (!isAPIError(error)) throw error;
-          if (betterAuthErrorCode(error) === "INVALID_PASSWORD") return { outcome: "wrong", value: "wrong" };
-          return { outcome: "unchecked", value: "stale" };
-        }
-      },
-    );
+    return deps.passwords.attempt<T | "wrong" | "stale">(c, viewerOf(c).email, now(), async () => {
+      try {
+        return { outcome: "right", value: await call() };
+      } catch (error) {
+        if (!isAPIError(error)) throw error;
+        if (betterAuthErrorCode(error) === "INVALID_PASSWORD") return { outcome: "wrong", value: "wrong" };
+        return { outcome: "unchecked", value: "stale" };
+      }
+    });
   }
 
   routes.post("/two-factor/enable", formFields, async (c) => {

@@ -1,7 +1,7 @@
 import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
-import { takeSignUpAttempt, withPasswordAttempt } from "../accounts/password-attempts.js";
+import { type PasswordLimits, takeSignUpAttempt } from "../accounts/password-attempts.js";
 import { looksBlankOrAlike, UserName } from "../accounts/user-name.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
@@ -19,6 +19,7 @@ const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 export interface WebAuthRouteDeps {
   db: Db;
   auth: Auth;
+  passwords: PasswordLimits;
   publicUrl: string;
   now: () => Date;
 }
@@ -40,7 +41,7 @@ const SIGN_UP_ERRORS: Record<string, MessageKey> = {
  * `/logout`, and the language switcher. Forms post back here (no script
  * needed); `next` survives every step but only ever points at this site.
  */
-export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
+export function webAuthRoutes({ db, auth, passwords, publicUrl, now }: WebAuthRouteDeps) {
   const routes = new Hono<AppEnv>();
   const secureCookies = new URL(publicUrl).protocol === "https:";
 
@@ -55,7 +56,7 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
 
   /** One password sign-in under the password limits: the session's cookies, or null for a wrong password. */
   const signIn = (c: Context<AppEnv>, email: string, password: string) =>
-    withPasswordAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }, async () => {
+    passwords.attempt(c, email, now(), async () => {
       try {
         const { headers, response } = await auth.api.signInEmail({
           body: { email, password },
@@ -84,6 +85,9 @@ export function webAuthRoutes({ db, auth, publicUrl, now }: WebAuthRouteDeps) {
     const signedIn = await signIn(c, email, password);
     if (signedIn.refused) return again(429, "login.limited");
     if (!signedIn.value) return again(401, "login.invalid");
+    // This browser knew the password: its device cookie lets it past the account's back-off next time.
+    const device = await passwords.devices.issue(email);
+    if (device) c.header("set-cookie", device, { append: true });
     // Two-factor accounts: Better Auth set a short-lived cookie for the code step instead of a session.
     const { headers, secondStep } = signedIn.value;
     if (secondStep) return redirectWithCookies(c, headers, `/login/two-factor?next=${encodeURIComponent(next)}`);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type App, createApp } from "../../src/app.js";
 import { createAuth } from "../../src/auth.js";
 import { createMailer, type Mailer } from "../../src/email/mailer.js";
+import type { ApprovalPolicy } from "../../src/policy/approval-policy.js";
 import { createMigratedDatabase, type DatabaseKind, type TestDatabase } from "./test-database.js";
 
 /** The origin tests pretend to be, as a browser on the server's own pages would send. */
@@ -23,6 +24,8 @@ export interface TestApp {
   app: App;
   database: TestDatabase;
   clock: TestClock;
+  /** Every wait the password tarpit asked for, in order; nothing really waits. */
+  tarpitWaits: number[];
   /** `app.request` with a JSON body, the same-origin `Origin` header and optional cookie/bearer. */
   postJson(path: string, body: unknown, options?: RequestOptions): Promise<Response>;
   /** A browser's form post (urlencoded), from our own origin unless `headers` says otherwise. */
@@ -50,6 +53,8 @@ export async function createTestApp(
     trustedProxies?: number;
     /** The secret that signs cookies; random unless a test needs to sign one itself. */
     secret?: string;
+    /** DEVICE_FLOW and APPROVAL_NETWORKS as the server would read them. */
+    policy?: ApprovalPolicy;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createMigratedDatabase(kind));
@@ -66,6 +71,7 @@ export async function createTestApp(
     mailer,
     now: clock.now,
   });
+  const tarpitWaits: number[] = [];
   const app = createApp({
     database,
     auth,
@@ -73,6 +79,10 @@ export async function createTestApp(
     now: clock.now,
     mailer,
     trustedProxies: options.trustedProxies,
+    policy: options.policy,
+    sleep: async (ms) => {
+      tarpitWaits.push(ms);
+    },
   });
   const headers = (options?: RequestOptions): Record<string, string> => ({
     origin: new URL(publicUrl).origin,
@@ -84,6 +94,7 @@ export async function createTestApp(
     app,
     database,
     clock,
+    tarpitWaits,
     postJson: async (path, body, options) =>
       app.request(path, {
         method: "POST",
