@@ -3,7 +3,6 @@ import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { deviceCookies } from "./accounts/device-cookies.js";
 import { passwordLimits, realSleep, type Sleep } from "./accounts/password-attempts.js";
-import { FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH } from "./accounts/password-reset.js";
 import type { AppEnv } from "./app-env.js";
 import { type Auth, serverSecret } from "./auth.js";
 import type { Database } from "./db/database.js";
@@ -19,10 +18,12 @@ import { noRoute, notFound, onError } from "./middleware/errors.js";
 import { pageContext } from "./middleware/page-context.js";
 import { requestGuards } from "./middleware/request-guards.js";
 import { sameOrigin } from "./middleware/same-origin.js";
+import { requireFreshWebSession } from "./middleware/step-up.js";
 import { TOKENS_PATH } from "./pages/cli-tokens-page.js";
 import { MESHES_PATH } from "./pages/meshes-page.js";
 import { oneTimeFlash } from "./pages/one-time-flash.js";
 import { SECURITY_PATH } from "./pages/security-page.js";
+import { FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH } from "./password-reset/password-reset.js";
 import { type ApprovalPolicy, approvalGuard, OPEN_POLICY } from "./policy/approval-policy.js";
 import { assetRoutes } from "./routes/assets.js";
 import { betterAuthRoutes } from "./routes/better-auth.js";
@@ -45,7 +46,6 @@ import { telemetryRoutes } from "./routes/telemetry.js";
 import { webAuthRoutes } from "./routes/web-auth.js";
 import { whoamiRoutes } from "./routes/whoami.js";
 import { CONFIRM_PATH } from "./step-up/freshness.js";
-import { requireFreshWebSession } from "./step-up/guards.js";
 
 /** Where sign-in asks for the second factor after a right password. */
 const TWO_FACTOR_SIGN_IN_PATH = "/login/two-factor";

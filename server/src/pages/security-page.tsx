@@ -1,6 +1,6 @@
+import type { SecondFactors } from "../accounts/second-factors.js";
 import type { WebSessionRow } from "../accounts/web-sessions.js";
 import type { MessageKey } from "../i18n/en.js";
-import type { SecondFactors } from "../step-up/second-factor-store.js";
 import { browserLabel, compactAddress } from "./browser-label.js";
 import { TOKENS_PATH } from "./cli-tokens-page.js";
 import { Layout } from "./layout.js";

@@ -1,5 +1,5 @@
+import type { SecondFactors } from "../accounts/second-factors.js";
 import type { MessageKey } from "../i18n/en.js";
-import type { SecondFactors } from "../step-up/second-factor-store.js";
 import { SITE_ASSETS } from "./assets/site-assets.js";
 import { Layout } from "./layout.js";
 import type { PageContext } from "./page-context.js";

@@ -1,13 +1,13 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { type Context, Hono } from "hono";
 import { type PasswordCheck, type PasswordLimits, takeSignUpAttempt } from "../accounts/password-attempts.js";
-import { takePasswordResetAttempt } from "../accounts/password-reset.js";
 import { endWebSessions, type WebSessionSelector } from "../accounts/web-sessions.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, handleAuthRequest } from "../auth.js";
 import type { Db } from "../db/database.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { noRoute } from "../middleware/errors.js";
+import { takePasswordResetAttempt } from "../password-reset/password-reset.js";
 import { requestInfo } from "../request-info.js";
 
 export interface BetterAuthRouteDeps {

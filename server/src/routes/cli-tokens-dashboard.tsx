@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
+import { stepUpRedirect } from "../middleware/step-up.js";
 import { requireViewer } from "../next-path.js";
 import {
   CliTokensPage,
@@ -15,7 +16,6 @@ import {
 import type { OneTimeFlashes } from "../pages/one-time-flash.js";
 import { requestInfo } from "../request-info.js";
 import type { SecurityNotices } from "../security-alerts/security-notices.js";
-import { stepUpRedirect } from "../step-up/guards.js";
 import { createPersonalAccessToken, findLiveToken, listTokens, revokeToken } from "../tokens/token-store.js";
 import { formFields } from "../validation.js";
 

@@ -10,11 +10,11 @@ import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
+import { requireFreshCaller } from "../middleware/step-up.js";
 import { browserLabel } from "../pages/browser-label.js";
 import { TOKENS_PATH } from "../pages/cli-tokens-page.js";
 import { requestInfo } from "../request-info.js";
 import type { SecurityNotices } from "../security-alerts/security-notices.js";
-import { requireFreshCaller } from "../step-up/guards.js";
 import { createPersonalAccessToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
 import { validJson } from "../validation.js";
 

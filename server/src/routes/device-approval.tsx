@@ -5,13 +5,13 @@ import type { Db } from "../db/database.js";
 import type { DeviceCodeRow } from "../device-codes/device-code-store.js";
 import { decideUserCode, lookUpUserCode } from "../device-codes/user-code-decision.js";
 import type { MessageKey } from "../i18n/en.js";
+import { stepUpRedirect } from "../middleware/step-up.js";
 import { redirectToLogin } from "../next-path.js";
 import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { CodeEntryPage } from "../pages/code-entry-page.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage, type Tone } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
-import { stepUpRedirect } from "../step-up/guards.js";
 import { formFields } from "../validation.js";
 
 type Outcome = "approved" | "denied" | "expired" | "used" | "limited" | "raced" | "unknown";

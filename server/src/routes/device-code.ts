@@ -28,10 +28,10 @@ import { takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requireWebSession } from "../middleware/caller.js";
 import { notFromOtherSites, sameOrigin } from "../middleware/same-origin.js";
+import { requireFreshCaller } from "../middleware/step-up.js";
 import { type ApprovalPolicy, approvalGuard, deviceFlowDisabled } from "../policy/approval-policy.js";
 import { requestInfo } from "../request-info.js";
 import type { SecurityNotices } from "../security-alerts/security-notices.js";
-import { requireFreshCaller } from "../step-up/guards.js";
 import { validJson } from "../validation.js";
 
 // Device codes are 43 base64url characters; user codes are ABCD-EFGH in any case, dash optional.

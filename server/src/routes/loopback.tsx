@@ -11,13 +11,13 @@ import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { issueLoopbackCode, redeemLoopbackCode } from "../loopback/loopback-store.js";
 import { pageSecurityHeaders } from "../middleware/security-headers.js";
+import { stepUpRedirect } from "../middleware/step-up.js";
 import { redirectToLogin } from "../next-path.js";
 import { ApprovalCard, DecisionButton } from "../pages/approval-card.js";
 import { Layout } from "../pages/layout.js";
 import { MessagePage } from "../pages/message-page.js";
 import { requestInfo } from "../request-info.js";
 import type { SecurityNotices } from "../security-alerts/security-notices.js";
-import { stepUpRedirect } from "../step-up/guards.js";
 import { describeIssues, formFields, validJson } from "../validation.js";
 
 export interface LoopbackRouteDeps {

@@ -1,12 +1,16 @@
 import { isAPIError } from "better-auth/api";
 import { Hono } from "hono";
-import { FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH, takePasswordResetAttempt } from "../accounts/password-reset.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import { ForgotPasswordPage, ResetPasswordPage } from "../pages/auth-pages.js";
 import { MessagePage } from "../pages/message-page.js";
 import type { PageContext } from "../pages/page-context.js";
+import {
+  FORGOT_PASSWORD_PATH,
+  RESET_PASSWORD_PATH,
+  takePasswordResetAttempt,
+} from "../password-reset/password-reset.js";
 import { requestInfo } from "../request-info.js";
 import { formFields } from "../validation.js";
 

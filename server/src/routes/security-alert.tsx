@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { endSessionsAfterPasswordChange } from "../accounts/password-change.js";
-import { FORGOT_PASSWORD_PATH } from "../accounts/password-reset.js";
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { user } from "../db/schema.js";
 import { TOKENS_PATH } from "../pages/cli-tokens-page.js";
 import { MessagePage } from "../pages/message-page.js";
 import type { PageContext } from "../pages/page-context.js";
+import { FORGOT_PASSWORD_PATH } from "../password-reset/password-reset.js";
 import { requestInfo } from "../request-info.js";
 import { findOpenAlert, spendAlert } from "../security-alerts/alert-store.js";
 import { ALERT_PATH } from "../security-alerts/security-notices.js";

@@ -1,16 +1,16 @@
 import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
 import type { PasswordLimits } from "../accounts/password-attempts.js";
+import { secondFactorsOf } from "../accounts/second-factors.js";
 import { endWebSessions, listWebSessions } from "../accounts/web-sessions.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
+import { stepUpRedirect } from "../middleware/step-up.js";
 import { requireViewer } from "../next-path.js";
 import { SECURITY_PATH, type SecurityNotice, SecurityPage } from "../pages/security-page.js";
 import { requestInfo } from "../request-info.js";
-import { stepUpRedirect } from "../step-up/guards.js";
-import { secondFactorsOf } from "../step-up/second-factor-store.js";
 import { listTokens, revokeAllPersonalAccessTokens } from "../tokens/token-store.js";
 import { formFields } from "../validation.js";
 import { SECOND_FACTOR_ERRORS } from "./step-up.js";

@@ -2,17 +2,17 @@ import { isAPIError } from "better-auth/api";
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { PasswordLimits } from "../accounts/password-attempts.js";
+import { hasSecondFactor, secondFactorsOf } from "../accounts/second-factors.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import { passkey, session } from "../db/schema.js";
 import type { MessageKey } from "../i18n/en.js";
+import { stepUpRedirect } from "../middleware/step-up.js";
 import { requireViewer, safeNextPath } from "../next-path.js";
 import { SECURITY_PATH } from "../pages/security-page.js";
 import { ConfirmPage, TwoFactorSetupPage, TwoFactorSignInPage } from "../pages/step-up-pages.js";
 import { CONFIRM_PATH, isFreshlyAuthenticated, recordStepUp } from "../step-up/freshness.js";
-import { stepUpRedirect } from "../step-up/guards.js";
-import { hasSecondFactor, secondFactorsOf } from "../step-up/second-factor-store.js";
 import { formFields } from "../validation.js";
 
 export interface StepUpRouteDeps {

@@ -1,5 +1,7 @@
 import type { BetterAuthOptions } from "better-auth";
 import { eq } from "drizzle-orm";
+import { endSessionsAfterPasswordChange } from "../accounts/password-change.js";
+import { knownLocale } from "../accounts/user-locale.js";
 import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { user } from "../db/schema.js";
@@ -11,8 +13,6 @@ import { takeAttempt, takeAttempts } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { CLIENT_ADDRESS_HEADER } from "../request-info.js";
 import type { SecurityNotices } from "../security-alerts/security-notices.js";
-import { endSessionsAfterPasswordChange } from "./password-change.js";
-import { knownLocale } from "./user-locale.js";
 
 /** The page a reset link opens; it posts the new password to Better Auth's `/reset-password`. */
 export const RESET_PASSWORD_PATH = "/reset-password";

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import type { Auth } from "../auth.js";
-import { confirmPathFor, isFreshlyAuthenticated, stepUpRequired } from "./freshness.js";
+import { confirmPathFor, isFreshlyAuthenticated, stepUpRequired } from "../step-up/freshness.js";
 
 /**
  * For a page action that matters (approve a login, create a token, change the
