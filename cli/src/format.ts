@@ -1,4 +1,4 @@
-import type { CliSession } from "@claudemesh/sdk";
+import type { CliSession, TokenSummary } from "@claudemesh/sdk";
 import type { Messages } from "./i18n/en.js";
 
 // How dates and devices read in human output, the same in every command.
@@ -18,8 +18,24 @@ export function deviceLabel(session: CliSession): string {
  * so a phished session cannot pass for one's own on the device name alone.
  */
 export function sessionOrigin(session: CliSession, t: Messages): string {
-  const device = deviceLabel(session);
-  return session.ip_address ? `${device}  ${t.sessions.from(session.ip_address)}` : device;
+  return [
+    deviceLabel(session),
+    session.ip_address ? t.sessions.from(session.ip_address) : "",
+    session.flow ? t.sessions.via[session.flow] : "",
+  ]
+    .filter(Boolean)
+    .join("  ");
+}
+
+/** Where a personal access token was made: how, in which browser, from which address (what the server recorded). */
+export function tokenOrigin(token: TokenSummary, t: Messages): string {
+  return [
+    token.flow ? t.sessions.via[token.flow] : "",
+    token.browser ? t.sessions.madeIn(token.browser) : "",
+    token.ip_address ? t.sessions.from(token.ip_address) : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 export function lastUsed(session: CliSession, t: Messages): string {

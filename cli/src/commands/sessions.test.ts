@@ -9,7 +9,7 @@ const twoSessions = {
   route: "GET /api/my/cli/sessions",
   reply: ok(SessionList, {
     sessions: [
-      sessionAnswer(),
+      sessionAnswer({ flow: "device-code" }),
       // A session from before addresses were recorded shows none.
       sessionAnswer({ id: "sess-2", current: false, device_name: "ci", last_used_at: null, ip_address: null }),
     ],
@@ -18,13 +18,13 @@ const twoSessions = {
 
 const cases: CommandCase[] = [
   {
-    name: "list: one line per device on stdout, * for this one, with the address it signed in from",
+    name: "list: one line per device on stdout, * for this one, with the address it signed in from and how",
     args: ["sessions", "list"],
     savedLogin: "session",
     stubs: [twoSessions],
     wantStatus: 0,
     stdoutIs:
-      "* sess-1  ada-laptop · linux · x64  from 203.0.113.7  (signed in 2026-05-01, last used 2026-05-31)\n" +
+      "* sess-1  ada-laptop · linux · x64  from 203.0.113.7  via device code  (signed in 2026-05-01, last used 2026-05-31)\n" +
       "  sess-2  ci · linux · x64  (signed in 2026-05-01, never used)\n",
     wantSent: [`GET /api/my/cli/sessions ${SAVED}`],
   },

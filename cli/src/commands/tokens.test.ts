@@ -73,7 +73,7 @@ const cases: CommandCase[] = [
     check: ({ opened }) => expect(opened).toEqual([]),
   },
   {
-    name: "list: one line per token, never its value",
+    name: "list: one line per token, never its value, with where it was made",
     args: ["tokens", "list"],
     tty: true,
     savedLogin: "session",
@@ -82,7 +82,8 @@ const cases: CommandCase[] = [
         route: "GET /api/my/cli/tokens",
         reply: ok(TokenList, {
           tokens: [
-            tokenAnswer(),
+            tokenAnswer({ flow: "web", browser: "Chrome · Linux", ip_address: "203.0.113.7" }),
+            // A token from before origins were recorded shows none.
             tokenAnswer({ id: "tok-2", name: "laptop", expires_at: null, last_used_at: "2026-05-30T00:00:00.000Z" }),
           ],
         }),
@@ -90,7 +91,8 @@ const cases: CommandCase[] = [
     ],
     wantStatus: 0,
     stdoutIs:
-      "tok-1  ci-deploy  (expires 2027-05-01, never used)\ntok-2  laptop  (never expires, last used 2026-05-30)\n",
+      "tok-1  ci-deploy  made on the dashboard in Chrome · Linux from 203.0.113.7  (expires 2027-05-01, never used)\n" +
+      "tok-2  laptop  (never expires, last used 2026-05-30)\n",
   },
   {
     name: "list --json: { tokens }",

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
-import { formatDate } from "../format.js";
+import { formatDate, tokenOrigin } from "../format.js";
 import { en, type Messages } from "../i18n/en.js";
 import { LocalizedError } from "../i18n/language.js";
 import { checkInput } from "../input.js";
@@ -103,7 +103,8 @@ export async function runTokensList(options: { json?: boolean }, ctx: CliContext
   for (const token of options.json ? [] : tokens) {
     const expires = token.expires_at ? t.tokens.expires(formatDate(token.expires_at, t)) : t.tokens.neverExpires;
     const used = token.last_used_at ? t.sessions.lastUsed(formatDate(token.last_used_at, t)) : t.sessions.neverUsed;
-    ctx.out.print(`${token.id}  ${token.name}  (${expires}, ${used})`);
+    const origin = tokenOrigin(token, t);
+    ctx.out.print(`${token.id}  ${token.name}  ${origin ? `${origin}  ` : ""}(${expires}, ${used})`);
   }
   return 0;
 }

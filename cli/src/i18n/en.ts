@@ -1,3 +1,4 @@
+import type { CredentialFlow } from "@claudemesh/sdk/contracts";
 import {
   ERROR_CODES,
   type ErrorCode,
@@ -304,6 +305,13 @@ export const en = {
     lastUsed: (date: string) => `last used ${date}`,
     neverUsed: "never used",
     from: (address: string) => `from ${address}`,
+    /** How a credential was obtained, as the server recorded it. */
+    via: {
+      "device-code": "via device code",
+      browser: "via browser sign-in",
+      web: "made on the dashboard",
+    } satisfies Record<CredentialFlow, string>,
+    madeIn: (browser: string) => `in ${browser}`,
   },
 
   tokens: {

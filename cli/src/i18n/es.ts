@@ -337,6 +337,12 @@ export const es: Messages = {
     lastUsed: (date) => `último uso el ${date}`,
     neverUsed: "sin usar",
     from: (address) => `desde ${address}`,
+    via: {
+      "device-code": "con código de dispositivo",
+      browser: "con inicio en el navegador",
+      web: "creado en el panel",
+    },
+    madeIn: (browser) => `en ${browser}`,
   },
 
   tokens: {

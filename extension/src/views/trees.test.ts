@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { CliSession } from "@claudemesh/sdk";
+import type { CliSession, TokenSummary } from "@claudemesh/sdk";
 import { beforeEach, describe, expect, it } from "vitest";
 import { l10nBundle, resetFake } from "../../test/fake-vscode.js";
-import { sessionRow } from "./trees.js";
+import { sessionRow, tokenRow } from "./trees.js";
 
 const BUNDLE = fileURLToPath(new URL("../../l10n/bundle.l10n.es.json", import.meta.url));
 
@@ -46,5 +46,32 @@ describe("CLI Sessions rows", () => {
     const translations = JSON.parse(await readFile(BUNDLE, "utf8")) as Record<string, string>;
     for (const [english, spanish] of Object.entries(translations)) l10nBundle.set(english, spanish);
     expect(sessionRow(session()).treeItem().description).toMatch(/^desde 203\.0\.113\.7 · último uso /);
+  });
+});
+
+describe("Access Tokens rows", () => {
+  const token = (overrides: Partial<TokenSummary> = {}): TokenSummary => ({
+    id: "tok-1",
+    name: "ci-deploy",
+    created_at: "2026-05-01T09:00:00.000Z",
+    last_used_at: null,
+    expires_at: null,
+    flow: "web",
+    browser: "Chrome · Linux",
+    ip_address: "203.0.113.7",
+    ...overrides,
+  });
+
+  it("show the address a token was made from, and the browser in the tooltip", () => {
+    const item = tokenRow(token()).treeItem();
+    expect(item.label).toBe("ci-deploy");
+    expect(item.description).toMatch(/^from 203\.0\.113\.7 · expires never · last used never$/);
+    expect(item.tooltip).toBe("tok-1 · Chrome · Linux · from 203.0.113.7");
+  });
+
+  it("say nothing of an origin the server did not record", () => {
+    const item = tokenRow(token({ browser: null, ip_address: null })).treeItem();
+    expect(item.description).toMatch(/^expires never/);
+    expect(item.tooltip).toBe("tok-1");
   });
 });

@@ -60,18 +60,20 @@ export function sessionRows(identity: Identity): Promise<TreeNode[]> {
   return listRows(identity, async (api) => (await api.listSessions()).sessions, empty, sessionRow);
 }
 
-/** Access Tokens: name, expiry, last use; never the value. */
+/** Access Tokens: name, the address it was made from, expiry, last use; never the value. */
 export function tokenRow(token: TokenSummary): TreeNode {
+  const lifetime = vscode.l10n.t(
+    "expires {0} · last used {1}",
+    day(token.expires_at, vscode.l10n.t("never")),
+    day(token.last_used_at, vscode.l10n.t("never")),
+  );
+  const from = token.ip_address ? vscode.l10n.t("from {0}", token.ip_address) : undefined;
   return new InfoNode(token.name, {
     id: `token:${token.id}`,
-    description: vscode.l10n.t(
-      "expires {0} · last used {1}",
-      day(token.expires_at, vscode.l10n.t("never")),
-      day(token.last_used_at, vscode.l10n.t("never")),
-    ),
+    description: from ? `${from} · ${lifetime}` : lifetime,
     icon: "key",
     contextValue: "claudemesh.token",
-    tooltip: token.id,
+    tooltip: [token.id, token.browser, from].filter(Boolean).join(" · "),
     resource: token.id,
   });
 }
