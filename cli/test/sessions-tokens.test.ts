@@ -1,4 +1,4 @@
-import { CreatedToken, SessionList, TokenList } from "@claudemesh/sdk";
+import { SessionList, TokenList } from "@claudemesh/sdk";
 import { useCliHarness } from "@claudemesh/test-support/cli-harness";
 import { runCli } from "@claudemesh/test-support/run-cli";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,9 @@ describe("claudemesh sessions", () => {
     await cli.deviceLogin();
     const text = await runCli(["sessions"], cli.env);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^\* [0-9a-f-]{36} {2}\S+ · linux · x64 {2}\(signed in \d{4}-\d\d-\d\d, last used/m);
+    expect(text.stdout).toMatch(
+      /^\* [0-9a-f-]{36} {2}\S+ · linux · x64 {2}from \S+ {2}via device code {2}\(signed in \d{4}-\d\d-\d\d, last used/m,
+    );
     const json = await runCli(["sessions", "list", "--json"], cli.env);
     expect(SessionList.parse(JSON.parse(json.stdout)).sessions).toEqual([expect.objectContaining({ current: true })]);
   });
@@ -31,15 +33,17 @@ describe("claudemesh sessions", () => {
 });
 
 describe("claudemesh tokens", () => {
-  it("create prints the token once on stdout with a warning; list never shows it; revoke stops it", async () => {
-    await cli.deviceLogin();
+  const page = (query: string) => `${new URL("/dashboard/settings/cli-tokens", cli.server.url).href}${query}`;
+
+  it("create opens the dashboard's form and prints its URL; the token made there is listed (never its value) and revoke stops it", async () => {
+    const { account } = await cli.deviceLogin();
     const created = await runCli(["tokens", "create", "--name", "ci-deploy", "--expires-in", "90d"], cli.env);
     expect(created.code).toBe(0);
-    const token = created.stdout.trim();
-    expect(token).toMatch(/^cm_pat_[a-z2-7]{58}$/);
-    expect(created.stderr).toMatch(/Created token "ci-deploy" \(expires \d{4}-\d\d-\d\d\)/);
-    expect(created.stderr).toContain("it will not be shown again");
+    expect(created.stdout.trim()).toBe(page("?name=ci-deploy&expiry=90"));
+    expect(created.stderr).toContain("Personal access tokens are created in your browser");
 
+    // What the person then does in the browser, signed in to the dashboard.
+    const { token } = await cli.server.createPat(account.cookie, "ci-deploy");
     const listed = await runCli(["tokens", "list", "--json"], cli.env);
     expect(listed.stdout).not.toContain(token);
     const [summary] = TokenList.parse(JSON.parse(listed.stdout)).tokens;
@@ -50,25 +54,21 @@ describe("claudemesh tokens", () => {
     expect((await runCli(["whoami"], { ...cli.env, CLAUDEMESH_TOKEN: token })).code).toBe(2);
   });
 
-  it("create --json includes the token, and never-expiring tokens say so", async () => {
-    await cli.deviceLogin();
+  it("create --json prints the page's URL, signed in or not", async () => {
     const created = await runCli(["tokens", "create", "--name", "forever", "--expires-in", "never", "--json"], cli.env);
-    expect(CreatedToken.parse(JSON.parse(created.stdout))).toMatchObject({ name: "forever", expires_at: null });
-    expect(created.stderr).toContain("never expires");
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toEqual({ url: page("?name=forever&expiry=never") });
   });
 
-  it("a bad --expires-in exits 1 before any request; a missing --name exits 1", async () => {
-    await cli.deviceLogin();
+  it("a bad --expires-in exits 1 and opens nothing", async () => {
     const bad = await runCli(["tokens", "create", "--name", "x", "--expires-in", "soon"], cli.env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("--expires-in must be like 30d, 90d, 1y or never");
-    const unnamed = await runCli(["tokens", "create"], cli.env);
-    expect(unnamed.code).toBe(1);
-    expect(unnamed.stderr).toMatch(/--name/);
+    expect(bad.stdout).toBe("");
   });
 
-  it("signed out, every command exits 2 and says how to sign in", async () => {
-    for (const args of [["sessions"], ["tokens", "list"], ["tokens", "create", "--name", "x"]]) {
+  it("signed out, every command that reads the account exits 2 and says how to sign in", async () => {
+    for (const args of [["sessions"], ["tokens", "list"]]) {
       const result = await runCli(args, cli.env);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("Run `claudemesh login` to sign in.");

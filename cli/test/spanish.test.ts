@@ -106,9 +106,9 @@ describe("claudemesh in Spanish, from the locale", () => {
     expect(help.stdout).toMatch(/^Uso: claudemesh invite \[opciones\]\n/);
     expect(help.stdout).toContain("Opciones:");
     expect(help.stdout).toMatch(/\(valores: "member", "admin", por\s+defecto: "member"\)/);
-    const missing = await runCli(["tokens", "create"], { ...cli.env, ...SPANISH });
+    const missing = await runCli(["create"], { ...cli.env, ...SPANISH });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("error: falta la opción obligatoria '--name <name>'");
+    expect(missing.stderr).toContain("error: falta el argumento obligatorio 'name'");
   });
 
   it.each([
@@ -133,7 +133,7 @@ describe("claudemesh in Spanish, from the locale", () => {
     expect(result.stderr).toContain(`No has iniciado sesión en ${cli.server.url}.`);
   });
 
-  it("signed in, whoami and tokens speak Spanish, with dates as Spanish writes them, and print tokens as they are", async () => {
+  it("signed in, whoami and tokens speak Spanish, with dates as Spanish writes them, and print URLs as they are", async () => {
     await cli.deviceLogin("Lola López");
     const whoami = await runCli(["whoami", "--sessions"], { ...cli.env, ...SPANISH });
     expect(whoami.code).toBe(0);
@@ -148,9 +148,8 @@ describe("claudemesh in Spanish, from the locale", () => {
 
     const created = await runCli(["tokens", "create", "--name", "ci-despliegue"], { ...cli.env, ...SPANISH });
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/^cm_pat_[A-Za-z0-9]+\n$/);
-    expect(created.stderr).toContain('Token "ci-despliegue" creado (caduca el ');
-    expect(created.stderr).toContain("Cópialo ahora: no se volverá a mostrar.");
+    expect(created.stdout).toBe(`${new URL("/dashboard/settings/cli-tokens?name=ci-despliegue", cli.server.url).href}\n`);
+    expect(created.stderr).toContain("Los tokens de acceso personal se crean en tu navegador");
   });
 
   it("login --no-wait and --continue speak Spanish, for people; their JSON stays as it is", async () => {

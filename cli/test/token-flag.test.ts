@@ -16,7 +16,6 @@ describe("--token on every command that calls the server", () => {
     [["sync"]],
     [["sessions", "list"]],
     [["tokens", "list"]],
-    [["tokens", "create", "--name", "from-flag"]],
     [["auth", "status"]],
   ])("claudemesh %j --token <pat> works with no saved login, and beats CLAUDEMESH_TOKEN", async (args) => {
     const flagged = await cli.server.signUp("Flag Owner");
