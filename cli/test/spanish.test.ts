@@ -148,7 +148,9 @@ describe("claudemesh in Spanish, from the locale", () => {
 
     const created = await runCli(["tokens", "create", "--name", "ci-despliegue"], { ...cli.env, ...SPANISH });
     expect(created.code).toBe(0);
-    expect(created.stdout).toBe(`${new URL("/dashboard/settings/cli-tokens?name=ci-despliegue", cli.server.url).href}\n`);
+    expect(created.stdout).toBe(
+      `${new URL("/dashboard/settings/cli-tokens?name=ci-despliegue", cli.server.url).href}\n`,
+    );
     expect(created.stderr).toContain("Los tokens de acceso personal se crean en tu navegador");
   });
 
