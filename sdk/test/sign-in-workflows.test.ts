@@ -114,7 +114,7 @@ describe("keepLogin", () => {
     const second = await sessionLogin();
 
     const kept = await keepLogin({ store, api: apiFor(server.url), login: second, source: "device-code" });
-    expect(kept.saved).toEqual({ store: "file", location: store.file.path });
+    expect(kept.saved).toEqual({ store: "file" });
     expect(kept.replaced).toEqual({ outcome: "revoked" });
     expect((await store.load())?.token).toBe(second.token);
     expect(await serverSays(first.token)).toBe("token_revoked");

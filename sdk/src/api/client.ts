@@ -4,11 +4,8 @@ import {
   AcceptedInvite as AcceptedInviteSchema,
   type CreatedInvite,
   CreatedInvite as CreatedInviteSchema,
-  type CreatedToken,
-  CreatedToken as CreatedTokenSchema,
   type CreateInviteRequest,
   type CreateMeshRequest,
-  type CreateTokenRequest,
   type DeviceCodeRequest,
   type DeviceCodeResponse,
   DeviceCodeResponse as DeviceCodeResponseSchema,
@@ -157,10 +154,6 @@ export class ApiClient {
   /** Revokes a CLI session by id, or `"current"` for the one this client's token is. */
   revokeSession(id: string, signal?: AbortSignal): Promise<RevokedResponse> {
     return this.#sender.json("delete", `api/my/cli/sessions/${idSegment(id)}`, RevokedResponseSchema, { signal });
-  }
-
-  createToken(input: CreateTokenRequest, signal?: AbortSignal): Promise<CreatedToken> {
-    return this.#sender.json("post", "api/my/cli/tokens", CreatedTokenSchema, { json: input, signal });
   }
 
   listTokens(signal?: AbortSignal): Promise<TokenList> {
