@@ -1,5 +1,5 @@
 // The built server on a real Postgres, as a second person or a thief would meet
-// it: a new password ends every other session (browser and CLI) however it is
+// it: a new password ends every other session (browser and CLI) and every recent PAT however it is
 // asked for, and says so in the audit log; hostile names are refused at every
 // door; and the approval page warns when a login comes from another network.
 
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postJson } from "./support/browser-session.js";
 import { type Cluster, dumpDatabase, startCluster } from "./support/cluster.js";
 import { DEVICE, pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
+import { psql, sqlString } from "./support/outbox.js";
 
 const PASSWORD = "correct horse battery";
 const HOSTILE_NAMES = [
@@ -51,13 +52,19 @@ describe("sessions and names on the real server", () => {
     return answer.body.token ?? "";
   }
 
-  it("a new password, asked for the way Better Auth's clients do, ends every other session, audited; PATs stay", async () => {
+  it("a new password, asked for the way Better Auth's clients do, ends every other session and recent PAT, audited; older PATs stay", async () => {
     const account = await server.signUp("Pat Password");
     const signIn = () =>
       postJson(server.url, "/api/auth/sign-in/email", { email: account.email, password: PASSWORD }, origin());
     const others = [cookieOf(await signIn()), cookieOf(await signIn())];
     const terminal = await cliSession(account.cookie);
-    const pat = await server.createPat(account.cookie, "stays");
+    const recentPat = await server.createPat(account.cookie, "recent");
+    const olderPat = await server.createPat(account.cookie, "older");
+    // Made before the last 30 days: scripts that have used it for weeks keep working.
+    await psql(
+      cluster.postgres.url,
+      `update cli_token set created_at = now() - interval '31 days' where id = ${sqlString(olderPat.id)}`,
+    );
 
     const changed = await postJson(
       server.url,
@@ -69,12 +76,14 @@ describe("sessions and names on the real server", () => {
     for (const cookie of others) expect(await signedIn(cookie)).toBe(false);
     expect(await signedIn(account.cookie)).toBe(true);
     expect(await whoami(terminal)).toBe(401);
-    expect(await whoami(pat.token)).toBe(200);
+    expect(await whoami(recentPat.token)).toBe(401);
+    expect(await whoami(olderPat.token)).toBe(200);
 
     const dump = await dumpDatabase(cluster.postgres);
     expect(dump.match(/auth\.web\.session\.revoked/g)).toHaveLength(2);
     expect(dump).toContain('"web_sessions_ended": 2');
     expect(dump).toContain('"cli_sessions_ended": 1');
+    expect(dump).toContain('"pats_ended": 1');
   });
 
   it("the security page signs every other browser out, and revokes every PAT, in one click each", async () => {
