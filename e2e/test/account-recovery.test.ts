@@ -74,6 +74,8 @@ describe("account recovery in the browser", () => {
     });
     const code = (await asked.json()) as { device_code: string; verification_url_complete: string };
     await page.goto(code.verification_url_complete);
+    // The link only fills in the code form; Continue shows the approval card.
+    await page.getByRole("button", { name: t("device.enter.submit") }).click();
     await page.getByRole("button", { name: t("device.card.approve") }).click();
     const polled = await fetch(`${server.url}/api/auth/cli/device-code/${code.device_code}`);
     const { token } = (await polled.json()) as { token: string };

@@ -15,7 +15,9 @@ describe.each(["en", "es"] as const)("meshes on the web, in %s", (locale) => {
   const browser = useBrowser();
   const t = translator(locale);
 
-  it("shows the CLI's mesh, makes a link once, and withdraws it", async () => {
+  // A long walk (two sign-ups, a token, three CLI runs, two browsers): alone about 20 s, with
+  // no step waiting on a timer; the whole suite on a loaded machine took it past the default 60 s.
+  it("shows the CLI's mesh, makes a link once, and withdraws it", { timeout: 120_000 }, async () => {
     const page = await (await browser.context(locale)).newPage();
     await page.goto(`${cli.server.url}/register`);
     await page.getByLabel(t("register.name")).fill("Mona Mesh");
