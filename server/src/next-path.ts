@@ -30,6 +30,13 @@ export function requireViewer(home: string): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** The signed-in viewer, in a route behind `requireViewer`. */
+export function viewerOf(c: Context<AppEnv>) {
+  const viewer = c.var.page.viewer;
+  if (!viewer) throw new Error("requireViewer lets no anonymous request through");
+  return viewer;
+}
+
 /**
  * Sends a signed-out visitor to `/login`, coming back to `back` afterwards:
  * 302 for a page they asked for, 303 after a form post (so the browser follows with a GET).

@@ -9,7 +9,7 @@ import { requestLocale } from "../i18n/locale.js";
 import { listPendingInvites, revokeInvite } from "../meshes/invite-store.js";
 import { issueInvite } from "../meshes/issue-invite.js";
 import { findMembership, listMembers, listMeshes } from "../meshes/mesh-store.js";
-import { requireViewer } from "../next-path.js";
+import { requireViewer, viewerOf } from "../next-path.js";
 import { INVITE_LIFETIMES, MESHES_PATH, MeshesPage, MeshPage, meshPath } from "../pages/meshes-page.js";
 import type { OneTimeFlashes } from "../pages/one-time-flash.js";
 import { requestInfo } from "../request-info.js";
@@ -39,12 +39,6 @@ export interface MeshesDashboardDeps {
 export function meshesDashboardRoutes({ db, mailer, publicUrl, flashes, now }: MeshesDashboardDeps) {
   const routes = new Hono<AppEnv>();
   routes.use("*", requireViewer(MESHES_PATH));
-
-  const viewerOf = (c: Context<AppEnv>) => {
-    const viewer = c.var.page.viewer;
-    if (!viewer) throw new Error("requireViewer lets no anonymous request through");
-    return viewer;
-  };
 
   /** The viewer's membership of the mesh in the path; someone else's mesh reads as no mesh. */
   async function membershipOf(c: Context<AppEnv>) {

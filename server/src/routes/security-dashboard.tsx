@@ -8,7 +8,7 @@ import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
 import type { MessageKey } from "../i18n/en.js";
 import { stepUpRedirect } from "../middleware/step-up.js";
-import { requireViewer } from "../next-path.js";
+import { requireViewer, viewerOf } from "../next-path.js";
 import { SECURITY_PATH, type SecurityNotice, SecurityPage } from "../pages/security-page.js";
 import { requestInfo } from "../request-info.js";
 import { listTokens, revokeAllPersonalAccessTokens } from "../tokens/token-store.js";
@@ -55,12 +55,6 @@ export function securityDashboardRoutes({
 }) {
   const routes = new Hono<AppEnv>();
   routes.use("*", requireViewer(SECURITY_PATH));
-
-  const viewerOf = (c: Context<AppEnv>) => {
-    const viewer = c.var.page.viewer;
-    if (!viewer) throw new Error("requireViewer lets no anonymous request through");
-    return viewer;
-  };
 
   async function render(c: Context<AppEnv>, passwordError?: MessageKey, status: 200 | 400 | 401 | 429 = 200) {
     const viewer = viewerOf(c);

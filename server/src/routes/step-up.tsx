@@ -9,7 +9,7 @@ import type { Db } from "../db/database.js";
 import { passkey, session } from "../db/schema.js";
 import type { MessageKey } from "../i18n/en.js";
 import { stepUpRedirect } from "../middleware/step-up.js";
-import { requireViewer, safeNextPath } from "../next-path.js";
+import { requireViewer, safeNextPath, viewerOf } from "../next-path.js";
 import { SECURITY_PATH } from "../pages/security-page.js";
 import { ConfirmPage, TwoFactorSetupPage, TwoFactorSignInPage } from "../pages/step-up-pages.js";
 import { CONFIRM_PATH, isFreshlyAuthenticated, recordStepUp } from "../step-up/freshness.js";
@@ -68,12 +68,6 @@ export function confirmRoutes(deps: StepUpRouteDeps) {
   const { db, auth, now } = deps;
   const routes = new Hono<AppEnv>();
   routes.use("*", requireViewer(CONFIRM_PATH));
-
-  const viewerOf = (c: Context<AppEnv>) => {
-    const viewer = c.var.page.viewer;
-    if (!viewer) throw new Error("requireViewer lets no anonymous request through");
-    return viewer;
-  };
 
   const page = async (c: Context<AppEnv>, next: string, error?: MessageKey, status: 200 | 400 | 401 | 429 = 200) =>
     c.html(
@@ -222,11 +216,6 @@ export function secondFactorDashboardRoutes(deps: StepUpRouteDeps) {
   const routes = new Hono<AppEnv>();
   routes.use("*", requireViewer(SECURITY_PATH));
 
-  const viewerOf = (c: Context<AppEnv>) => {
-    const viewer = c.var.page.viewer;
-    if (!viewer) throw new Error("requireViewer lets no anonymous request through");
-    return viewer;
-  };
   const refused = (c: Context<AppEnv>, reason: keyof typeof SECOND_FACTOR_ERRORS) =>
     c.redirect(`${SECURITY_PATH}?two_factor_error=${reason}`, 303);
 
