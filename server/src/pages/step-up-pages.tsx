@@ -100,23 +100,12 @@ export function ConfirmPage(props: { page: PageContext; next: string; factors: S
           <form method="post" action="/confirm" aria-describedby={props.error ? "form-error" : undefined}>
             {hasPasskey ? <p class="muted or">{t("confirm.or")}</p> : null}
             <input type="hidden" name="next" value={next} />
-            <div class="field">
-              <label for="code">{t("confirm.code")}</label>
-              <input
-                id="code"
-                name="code"
-                type="text"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                maxlength={20}
-                required
-                autofocus={!hasPasskey}
-                aria-describedby="code-hint"
-              />
-              <p class="hint" id="code-hint">
-                {t("confirm.codeHint")}
-              </p>
-            </div>
+            <AuthenticatorCodeField
+              label={t("confirm.code")}
+              maxLength={BACKUP_OR_TOTP_MAX}
+              autofocus={!hasPasskey}
+              hint={t("confirm.codeHint")}
+            />
             <button type="submit" class="primary block">
               {t("confirm.submit")}
             </button>
@@ -139,6 +128,34 @@ export function ConfirmPage(props: { page: PageContext; next: string; factors: S
   );
 }
 
+/** Room for a backup code as well as a 6-digit authenticator code. */
+const BACKUP_OR_TOTP_MAX = 20;
+
+/** The `code` field every second-factor form has: an authenticator's code (or, where `maxLength` allows, a backup code). */
+function AuthenticatorCodeField(props: { label: string; maxLength: number; autofocus?: boolean; hint?: string }) {
+  return (
+    <div class="field">
+      <label for="code">{props.label}</label>
+      <input
+        id="code"
+        name="code"
+        type="text"
+        inputmode="numeric"
+        autocomplete="one-time-code"
+        maxlength={props.maxLength}
+        required
+        autofocus={props.autofocus}
+        aria-describedby={props.hint ? "code-hint" : undefined}
+      />
+      {props.hint ? (
+        <p class="hint" id="code-hint">
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /** `/login/two-factor`: after the right password, the code from the authenticator app (or a backup code). */
 export function TwoFactorSignInPage(props: { page: PageContext; next: string; error?: MessageKey; restart?: boolean }) {
   const { page, next } = props;
@@ -156,19 +173,7 @@ export function TwoFactorSignInPage(props: { page: PageContext; next: string; er
         ) : (
           <form method="post" action="/login/two-factor" aria-describedby={props.error ? "form-error" : undefined}>
             <input type="hidden" name="next" value={next} />
-            <div class="field">
-              <label for="code">{t("twoFactor.signIn.code")}</label>
-              <input
-                id="code"
-                name="code"
-                type="text"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                maxlength={20}
-                required
-                autofocus
-              />
-            </div>
+            <AuthenticatorCodeField label={t("twoFactor.signIn.code")} maxLength={BACKUP_OR_TOTP_MAX} autofocus />
             <button type="submit" class="primary block">
               {t("twoFactor.signIn.submit")}
             </button>
@@ -226,18 +231,7 @@ export function TwoFactorSetupPage(props: {
           action={`${TWO_FACTOR_PATH}/verify`}
           aria-describedby={props.error ? "form-error" : undefined}
         >
-          <div class="field">
-            <label for="code">{t("security.twoFactor.setup.code")}</label>
-            <input
-              id="code"
-              name="code"
-              type="text"
-              inputmode="numeric"
-              autocomplete="one-time-code"
-              maxlength={6}
-              required
-            />
-          </div>
+          <AuthenticatorCodeField label={t("security.twoFactor.setup.code")} maxLength={6} />
           <button type="submit" class="primary">
             {t("security.twoFactor.setup.submit")}
           </button>
