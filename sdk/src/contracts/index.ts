@@ -1,4 +1,31 @@
 export { HTTP_STATUS } from "../errors/wire.js";
+export {
+  AckFrame,
+  ALL_CAPABILITIES,
+  BROKER_CLOSE,
+  BrokerFrame,
+  brokerPath,
+  Capability,
+  ErrorFrame,
+  Grants,
+  HelloFrame,
+  MAX_FRAME_BYTES,
+  MAX_MESSAGE_BODY_BYTES,
+  MemberPresence,
+  MessageFrame,
+  Peer,
+  PeerFrame,
+  PeerKind,
+  PeerList,
+  PresenceFrame,
+  Recipient,
+  SendFrame,
+  SentFrame,
+  SessionId,
+  SyncedFrame,
+  UpdateGrantRequest,
+  WelcomeFrame,
+} from "./broker.js";
 export { CredentialFlow, Timestamp, User } from "./common.js";
 export {
   DeviceCodeRequest,
