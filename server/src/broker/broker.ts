@@ -14,6 +14,7 @@ import {
   ackMessages,
   BROKER_CHANNEL,
   type BrokerNotice,
+  DELIVERY_LIMITS,
   deleteExpiredMessages,
   notify,
   pendingFor,
@@ -303,7 +304,8 @@ class PeerConnection {
           this.#sent.add(frame.message_id);
           this.send(frame);
         }
-        if (frames.length === 0) break;
+        // A short batch was everything waiting; what comes later arrives with its own NOTIFY.
+        if (frames.length < DELIVERY_LIMITS.pumpBatch) break;
       }
     } while (this.#pumpAgain);
     await this.#forgetAckedElsewhere(row);
