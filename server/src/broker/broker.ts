@@ -126,8 +126,14 @@ export class Broker {
   /** Closes every socket (1012: come back, to this or another instance) and forgets this instance's presence. */
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
-    for (const socket of this.#sockets) socket.close(1012, "server restarting");
-    await Promise.allSettled([...this.#sockets].map((socket) => socket.closed));
+    const sockets = [...this.#sockets];
+    for (const socket of sockets) socket.close(1012, "server restarting");
+    // A peer that does not answer the closing handshake is not waited for past 2 s.
+    const grace = setTimeout(() => {
+      for (const socket of sockets) socket.terminate();
+    }, 2_000);
+    await Promise.allSettled(sockets.map((socket) => socket.closed));
+    clearTimeout(grace);
     await this.#unlisten?.().catch(() => {});
   }
 
@@ -270,6 +276,11 @@ class PeerConnection {
   close(code: number, reason: string): void {
     this.#ending = true;
     this.#ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.#ending = true;
+    this.#ws.terminate();
   }
 
   /** Sends what waits for this peer; a call during a run makes it run once more. Resolves when done. */
