@@ -1,0 +1,54 @@
+import type { Capability, Grants } from "@claudemesh/sdk/contracts";
+import { ClaudemeshError } from "@claudemesh/sdk/errors";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/database.js";
+import { meshMember } from "../db/schema.js";
+
+// Grants (seed 003): each member says what every other member may do to them.
+// A member not named may do everything; an empty list blocks them.
+
+/** `userId`'s own grants in a mesh, as the API answers them. */
+export async function readGrants(db: Db, meshId: string, userId: string): Promise<Grants> {
+  const [row] = await db
+    .select({ peerGrants: meshMember.peerGrants })
+    .from(meshMember)
+    .where(and(eq(meshMember.meshId, meshId), eq(meshMember.userId, userId)));
+  return { peers: (row?.peerGrants ?? {}) as Grants["peers"] };
+}
+
+/**
+ * Sets what `peer` may do to `userId` (null: back to everything). The peer must
+ * be another member of the mesh, so the map never names strangers.
+ */
+export async function updateGrant(
+  db: Db,
+  input: { meshId: string; userId: string; peer: string; capabilities: Capability[] | null },
+): Promise<Grants> {
+  if (input.peer === input.userId) {
+    throw new ClaudemeshError("invalid_input", "peer: you cannot set grants for yourself.");
+  }
+  const [peerRow] = await db
+    .select({ userId: meshMember.userId })
+    .from(meshMember)
+    .where(and(eq(meshMember.meshId, input.meshId), eq(meshMember.userId, input.peer)));
+  if (!peerRow) throw new ClaudemeshError("not_found", "No member with that id in this mesh.");
+  // One statement, so two concurrent changes for different peers both stick.
+  const next =
+    input.capabilities === null
+      ? sql`${meshMember.peerGrants} - ${input.peer}::text`
+      : sql`${meshMember.peerGrants} || jsonb_build_object(${input.peer}::text, ${JSON.stringify([...new Set(input.capabilities)])}::jsonb)`;
+  await db
+    .update(meshMember)
+    .set({ peerGrants: next })
+    .where(and(eq(meshMember.meshId, input.meshId), eq(meshMember.userId, input.userId)));
+  return readGrants(db, input.meshId, input.userId);
+}
+
+/**
+ * True where the `mesh_member` row (as `member`) takes `capability` from `senderId`:
+ * not named in its grants, or named with that capability. For the per-send read.
+ */
+export function grantAllows(senderId: string, capability: Capability): SQL {
+  return sql`(not (member.peer_grants ? ${senderId}::text)
+    or coalesce((member.peer_grants -> ${senderId}::text) ? ${capability}::text, false))`;
+}
