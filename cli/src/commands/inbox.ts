@@ -1,4 +1,4 @@
-import { type MeshMessage, neutralText } from "@claudemesh/sdk";
+import { ClaudemeshError, type MeshMessage, neutralText } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { authenticatedApi } from "../credentials.js";
@@ -42,7 +42,9 @@ export async function runInbox(options: InboxOptions, ctx: CliContext): Promise<
       count += 1;
     }
     if (options.json) out.print(`${count === 0 ? "" : "\n"}]}`);
-    else if (count === 0) out.say(t.inbox.empty(connection.welcome.mesh.slug));
+    // Ctrl-C ends the loop early: what was printed is acked, the rest waits for next time.
+    if (ctx.signal.aborted) throw new ClaudemeshError("cancelled", "Cancelled.");
+    if (!options.json && count === 0) out.say(t.inbox.empty(connection.welcome.mesh.slug));
   } finally {
     await connection.close();
   }
