@@ -3,18 +3,26 @@ import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors
 import { redactTokens } from "@claudemesh/sdk/token";
 import { Command, CommanderError, Option } from "commander";
 import { authCommand } from "./commands/auth.js";
+import { blockCommand } from "./commands/block.js";
 import { completionCommand } from "./commands/completion.js";
 import { createCommand } from "./commands/create.js";
+import { grantCommand } from "./commands/grant.js";
+import { grantsCommand } from "./commands/grants.js";
+import { inboxCommand } from "./commands/inbox.js";
 import { inviteCommand } from "./commands/invite.js";
 import { joinCommand } from "./commands/join.js";
 import { launchCommand } from "./commands/launch.js";
 import { listCommand } from "./commands/list.js";
 import { loginCommand, runLogin } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
+import { peersCommand } from "./commands/peers.js";
+import { revokeCommand } from "./commands/revoke.js";
+import { sendCommand } from "./commands/send.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import { syncCommand } from "./commands/sync.js";
 import { telemetryCommand } from "./commands/telemetry.js";
 import { tokensCommand } from "./commands/tokens.js";
+import { unblockCommand } from "./commands/unblock.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext, useLanguage } from "./context.js";
 import { authFailureHint } from "./credentials.js";
@@ -65,6 +73,15 @@ export function buildProgram(ctx: CliContext): Command {
     inviteCommand(ctx),
     joinCommand(ctx),
     launchCommand(ctx),
+    peersCommand(ctx),
+    sendCommand(ctx),
+    inboxCommand(ctx),
+    grantsCommand(ctx),
+    grantCommand(ctx),
+    // A command of its own (grants); `sessions revoke` and `tokens revoke` are subcommands, so no clash.
+    revokeCommand(ctx),
+    blockCommand(ctx),
+    unblockCommand(ctx),
     telemetryCommand(ctx),
     completionCommand(ctx, () => program),
   ]) {
