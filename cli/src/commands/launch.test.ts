@@ -2,11 +2,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LocalConfig, type LocalMesh, MeshList, mintToken, TOKEN_SCAN_REGEX, Whoami } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
+import { meshEnvironment } from "../launch/run-launch.js";
 import { type CommandCase, runCase, SAVED } from "../testing/command-table.js";
 import type { CommandResult } from "../testing/fake-context.js";
 import { ok } from "../testing/fake-transport.js";
 import { joinedMesh, meshAnswer, whoamiAnswer } from "../testing/fixtures.js";
-import { meshEnvironment } from "./launch.js";
 
 const MESH: LocalMesh = {
   id: "m1",
