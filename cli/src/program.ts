@@ -11,6 +11,7 @@ import { launchCommand } from "./commands/launch.js";
 import { listCommand } from "./commands/list.js";
 import { loginCommand, runLogin } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
+import { mcpCommand } from "./commands/mcp.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import { syncCommand } from "./commands/sync.js";
 import { telemetryCommand } from "./commands/telemetry.js";
@@ -22,6 +23,7 @@ import { closestName } from "./did-you-mean.js";
 import { returnsStatus, statusOf } from "./exit-status.js";
 import { speakCommander } from "./i18n/commander.js";
 import { errorHint, errorText, languageFlag, pickLanguage } from "./i18n/language.js";
+import { sdkMeshLink } from "./mcp/sdk-link.js";
 
 declare const CLAUDEMESH_VERSION: string;
 
@@ -65,6 +67,7 @@ export function buildProgram(ctx: CliContext): Command {
     inviteCommand(ctx),
     joinCommand(ctx),
     launchCommand(ctx),
+    mcpCommand(ctx, sdkMeshLink(ctx)),
     telemetryCommand(ctx),
     completionCommand(ctx, () => program),
   ]) {
@@ -81,9 +84,9 @@ export function buildProgram(ctx: CliContext): Command {
 
 // Seed 003's resolution (--token > CLAUDEMESH_TOKEN > saved login) holds on every command that talks
 // to the server. Not on login (its own --token signs in with it), logout (it ends the saved login),
-// launch (Claude Code's tools use the saved login, and argv is every local user's to read), or the
+// launch and mcp (Claude Code's tools use the saved login, and argv is every local user's to read), or the
 // ones that never call the server.
-const TOKEN_FLAG_EXEMPT = new Set(["login", "logout", "launch", "telemetry", "completion"]);
+const TOKEN_FLAG_EXEMPT = new Set(["login", "logout", "launch", "mcp", "telemetry", "completion"]);
 
 /** Whether `--token` chooses the credential of this command (`auth login` is login too). */
 function takesTokenFlag(command: Command): boolean {

@@ -6,6 +6,7 @@ import { requireSavedCredential } from "../credentials.js";
 import { LocalizedError, roleText } from "../i18n/language.js";
 import { credentialVariables, holdsCredential } from "../inherited-credentials.js";
 import { findLocalMesh } from "../meshes.js";
+import { withMcpConfig, writeMcpConfig } from "./mcp-config.js";
 
 export interface LaunchOptions {
   /** Without it, a terminal gets the wizard's launch path; anything else, an error naming the flag. */
@@ -112,20 +113,38 @@ export async function runLaunch(
 
   const binary = ctx.processEnv.CLAUDEMESH_CLAUDE_BIN || "claude";
   out.say(t.launch.launching(out.bold(mesh.slug), name, role));
-  return new Promise<number>((resolve, reject) => {
-    const child = spawn(binary, claudeArgs, {
-      stdio: "inherit",
-      env: meshEnvironment(ctx.processEnv, mesh, name, role),
-    });
-    // Ctrl-C belongs to Claude Code now: taking the signal keeps it from ending this process.
-    void ctx.signal;
-    child.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") {
-        reject(new LocalizedError("claude_not_found", t.launch.notInstalled(binary)));
-      } else reject(new LocalizedError("server_error", t.launch.couldNotStart(binary, error.message)));
-    });
-    child.once("exit", (code, signal) => {
-      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
-    });
+  // Claude Code reaches the mesh through this CLI's own `mcp --mesh <slug>`, named in a file only it needs.
+  const mcpConfig = writeMcpConfig(mesh.slug);
+  // Ctrl-C belongs to Claude Code now: taking the signal keeps it from ending this process.
+  void ctx.signal;
+  // Killed or hung up on, launch takes the file with it and passes the signal on (SIGKILL leaves it in the temp folder).
+  const forward = (signal: NodeJS.Signals) => {
+    mcpConfig.remove();
+    child.kill(signal);
+  };
+  const onExit = () => mcpConfig.remove();
+  process.once("exit", onExit);
+  process.once("SIGTERM", forward);
+  process.once("SIGHUP", forward);
+  const child = spawn(binary, withMcpConfig(claudeArgs, mcpConfig.path), {
+    stdio: "inherit",
+    env: meshEnvironment(ctx.processEnv, mesh, name, role),
   });
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.once("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") {
+          reject(new LocalizedError("claude_not_found", t.launch.notInstalled(binary)));
+        } else reject(new LocalizedError("server_error", t.launch.couldNotStart(binary, error.message)));
+      });
+      child.once("exit", (code, signal) => {
+        resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
+      });
+    });
+  } finally {
+    mcpConfig.remove();
+    process.off("exit", onExit);
+    process.off("SIGTERM", forward);
+    process.off("SIGHUP", forward);
+  }
 }
