@@ -47,6 +47,11 @@ export async function runMcp(options: McpOptions, ctx: CliContext, openLink: Ope
   if (ctx.env.token !== undefined) ctx.out.say(ctx.t.mcp.envTokenIgnored);
   const mesh = await meshToServe(ctx, options.mesh);
   const credential = await requireSavedCredential(ctx);
+  // Loaded here, not at start: every other command would pay for the MCP SDK.
+  const [{ createMeshMcpServer }, { StdioServerTransport }] = await Promise.all([
+    import("../mcp/server.js"),
+    import("@modelcontextprotocol/sdk/server/stdio.js"),
+  ]);
   const stop = new AbortController();
   const link = openLink({
     apiUrl: mesh.api_url,
@@ -60,11 +65,6 @@ export async function runMcp(options: McpOptions, ctx: CliContext, openLink: Ope
     },
     signal: stop.signal,
   });
-  // Loaded here, not at start: every other command would pay for the MCP SDK.
-  const [{ createMeshMcpServer }, { StdioServerTransport }] = await Promise.all([
-    import("../mcp/server.js"),
-    import("@modelcontextprotocol/sdk/server/stdio.js"),
-  ]);
   const { server, inbox } = createMeshMcpServer({ meshSlug: mesh.slug, version: CLAUDEMESH_VERSION, link });
   const { stdin, stdout } = ctx.out.io;
   const ended = new Promise<void>((resolve) => {
