@@ -28,7 +28,8 @@ await build({
     js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
   },
   define,
-  external: ["@github/keytar"],
+  // ws's optional native speed-ups: it runs without them (it requires them in a try).
+  external: ["@github/keytar", "bufferutil", "utf-8-validate"],
   sourcemap: "linked",
   logLevel: "warning",
 });

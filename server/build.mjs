@@ -24,6 +24,19 @@ await build({
   jsxImportSource: "hono/jsx",
   // Better Auth's optional tracing (import("@opentelemetry/api") in a try) stays a lookup at run time.
   external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "@opentelemetry/api"],
+  plugins: [
+    {
+      name: "prom-client-without-tracing",
+      // prom-client requires it only for its default process metrics (exemplars), which the
+      // broker does not register; an empty module spares a failed require() at start.
+      setup(build) {
+        build.onResolve({ filter: /^@opentelemetry\/api$/ }, (args) =>
+          args.importer.includes("prom-client") ? { path: "otel-unused", namespace: "empty" } : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+      },
+    },
+  ],
   logLevel: "warning",
 });
 

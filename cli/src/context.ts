@@ -4,6 +4,8 @@ import {
   DEFAULT_API_URL,
   type Keychain,
   LocalConfigStore,
+  MeshConnection,
+  type MeshConnectionOptions,
   normalizeBaseUrl,
   readSdkEnv,
   type SdkEnv,
@@ -31,6 +33,8 @@ export interface CliContext {
   processEnv: NodeJS.ProcessEnv;
   apiUrl(): string;
   api(token?: string): Promise<ApiClient>;
+  /** A live connection to a mesh's broker on the server in use (`send`, `inbox`). */
+  connectMesh(options: MeshLinkOptions): Promise<MeshLink>;
   /** A client for another server than the one in use (`logout --all`). */
   apiFor(baseUrl: string): (token?: string) => Promise<ApiClient>;
   store(): CredentialStore;
@@ -52,8 +56,15 @@ export interface CliContext {
   forgetCredentials: typeof forgetInheritedCredentials;
 }
 
+/** What a command asks of a mesh connection: the SDK's MeshConnection, or a test's fake of it. */
+export type MeshLink = Pick<MeshConnection, "welcome" | "peers" | "send" | "messages" | "synced" | "close">;
+/** A mesh connection's options, but the server and the client's name, which the context fills in. */
+export type MeshLinkOptions = Omit<MeshConnectionOptions, "apiUrl" | "client">;
+
 /** What tests put in place of the terminal, the network, time and Ctrl-C; real ones otherwise. */
 export interface ContextParts {
+  /** Opens mesh connections (default: the SDK's MeshConnection over a WebSocket). */
+  connectMesh?: (options: MeshConnectionOptions) => Promise<MeshLink>;
   /** The transport every ApiClient sends through (default: Node's fetch). */
   fetch?: typeof fetch;
   prompts?: Prompts;
@@ -92,6 +103,12 @@ export function createContext(
     processEnv,
     apiUrl,
     api: (token) => ctx.apiFor(apiUrl())(token),
+    connectMesh: (options) =>
+      (parts.connectMesh ?? MeshConnection.open)({
+        ...options,
+        apiUrl: apiUrl(),
+        client: `claudemesh-cli/${CLAUDEMESH_VERSION}`,
+      }),
     apiFor: (baseUrl) => (token) =>
       ApiClient.create({
         baseUrl,

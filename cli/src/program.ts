@@ -3,8 +3,12 @@ import { ClaudemeshError, ExitStatus, isAuthError } from "@claudemesh/sdk/errors
 import { redactTokens } from "@claudemesh/sdk/token";
 import { Command, CommanderError, Option } from "commander";
 import { authCommand } from "./commands/auth.js";
+import { blockCommand } from "./commands/block.js";
 import { completionCommand } from "./commands/completion.js";
 import { createCommand } from "./commands/create.js";
+import { grantCommand } from "./commands/grant.js";
+import { grantsCommand } from "./commands/grants.js";
+import { inboxCommand } from "./commands/inbox.js";
 import { inviteCommand } from "./commands/invite.js";
 import { joinCommand } from "./commands/join.js";
 import { launchCommand } from "./commands/launch.js";
@@ -12,10 +16,14 @@ import { listCommand } from "./commands/list.js";
 import { loginCommand, runLogin } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
 import { mcpCommand } from "./commands/mcp.js";
+import { peersCommand } from "./commands/peers.js";
+import { revokeCommand } from "./commands/revoke.js";
+import { sendCommand } from "./commands/send.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import { syncCommand } from "./commands/sync.js";
 import { telemetryCommand } from "./commands/telemetry.js";
 import { tokensCommand } from "./commands/tokens.js";
+import { unblockCommand } from "./commands/unblock.js";
 import { whoamiCommand } from "./commands/whoami.js";
 import { type CliContext, createContext, useLanguage } from "./context.js";
 import { authFailureHint } from "./credentials.js";
@@ -23,7 +31,6 @@ import { closestName } from "./did-you-mean.js";
 import { returnsStatus, statusOf } from "./exit-status.js";
 import { speakCommander } from "./i18n/commander.js";
 import { errorHint, errorText, languageFlag, pickLanguage } from "./i18n/language.js";
-import { sdkMeshLink } from "./mcp/sdk-link.js";
 
 declare const CLAUDEMESH_VERSION: string;
 
@@ -67,7 +74,16 @@ export function buildProgram(ctx: CliContext): Command {
     inviteCommand(ctx),
     joinCommand(ctx),
     launchCommand(ctx),
-    mcpCommand(ctx, sdkMeshLink(ctx)),
+    mcpCommand(ctx),
+    peersCommand(ctx),
+    sendCommand(ctx),
+    inboxCommand(ctx),
+    grantsCommand(ctx),
+    grantCommand(ctx),
+    // A command of its own (grants); `sessions revoke` and `tokens revoke` are subcommands, so no clash.
+    revokeCommand(ctx),
+    blockCommand(ctx),
+    unblockCommand(ctx),
     telemetryCommand(ctx),
     completionCommand(ctx, () => program),
   ]) {

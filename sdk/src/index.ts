@@ -69,6 +69,17 @@ export {
   type Notice,
   SlowDownError,
 } from "./errors.js";
+export { brokerUrl } from "./mesh/broker-socket.js";
+export {
+  MeshConnection,
+  type MeshConnectionOptions,
+  type MeshEvent,
+  type MeshHello,
+  type MeshMessage,
+  type MeshWelcome,
+  type SentMessage,
+} from "./mesh/mesh-connection.js";
+export { nextReconnectDelay, type ReconnectOptions } from "./mesh/reconnect.js";
 export {
   LocalConfig,
   LocalConfigStore,

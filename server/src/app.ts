@@ -5,6 +5,7 @@ import { deviceCookies } from "./accounts/device-cookies.js";
 import { passwordLimits, realSleep, type Sleep } from "./accounts/password-attempts.js";
 import type { AppEnv } from "./app-env.js";
 import { type Auth, serverSecret } from "./auth.js";
+import { type BrokerMetrics, metricsRoutes } from "./broker/metrics.js";
 import type { Database } from "./db/database.js";
 import { DeviceCodeWakeups } from "./device-codes/wakeups.js";
 import { createMailer, type Mailer } from "./email/mailer.js";
@@ -36,6 +37,7 @@ import { emailVerificationRoutes, resendNeedsSession } from "./routes/email-veri
 import { invitePageRoutes } from "./routes/invite-page.js";
 import { inviteRoutes } from "./routes/invites.js";
 import { loopbackPageRoutes, loopbackTokenRoutes } from "./routes/loopback.js";
+import { meshPeerRoutes } from "./routes/mesh-peers.js";
 import { meshRoutes } from "./routes/meshes.js";
 import { meshesDashboardRoutes } from "./routes/meshes-dashboard.js";
 import { passwordResetRoutes } from "./routes/password-reset.js";
@@ -111,6 +113,8 @@ export interface AppDeps {
   sleep?: Sleep;
   /** The owner's policy for CLI sign-ins (DEVICE_FLOW, APPROVAL_NETWORKS); default: both flows, from anywhere. */
   policy?: ApprovalPolicy;
+  /** `/metrics` on the API port, behind `Authorization: Bearer <token>` (METRICS_TOKEN); unset: not served here. */
+  metricsEndpoint?: { metrics: BrokerMetrics; token: string };
 }
 
 /**
@@ -126,6 +130,7 @@ export function createApp({
   trustedProxies = 0,
   sleep = realSleep,
   policy = OPEN_POLICY,
+  metricsEndpoint,
 }: AppDeps) {
   const { db } = database;
   const secureCookies = new URL(publicUrl).protocol === "https:";
@@ -195,9 +200,11 @@ export function createApp({
   app.route("/api/my/cli/sessions", cliSessionRoutes({ db, now }));
   app.route("/api/my/cli/tokens", cliTokenRoutes({ db, notices, now }));
   app.route("/api/my/meshes", meshRoutes({ db, mailer: mail, publicUrl, now }));
+  app.route("/api/my/meshes", meshPeerRoutes({ db, now }));
   app.use("/api/invites/*", signedIn);
   app.route("/api/invites", inviteRoutes({ db, now }));
   app.route("/api/telemetry", telemetryRoutes({ db, now }));
+  if (metricsEndpoint) app.route("/metrics", metricsRoutes(metricsEndpoint.metrics, metricsEndpoint.token));
 
   app.notFound(notFound);
   app.onError(onError);

@@ -43,6 +43,15 @@ const ServerEnv = z.object({
       return z.NEVER;
     })
     .optional(),
+  /**
+   * Serves Prometheus `/metrics` (the broker's counters) on a port of its own, with no token:
+   * keep it on a private interface (METRICS_HOST, loopback by default).
+   */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** The interface METRICS_PORT listens on. */
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Serves `/metrics` on the API port too, to `Authorization: Bearer <METRICS_TOKEN>` only. */
+  METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters").optional(),
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 

@@ -3,6 +3,9 @@ import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { type App, createApp } from "./app.js";
 import { createAuth } from "./auth.js";
+import { Broker } from "./broker/broker.js";
+import { createBrokerMetrics, serveMetrics } from "./broker/metrics.js";
+import { handleBrokerUpgrade } from "./broker/upgrade.js";
 import {
   type DatabaseConfig,
   initializePglite,
@@ -71,12 +74,33 @@ async function start(): Promise<void> {
     process.exit(1);
   }
 
+  const metrics = createBrokerMetrics();
+  const broker = new Broker({ database, metrics });
+  try {
+    await broker.start();
+    if (env.METRICS_PORT) {
+      await serveMetrics(metrics, env.METRICS_PORT, env.METRICS_HOST);
+      log.info(`metrics: http://${displayHost(env.METRICS_HOST)}:${env.METRICS_PORT}/metrics`);
+    }
+  } catch (error) {
+    log.error(`broker failed to start: ${(error as Error).message}`);
+    await database.close().catch(() => {});
+    process.exit(1);
+  }
+
   // The app needs the public URL, which with PORT=0 is known only once bound;
   // 'listening' fires before any connection is handled, so `app` is set in time.
   let app: App | undefined;
   const server = createAdaptorServer({
     fetch: (request, bindings) => (app ? app.fetch(request, bindings) : new Response(null, { status: 503 })),
   });
+  server.on(
+    "upgrade",
+    handleBrokerUpgrade(
+      (request, bindings) => (app ? app.fetch(request, bindings) : new Response(null, { status: 503 })),
+      (request, socket, head, admission) => broker.accept(request, socket, head, admission),
+    ),
+  );
   server.on("error", (error) => {
     log.error(`cannot listen on port ${env.PORT}: ${error.message}`);
     process.exit(1);
@@ -88,7 +112,8 @@ async function start(): Promise<void> {
     const mailer = createMailer({ db: database.db, transport, from: env.SMTP_FROM });
     const auth = createAuth({ db: database.db, secret, publicUrl, mailer });
     const policy = { deviceFlow: env.DEVICE_FLOW === "on", approvalNetworks: env.APPROVAL_NETWORKS ?? null };
-    app = createApp({ database, publicUrl, mailer, auth, trustedProxies: env.TRUST_PROXY, policy });
+    const metricsEndpoint = env.METRICS_TOKEN ? { metrics, token: env.METRICS_TOKEN } : undefined;
+    app = createApp({ database, publicUrl, mailer, auth, trustedProxies: env.TRUST_PROXY, policy, metricsEndpoint });
     // The bound address first (supervisors and tests wait for it), then where people reach it.
     log.info(`listening on http://${displayHost(env.HOST)}:${port}`);
     if (env.PUBLIC_URL) log.info(`public URL: ${publicUrl}`);
@@ -103,11 +128,15 @@ async function start(): Promise<void> {
     stopping = true;
     log.info(`${signal}: shutting down`);
     server.close();
-    // Closing PGlite flushes it, so the data dir is consistent at the next start.
-    database.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    // Sockets first (their presence is removed), then the database; closing PGlite flushes it.
+    broker
+      .stop()
+      .catch(() => {})
+      .then(() => database.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

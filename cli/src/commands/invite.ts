@@ -7,6 +7,7 @@ import { formatDate } from "../format.js";
 import { en, type Messages } from "../i18n/en.js";
 import { LocalizedError, roleText } from "../i18n/language.js";
 import { checkInput } from "../input.js";
+import { chooseMesh } from "../mesh-choice.js";
 
 const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86_400 };
 
@@ -24,26 +25,10 @@ export function parseInviteLifetime(value: string, t: Messages = en): number {
  * The mesh to invite to when `--mesh` is not given: the only one the caller can
  * invite to (owner or admin), a pick at a terminal, or an error naming the slugs.
  */
-export async function chooseInviteMesh(ctx: CliContext, api: ApiClient): Promise<string> {
+export function chooseInviteMesh(ctx: CliContext, api: ApiClient): Promise<string> {
   const { t } = ctx;
-  const { meshes } = await api.listMeshes();
-  const mine = meshes.filter((mesh) => mesh.role !== "member");
-  const [only] = mine;
-  if (mine.length === 1 && only) return only.slug;
-  if (mine.length === 0) {
-    throw new LocalizedError("invalid_input", meshes.length === 0 ? t.invite.noMesh : t.invite.notAdmin);
-  }
-  if (!ctx.out.io.isTTY || !ctx.out.io.stdinIsTTY) {
-    throw new LocalizedError("invalid_input", t.invite.whichMesh(mine.map((mesh) => mesh.slug).join(", ")));
-  }
-  return ctx.prompts.select({
-    message: t.invite.pickMesh,
-    options: mine.map((mesh) => ({
-      value: mesh.slug,
-      label: mesh.slug,
-      hint: `${mesh.name} · ${roleText(mesh.role, ctx.t)}`,
-    })),
-  });
+  const words = { ...t.invite, noneEligible: t.invite.notAdmin };
+  return chooseMesh(ctx, api, words, (mesh) => mesh.role !== "member");
 }
 
 /** `claudemesh invite [--mesh <slug>] [--email] [--role] [--expires-in 7d]`: prints the invite link. */

@@ -5,7 +5,6 @@ import type { CliContext } from "../context.js";
 import { requireSavedCredential } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
 import { LocalizedError } from "../i18n/language.js";
-import type { OpenMeshLink } from "../mcp/open-link.js";
 import { findLocalMesh } from "../meshes.js";
 
 declare const CLAUDEMESH_VERSION: string;
@@ -20,13 +19,13 @@ export interface McpOptions {
  * `claudemesh mcp [--mesh <slug>]`: the stdio MCP server `launch` hands Claude Code. stdout
  * is the protocol; everything for people goes to stderr (Claude Code keeps it in its MCP log).
  */
-export function mcpCommand(ctx: CliContext, openLink: OpenMeshLink): Command {
+export function mcpCommand(ctx: CliContext): Command {
   const { t } = ctx;
   return new Command("mcp")
     .description(t.mcp.description)
     .option("--mesh <slug>", t.mcp.mesh)
     .addOption(new Option("--token <token>").hideHelp())
-    .action(returnsStatus((options: McpOptions) => runMcp(options, ctx, openLink)));
+    .action(returnsStatus((options: McpOptions) => runMcp(options, ctx)));
 }
 
 /** `--mesh`, or the one mesh joined on this server. */
@@ -41,7 +40,7 @@ async function meshToServe(ctx: CliContext, slug: string | undefined): Promise<L
   return only;
 }
 
-export async function runMcp(options: McpOptions, ctx: CliContext, openLink: OpenMeshLink): Promise<number> {
+export async function runMcp(options: McpOptions, ctx: CliContext): Promise<number> {
   if (options.token !== undefined) throw new LocalizedError("invalid_input", ctx.t.mcp.noTokenFlag);
   // Whatever started this process (Claude Code, a config file) is no place for a credential.
   if (ctx.env.token !== undefined) ctx.out.say(ctx.t.mcp.envTokenIgnored);
@@ -53,8 +52,8 @@ export async function runMcp(options: McpOptions, ctx: CliContext, openLink: Ope
     import("@modelcontextprotocol/sdk/server/stdio.js"),
   ]);
   const stop = new AbortController();
-  const link = openLink({
-    apiUrl: mesh.api_url,
+  // Up in the background: Claude Code's handshake does not wait on the broker, and a tool call says why it is out of reach.
+  const link = ctx.connectMesh({
     token: credential.token,
     mesh: mesh.id,
     hello: {
@@ -64,6 +63,7 @@ export async function runMcp(options: McpOptions, ctx: CliContext, openLink: Ope
       host: hostname(),
     },
     signal: stop.signal,
+    reconnect: true,
   });
   const { server, inbox } = createMeshMcpServer({ meshSlug: mesh.slug, version: CLAUDEMESH_VERSION, link });
   const { stdin, stdout } = ctx.out.io;

@@ -425,8 +425,60 @@ export const en = {
     noMesh: (apiUrl: string) =>
       `You have joined no mesh on ${apiUrl}: \`claudemesh join <link>\` or \`claudemesh create <name>\`.`,
     whichMesh: (slugs: string) => `You are in several meshes: name one with --mesh (${slugs}).`,
-    brokerMissing:
-      "This build of claudemesh has no mesh broker client yet: Claude Code can start the server, but its tools cannot reach the mesh.",
+  },
+
+  peers: {
+    description: "list the members of a mesh, who is online, and their sessions",
+    mesh: "the mesh, by slug or id (default: your only one; at a terminal, a pick)",
+    noMesh:
+      'You are in no mesh yet. Create one with claudemesh create "Platform team", or join one with an invite link.',
+    whichMesh: (slugs: string) => `Which mesh? Name it with --mesh: ${slugs}.`,
+    pickMesh: "Which mesh?",
+    online: "online",
+    lastSeen: (date: string) => `last seen ${date}`,
+    neverSeen: "never connected",
+    noSuchPeer: (name: string, mesh: string) =>
+      `Nobody in ${mesh} is called ${name}. Run \`claudemesh peers --mesh ${mesh}\` to see who is.`,
+    ambiguous: (name: string, candidates: string) =>
+      `More than one member is called ${name}; name one by member id: ${candidates}.`,
+    pickPeer: (name: string) => `Which ${name}?`,
+  },
+
+  send: {
+    description: "send a message to a member of a mesh, or to everyone in it with @all",
+    peer: "who: a name, a member id, or @all",
+    message: "the message; read from stdin when it is - or left out and stdin is not a terminal",
+    json: "print JSON (the message id)",
+    everyone: "everyone",
+    noMessage: "What should the message say? Give it after the name, or pipe it in: echo hi | claudemesh send <peer> -",
+    empty: "The message is empty.",
+    sent: (to: string, mesh: string) => `Sent to ${to} in ${mesh}`,
+  },
+
+  inbox: {
+    description: "print the messages waiting for you in a mesh, mark them read, and exit",
+    json: 'print JSON ({"messages": [...]}, written as they arrive)',
+    empty: (mesh: string) => `No new messages in ${mesh}.`,
+    from: (name: string) => `From ${name}:`,
+    fromToAll: (name: string) => `From ${name}, to everyone:`,
+    sentAt: (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`,
+  },
+
+  grants: {
+    description: "show what each member of a mesh may do to you (dm, broadcast)",
+    grantDescription: "let a member of a mesh do more: dm (direct messages to you), broadcast (reach you with @all)",
+    revokeDescription: "take capabilities from a member of a mesh: dm, broadcast, or all (which blocks them)",
+    blockDescription: "block a member of a mesh: their messages to you are dropped",
+    unblockDescription: "unblock a member of a mesh: they may do everything again",
+    peer: "the member: a name or a member id",
+    capabilities: "dm, broadcast",
+    capabilitiesOrAll: "dm, broadcast, or all",
+    badCapability: (value: string, choices: string) => `"${value}" is no capability; choose from ${choices}.`,
+    everything: (name: string) => `${name} may send you direct messages and messages to everyone`,
+    only: (name: string, capabilities: string) => `${name} may only: ${capabilities}`,
+    blocked: (name: string) => `${name} is blocked: nothing from them reaches you`,
+    alone: (mesh: string) => `Nobody else is in ${mesh} yet.`,
+    legend: (all: string) => `Everyone may do everything (${all}) until you say otherwise: claudemesh revoke, block.`,
   },
 
   telemetry: {

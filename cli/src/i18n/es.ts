@@ -458,8 +458,62 @@ export const es: Messages = {
     noMesh: (apiUrl: string) =>
       `No te has unido a ninguna malla en ${apiUrl}: \`claudemesh join <enlace>\` o \`claudemesh create <nombre>\`.`,
     whichMesh: (slugs: string) => `Estás en varias mallas: elige una con --mesh (${slugs}).`,
-    brokerMissing:
-      "Esta versión de claudemesh aún no tiene cliente del broker de la malla: Claude Code puede arrancar el servidor, pero sus herramientas no llegan a la malla.",
+  },
+
+  peers: {
+    description: "lista los miembros de una malla, quién está conectado y sus sesiones",
+    mesh: "la malla, por nombre corto o id (por defecto: la única que tengas; en una terminal, a elegir)",
+    noMesh:
+      'Aún no estás en ninguna malla. Crea una con claudemesh create "Equipo de plataforma", o únete a una con un enlace de invitación.',
+    whichMesh: (slugs) => `¿Qué malla? Indícala con --mesh: ${slugs}.`,
+    pickMesh: "¿Qué malla?",
+    online: "conectado",
+    lastSeen: (date) => `visto por última vez el ${date}`,
+    neverSeen: "nunca se ha conectado",
+    noSuchPeer: (name, mesh) =>
+      `Nadie en ${mesh} se llama ${name}. Ejecuta \`claudemesh peers --mesh ${mesh}\` para ver quién está.`,
+    ambiguous: (name, candidates) =>
+      `Hay más de un miembro que se llama ${name}; indica uno por su id de miembro: ${candidates}.`,
+    pickPeer: (name) => `¿Qué ${name}?`,
+  },
+
+  send: {
+    description: "envía un mensaje a un miembro de una malla, o a todos con @all",
+    peer: "a quién: un nombre, un id de miembro o @all",
+    message: "el mensaje; se lee de la entrada estándar si es - o falta y la entrada no es una terminal",
+    json: "imprime JSON (el id del mensaje)",
+    everyone: "todos",
+    noMessage:
+      "¿Qué dice el mensaje? Escríbelo después del nombre, o pásalo por la entrada: echo hola | claudemesh send <miembro> -",
+    empty: "El mensaje está vacío.",
+    sent: (to, mesh) => `Enviado a ${to} en ${mesh}`,
+  },
+
+  inbox: {
+    description: "imprime los mensajes que te esperan en una malla, los marca como leídos y termina",
+    json: 'imprime JSON ({"messages": [...]}, escrito según llegan)',
+    empty: (mesh) => `No hay mensajes nuevos en ${mesh}.`,
+    from: (name) => `De ${name}:`,
+    fromToAll: (name) => `De ${name}, para todos:`,
+    sentAt: (iso) => `el ${iso.slice(0, 10)} a las ${iso.slice(11, 16)} UTC`,
+  },
+
+  grants: {
+    description: "muestra qué puede hacerte cada miembro de una malla (dm, broadcast)",
+    grantDescription:
+      "permite más a un miembro de una malla: dm (mensajes directos para ti), broadcast (llegarte con @all)",
+    revokeDescription: "quita permisos a un miembro de una malla: dm, broadcast o all (que lo bloquea)",
+    blockDescription: "bloquea a un miembro de una malla: sus mensajes para ti se descartan",
+    unblockDescription: "desbloquea a un miembro de una malla: vuelve a poder hacerlo todo",
+    peer: "el miembro: un nombre o un id de miembro",
+    capabilities: "dm, broadcast (permisos)",
+    capabilitiesOrAll: "dm, broadcast o all",
+    badCapability: (value, choices) => `"${value}" no es un permiso; elige entre ${choices}.`,
+    everything: (name) => `${name} puede enviarte mensajes directos y mensajes para todos`,
+    only: (name, capabilities) => `${name} solo puede: ${capabilities}`,
+    blocked: (name) => `${name} está bloqueado: nada suyo te llega`,
+    alone: (mesh) => `Aún no hay nadie más en ${mesh}.`,
+    legend: (all) => `Todos pueden hacerlo todo (${all}) hasta que digas lo contrario: claudemesh revoke, block.`,
   },
 
   telemetry: {

@@ -1,4 +1,5 @@
-import type { DeliveredMessage, MeshLink } from "./mesh-link.js";
+import type { MeshMessage } from "@claudemesh/sdk";
+import type { MeshLink } from "../context.js";
 
 /** How many unread messages wait for `read_messages`; past it the oldest go (and the next read says how many). */
 export const INBOX_LIMIT = 500;
@@ -10,17 +11,17 @@ const SEEN_LIMIT = 5_000;
  * link's message stream; each new one is also handed to `onMessage` (the channel push).
  */
 export class Inbox {
-  readonly #unread: DeliveredMessage[] = [];
+  readonly #unread: MeshMessage[] = [];
   readonly #seen = new Set<string>();
   #dropped = 0;
-  #onMessage: (message: DeliveredMessage) => void = () => {};
+  #onMessage: (message: MeshMessage) => void = () => {};
 
   /** Called with each new message (not with a redelivery of one seen before). */
-  onMessage(listener: (message: DeliveredMessage) => void): void {
+  onMessage(listener: (message: MeshMessage) => void): void {
     this.#onMessage = listener;
   }
 
-  add(message: DeliveredMessage): void {
+  add(message: MeshMessage): void {
     if (this.#seen.has(message.message_id)) return;
     this.#seen.add(message.message_id);
     if (this.#seen.size > SEEN_LIMIT) {
@@ -36,7 +37,7 @@ export class Inbox {
   }
 
   /** Everything unread, oldest first, and how many were dropped for room since the last take; the inbox is then empty. */
-  take(): { messages: DeliveredMessage[]; dropped: number } {
+  take(): { messages: MeshMessage[]; dropped: number } {
     const taken = { messages: this.#unread.splice(0), dropped: this.#dropped };
     this.#dropped = 0;
     return taken;

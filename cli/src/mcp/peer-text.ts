@@ -1,6 +1,4 @@
-import { neutralText } from "@claudemesh/sdk";
-import type { Peer } from "@claudemesh/sdk/contracts";
-import type { DeliveredMessage } from "./mesh-link.js";
+import { type MeshMessage, neutralText, type Peer } from "@claudemesh/sdk";
 
 // What Claude Code's model reads. A peer writes the body, and nothing else: the label
 // around it is ours, on a line of its own, and the body is one neutral line (no escape
@@ -16,19 +14,19 @@ export function peerLine(text: string): string {
 }
 
 /** Who sent it, as a label a body cannot imitate (the body never starts a line). */
-export function senderLabel(message: DeliveredMessage, meshSlug: string): string {
+export function senderLabel(message: MeshMessage, meshSlug: string): string {
   const name = peerLine(message.from.display_name) || "(no name)";
   const scope = message.to === "all" ? "to everyone in" : "to you in";
   return `[claudemesh] Message from peer "${name}" (member ${peerLine(message.from.member_id)}, session ${peerLine(message.from.session_id)}) ${scope} mesh ${peerLine(meshSlug)}, sent ${peerLine(message.sent_at)}, id ${peerLine(message.message_id)}:`;
 }
 
 /** One message as the model reads it: our label line, then the peer's words on one line of their own. */
-export function labelledMessage(message: DeliveredMessage, meshSlug: string): string {
+export function labelledMessage(message: MeshMessage, meshSlug: string): string {
   return `${senderLabel(message, meshSlug)}\n${peerLine(message.body)}`;
 }
 
 /** A message's fields, neutral, for a tool's structured result. */
-export function neutralMessage(message: DeliveredMessage): DeliveredMessage {
+export function neutralMessage(message: MeshMessage): MeshMessage {
   return {
     message_id: peerLine(message.message_id),
     from: {

@@ -1,8 +1,8 @@
-import { hasUnsafeCharacters, type Peer, type Recipient } from "@claudemesh/sdk/contracts";
+import { hasUnsafeCharacters, type MeshMessage, type Peer, type Recipient } from "@claudemesh/sdk";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DeliveredMessage, MeshLink } from "./mesh-link.js";
+import type { MeshLink } from "../context.js";
 import { CHANNEL_NOTIFICATION, createMeshMcpServer, resolveRecipient } from "./server.js";
 
 const peer = (member: string, name: string, session = `${member}-session-1`): Peer => ({
@@ -18,9 +18,14 @@ const peer = (member: string, name: string, session = `${member}-session-1`): Pe
 /** A mesh link held in memory: the peers it is given, what was sent, and messages pushed in by the test. */
 class MemoryLink implements MeshLink {
   readonly sent: { to: Recipient; body: string }[] = [];
-  readonly welcome = { mesh: { id: "m1", slug: "platform-team", name: "Platform team" }, you: peer("me", "ada") };
-  #waiting: ((message: DeliveredMessage) => void)[] = [];
-  #queued: DeliveredMessage[] = [];
+  readonly welcome = {
+    mesh: { id: "m1", slug: "platform-team", name: "Platform team" },
+    you: peer("me", "ada"),
+    peers: [],
+  };
+  readonly synced = Promise.resolve();
+  #waiting: ((message: MeshMessage) => void)[] = [];
+  #queued: MeshMessage[] = [];
   closed = false;
   constructor(readonly online: Peer[]) {}
   peers() {
@@ -28,19 +33,19 @@ class MemoryLink implements MeshLink {
   }
   async send(to: Recipient, body: string) {
     this.sent.push({ to, body });
-    return { message_id: `sent-${this.sent.length}` };
+    return { message_id: `sent-${this.sent.length}`, client_ref: `ref-${this.sent.length}` };
   }
-  deliver(message: DeliveredMessage) {
+  deliver(message: MeshMessage) {
     const waiter = this.#waiting.shift();
     if (waiter) waiter(message);
     else this.#queued.push(message);
   }
-  async *messages(): AsyncIterable<DeliveredMessage> {
+  async *messages(): AsyncGenerator<MeshMessage> {
     while (!this.closed) {
-      yield this.#queued.shift() ?? (await new Promise<DeliveredMessage>((resolve) => this.#waiting.push(resolve)));
+      yield this.#queued.shift() ?? (await new Promise<MeshMessage>((resolve) => this.#waiting.push(resolve)));
     }
   }
-  close() {
+  async close() {
     this.closed = true;
   }
 }
@@ -119,7 +124,7 @@ describe("claudemesh mcp server", () => {
     const link = new MemoryLink([peer("m2", "bea")]);
     const { client, server, pushed } = await connected(Promise.resolve(link));
     closers.push(() => server.close());
-    const message: DeliveredMessage = {
+    const message: MeshMessage = {
       message_id: "msg-1",
       from: { member_id: "m2", session_id: "m2-session-1", display_name: "bea\u001b[31m" },
       to: "direct",

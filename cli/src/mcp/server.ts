@@ -1,9 +1,9 @@
-import type { Peer, Recipient } from "@claudemesh/sdk/contracts";
+import type { MeshMessage, Peer, Recipient } from "@claudemesh/sdk";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerNotification } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
+import type { MeshLink } from "../context.js";
 import { Inbox } from "./inbox.js";
-import type { DeliveredMessage, MeshLink } from "./mesh-link.js";
 import {
   labelledMessage,
   neutralMessage,
@@ -174,7 +174,7 @@ export function createMeshMcpServer(options: MeshMcpServerOptions): { server: Mc
  * Hands a new message to Claude Code as it arrives (its `claude/channel` notification, when the
  * session loaded the channel); it stays unread for `read_messages` either way.
  */
-async function pushToClaudeCode(server: McpServer, message: DeliveredMessage, meshSlug: string): Promise<void> {
+async function pushToClaudeCode(server: McpServer, message: MeshMessage, meshSlug: string): Promise<void> {
   if (!server.isConnected()) return;
   const neutral = neutralMessage(message);
   await server.server

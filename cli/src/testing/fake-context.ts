@@ -5,7 +5,7 @@ import { Readable, Writable } from "node:stream";
 import { ClaudemeshError, type Keychain, type LocalMesh, mintToken, type User } from "@claudemesh/sdk";
 import { onTestFinished } from "vitest";
 import type { Clock } from "../clock.js";
-import { type CliContext, createContext } from "../context.js";
+import { type CliContext, type ContextParts, createContext } from "../context.js";
 import type { IO } from "../io.js";
 import { run } from "../program.js";
 import { FakeTransport, type Stub } from "./fake-transport.js";
@@ -31,6 +31,8 @@ export interface RunOptions {
   otherLogins?: { apiUrl: string; kind: "session" | "pat" }[];
   /** Meshes joined on this machine (config.json) before the command runs. */
   meshes?: LocalMesh[];
+  /** The mesh broker the command connects to (send, inbox; a FakeMesh); none by default. */
+  mesh?: { connect: NonNullable<ContextParts["connectMesh"]> };
   /** Abort it to press Ctrl-C. */
   interrupt?: AbortController;
   /** Why no browser opens; by default one "opens" and the URL is recorded. */
@@ -131,6 +133,7 @@ export async function runCommand(args: string[], options: RunOptions = {}): Prom
   const ctx = createContext(env, io, {
     loadKeychain: typeof keychain === "function" ? keychain : async () => keychain,
     fetch: transport.fetch,
+    connectMesh: options.mesh?.connect ?? (() => Promise.reject(new Error("This test has no fake mesh."))),
     prompts,
     clock: fixedClock(slept),
     // A test process is never re-executed; the real one is proven on the built CLI (launch-environment.test.ts).

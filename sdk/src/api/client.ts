@@ -11,6 +11,8 @@ import {
   DeviceCodeResponse as DeviceCodeResponseSchema,
   type DevicePollResponse,
   DevicePollResponse as DevicePollResponseSchema,
+  type Grants,
+  Grants as GrantsSchema,
   type InvitePreview,
   InvitePreview as InvitePreviewSchema,
   type LoopbackTokenRequest,
@@ -20,6 +22,8 @@ import {
   type MeshList,
   MeshList as MeshListSchema,
   Mesh as MeshSchema,
+  type PeerList,
+  PeerList as PeerListSchema,
   type RevokedResponse,
   RevokedResponse as RevokedResponseSchema,
   type SessionList,
@@ -27,6 +31,7 @@ import {
   type TelemetryBatch,
   type TokenList,
   TokenList as TokenListSchema,
+  type UpdateGrantRequest,
   type Whoami,
   Whoami as WhoamiSchema,
 } from "../contracts/index.js";
@@ -188,6 +193,28 @@ export class ApiClient {
   acceptInvite(secret: string, signal?: AbortSignal): Promise<AcceptedInvite> {
     const path = `api/invites/${encodeURIComponent(secret)}/accept`;
     return this.#sender.json("post", path, AcceptedInviteSchema, { json: {}, signal });
+  }
+
+  // --- peers and grants (issue 26) ---
+
+  /** The members of a mesh (id or slug), each with whether they are online and their connected sessions. */
+  listPeers(mesh: string, signal?: AbortSignal): Promise<PeerList> {
+    return this.#sender.json("get", `api/my/meshes/${encodeURIComponent(mesh)}/peers`, PeerListSchema, { signal });
+  }
+
+  /** What you let each other member of the mesh do to you; a member not listed may do everything. */
+  getGrants(mesh: string, signal?: AbortSignal): Promise<Grants> {
+    return this.#sender.json("get", `api/my/meshes/${encodeURIComponent(mesh)}/grants`, GrantsSchema, { signal });
+  }
+
+  /**
+   * Sets what one member (`peer`, a member id) may do to you: a list of
+   * capabilities, `[]` to block them, or null for the default (everything).
+   * Answers your grants as they now stand.
+   */
+  updateGrant(mesh: string, input: UpdateGrantRequest, signal?: AbortSignal): Promise<Grants> {
+    const path = `api/my/meshes/${encodeURIComponent(mesh)}/grants`;
+    return this.#sender.json("post", path, GrantsSchema, { json: input, signal });
   }
 
   // --- telemetry (no token) ---

@@ -1,4 +1,17 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 // Better Auth's tables (user, session, account, verification), written by hand
 // because its schema generator needs Node ≥ 22.12. Property names are the field
@@ -289,8 +302,20 @@ export const meshMember = pgTable(
       .references(() => user.id, { onDelete: "cascade" }),
     role: text("role", { enum: MESH_ROLES }).notNull(),
     joinedAt: at("joined_at").notNull(),
+    /**
+     * What each other member (by user id) may do to this one through the broker: `dm`,
+     * `broadcast`. A member not named has both; an empty list blocks them (seed 003).
+     */
+    peerGrants: jsonb("peer_grants").$type<Record<string, string[]>>().notNull().default({}),
+    /** When a broker connection of this member was last open; null if never. */
+    lastSeenAt: at("last_seen_at"),
   },
-  (table) => [primaryKey({ columns: [table.meshId, table.userId] }), index("mesh_member_user_id_idx").on(table.userId)],
+  (table) => [
+    primaryKey({ columns: [table.meshId, table.userId] }),
+    index("mesh_member_user_id_idx").on(table.userId),
+    // "Who named this member in their grants" (`peer_grants ? member`) without reading every row.
+    index("mesh_member_peer_grants_idx").using("gin", table.peerGrants),
+  ],
 );
 
 /** An invitation to a mesh: single use, expiring; only the SHA-256 of its secret is stored. */
@@ -361,4 +386,95 @@ export const securityAlert = pgTable(
     usedAt: at("used_at"),
   },
   (table) => [uniqueIndex("security_alert_secret_hash_idx").on(table.secretHash)],
+);
+
+// ── The mesh broker (issue 26) ────────────────────────────────────────────────
+
+/** A running server process with a broker; its connections go when its heartbeat stops. */
+export const brokerInstance = pgTable("broker_instance", {
+  id: text("id").primaryKey(),
+  startedAt: at("started_at").notNull(),
+  heartbeatAt: at("heartbeat_at").notNull(),
+});
+
+/** One open broker WebSocket (a peer), so every instance can list who is online. */
+export const brokerConnection = pgTable(
+  "broker_connection",
+  {
+    id: text("id").primaryKey(),
+    instanceId: text("instance_id")
+      .notNull()
+      .references(() => brokerInstance.id, { onDelete: "cascade" }),
+    meshId: text("mesh_id").notNull(),
+    memberId: text("member_id").notNull(),
+    tokenId: text("token_id")
+      .notNull()
+      .references(() => cliToken.id, { onDelete: "cascade" }),
+    sessionId: text("session_id").notNull(),
+    displayName: text("display_name").notNull(),
+    role: text("role"),
+    host: text("host"),
+    kind: text("kind").notNull(),
+    /** False for short-lived commands (`send`, `inbox`): not announced, not listed. */
+    visible: boolean("visible").notNull(),
+    connectedAt: at("connected_at").notNull(),
+  },
+  (table) => [
+    foreignKey({
+      columns: [table.meshId, table.memberId],
+      foreignColumns: [meshMember.meshId, meshMember.userId],
+    }).onDelete("cascade"),
+    // One connection per session id of a member: a newer one replaces it.
+    uniqueIndex("broker_connection_session_idx").on(table.meshId, table.memberId, table.sessionId),
+    index("broker_connection_token_idx").on(table.tokenId),
+    index("broker_connection_instance_idx").on(table.instanceId),
+  ],
+);
+
+/** A message sent through the broker; its body is opaque (a later issue encrypts it end to end). */
+export const brokerMessage = pgTable(
+  "broker_message",
+  {
+    id: text("id").primaryKey(),
+    /** Delivery order: per sender, the order the broker stored them in. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    meshId: text("mesh_id")
+      .notNull()
+      .references(() => mesh.id, { onDelete: "cascade" }),
+    senderId: text("sender_id").notNull(),
+    senderSessionId: text("sender_session_id").notNull(),
+    senderName: text("sender_name").notNull(),
+    toAll: boolean("to_all").notNull(),
+    body: text("body").notNull(),
+    /** The sender's own id for it: a resend with the same ref is answered, not stored again. */
+    clientRef: text("client_ref").notNull(),
+    createdAt: at("created_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("broker_message_client_ref_idx").on(table.meshId, table.senderId, table.clientRef),
+    index("broker_message_created_at_idx").on(table.createdAt),
+  ],
+);
+
+/** One recipient's copy of a message, until they ack it (at least once). */
+export const brokerDelivery = pgTable(
+  "broker_delivery",
+  {
+    messageId: text("message_id")
+      .notNull()
+      .references(() => brokerMessage.id, { onDelete: "cascade" }),
+    meshId: text("mesh_id").notNull(),
+    recipientId: text("recipient_id").notNull(),
+    /** Only this session of the recipient takes it; null: any of their sessions. */
+    recipientSessionId: text("recipient_session_id"),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.messageId, table.recipientId] }),
+    foreignKey({
+      columns: [table.meshId, table.recipientId],
+      foreignColumns: [meshMember.meshId, meshMember.userId],
+    }).onDelete("cascade"),
+    index("broker_delivery_recipient_idx").on(table.meshId, table.recipientId, table.seq),
+  ],
 );
