@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { RunningServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { connectPeer, type Member, meshOf, newMember, openSocket, sendMessage } from "./support/broker-peers.js";
 import { type Cluster, startCluster } from "./support/cluster.js";
 
@@ -205,7 +206,6 @@ describe("the broker across two instances on one Postgres", () => {
 });
 
 import { brokerPath } from "@claudemesh/sdk/contracts";
-import WebSocket from "ws";
 
 function openSocketWithCookie(serverUrl: string, mesh: string, cookie: string): Promise<void> {
   const socket = new WebSocket(new URL(brokerPath(mesh), serverUrl.replace(/^http/, "ws")), { headers: { cookie } });

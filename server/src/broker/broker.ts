@@ -41,7 +41,9 @@ export const PEER_LIMITS = {
   /** Sends per second a socket may keep up, and the burst it may save up. */
   messagesPerSecond: 100,
   messageBurst: 200,
-  /** Refused sends in a row before the socket is closed (4029). */
+  /** Frames read but not yet handled: past this, sends are refused like a burst (memory stays bounded). */
+  framesInFlight: 64,
+  /** Refused sends before the socket is closed (4029); the count starts again after 10 s without one. */
   refusalsBeforeClose: 200,
   /** Malformed frames on one socket before it is closed (1008). */
   malformedBeforeClose: 20,
@@ -229,7 +231,9 @@ class PeerConnection {
   #work: Promise<void> = Promise.resolve();
   readonly #helloTimer: NodeJS.Timeout;
   #malformed = 0;
-  #refusedInARow = 0;
+  #refusals = 0;
+  #lastRefusalAt = 0;
+  #inFlight = 0;
   #tokens: number = PEER_LIMITS.messageBurst;
   #refilledAt = Date.now();
   /** Messages sent on this socket and not yet acked: not sent again on it. */
@@ -320,16 +324,20 @@ class PeerConnection {
       this.close(1008, "say hello first");
       return;
     }
-    if (frame.type === "send" && !this.#takeToken()) {
+    if (frame.type === "send" && (this.#inFlight >= PEER_LIMITS.framesInFlight || !this.#takeToken())) {
       this.#refuseForRate(frame.client_ref);
       return;
     }
     if (frame.type === "hello") this.#helloPending = true;
+    this.#inFlight += 1;
     this.#work = this.#work
       .then(() => this.#handle(frame))
       .catch((error: unknown) => {
         log.error(`broker: ${(error as Error).message}`);
         this.close(1011, "server error");
+      })
+      .finally(() => {
+        this.#inFlight -= 1;
       });
   }
 
@@ -360,7 +368,10 @@ class PeerConnection {
   }
 
   #refuseForRate(clientRef: string): void {
-    if (++this.#refusedInARow >= PEER_LIMITS.refusalsBeforeClose) {
+    const now = Date.now();
+    if (now - this.#lastRefusalAt > 10_000) this.#refusals = 0;
+    this.#lastRefusalAt = now;
+    if (++this.#refusals >= PEER_LIMITS.refusalsBeforeClose) {
       this.close(BROKER_CLOSE.rateLimited, "too many messages");
       return;
     }
@@ -383,7 +394,6 @@ class PeerConnection {
     this.#refilledAt = now;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
-    this.#refusedInARow = 0;
     return true;
   }
 
