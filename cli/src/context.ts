@@ -59,7 +59,7 @@ export interface CliContext {
 /** What a command asks of a mesh connection: the SDK's MeshConnection, or a test's fake of it. */
 export type MeshLink = Pick<MeshConnection, "welcome" | "peers" | "send" | "messages" | "synced" | "close">;
 /** A mesh connection's options, but the server and the client's name, which the context fills in. */
-export type MeshLinkOptions = Omit<MeshConnectionOptions, "apiUrl" | "client">;
+export type MeshLinkOptions = Omit<MeshConnectionOptions, "apiUrl" | "client" | "env">;
 
 /** What tests put in place of the terminal, the network, time and Ctrl-C; real ones otherwise. */
 export interface ContextParts {
@@ -108,6 +108,7 @@ export function createContext(
         ...options,
         apiUrl: apiUrl(),
         client: `claudemesh-cli/${CLAUDEMESH_VERSION}`,
+        env,
       }),
     apiFor: (baseUrl) => (token) =>
       ApiClient.create({

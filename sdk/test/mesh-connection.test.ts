@@ -1,8 +1,10 @@
 import { connect as connectTcp, createServer, type Server, type Socket } from "node:net";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSdkEnv } from "../src/env.js";
 import { ClaudemeshError } from "../src/errors.js";
 import { MeshConnection as Mesh, type MeshConnection, type MeshEvent } from "../src/mesh/mesh-connection.js";
+import { forwardingProxy } from "./support/http-peers.js";
 import { type MeshMember, meshWith, newMeshMember } from "./support/mesh-members.js";
 
 // MeshConnection against the real server's broker (a built server process on PGlite).
@@ -216,6 +218,24 @@ describe("MeshConnection against the real broker", () => {
     const second = await connect(ada, mesh, { hello: { kind: "cli", session_id: "same-session-1" } });
     expect((await first.closed)?.code).toBe("conflict");
     await expect(second.send("@all", "still here")).resolves.toMatchObject({ message_id: expect.any(String) });
+  });
+
+  it("goes through HTTPS_PROXY as a CONNECT tunnel, and around it for a host in NO_PROXY", async () => {
+    const mesh = await meshWith(ada, [bo]);
+    const proxy = await forwardingProxy();
+    try {
+      const proxied = await connect(ada, mesh, { env: readSdkEnv({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }) });
+      expect(proxy.forwarded).toEqual([`CONNECT ${new URL(server.url).host}`]);
+      await proxied.send({ member_id: bo.id }, "through the proxy");
+      const direct = await connect(bo, mesh, {
+        env: readSdkEnv({ HTTP_PROXY: proxy.url, NO_PROXY: new URL(server.url).hostname }),
+      });
+      expect(proxy.forwarded).toHaveLength(1);
+      const [received] = await take(direct, 1);
+      expect(received?.body).toBe("through the proxy");
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("a body over 64 KB is refused before it is sent", async () => {

@@ -10,6 +10,23 @@ const cases: CommandCase[] = [
     wantSent: [],
   },
   {
+    name: "bash: the mesh commands with their flags; top-level revoke (grants) beside sessions revoke and tokens revoke",
+    args: ["completion", "bash"],
+    wantStatus: 0,
+    wantStdout: [
+      "    sessions)",
+      '        revoke) words="--token --help" ;;',
+      '    peers) words="--mesh --json --token --help" ;;',
+      '    send) words="--mesh --json --token --help" ;;',
+      '    inbox) words="--mesh --json --token --help" ;;',
+      '    grants) words="--mesh --json --token --help" ;;',
+      '    grant) words="--mesh --token --help" ;;',
+      '    revoke) words="--mesh --token --help" ;;',
+      '    block) words="--mesh --token --help" ;;',
+      '    unblock) words="--mesh --token --help" ;;',
+    ],
+  },
+  {
     name: "zsh: the bash function through bashcompinit",
     args: ["completion", "zsh"],
     tty: true,

@@ -89,4 +89,18 @@ describe("claudemesh inbox", () => {
     });
     expect(result.stdout).toContain("De Bo, para todos: el 2026-06-01 a las 11:58 UTC");
   });
+
+  it("Ctrl-C: exit 130, the JSON still closed, the connection closed", async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const mesh = new FakeMesh({ queued: [meshMessage({ message_id: "m1", body: "hi" })] });
+    const result = await runCommand(["inbox", "--mesh", "platform-team", "--json"], {
+      savedLogin: "session",
+      mesh,
+      interrupt,
+    });
+    expect(result.status).toBe(130);
+    expect(JSON.parse(result.stdout)).toMatchObject({ messages: [{ message_id: "m1" }] });
+    expect(mesh.closed).toBe(1);
+  });
 });

@@ -2,7 +2,9 @@ import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { errorFromFailure, errorFromResponse } from "../api/http-errors.js";
 import { brokerPath } from "../contracts/broker.js";
+import type { SdkEnv } from "../env.js";
 import { ClaudemeshError } from "../errors.js";
+import { ProxyTunnelAgent, proxyFor } from "./proxy-tunnel.js";
 
 /** How long the upgrade may take before the attempt counts as a network failure. */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
@@ -16,6 +18,8 @@ export interface BrokerSocketOptions {
   /** Mesh id or slug. */
   mesh: string;
   userAgent: string;
+  /** Where the proxy settings come from (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). */
+  env: SdkEnv;
   signal?: AbortSignal;
 }
 
@@ -30,14 +34,18 @@ export function brokerUrl(apiUrl: string, mesh: string): string {
  * One WebSocket to the broker, open: the bearer token goes in the upgrade's
  * Authorization header (never the URL, which lands in access logs). A refused
  * upgrade becomes the server's own error (401 → exit status 2), anything
- * before an answer a network error. `ws` is loaded here, on the first
+ * before an answer a network error. Through HTTPS_PROXY / HTTP_PROXY (a CONNECT
+ * tunnel) unless NO_PROXY names the server, as the API's requests. `ws` is loaded here, on the first
  * connection, so a CLI start that never connects does not pay for it.
  */
 export async function openBrokerSocket(options: BrokerSocketOptions): Promise<WebSocket> {
   const { WebSocket } = await import("ws");
   const origin = new URL(options.apiUrl).origin;
   if (options.signal?.aborted) throw new ClaudemeshError("cancelled", "Cancelled.");
-  const socket = new WebSocket(brokerUrl(options.apiUrl, options.mesh), {
+  const url = brokerUrl(options.apiUrl, options.mesh);
+  const proxy = proxyFor(new URL(url), options.env);
+  const socket = new WebSocket(url, {
+    ...(proxy ? { agent: new ProxyTunnelAgent(proxy, url.startsWith("wss:")) } : {}),
     headers: { authorization: `Bearer ${options.token}`, "user-agent": options.userAgent },
     handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
     // The broker's frames are small JSON; compression would only cost CPU on both ends.

@@ -16,6 +16,7 @@ import {
 } from "../contracts/broker.js";
 import { ErrorCode } from "../contracts/errors.js";
 import { neutralizeStrings } from "../contracts/neutral-text.js";
+import { readSdkEnv, type SdkEnv } from "../env.js";
 import { ClaudemeshError, ExitStatus } from "../errors.js";
 import { SDK_VERSION } from "../version.js";
 import { openBrokerSocket } from "./broker-socket.js";
@@ -48,6 +49,8 @@ export interface MeshConnectionOptions {
   reconnect?: boolean | ReconnectOptions;
   /** Appended to the User-Agent, e.g. `claudemesh-cli/0.11.0`. */
   client?: string;
+  /** Environment to read proxy settings from (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); default process.env. */
+  env?: SdkEnv;
 }
 
 /** The broker's answer to `hello`: the mesh, this connection as others see it, and who else is online. */
@@ -489,6 +492,7 @@ async function handshake(options: MeshConnectionOptions, hello: HelloMessage, us
     token: options.token,
     mesh: options.mesh,
     userAgent,
+    env: options.env ?? readSdkEnv(),
     signal: options.signal,
   });
   return new Promise<Handshake>((resolve, reject) => {
