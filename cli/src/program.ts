@@ -15,6 +15,7 @@ import { launchCommand } from "./commands/launch.js";
 import { listCommand } from "./commands/list.js";
 import { loginCommand, runLogin } from "./commands/login.js";
 import { logoutCommand } from "./commands/logout.js";
+import { mcpCommand } from "./commands/mcp.js";
 import { peersCommand } from "./commands/peers.js";
 import { revokeCommand } from "./commands/revoke.js";
 import { sendCommand } from "./commands/send.js";
@@ -73,6 +74,7 @@ export function buildProgram(ctx: CliContext): Command {
     inviteCommand(ctx),
     joinCommand(ctx),
     launchCommand(ctx),
+    mcpCommand(ctx),
     peersCommand(ctx),
     sendCommand(ctx),
     inboxCommand(ctx),
@@ -98,9 +100,9 @@ export function buildProgram(ctx: CliContext): Command {
 
 // Seed 003's resolution (--token > CLAUDEMESH_TOKEN > saved login) holds on every command that talks
 // to the server. Not on login (its own --token signs in with it), logout (it ends the saved login),
-// launch (Claude Code's tools use the saved login, and argv is every local user's to read), or the
+// launch and mcp (Claude Code's tools use the saved login, and argv is every local user's to read), or the
 // ones that never call the server.
-const TOKEN_FLAG_EXEMPT = new Set(["login", "logout", "launch", "telemetry", "completion"]);
+const TOKEN_FLAG_EXEMPT = new Set(["login", "logout", "launch", "mcp", "telemetry", "completion"]);
 
 /** Whether `--token` chooses the credential of this command (`auth login` is login too). */
 function takesTokenFlag(command: Command): boolean {

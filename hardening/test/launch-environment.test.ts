@@ -27,10 +27,11 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
-/** What the stand-in `claude` saw: its environment, and each process from itself up to this test. */
+/** What the stand-in `claude` saw: its environment, each process from itself up to this test, and its --mcp-config file. */
 interface ClaudeDump {
   environment: Record<string, string>;
   processes: { pid: number; cmdline: string; environ: string }[];
+  mcpConfig: { path: string; mode: number; text: string } | null;
 }
 
 /** A `claude` that writes its whole environment, and the /proc environ and cmdline of itself and its ancestors, as JSON, to `dump`. */
@@ -40,7 +41,7 @@ async function environmentDumper(): Promise<{ script: string; dump: string; read
   await writeFile(
     script,
     `#!${process.execPath}
-const { readFileSync, writeFileSync } = require("node:fs");
+const { readFileSync, statSync, writeFileSync } = require("node:fs");
 const processes = [];
 for (let pid = process.pid; pid !== ${process.pid} && pid > 1; ) {
   const stat = readFileSync("/proc/" + pid + "/stat", "utf8");
@@ -51,7 +52,12 @@ for (let pid = process.pid; pid !== ${process.pid} && pid > 1; ) {
   });
   pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
 }
-writeFileSync(${JSON.stringify(dump)}, JSON.stringify({ environment: process.env, processes }));
+const flag = process.argv.find((arg) => arg.startsWith("--mcp-config="));
+const configPath = flag ? flag.slice("--mcp-config=".length) : "";
+const mcpConfig = flag
+  ? { path: configPath, mode: statSync(configPath).mode & 0o777, text: readFileSync(configPath, "utf8") }
+  : null;
+writeFileSync(${JSON.stringify(dump)}, JSON.stringify({ environment: process.env, processes, mcpConfig }));
 `,
   );
   await chmod(script, 0o755);
@@ -158,6 +164,60 @@ describe("claudemesh launch", () => {
     expect(forbiddenIn(result.stdout + result.stderr)).toEqual([]);
     expect(result.stderr).toContain("ada-laptop");
     expect(result.stdout + result.stderr).toContain("CLAUDEMESH_TOKEN is not passed on");
+
+    // Claude Code's MCP server is this CLI's `mcp --mesh`, in a 0600 file holding no token, gone once Claude Code is.
+    const { mcpConfig } = await claude.read();
+    expect(mcpConfig?.mode).toBe(0o600);
+    expect(JSON.parse(mcpConfig?.text ?? "{}")).toEqual({
+      mcpServers: {
+        claudemesh: { command: process.execPath, args: [CLI_BUNDLE, "mcp", "--mesh", "platform-team"] },
+      },
+    });
+    expect(mcpConfig?.text.match(TOKEN_SCAN_REGEX)).toBeNull();
+    await expect(access(mcpConfig?.path ?? "")).rejects.toThrow();
+  });
+
+  it("terminated while Claude Code runs, launch passes SIGTERM on and removes the --mcp-config file", async () => {
+    const configDir = join(root, "config");
+    await joinedMesh(configDir, "Platform team", "ada-laptop");
+    await savedLogin(configDir);
+    const record = join(root, "claude-record.json");
+    const script = join(root, "claude-waits");
+    // A Claude Code that says where its config is, then runs until a signal ends it.
+    await writeFile(
+      script,
+      `#!${process.execPath}
+const { writeFileSync } = require("node:fs");
+const config = process.argv.find((arg) => arg.startsWith("--mcp-config=")).slice("--mcp-config=".length);
+process.on("SIGTERM", () => {
+  writeFileSync(${JSON.stringify(record)}, JSON.stringify({ config, terminated: true }));
+  process.exit(143);
+});
+writeFileSync(${JSON.stringify(record)}, JSON.stringify({ config, terminated: false }));
+setInterval(() => {}, 1000);
+`,
+    );
+    await chmod(script, 0o755);
+    const launch = spawn(CLI_BUNDLE, ["launch", "--mesh", "platform-team", "-y"], {
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        ...suiteKeyringEnv(),
+        CLAUDEMESH_API_URL: API_URL,
+        CLAUDEMESH_CONFIG_DIR: configDir,
+        CLAUDEMESH_CLAUDE_BIN: script,
+        DO_NOT_TRACK: "1",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => launch.once("exit", resolve));
+    const running = async () => JSON.parse(await readFile(record, "utf8").catch(() => "null"));
+    await expect.poll(running, { timeout: 20_000 }).not.toBeNull();
+    const { config } = (await running()) as { config: string };
+    await access(config);
+    launch.kill("SIGTERM");
+    expect(await exited).toBe(143);
+    expect(await running()).toEqual({ config, terminated: true });
+    await expect(access(config)).rejects.toThrow();
   });
 
   it.skipIf(SKIP_NODE24)(

@@ -1,12 +1,14 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { LocalConfig, type LocalMesh, MeshList, mintToken, TOKEN_SCAN_REGEX, Whoami } from "@claudemesh/sdk";
 import { describe, expect, it } from "vitest";
+import { meshEnvironment } from "../launch/run-launch.js";
 import { type CommandCase, runCase, SAVED } from "../testing/command-table.js";
 import type { CommandResult } from "../testing/fake-context.js";
 import { ok } from "../testing/fake-transport.js";
 import { joinedMesh, meshAnswer, whoamiAnswer } from "../testing/fixtures.js";
-import { meshEnvironment } from "./launch.js";
+import { standInClaude } from "../testing/stand-in-claude.js";
 
 const MESH: LocalMesh = {
   id: "m1",
@@ -69,6 +71,8 @@ describe("meshEnvironment", () => {
 });
 
 const PLATFORM = meshAnswer();
+const CLAUDE = standInClaude();
+const RECORD = join(dirname(CLAUDE), "handed.txt");
 const launchInPlatform = (claudeExit: string) => [
   "launch",
   "--mesh",
@@ -77,9 +81,7 @@ const launchInPlatform = (claudeExit: string) => [
   "ada",
   "-y",
   "--",
-  "-e",
-  // Stands in for Claude Code: exits with a status that says what it was given.
-  `process.exit(process.env.CLAUDEMESH_MESH_SLUG === "platform-team" && !process.env.CLAUDEMESH_TOKEN ? ${claudeExit} : 99)`,
+  claudeExit,
 ];
 
 async function rememberedPeer({ configDir }: CommandResult): Promise<string[]> {
@@ -93,11 +95,17 @@ const cases: CommandCase[] = [
     args: launchInPlatform("7"),
     savedLogin: "session",
     meshes: [joinedMesh(PLATFORM)],
-    env: { CLAUDEMESH_CLAUDE_BIN: process.execPath },
+    env: { CLAUDEMESH_CLAUDE_BIN: CLAUDE, STAND_IN_RECORD: RECORD },
     wantStatus: 7,
     wantStderr: ["▸ Launching Claude Code in platform-team as ada (owner)"],
     wantSent: [],
-    check: async (result) => expect(await rememberedPeer(result)).toEqual(["ada/owner"]),
+    check: async (result) => {
+      expect(await rememberedPeer(result)).toEqual(["ada/owner"]);
+      // Claude Code was handed an --mcp-config file, and it is gone once Claude Code has exited.
+      const [handed] = (await readFile(RECORD, "utf8")).trim().split("\n").slice(-1);
+      expect(handed).toMatch(/mcp\.json$/);
+      expect(existsSync(dirname(handed ?? ""))).toBe(false);
+    },
   },
   {
     name: "at a terminal without -y it asks first; no means exit 1 and nothing started",
@@ -151,7 +159,7 @@ const cases: CommandCase[] = [
     args: launchInPlatform("7"),
     savedLogin: "session",
     meshes: [joinedMesh(PLATFORM)],
-    env: { CLAUDEMESH_CLAUDE_BIN: process.execPath, CLAUDEMESH_TOKEN: mintToken("pat") },
+    env: { CLAUDEMESH_CLAUDE_BIN: CLAUDE, CLAUDEMESH_TOKEN: mintToken("pat") },
     wantStatus: 7,
     wantStderr: ["CLAUDEMESH_TOKEN is not passed on", "▸ Launching Claude Code in platform-team as ada (owner)"],
   },
@@ -160,7 +168,7 @@ const cases: CommandCase[] = [
     args: launchInPlatform("7"),
     savedLogin: "session",
     meshes: [joinedMesh(PLATFORM)],
-    env: { CLAUDEMESH_CLAUDE_BIN: process.execPath, CLAUDEMESH_TOKEN: mintToken("pat") },
+    env: { CLAUDEMESH_CLAUDE_BIN: CLAUDE, CLAUDEMESH_TOKEN: mintToken("pat") },
     canForgetCredentials: false,
     wantStatus: 1,
     wantStderr: ["cannot clear CLAUDEMESH_TOKEN from its own environment", "Unset CLAUDEMESH_TOKEN and launch again."],

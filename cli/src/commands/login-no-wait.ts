@@ -13,7 +13,7 @@ import {
 import type { CliContext } from "../context.js";
 import type { Messages } from "../i18n/en.js";
 import { errorText, LocalizedError, noticeText } from "../i18n/language.js";
-import type { LoginOptions } from "./login.js";
+import type { LoginOptions } from "./login-options.js";
 
 // `claudemesh login --no-wait` / `--continue`: the device-code login split in two
 // processes, for agents and CI that cannot sit in a blocking command.

@@ -19,26 +19,7 @@ import { returnsStatus } from "../exit-status.js";
 import { errorText } from "../i18n/language.js";
 import { reportSync, syncMeshes } from "../meshes.js";
 import { continuePendingLogin, refuseMisusedPendingLogin, startPendingLogin } from "./login-no-wait.js";
-
-export interface LoginOptions {
-  token?: string;
-  withToken?: boolean;
-  web?: boolean;
-  force?: boolean;
-  browser?: boolean;
-  /** The wizard's "Create an account": the browser opens on sign-up, which then leads to the code. */
-  signUp?: boolean;
-  /** The token was typed into a hidden prompt, so the `--with-token` tip does not apply. */
-  tokenFromPrompt?: boolean;
-  /** False with `--no-wait`: print the code and exit (`--continue` finishes); with `--continue`, check once. */
-  wait?: boolean;
-  /** `--continue`: finish the login `--no-wait` started. */
-  continue?: boolean;
-  /** With `--no-wait` or `--continue`: one JSON document on stdout. */
-  json?: boolean;
-  /** False when a sign-in is a step of something else (the wizard, signing in again on a 401): no "get started" line. */
-  nextSteps?: boolean;
-}
+import type { LoginOptions } from "./login-options.js";
 
 /** `claudemesh login`: device code by default, `--web` for the browser callback, or a token. */
 export function loginCommand(ctx: CliContext): Command {

@@ -416,6 +416,17 @@ export const en = {
       `Not launched: \`launch\` stays running beside Claude Code and cannot clear ${names} from its own environment here (that needs Node 22.15 or later, or Linux). Unset ${names} and launch again.`,
   },
 
+  mcp: {
+    description: "serve the mesh to Claude Code over MCP on stdin/stdout (launch hands it to Claude Code)",
+    mesh: "the mesh to serve (may be left out when you have joined one)",
+    noTokenFlag:
+      "`mcp` takes no --token: it signs in with your saved login, as launch's Claude Code does. Save one with `claudemesh login`.",
+    envTokenIgnored: "CLAUDEMESH_TOKEN is ignored here: `claudemesh mcp` signs in with your saved login.",
+    noMesh: (apiUrl: string) =>
+      `You have joined no mesh on ${apiUrl}: \`claudemesh join <link>\` or \`claudemesh create <name>\`.`,
+    whichMesh: (slugs: string) => `You are in several meshes: name one with --mesh (${slugs}).`,
+  },
+
   peers: {
     description: "list the members of a mesh, who is online, and their sessions",
     mesh: "the mesh, by slug or id (default: your only one; at a terminal, a pick)",

@@ -449,6 +449,17 @@ export const es: Messages = {
       `No se abrió: \`launch\` sigue en marcha junto a Claude Code y aquí no puede borrar ${names} de su propio entorno (hace falta Node 22.15 o posterior, o Linux). Quita ${names} y vuelve a lanzar.`,
   },
 
+  mcp: {
+    description: "sirve la malla a Claude Code por MCP en stdin/stdout (launch se lo pasa a Claude Code)",
+    mesh: "la malla que se sirve (puede omitirse si te has unido a una sola)",
+    noTokenFlag:
+      "`mcp` no acepta --token: entra con tu sesión guardada, como el Claude Code de launch. Guarda una con `claudemesh login`.",
+    envTokenIgnored: "CLAUDEMESH_TOKEN no se usa aquí: `claudemesh mcp` entra con tu sesión guardada.",
+    noMesh: (apiUrl: string) =>
+      `No te has unido a ninguna malla en ${apiUrl}: \`claudemesh join <enlace>\` o \`claudemesh create <nombre>\`.`,
+    whichMesh: (slugs: string) => `Estás en varias mallas: elige una con --mesh (${slugs}).`,
+  },
+
   peers: {
     description: "lista los miembros de una malla, quién está conectado y sus sesiones",
     mesh: "la malla, por nombre corto o id (por defecto: la única que tengas; en una terminal, a elegir)",

@@ -29,6 +29,7 @@ import {
   whoamiAnswer,
 } from "../testing/fixtures.js";
 import { noKeychain } from "../testing/memory-keychain.js";
+import { standInClaude } from "../testing/stand-in-claude.js";
 
 // Every main flow, run in English and in Spanish with the same answers: the Spanish
 // run must say nothing the English run said in words, and no common English word.
@@ -189,11 +190,11 @@ const FLOWS: Flow[] = [
   },
   {
     name: "launch",
-    args: ["launch", "--mesh", "platform-team", "--name", "ada", "-y", "--", "-e", "process.exit(0)"],
+    args: ["launch", "--mesh", "platform-team", "--name", "ada", "-y", "--", "0"],
     options: {
       savedLogin: "session",
       meshes: [joinedMesh(PLATFORM)],
-      env: { CLAUDEMESH_CLAUDE_BIN: process.execPath },
+      env: { CLAUDEMESH_CLAUDE_BIN: standInClaude() },
     },
   },
   {

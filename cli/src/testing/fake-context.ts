@@ -5,10 +5,9 @@ import { Readable, Writable } from "node:stream";
 import { ClaudemeshError, type Keychain, type LocalMesh, mintToken, type User } from "@claudemesh/sdk";
 import { onTestFinished } from "vitest";
 import type { Clock } from "../clock.js";
-import { type CliContext, createContext } from "../context.js";
+import { type CliContext, type ContextParts, createContext } from "../context.js";
 import type { IO } from "../io.js";
 import { run } from "../program.js";
-import type { FakeMesh } from "./fake-mesh.js";
 import { FakeTransport, type Stub } from "./fake-transport.js";
 import { MemoryKeychain } from "./memory-keychain.js";
 import { type ScriptedAnswer, ScriptedPrompts } from "./scripted-prompts.js";
@@ -32,8 +31,8 @@ export interface RunOptions {
   otherLogins?: { apiUrl: string; kind: "session" | "pat" }[];
   /** Meshes joined on this machine (config.json) before the command runs. */
   meshes?: LocalMesh[];
-  /** The mesh broker the command connects to (send, inbox); none by default. */
-  mesh?: FakeMesh;
+  /** The mesh broker the command connects to (send, inbox; a FakeMesh); none by default. */
+  mesh?: { connect: NonNullable<ContextParts["connectMesh"]> };
   /** Abort it to press Ctrl-C. */
   interrupt?: AbortController;
   /** Why no browser opens; by default one "opens" and the URL is recorded. */

@@ -1,8 +1,8 @@
 import * as prompts from "@clack/prompts";
 import { neutralText } from "@claudemesh/sdk";
-import { type LaunchOptions, runLaunch } from "../commands/launch.js";
 import type { CliContext } from "../context.js";
 import type { Messages } from "../i18n/en.js";
+import { type LaunchOptions, runLaunch } from "../launch/run-launch.js";
 import { WIZARD_STEPS, type WizardState } from "./steps.js";
 
 /** The status rows (seed): what is filled in and what is left. */
