@@ -69,7 +69,7 @@ export async function handleAuthRequest(
  */
 export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date() }: AuthConfig) {
   // Step-up (step-up/): when a session last proved who it is, and the second factors that can prove it.
-  const stepUp = stepUpSessionOptions(now);
+  const stepUp = stepUpSessionOptions({ db, now });
   const notices = securityNotices({ db, mailer, publicUrl });
   return betterAuth({
     appName: "claudemesh",
