@@ -212,12 +212,16 @@ describe.each(["en", "es"] as const)("second factors and step-up, in %s", (local
       await createToken(page, "password-only");
       expect(await page.locator("#new-token-value").inputValue()).toMatch(/^cm_pat_/);
 
-      // Signed out, the passkey signs in without a password.
+      // Signed out, the passkey signs in without a password, and gives a browser that never signed in
+      // before the device cookie that keeps its owner clear of the password back-off (device-cookies.ts).
       await page.getByRole("button", { name: t("nav.signOut") }).click();
       await page.waitForURL((url) => url.pathname === "/login");
+      await context.clearCookies({ name: /^claudemesh_device_/ });
       await screenshot(page, `login-passkey-${locale}-desktop`);
       await page.getByRole("button", { name: t("login.passkey") }).click();
       await page.getByRole("heading", { name: t("tokens.title"), level: 1 }).waitFor();
+      const cookieNames = (await context.cookies()).map((cookie) => cookie.name);
+      expect(cookieNames.filter((name) => name.startsWith("claudemesh_device_"))).toHaveLength(1);
 
       // An hour on, the passkey is what confirms it's you.
       await ageSessions(email);
