@@ -9,6 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     // One real keyring for the run, in every worker's and spawned process's environment: the CLI and
     // the editor meet the OS keychain as on a desktop (issue 24). The root's globalSetup runs for every project.
-    globalSetup: ["test-support/src/suite-keyring.ts"],
+    // One PGlite initdb for the run, copied wherever a test opens an embedded database.
+    globalSetup: ["test-support/src/suite-keyring.ts", "test-support/src/suite-pglite-template.ts"],
   },
 });

@@ -27,6 +27,22 @@ async function fakeClaude() {
   return { script, record };
 }
 
+/** POSTs JSON to the test server as the account with `cookie`, as its browser would (same origin). */
+function postAs(cookie: string, path: string, body: unknown) {
+  return fetch(new URL(path, cli.server.url), {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: new URL(cli.server.url).origin, cookie },
+    body: JSON.stringify(body),
+  }).then((response) => response.json() as Promise<{ slug: string; url: string }>);
+}
+
+/** A new mesh of the account with `cookie`, and an invite link to it. */
+async function meshWithInvite(cookie: string, name: string) {
+  const mesh = await postAs(cookie, "/api/my/meshes", { name: `${name} ${Date.now()}` });
+  const { url } = await postAs(cookie, `/api/my/meshes/${mesh.slug}/invites`, {});
+  return { mesh, url };
+}
+
 describe("the wizard (bare claudemesh) on a real terminal", () => {
   it("takes a fresh machine from sign-in to Claude Code in a new mesh", async () => {
     const account = await cli.server.signUp("Wren Wizard");
@@ -66,15 +82,7 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
 
   it("joins by invite link from the welcome screen, signing in on the way", async () => {
     const owner = await cli.server.signUp("Olive Owner");
-    const origin = new URL(cli.server.url).origin;
-    const post = (path: string, body: unknown) =>
-      fetch(new URL(path, cli.server.url), {
-        method: "POST",
-        headers: { "content-type": "application/json", origin, cookie: owner.cookie },
-        body: JSON.stringify(body),
-      }).then((response) => response.json() as Promise<{ slug: string; url: string }>);
-    const mesh = await post("/api/my/meshes", { name: `Invited ${Date.now()}` });
-    const { url } = await post(`/api/my/meshes/${mesh.slug}/invites`, {});
+    const { mesh, url } = await meshWithInvite(owner.cookie, "Invited");
     const guest = await cli.server.signUp("Gil Guest");
 
     const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env });
@@ -95,17 +103,9 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
   it("after joining by invite from the welcome screen, the picker starts on the joined mesh", async () => {
     const owner = await cli.server.signUp("Odo Owner");
     const guest = await cli.server.signUp("Gia Guest");
-    const origin = new URL(cli.server.url).origin;
-    const post = (cookie: string, path: string, body: unknown) =>
-      fetch(new URL(path, cli.server.url), {
-        method: "POST",
-        headers: { "content-type": "application/json", origin, cookie },
-        body: JSON.stringify(body),
-      }).then((response) => response.json() as Promise<{ slug: string; url: string }>);
     // The guest's own mesh comes first in the list (joined earlier), so the cursor's default is not the invite's.
-    const own = await post(guest.cookie, "/api/my/meshes", { name: `Own first ${Date.now()}` });
-    const invited = await post(owner.cookie, "/api/my/meshes", { name: `Invited later ${Date.now()}` });
-    const { url } = await post(owner.cookie, `/api/my/meshes/${invited.slug}/invites`, {});
+    const own = await postAs(guest.cookie, "/api/my/meshes", { name: `Own first ${Date.now()}` });
+    const { mesh: invited, url } = await meshWithInvite(owner.cookie, "Invited later");
     const claude = await fakeClaude();
 
     const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env, CLAUDEMESH_CLAUDE_BIN: claude.script });
@@ -242,15 +242,7 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
 
   it("with no mesh yet, offers to join with an invite link, and launches in it", async () => {
     const owner = await cli.server.signUp("Ivo Inviter");
-    const origin = new URL(cli.server.url).origin;
-    const post = (path: string, body: unknown) =>
-      fetch(new URL(path, cli.server.url), {
-        method: "POST",
-        headers: { "content-type": "application/json", origin, cookie: owner.cookie },
-        body: JSON.stringify(body),
-      }).then((response) => response.json() as Promise<{ slug: string; url: string }>);
-    const mesh = await post("/api/my/meshes", { name: `Linked ${Date.now()}` });
-    const { url } = await post(`/api/my/meshes/${mesh.slug}/invites`, {});
+    const { mesh, url } = await meshWithInvite(owner.cookie, "Linked");
     await cli.deviceLogin("Jo Joiner");
     const claude = await fakeClaude();
 

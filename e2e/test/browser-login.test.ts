@@ -9,6 +9,10 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshot } from "./support/screenshots.js";
 
+// One server and one Chromium for the file: each cost seconds to start, and every test
+// here makes its own accounts and browser contexts, so nothing carries between tests.
+const cli = useCliHarness();
+const browser = useBrowser();
 let people = 0;
 
 /** Registers a new person through the pages, starting from wherever the browser was sent to sign in. */
@@ -31,8 +35,6 @@ async function continueWithCode(page: Page, t: ReturnType<typeof translator>, co
 }
 
 describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (locale) => {
-  const cli = useCliHarness();
-  const browser = useBrowser();
   const t = translator(locale);
 
   it("signs a terminal in: login --no-browser, register, check the card, approve", async () => {
@@ -179,8 +181,6 @@ describe.each(["en", "es"] as const)("the web pages with the real CLI, in %s", (
 });
 
 describe("without JavaScript", () => {
-  const cli = useCliHarness();
-  const browser = useBrowser();
   const t = translator("en");
 
   it("still registers and approves with plain form posts", async () => {
@@ -198,8 +198,6 @@ describe("without JavaScript", () => {
 });
 
 describe("links to /cli-auth from another site", () => {
-  const cli = useCliHarness();
-  const browser = useBrowser();
   const t = translator("en");
   // Another site whose page sends its visitor to a link.
   const attacker = useOtherSite(
@@ -230,8 +228,6 @@ describe("links to /cli-auth from another site", () => {
 });
 
 describe("browser login (--web) with the real CLI", () => {
-  const cli = useCliHarness();
-  const browser = useBrowser();
   const t = translator("en");
 
   it("approves on the card, and the browser carries the code back to the CLI's loopback port", async () => {

@@ -33,6 +33,24 @@ afterEach(async () => {
   await rm(configDir, { recursive: true, force: true });
 });
 
+/** Registers the extension's commands with a sign-in that fails with `error`, and runs "Sign In". */
+async function signInFailingWith(error: Error): Promise<void> {
+  const store = new CredentialStore({ apiUrl: API_URL, configDir, mode: "file" });
+  const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, retries: 0 });
+  const identity = new Identity({ store, envToken: undefined, api });
+  disposables.push(identity);
+  disposables.push(
+    ...registerCommands({
+      identity,
+      api,
+      apiUrl: () => API_URL,
+      refreshTrees: () => {},
+      signIn: () => Promise.reject(error),
+    }),
+  );
+  await commands.executeCommand("claudemesh.signIn");
+}
+
 describe("an error's hint in VS Code", () => {
   it("names the Command Palette's sign-in, not the CLI's `claudemesh login`", () => {
     const hint = errorHint(new ClaudemeshError("credential_mismatch", "x"));
@@ -55,22 +73,7 @@ describe("an error's hint in VS Code", () => {
 
   it("shows in Spanish under a failed command when VS Code speaks Spanish", async () => {
     await speakSpanish();
-    const store = new CredentialStore({ apiUrl: API_URL, configDir, mode: "file" });
-    const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, retries: 0 });
-    const identity = new Identity({ store, envToken: undefined, api });
-    disposables.push(identity);
-    const mismatch = new ClaudemeshError("credential_mismatch", "El llavero guarda el token de otra cuenta.");
-    disposables.push(
-      ...registerCommands({
-        identity,
-        api,
-        apiUrl: () => API_URL,
-        refreshTrees: () => {},
-        signIn: () => Promise.reject(mismatch),
-      }),
-    );
-
-    await commands.executeCommand("claudemesh.signIn");
+    await signInFailingWith(new ClaudemeshError("credential_mismatch", "El llavero guarda el token de otra cuenta."));
 
     expect(messages).toEqual([
       {
@@ -129,22 +132,9 @@ describe("an SDK error's words in VS Code", () => {
 
   it("shows a network failure in Spanish under a failed command", async () => {
     await speakSpanish();
-    const store = new CredentialStore({ apiUrl: API_URL, configDir, mode: "file" });
-    const api = (token?: string) => ApiClient.create({ baseUrl: API_URL, token, retries: 0 });
-    const identity = new Identity({ store, envToken: undefined, api });
-    disposables.push(identity);
-    const unreachable = ClaudemeshError.of("network", { kind: "unreachable", origin: API_URL, reason: "ECONNREFUSED" });
-    disposables.push(
-      ...registerCommands({
-        identity,
-        api,
-        apiUrl: () => API_URL,
-        refreshTrees: () => {},
-        signIn: () => Promise.reject(unreachable),
-      }),
+    await signInFailingWith(
+      ClaudemeshError.of("network", { kind: "unreachable", origin: API_URL, reason: "ECONNREFUSED" }),
     );
-
-    await commands.executeCommand("claudemesh.signIn");
 
     expect(messages[0]?.message).toBe(
       `claudemesh: No se puede conectar con ${API_URL} (ECONNREFUSED). ` +

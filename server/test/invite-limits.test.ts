@@ -9,8 +9,11 @@ import { createTestApp, signUp, type TestAccount, type TestApp } from "./support
 import { DATABASE_KINDS } from "./support/test-database.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+// These tests make tens of accounts, meshes and invites: a guard against a hang, not a speed
+// check. They take 5–25 s, and a loaded 2-core machine stretched one past the default 30 s.
+const LOOP_TIMEOUT_MS = 120_000;
 
-describe.each(DATABASE_KINDS)("invite limits and the invite email on %s", (kind) => {
+describe.each(DATABASE_KINDS)("invite limits and the invite email on %s", { timeout: LOOP_TIMEOUT_MS }, (kind) => {
   let testApp: TestApp;
   beforeAll(async () => {
     testApp = await createTestApp(kind);

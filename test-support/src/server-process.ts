@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { copyPgliteTemplate } from "./pglite-template.js";
 import { SERVER_BUNDLE } from "./workspace.js";
 
 /** A secret long enough for Better Auth, the same for every test server. */
@@ -25,6 +26,8 @@ export interface SpawnServerOptions {
   bundle?: string;
   /** The Node binary to run it on; this test process's when absent. */
   node?: string;
+  /** Let the server run initdb itself, as on a first start, instead of copying the run's initialised cluster. */
+  freshDataDir?: boolean;
 }
 
 /**
@@ -90,6 +93,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** The Node binary to run it on; this test process's when absent. */
   node?: string;
+  /** Let the server run initdb itself, as on a first start, instead of copying the run's initialised cluster. */
+  freshDataDir?: boolean;
 }
 
 let accounts = 0;
@@ -100,6 +105,7 @@ export async function startClaudemeshServer(options: ServerOptions = {}): Promis
   let server: ServerProcess;
   let url: string;
   try {
+    if (!options.databaseUrl && !options.freshDataDir) await copyPgliteTemplate(dataDir);
     server = spawnServer(
       {
         CLAUDEMESH_DATA_DIR: dataDir,

@@ -1,4 +1,5 @@
 import type { MessageKey } from "../i18n/en.js";
+import { EmailField, NewPasswordField } from "./form-fields.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
 import type { PageContext } from "./page-context.js";
@@ -37,18 +38,7 @@ export function LoginPage(props: {
         <ErrorNotice page={page} error={props.error} />
         <form method="post" action="/login" aria-describedby={props.error ? "form-error" : undefined}>
           <input type="hidden" name="next" value={next} />
-          <div class="field">
-            <label for="email">{t("login.email")}</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autocomplete="username"
-              required
-              value={props.email ?? ""}
-              autofocus={!props.email}
-            />
-          </div>
+          <EmailField label={t("login.email")} autocomplete="username" value={props.email} autofocus={!props.email} />
           <div class="field">
             <label for="password">{t("login.password")}</label>
             <input
@@ -98,25 +88,8 @@ export function RegisterPage(props: {
             <label for="name">{t("register.name")}</label>
             <input id="name" name="name" type="text" autocomplete="name" required value={props.name ?? ""} autofocus />
           </div>
-          <div class="field">
-            <label for="email">{t("register.email")}</label>
-            <input id="email" name="email" type="email" autocomplete="email" required value={props.email ?? ""} />
-          </div>
-          <div class="field">
-            <label for="password">{t("register.password")}</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autocomplete="new-password"
-              minlength={8}
-              required
-              aria-describedby="password-hint"
-            />
-            <p class="hint" id="password-hint">
-              {t("register.passwordHint")}
-            </p>
-          </div>
+          <EmailField label={t("register.email")} autocomplete="email" value={props.email} />
+          <NewPasswordField id="password" label={t("register.password")} hint={t("register.passwordHint")} />
           <button type="submit" class="primary block">
             {t("register.submit")}
           </button>
@@ -166,18 +139,7 @@ export function ForgotPasswordPage(props: { page: PageContext; email?: string; e
         <p class="lead">{t("forgot.body")}</p>
         <ErrorNotice page={page} error={props.error} />
         <form method="post" action="/forgot-password" aria-describedby={props.error ? "form-error" : undefined}>
-          <div class="field">
-            <label for="email">{t("forgot.email")}</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autocomplete="username"
-              required
-              value={props.email ?? ""}
-              autofocus
-            />
-          </div>
+          <EmailField label={t("forgot.email")} autocomplete="username" value={props.email} autofocus />
           <button type="submit" class="primary block">
             {t("forgot.submit")}
           </button>
@@ -202,23 +164,7 @@ export function ResetPasswordPage(props: { page: PageContext; token: string; err
         <ErrorNotice page={page} error={props.error} />
         <form method="post" action="/reset-password" aria-describedby={props.error ? "form-error" : undefined}>
           <input type="hidden" name="token" value={props.token} />
-          <div class="field">
-            <label for="password">{t("reset.password")}</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autocomplete="new-password"
-              minlength={8}
-              maxlength={128}
-              required
-              autofocus
-              aria-describedby="password-hint"
-            />
-            <p class="hint" id="password-hint">
-              {t("register.passwordHint")}
-            </p>
-          </div>
+          <NewPasswordField id="password" label={t("reset.password")} hint={t("register.passwordHint")} autofocus />
           <button type="submit" class="primary block">
             {t("reset.submit")}
           </button>

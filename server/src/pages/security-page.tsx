@@ -3,6 +3,7 @@ import type { WebSessionRow } from "../accounts/web-sessions.js";
 import type { MessageKey } from "../i18n/en.js";
 import { browserLabel, compactAddress } from "./browser-label.js";
 import { TOKENS_PATH } from "./cli-tokens-page.js";
+import { NewPasswordField } from "./form-fields.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
 import type { PageContext } from "./page-context.js";
@@ -79,22 +80,7 @@ export function SecurityPage(props: {
             <label for="current-password">{t("security.password.current")}</label>
             <input id="current-password" name="current" type="password" autocomplete="current-password" required />
           </div>
-          <div class="field">
-            <label for="new-password">{t("security.password.new")}</label>
-            <input
-              id="new-password"
-              name="password"
-              type="password"
-              autocomplete="new-password"
-              minlength={8}
-              maxlength={128}
-              required
-              aria-describedby="new-password-hint"
-            />
-            <p class="hint" id="new-password-hint">
-              {t("register.passwordHint")}
-            </p>
-          </div>
+          <NewPasswordField id="new-password" label={t("security.password.new")} hint={t("register.passwordHint")} />
           <button type="submit" class="primary">
             {t("security.password.submit")}
           </button>

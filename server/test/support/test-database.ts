@@ -1,4 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { copyPgliteTemplate } from "@claudemesh/test-support/pglite-template";
 import postgres from "postgres";
 import { inject } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database.js";
@@ -13,9 +17,12 @@ export interface TestDatabase extends Database {
   url?: string;
 }
 
-/** A fresh, empty database of the given kind: in-memory PGlite, or a new database in the run's Postgres cluster. */
+/**
+ * A fresh, empty database of the given kind: PGlite (a copy of the run's initialised
+ * cluster, or in memory when there is none), or a new database in the run's Postgres cluster.
+ */
 export async function createEmptyDatabase(kind: DatabaseKind): Promise<TestDatabase> {
-  if (kind === "pglite") return openDatabase({ kind: "pglite", dataDir: "memory://" });
+  if (kind === "pglite") return openPgliteCopy();
   const url = await createPostgresDatabase();
   const database = await openDatabase({ kind: "postgres", url });
   return {
@@ -24,6 +31,22 @@ export async function createEmptyDatabase(kind: DatabaseKind): Promise<TestDatab
     async close() {
       await database.close();
       await dropPostgresDatabase(url);
+    },
+  };
+}
+
+async function openPgliteCopy(): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), "claudemesh-pglite-"));
+  if (!(await copyPgliteTemplate(dataDir))) {
+    await rm(dataDir, { recursive: true, force: true });
+    return openDatabase({ kind: "pglite", dataDir: "memory://" });
+  }
+  const database = await openDatabase({ kind: "pglite", dataDir });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
