@@ -196,12 +196,32 @@ describe.each(["en", "es"] as const)("second factors and step-up, in %s", (local
       expect(await fitsWidth(page)).toBe(true);
       await page.setViewportSize(DESKTOP);
 
-      // Signed out, the passkey signs in without a password.
+      // Signed in again with the password alone (what a phisher has), nothing that matters goes through
+      // before the passkey: the token waits for "Confirm it's you", which offers no password.
       await page.getByRole("button", { name: t("nav.signOut") }).click();
       await page.waitForURL((url) => url.pathname === "/login");
+      await page.getByLabel(t("login.email")).fill(email);
+      await page.getByLabel(t("login.password")).fill(PASSWORD);
+      await page.getByRole("button", { name: t("login.submit") }).click();
+      await page.getByRole("heading", { name: t("tokens.title"), level: 1 }).waitFor();
+      await createToken(page, "password-only");
+      await page.getByRole("heading", { name: t("confirm.title"), level: 1 }).waitFor();
+      expect(await page.getByLabel(t("confirm.password")).count()).toBe(0);
+      await page.getByRole("button", { name: t("confirm.passkey") }).click();
+      await page.getByRole("heading", { name: t("tokens.title"), level: 1 }).waitFor();
+      await createToken(page, "password-only");
+      expect(await page.locator("#new-token-value").inputValue()).toMatch(/^cm_pat_/);
+
+      // Signed out, the passkey signs in without a password, and gives a browser that never signed in
+      // before the device cookie that keeps its owner clear of the password back-off (device-cookies.ts).
+      await page.getByRole("button", { name: t("nav.signOut") }).click();
+      await page.waitForURL((url) => url.pathname === "/login");
+      await context.clearCookies({ name: /^claudemesh_device_/ });
       await screenshot(page, `login-passkey-${locale}-desktop`);
       await page.getByRole("button", { name: t("login.passkey") }).click();
       await page.getByRole("heading", { name: t("tokens.title"), level: 1 }).waitFor();
+      const cookieNames = (await context.cookies()).map((cookie) => cookie.name);
+      expect(cookieNames.filter((name) => name.startsWith("claudemesh_device_"))).toHaveLength(1);
 
       // An hour on, the passkey is what confirms it's you.
       await ageSessions(email);

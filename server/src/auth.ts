@@ -69,7 +69,7 @@ export async function handleAuthRequest(
  */
 export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date() }: AuthConfig) {
   // Step-up (step-up/): when a session last proved who it is, and the second factors that can prove it.
-  const stepUp = stepUpSessionOptions(now);
+  const stepUp = stepUpSessionOptions({ db, now });
   const notices = securityNotices({ db, mailer, publicUrl });
   return betterAuth({
     appName: "claudemesh",
@@ -82,6 +82,16 @@ export function createAuth({ db, secret, publicUrl, mailer, now = () => new Date
       enabled: true,
       autoSignIn: false,
       minPasswordLength: 8,
+      // The answer to a taken address is made up, and the user hook below does not run for it: it checks
+      // the name and sets the locale as that hook does, or a refused name or a null locale would tell that
+      // the address has an account.
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({
+        ...coreFields,
+        ...additionalFields,
+        ...checkedUserName(coreFields.name),
+        locale: currentMailLocale(),
+        id,
+      }),
       ...passwordResetOptions({ db, mailer, publicUrl, notices, now }),
     },
     emailVerification: verificationEmailOptions({ db, mailer, publicUrl, now }),

@@ -1,8 +1,10 @@
 import { deviceCookieOf } from "@claudemesh/test-support/password-snipe";
+import { totpCode } from "@claudemesh/test-support/totp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tarpitDelayMs } from "../src/accounts/password-attempts.js";
 import { PASSWORD_TARPIT, RATE_LIMITS } from "../src/limits/rate-limits.js";
-import { createTestApp, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
+import { createTestApp, sessionCookie, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
+import { turnOnTotp } from "./support/two-factor.js";
 
 // Wrong passwords slow the guesser down without shutting the owner out: a
 // browser that signed in before carries a device cookie that skips the
@@ -68,6 +70,34 @@ describe("password limits that slow, not stop", { timeout: 180_000 }, () => {
       { cookie: device, headers: from(`198.51.100.${addresses}`) },
     );
     expect(form.status).toBe(303);
+  });
+
+  it("an account with TOTP: the browser that signed in with password and code keeps a device cookie, and with it signs in while the back-off holds", async () => {
+    const { account, secret } = await turnOnTotp(testApp, await signUp(testApp));
+    const passwordStep = (address: string, cookie?: string) =>
+      testApp.postForm(
+        "/login",
+        { email: account.email, password: account.password },
+        { headers: from(address), ...(cookie ? { cookie } : {}) },
+      );
+    // A new browser: the password, then the code on /login/two-factor.
+    const firstStep = await passwordStep(newAddress());
+    expect(firstStep.headers.get("location")).toMatch(/^\/login\/two-factor/);
+    const codeStep = await testApp.postForm(
+      "/login/two-factor",
+      { code: totpCode(secret) },
+      { cookie: sessionCookie(firstStep), headers: from(newAddress()) },
+    );
+    expect(codeStep.status).toBe(303);
+    expect(codeStep.headers.getSetCookie().some((line) => line.includes("session_token="))).toBe(true);
+    const device = deviceCookieOf(firstStep) || deviceCookieOf(codeStep);
+    expect(device).toMatch(/^claudemesh_device_/);
+
+    await besiege(account);
+    expect((await passwordStep(newAddress())).status).toBe(429);
+    const again = await passwordStep(newAddress(), device);
+    expect(again.status).toBe(303);
+    expect(again.headers.get("location")).toMatch(/^\/login\/two-factor/);
   });
 
   it("a device cookie of another account, or one with a forged signature, counts for nothing", async () => {

@@ -1,4 +1,4 @@
-import { totpCode, totpSecretOf } from "@claudemesh/test-support/totp";
+import { totpCode } from "@claudemesh/test-support/totp";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { session } from "../src/db/schema.js";
@@ -7,20 +7,9 @@ import { STEP_UP_WINDOW_MS } from "../src/step-up/freshness.js";
 import { decide, requestDeviceCode } from "./support/device-login.js";
 import { pageText } from "./support/page-text.js";
 import { createTestApp, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
+import { startTotpSetUp, turnOnTotp } from "./support/two-factor.js";
 
 const PAST_THE_HOUR = STEP_UP_WINDOW_MS + 60_000;
-
-/** The cookies of `response` laid over `cookie` (Better Auth swaps the session when 2FA is turned on or off). */
-function withNewCookies(cookie: string, response: Response): string {
-  const jar = new Map(cookie.split("; ").map((pair) => [pair.split("=")[0], pair] as const));
-  for (const line of response.headers.getSetCookie()) {
-    const pair = line.split(";")[0] ?? "";
-    const name = pair.split("=")[0] ?? "";
-    if (/max-age=0/i.test(line) || pair.endsWith("=")) jar.delete(name);
-    else jar.set(name, pair);
-  }
-  return [...jar.values()].join("; ");
-}
 
 describe("step-up: what matters needs a proof of who you are from the last hour", () => {
   let testApp: TestApp;
@@ -108,36 +97,17 @@ describe("step-up: what matters needs a proof of who you are from the last hour"
   });
 
   it("an account with TOTP confirms with a code or a backup code (each once), never its password alone", async () => {
-    let account = await signUp(testApp);
-    const enable = await testApp.postForm(
-      `${SECURITY_PATH}/two-factor/enable`,
-      { password: account.password },
-      {
-        cookie: account.cookie,
-      },
-    );
-    expect(enable.status).toBe(200);
-    const html = await enable.text();
-    const uri = /href="(otpauth:[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? "";
-    const secret = totpSecretOf(uri);
-    const backupCodes = [...html.matchAll(/<li><code>([^<]+)<\/code><\/li>/g)].map((match) => match[1] ?? "");
-    expect(backupCodes.length).toBeGreaterThanOrEqual(8);
-
+    const fresh = await signUp(testApp);
+    const { secret: firstKey } = await startTotpSetUp(testApp, fresh);
     const wrongFirst = await testApp.postForm(
       `${SECURITY_PATH}/two-factor/verify`,
-      { code: "000000" === totpCode(secret) ? "111111" : "000000" },
-      { cookie: account.cookie },
+      { code: "000000" === totpCode(firstKey) ? "111111" : "000000" },
+      { cookie: fresh.cookie },
     );
     expect(wrongFirst.headers.get("location")).toBe(`${SECURITY_PATH}?two_factor_error=stale`);
-    const turnedOn = await testApp.postForm(
-      `${SECURITY_PATH}/two-factor/verify`,
-      { code: totpCode(secret) },
-      {
-        cookie: account.cookie,
-      },
-    );
-    expect(turnedOn.headers.get("location")).toBe(`${SECURITY_PATH}?done=two-factor-on`);
-    account = { ...account, cookie: withNewCookies(account.cookie, turnedOn) };
+    // A wrong first code starts set-up over: a new key.
+    const { account, backupCodes, secret } = await turnOnTotp(testApp, fresh);
+    expect(backupCodes.length).toBeGreaterThanOrEqual(8);
 
     testApp.clock.advance(PAST_THE_HOUR);
     expect((await confirmWith(account, { password: account.password })).status).toBe(400);

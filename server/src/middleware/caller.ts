@@ -23,7 +23,7 @@ async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | 
     tokenId: null,
     tokenName: null,
     expiresAt: session.session.expiresAt,
-    authenticatedAt: session.session.authenticatedAt ?? session.session.createdAt,
+    authenticatedAt: session.session.authenticatedAt ?? null,
   };
 }
 

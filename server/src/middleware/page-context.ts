@@ -19,7 +19,7 @@ export function pageContext(auth: Auth): MiddlewareHandler<AppEnv> {
           name: session.user.name,
           email: session.user.email,
           sessionId: session.session.id,
-          authenticatedAt: session.session.authenticatedAt ?? session.session.createdAt,
+          authenticatedAt: session.session.authenticatedAt ?? null,
         }
       : null;
     const page = pageContextOf(c, viewer);

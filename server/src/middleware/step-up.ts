@@ -33,7 +33,7 @@ export function requireFreshViewer(now: () => Date, back: (c: Context<AppEnv>) =
 export function requireFreshWebSession(auth: Auth, now: () => Date): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
-    if (session && !isFreshlyAuthenticated(session.session.authenticatedAt ?? session.session.createdAt, now())) {
+    if (session && !isFreshlyAuthenticated(session.session.authenticatedAt, now())) {
       throw stepUpRequired();
     }
     await next();

@@ -11,7 +11,7 @@ export interface PageContext {
    * Who is signed in, which of their browser sessions this request rides on, and
    * when that session last proved who it is (step-up/freshness.ts).
    */
-  viewer: { id: string; name: string; email: string; sessionId: string; authenticatedAt: Date } | null;
+  viewer: { id: string; name: string; email: string; sessionId: string; authenticatedAt: Date | null } | null;
 }
 
 /** A request's page context: its language and, when the caller read it, who is signed in. */

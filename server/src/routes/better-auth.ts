@@ -43,16 +43,31 @@ export function betterAuthRoutes({ auth, db, passwords, now }: BetterAuthRouteDe
     return checked.value;
   }
 
-  // A browser that signs in is given the account's device cookie (device-cookies.ts).
-  routes.post("/sign-in/email", async (c) => {
-    const email = bodyField(c, "email");
-    if (!email) return answer(c);
-    const response = await checkingPassword(c, email);
-    const device = response.ok ? await passwords.devices.issue(email) : null;
+  /** `response` with `email`'s device cookie added when it is a sign-in that went through (device-cookies.ts). */
+  async function withDeviceCookie(response: Response, email: string | null | undefined): Promise<Response> {
+    const device = response.ok && email ? await passwords.devices.issue(email) : null;
     if (!device) return response;
     const headers = new Headers(response.headers);
     headers.append("set-cookie", device);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+
+  // A browser that signs in is given the account's device cookie: with a password (also before an
+  // authenticator code) or with a passkey, so a passkey's owner is known when a password is asked later.
+  routes.post("/sign-in/email", async (c) => {
+    const email = bodyField(c, "email");
+    if (!email) return answer(c);
+    return withDeviceCookie(await checkingPassword(c, email), email);
+  });
+  routes.post("/passkey/verify-authentication", async (c) => {
+    const response = await answer(c);
+    if (!response.ok) return response;
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => null)) as { user?: { email?: unknown } } | null;
+    const email = body?.user?.email;
+    return withDeviceCookie(response, typeof email === "string" ? email : null);
   });
 
   // The signed-in account's password, checked again: the same limits as signing in.

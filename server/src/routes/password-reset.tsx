@@ -1,5 +1,6 @@
 import { isAPIError } from "better-auth/api";
 import { Hono } from "hono";
+import { looksLikeEmail, MAX_EMAIL_LENGTH } from "../accounts/email-address.js";
 import type { AppEnv } from "../app-env.js";
 import { type Auth, betterAuthErrorCode } from "../auth.js";
 import type { Db } from "../db/database.js";
@@ -15,7 +16,6 @@ import { requestInfo } from "../request-info.js";
 import { formFields } from "../validation.js";
 
 /** An address a browser's email field takes: what sign-up and invites accept. */
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * `/forgot-password` and `/reset-password`: Better Auth's reset flow as pages.
@@ -26,13 +26,13 @@ export function passwordResetRoutes({ db, auth, now }: { db: Db; auth: Auth; now
   const routes = new Hono<AppEnv>();
 
   routes.get(FORGOT_PASSWORD_PATH, (c) =>
-    c.html(<ForgotPasswordPage page={c.var.page} email={(c.req.query("email") ?? "").slice(0, 254)} />),
+    c.html(<ForgotPasswordPage page={c.var.page} email={(c.req.query("email") ?? "").slice(0, MAX_EMAIL_LENGTH)} />),
   );
 
   routes.post(FORGOT_PASSWORD_PATH, formFields, async (c) => {
     const email = (c.req.valid("form").email ?? "").trim().toLowerCase();
     const page = c.var.page;
-    if (!EMAIL_SHAPE.test(email) || email.length > 254) {
+    if (!looksLikeEmail(email)) {
       return c.html(<ForgotPasswordPage page={page} email={email} error="forgot.emailInvalid" />, 400);
     }
     if (!(await takePasswordResetAttempt(db, { email, ip: requestInfo(c).ipAddress, now: now() }))) {

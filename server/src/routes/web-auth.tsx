@@ -1,6 +1,7 @@
 import { isAPIError } from "better-auth/api";
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
+import { looksLikeEmail } from "../accounts/email-address.js";
 import { type PasswordLimits, takeSignUpAttempt } from "../accounts/password-attempts.js";
 import { looksBlankOrAlike, UserName } from "../accounts/user-name.js";
 import type { AppEnv } from "../app-env.js";
@@ -112,7 +113,7 @@ export function webAuthRoutes({ db, auth, passwords, publicUrl, now }: WebAuthRo
     if (!UserName.safeParse(name).success) {
       return again(looksBlankOrAlike(name) ? "register.nameInvisible" : "register.nameInvalid");
     }
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return again("register.emailInvalid");
+    if (!looksLikeEmail(email)) return again("register.emailInvalid");
     if (password.length < 8) return again("register.passwordShort");
     if (password.length > 128) return again("register.passwordLong");
     if (!(await takeSignUpAttempt(db, requestInfo(c).ipAddress, now()))) return again("register.limited", 429);

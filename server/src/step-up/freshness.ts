@@ -1,5 +1,6 @@
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { eq } from "drizzle-orm";
+import { hasSecondFactor, secondFactorsOf } from "../accounts/second-factors.js";
 import type { Db } from "../db/database.js";
 import { session } from "../db/schema.js";
 import { safeNextPath } from "../next-path.js";
@@ -13,7 +14,8 @@ export const CONFIRM_PATH = "/confirm";
 /**
  * Whether a browser session proved who it is within the last hour. `authenticatedAt`
  * is read from the session row on the server (never from a cookie the browser could
- * keep or change); rows from before step-up existed count from their sign-in.
+ * keep or change). Null: the session never proved it (a password sign-in of an
+ * account with a second factor, or a row from before step-up existed).
  */
 export function isFreshlyAuthenticated(authenticatedAt: Date | null | undefined, now: Date): boolean {
   if (!authenticatedAt) return false;
@@ -38,19 +40,31 @@ export function confirmPathFor(back: string): string {
   return `${CONFIRM_PATH}?next=${encodeURIComponent(safeNextPath(back))}`;
 }
 
+/** Better Auth's password sign-in: for an account with a second factor, not a proof of who you are. */
+const PASSWORD_SIGN_IN_PATH = "/sign-in/email";
+
 /**
  * Better Auth's session options for step-up: each new session (a sign-in, a second
- * factor, a passkey) starts fresh by our clock, and Better Auth's own "fresh session"
- * check (a day, from `createdAt`, on its real clock) is off, so ours is the one rule.
+ * factor, a passkey) starts fresh by our clock, except a password sign-in of an
+ * account with a passkey or TOTP, which must confirm with that factor first (the
+ * password is what a phisher has; a TOTP account's password step makes no lasting
+ * session anyway). Better Auth's own "fresh session" check (a day, from
+ * `createdAt`, on its real clock) is off, so ours is the one rule.
  */
-export function stepUpSessionOptions(now: () => Date) {
+export function stepUpSessionOptions({ db, now }: { db: Db; now: () => Date }) {
+  const provedAt = async (userId: string, context: { path?: string } | null | undefined) =>
+    context?.path === PASSWORD_SIGN_IN_PATH && hasSecondFactor(await secondFactorsOf(db, userId)) ? null : now();
   return {
     session: {
       freshAge: 0,
       additionalFields: { authenticatedAt: { type: "date", required: false, input: false } },
     },
     sessionHooks: {
-      create: { before: async (row: Record<string, unknown>) => ({ data: { ...row, authenticatedAt: now() } }) },
+      create: {
+        before: async (row: Record<string, unknown> & { userId: string }, context: { path?: string } | null) => ({
+          data: { ...row, authenticatedAt: await provedAt(row.userId, context) },
+        }),
+      },
     },
   } as const;
 }
