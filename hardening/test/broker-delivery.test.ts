@@ -3,6 +3,7 @@
 // member gets their queue in order on reconnecting, a block drops the message
 // and counts it in /metrics, and a revoked token's socket closes on the other instance.
 import { randomUUID } from "node:crypto";
+import { brokerPath } from "@claudemesh/sdk/contracts";
 import type { RunningServer } from "@claudemesh/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -203,9 +204,26 @@ describe("the broker across two instances on one Postgres", () => {
     const cookieOnly = openSocketWithCookie(a.url, mesh, alice.cookie);
     await expect(cookieOnly).rejects.toMatchObject({ status: 401 });
   });
-});
 
-import { brokerPath } from "@claudemesh/sdk/contracts";
+  // Last: it kills instance B. Its heartbeat stops; A removes B's connections and announces them gone.
+  it("the peers of a killed instance are removed and announced offline by the other", async () => {
+    const mesh = await newMesh();
+    const watcher = await connectPeer(a.url, mesh, alice);
+    const sessionId = `doomed-${randomUUID()}`;
+    await connectPeer(b.url, mesh, carol, { session_id: sessionId });
+    await watcher.next("presence", (frame) => frame.peer.session_id === sessionId && frame.online);
+    process.kill(b.pid ?? 0, "SIGKILL");
+    // Expiry is 30 s after B's last heartbeat; A checks every 5 s.
+    await watcher.next("presence", (frame) => frame.peer.session_id === sessionId && !frame.online, 0, 90_000);
+    const listed = (await (
+      await fetch(new URL(`/api/my/meshes/${mesh}/peers`, a.url), {
+        headers: { authorization: `Bearer ${alice.token}` },
+      })
+    ).json()) as { members: { member_id: string; online: boolean }[] };
+    expect(listed.members.find((member) => member.member_id === carol.id)?.online).toBe(false);
+    await watcher.close();
+  }, 120_000);
+});
 
 function openSocketWithCookie(serverUrl: string, mesh: string, cookie: string): Promise<void> {
   const socket = new WebSocket(new URL(brokerPath(mesh), serverUrl.replace(/^http/, "ws")), { headers: { cookie } });

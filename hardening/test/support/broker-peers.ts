@@ -83,8 +83,9 @@ export class RawPeer {
     type: T,
     match: (frame: Extract<BrokerFrame, { type: T }>) => boolean = () => true,
     from = 0,
+    waitMs = WAIT_MS,
   ): Promise<Extract<BrokerFrame, { type: T }>> {
-    const deadline = Date.now() + WAIT_MS;
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const found = this.frames
         .slice(from)
@@ -93,7 +94,7 @@ export class RawPeer {
       if (this.socket.readyState === WebSocket.CLOSED)
         throw new Error(`closed before a ${type} frame: ${JSON.stringify(this.frames)}`);
       if (Date.now() > deadline)
-        throw new Error(`no ${type} frame within ${WAIT_MS} ms: ${JSON.stringify(this.frames)}`);
+        throw new Error(`no ${type} frame within ${waitMs} ms: ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
         this.#waiters.push(() => {

@@ -43,20 +43,13 @@ export async function beatAndExpire(db: Db, instanceId: string, now: Date): Prom
     .onConflictDoUpdate({ target: brokerInstance.id, set: { heartbeatAt: now } });
   const cutoff = new Date(now.getTime() - INSTANCE_EXPIRY_MS);
   return db.transaction(async (tx) => {
-    const dead = await tx
-      .delete(brokerInstance)
-      .where(lt(brokerInstance.heartbeatAt, cutoff))
-      .returning({ id: brokerInstance.id });
-    if (dead.length === 0) return [];
-    const gone = await tx
-      .delete(brokerConnection)
-      .where(
-        inArray(
-          brokerConnection.instanceId,
-          dead.map((row) => row.id),
-        ),
-      )
-      .returning();
+    const dead = tx
+      .select({ id: brokerInstance.id })
+      .from(brokerInstance)
+      .where(lt(brokerInstance.heartbeatAt, cutoff));
+    // Connections first: deleting the instance would cascade to them, and they are to be announced.
+    const gone = await tx.delete(brokerConnection).where(inArray(brokerConnection.instanceId, dead)).returning();
+    await tx.delete(brokerInstance).where(lt(brokerInstance.heartbeatAt, cutoff));
     await touchLastSeen(tx, gone, now);
     return gone;
   });
