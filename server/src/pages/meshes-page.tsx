@@ -1,4 +1,4 @@
-import { type Capability, type InviteRole, type Mesh, type MeshRole, neutralText } from "@claudemesh/sdk/contracts";
+import { type GrantState, type InviteRole, type Mesh, type MeshRole, neutralText } from "@claudemesh/sdk/contracts";
 import type { MessageKey } from "../i18n/en.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
@@ -37,20 +37,6 @@ export interface MeshMemberRow {
   lastSeenAt: string | null;
   /** What the viewer lets them do (the viewer's grants); null on the viewer's own row. */
   grant: GrantState | null;
-}
-
-/** The viewer's grant for one member, as the page names it (seed 003: missing = everything, [] = blocked). */
-export type GrantState = "allowed" | "dm" | "broadcast" | "blocked";
-
-/** Reads a member's entry of the viewer's grants map as one of the page's four states. */
-export function grantState(capabilities: readonly Capability[] | undefined): GrantState {
-  if (capabilities === undefined) return "allowed";
-  const dm = capabilities.includes("dm");
-  const broadcast = capabilities.includes("broadcast");
-  if (dm && broadcast) return "allowed";
-  if (dm) return "dm";
-  if (broadcast) return "broadcast";
-  return "blocked";
 }
 
 const GRANT_LABELS = {

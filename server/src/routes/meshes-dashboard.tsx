@@ -1,4 +1,4 @@
-import { InviteRole } from "@claudemesh/sdk/contracts";
+import { grantState, InviteRole } from "@claudemesh/sdk/contracts";
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
@@ -12,7 +12,7 @@ import { listPendingInvites, revokeInvite } from "../meshes/invite-store.js";
 import { issueInvite } from "../meshes/issue-invite.js";
 import { findMembership, listMembers, listMeshes } from "../meshes/mesh-store.js";
 import { requireViewer, viewerOf } from "../next-path.js";
-import { grantState, INVITE_LIFETIMES, MESHES_PATH, MeshesPage, MeshPage, meshPath } from "../pages/meshes-page.js";
+import { INVITE_LIFETIMES, MESHES_PATH, MeshesPage, MeshPage, meshPath } from "../pages/meshes-page.js";
 import type { OneTimeFlashes } from "../pages/one-time-flash.js";
 import { requestInfo } from "../request-info.js";
 import { formFields } from "../validation.js";
