@@ -1,5 +1,6 @@
 import type { ApiClient, MemberPresence } from "@claudemesh/sdk";
-import type { CliContext } from "./context.js";
+import type { CliContext, MeshLink } from "./context.js";
+import { authenticatedApi } from "./credentials.js";
 import { LocalizedError } from "./i18n/language.js";
 import { chooseMesh } from "./mesh-choice.js";
 
@@ -51,4 +52,26 @@ export async function findMember(
 /** A member's name as a person reads it, the same in every peer command. */
 export function memberLabel(member: Pick<MemberPresence, "name" | "member_id">): string {
   return member.name || member.member_id;
+}
+
+/**
+ * The mesh a short-lived command (send, inbox) works on, and a connection to it:
+ * invisible (a command that comes and goes is no peer anyone should see), without
+ * reconnecting (a dropped connection fails the command), ended by Ctrl-C.
+ */
+export async function openCommandConnection(
+  ctx: CliContext,
+  meshFlag: string | undefined,
+  beforeConnecting: (api: ApiClient, mesh: string) => Promise<void> = async () => {},
+): Promise<MeshLink> {
+  const { api, credential } = await authenticatedApi(ctx);
+  const mesh = await meshToUse(ctx, api, meshFlag);
+  await beforeConnecting(api, mesh);
+  return ctx.connectMesh({
+    token: credential.token,
+    mesh,
+    hello: { kind: "cli", visible: false },
+    signal: ctx.signal,
+    reconnect: false,
+  });
 }

@@ -1,9 +1,8 @@
 import { ClaudemeshError, type MeshMessage, neutralText } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
-import { meshToUse } from "../mesh-peers.js";
+import { openCommandConnection } from "../mesh-peers.js";
 
 export interface InboxOptions {
   mesh?: string;
@@ -22,15 +21,7 @@ export function inboxCommand(ctx: CliContext): Command {
 
 export async function runInbox(options: InboxOptions, ctx: CliContext): Promise<number> {
   const { out, t } = ctx;
-  const { api, credential } = await authenticatedApi(ctx);
-  const mesh = await meshToUse(ctx, api, options.mesh);
-  const connection = await ctx.connectMesh({
-    token: credential.token,
-    mesh,
-    hello: { kind: "cli", visible: false },
-    signal: ctx.signal,
-    reconnect: false,
-  });
+  const connection = await openCommandConnection(ctx, options.mesh);
   let count = 0;
   try {
     // Each message is printed before it is acked (the loop acks it when asked for the next), so

@@ -2,10 +2,9 @@ import { text } from "node:stream/consumers";
 import type { Recipient } from "@claudemesh/sdk";
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { authenticatedApi } from "../credentials.js";
 import { returnsStatus } from "../exit-status.js";
 import { LocalizedError } from "../i18n/language.js";
-import { findMember, memberLabel, meshToUse } from "../mesh-peers.js";
+import { findMember, memberLabel, openCommandConnection } from "../mesh-peers.js";
 
 export interface SendOptions {
   mesh?: string;
@@ -36,22 +35,13 @@ export async function runSend(
 ): Promise<number> {
   const { t, out } = ctx;
   const body = await messageBody(message, ctx);
-  const { api, credential } = await authenticatedApi(ctx);
-  const mesh = await meshToUse(ctx, api, options.mesh);
   let to: Recipient = "@all";
   let label = t.send.everyone;
-  if (peer !== "@all") {
+  const connection = await openCommandConnection(ctx, options.mesh, async (api, mesh) => {
+    if (peer === "@all") return;
     const member = await findMember(ctx, (await api.listPeers(mesh)).members, peer, mesh);
     to = { member_id: member.member_id };
     label = memberLabel(member);
-  }
-  // Invisible: a command that sends and leaves is no peer anyone should see come and go.
-  const connection = await ctx.connectMesh({
-    token: credential.token,
-    mesh,
-    hello: { kind: "cli", visible: false },
-    signal: ctx.signal,
-    reconnect: false,
   });
   try {
     const sent = await connection.send(to, body, { signal: ctx.signal });
