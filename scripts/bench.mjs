@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `pnpm bench [server|snipe|cli|flow|extension|keychain]`: runs one benchmark, or all of them in
+// `pnpm bench [server|snipe|broker|cli|flow|extension|keychain]`: runs one benchmark, or all of them in
 // turn. Each prints its figures and ratios against a baseline measured in the same run.
 import { spawnSync } from "node:child_process";
 
 const TARGETS = {
   server: ["--filter", "claudemesh-server", "bench"],
   snipe: ["--filter", "claudemesh-server", "bench:snipe"],
+  broker: ["--filter", "claudemesh-server", "bench:broker"],
   cli: ["--filter", "claudemesh-cli", "bench"],
   flow: ["--filter", "claudemesh-cli", "bench:flow"],
   extension: ["--filter", "claudemesh", "bench"],

@@ -14,6 +14,7 @@ import {
   ackMessages,
   BROKER_CHANNEL,
   type BrokerNotice,
+  DELIVERY_LIMITS,
   deleteExpiredMessages,
   notify,
   pendingFor,
@@ -125,8 +126,14 @@ export class Broker {
   /** Closes every socket (1012: come back, to this or another instance) and forgets this instance's presence. */
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
-    for (const socket of this.#sockets) socket.close(1012, "server restarting");
-    await Promise.allSettled([...this.#sockets].map((socket) => socket.closed));
+    const sockets = [...this.#sockets];
+    for (const socket of sockets) socket.close(1012, "server restarting");
+    // A peer that does not answer the closing handshake is not waited for past 2 s.
+    const grace = setTimeout(() => {
+      for (const socket of sockets) socket.terminate();
+    }, 2_000);
+    await Promise.allSettled(sockets.map((socket) => socket.closed));
+    clearTimeout(grace);
     await this.#unlisten?.().catch(() => {});
   }
 
@@ -271,6 +278,11 @@ class PeerConnection {
     this.#ws.close(code, reason);
   }
 
+  terminate(): void {
+    this.#ending = true;
+    this.#ws.terminate();
+  }
+
   /** Sends what waits for this peer; a call during a run makes it run once more. Resolves when done. */
   pump(): Promise<void> {
     if (!this.row || this.#ending) return Promise.resolve();
@@ -303,7 +315,8 @@ class PeerConnection {
           this.#sent.add(frame.message_id);
           this.send(frame);
         }
-        if (frames.length === 0) break;
+        // A short batch was everything waiting; what comes later arrives with its own NOTIFY.
+        if (frames.length < DELIVERY_LIMITS.pumpBatch) break;
       }
     } while (this.#pumpAgain);
     await this.#forgetAckedElsewhere(row);

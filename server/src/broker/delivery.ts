@@ -3,7 +3,7 @@ import { MAX_MESSAGE_BODY_BYTES, type MessageFrame, type Recipient } from "@clau
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "../db/database.js";
 import { brokerDelivery, brokerMessage } from "../db/schema.js";
-import { recipientsByGrant } from "./grants.js";
+import { grantAllows } from "./grants.js";
 import type { BrokerMetrics } from "./metrics.js";
 
 // Messages live in Postgres until each recipient acks them: at least once, in
@@ -36,9 +36,6 @@ export async function notify(db: Db, notice: BrokerNotice): Promise<void> {
   await db.execute(sql`select pg_notify(${BROKER_CHANNEL}, ${JSON.stringify(notice)})`);
 }
 
-/** Member ids per notice, so a payload stays far below 8 000 bytes (ids are ≤ 64 characters). */
-const IDS_PER_NOTICE = 50;
-
 export interface Sender {
   meshId: string;
   memberId: string;
@@ -53,7 +50,9 @@ export type SendResult =
 /**
  * Stores a message for each recipient whose grants take it from the sender;
  * the others are dropped silently and counted. A `client_ref` the sender used
- * before answers with the stored message's id and stores nothing.
+ * before answers with the stored message's id and stores nothing. Two statements
+ * per send (who may receive it, then store and notify in one), since each round
+ * trip to Postgres is most of a send's cost.
  */
 export async function storeMessage(
   db: Db,
@@ -62,78 +61,65 @@ export async function storeMessage(
 ): Promise<SendResult> {
   const { sender } = input;
   if (Buffer.byteLength(input.body, "utf8") > MAX_MESSAGE_BODY_BYTES) {
-    return {
-      kind: "refused",
-      error: "payload_too_large",
-      message: `A message body is at most ${MAX_MESSAGE_BODY_BYTES} bytes.`,
-    };
+    const message = `A message body is at most ${MAX_MESSAGE_BODY_BYTES} bytes.`;
+    return { kind: "refused", error: "payload_too_large", message };
   }
-  const earlier = await storedId(db, sender, input.clientRef);
-  if (earlier) return { kind: "sent", messageId: earlier };
-
-  const toAll = input.to === "@all";
-  const capability = toAll ? "broadcast" : "dm";
   const direct = input.to === "@all" ? undefined : input.to;
-  const { allowed, refused } = await recipientsByGrant(db, {
-    meshId: sender.meshId,
-    senderId: sender.memberId,
-    capability,
-    onlyMember: direct?.member_id,
-  });
-  if (direct && allowed.length + refused.length === 0) {
+  const capability = direct ? "dm" : "broadcast";
+  const limit = DELIVERY_LIMITS.queuedPerMember;
+  const candidates = rowsOf<{ user_id: string; allowed: boolean; full: boolean }>(
+    await db.execute(sql`
+      select member.user_id,
+             ${grantAllows(sender.memberId, capability)} as allowed,
+             (select count(*) from (select 1 from broker_delivery d
+                where d.mesh_id = member.mesh_id and d.recipient_id = member.user_id limit ${limit}) queued) >= ${limit} as full
+        from mesh_member member
+       where member.mesh_id = ${sender.meshId}
+         and ${direct ? sql`member.user_id = ${direct.member_id}` : sql`member.user_id <> ${sender.memberId}`}`),
+  );
+  if (direct && candidates.length === 0) {
     return { kind: "refused", error: "not_found", message: "No member with that id in this mesh." };
   }
-  if (refused.length > 0) metrics.droppedByGrant.inc({ cap: capability }, refused.length);
-
-  const full = new Set(await fullQueues(db, sender.meshId, allowed));
-  if (direct && full.size > 0) {
-    metrics.droppedQueueFull.inc();
-    const message = `That member has ${DELIVERY_LIMITS.queuedPerMember} messages waiting; try again once they have read them.`;
+  const refused = candidates.filter((row) => !row.allowed).length;
+  if (refused > 0) metrics.droppedByGrant.inc({ cap: capability }, refused);
+  const full = candidates.filter((row) => row.allowed && row.full).length;
+  if (full > 0) metrics.droppedQueueFull.inc(full);
+  if (direct && full > 0) {
+    const message = `That member has ${limit} messages waiting; try again once they have read them.`;
     return { kind: "refused", error: "rate_limited", message };
   }
-  if (full.size > 0) metrics.droppedQueueFull.inc(full.size);
-  const recipients = allowed.filter((id) => !full.has(id));
+  const recipients = candidates.filter((row) => row.allowed && !row.full).map((row) => row.user_id);
   // A blocked sender hears "sent" like anyone else: a refusal would tell them they are blocked.
   if (recipients.length === 0) return { kind: "sent", messageId: randomUUID() };
 
-  const messageId = randomUUID();
-  const stored = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(brokerMessage)
-      .values({
-        id: messageId,
-        meshId: sender.meshId,
-        senderId: sender.memberId,
-        senderSessionId: sender.sessionId,
-        senderName: sender.displayName,
-        toAll,
-        body: input.body,
-        clientRef: input.clientRef,
-        createdAt: input.now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: brokerMessage.id, seq: brokerMessage.seq });
-    if (!row) return undefined;
-    await tx.insert(brokerDelivery).values(
-      recipients.map((recipientId) => ({
-        messageId,
-        meshId: sender.meshId,
-        recipientId,
-        recipientSessionId: direct?.session_id ?? null,
-        seq: row.seq,
-      })),
-    );
-    if (toAll) await notify(tx, { k: "deliver", mesh: sender.meshId, to: null });
-    else {
-      for (let i = 0; i < recipients.length; i += IDS_PER_NOTICE) {
-        await notify(tx, { k: "deliver", mesh: sender.meshId, to: recipients.slice(i, i + IDS_PER_NOTICE) });
-      }
-    }
-    return row.id;
-  });
-  if (stored) metrics.stored.inc();
-  // Lost a race with the same client_ref from another connection: answer with the winner's id.
-  return { kind: "sent", messageId: stored ?? (await storedId(db, sender, input.clientRef)) ?? messageId };
+  const notice: BrokerNotice = { k: "deliver", mesh: sender.meshId, to: direct ? [direct.member_id] : null };
+  const recipientArray = sql`array[${sql.join(
+    recipients.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::text[]`;
+  // One statement: the message, its copies and the notice commit together or not at all.
+  const [stored] = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      with message as (
+        insert into broker_message
+          (id, mesh_id, sender_id, sender_session_id, sender_name, to_all, body, client_ref, created_at)
+        values (${randomUUID()}, ${sender.meshId}, ${sender.memberId}, ${sender.sessionId}, ${sender.displayName},
+                ${!direct}, ${input.body}, ${input.clientRef}, ${input.now.toISOString()}::timestamptz)
+        on conflict (mesh_id, sender_id, client_ref) do nothing
+        returning id, seq
+      ), copies as (
+        insert into broker_delivery (message_id, mesh_id, recipient_id, recipient_session_id, seq)
+        select message.id, ${sender.meshId}, recipient, ${direct?.session_id ?? null}, message.seq
+          from message, unnest(${recipientArray}) as recipient
+      )
+      select message.id, pg_notify(${BROKER_CHANNEL}, ${JSON.stringify(notice)}) from message`),
+  );
+  if (stored) {
+    metrics.stored.inc();
+    return { kind: "sent", messageId: stored.id };
+  }
+  // The client_ref was used before (a resend): answer with the stored message's id.
+  return { kind: "sent", messageId: (await storedId(db, sender, input.clientRef)) ?? randomUUID() };
 }
 
 async function storedId(db: Db, sender: Sender, clientRef: string): Promise<string | undefined> {
@@ -148,18 +134,6 @@ async function storedId(db: Db, sender: Sender, clientRef: string): Promise<stri
       ),
     );
   return row?.id;
-}
-
-/** Of `members`, those with a full queue in the mesh. */
-async function fullQueues(db: Db, meshId: string, members: readonly string[]): Promise<string[]> {
-  if (members.length === 0) return [];
-  const rows = await db
-    .select({ recipientId: brokerDelivery.recipientId })
-    .from(brokerDelivery)
-    .where(and(eq(brokerDelivery.meshId, meshId), inArray(brokerDelivery.recipientId, [...members])))
-    .groupBy(brokerDelivery.recipientId)
-    .having(sql`count(*) >= ${DELIVERY_LIMITS.queuedPerMember}`);
-  return rows.map((row) => row.recipientId);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Capability, Grants } from "@claudemesh/sdk/contracts";
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
-import { and, eq, sql } from "drizzle-orm";
-import { type Db, rowsOf } from "../db/database.js";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/database.js";
 import { meshMember } from "../db/schema.js";
 
 // Grants (seed 003): each member says what every other member may do to them.
@@ -45,24 +45,10 @@ export async function updateGrant(
 }
 
 /**
- * Of the mesh's members other than `senderId` (or only `onlyMember`), which take
- * `capability` from the sender and which have blocked it: one read per send.
+ * True where the `mesh_member` row (as `member`) takes `capability` from `senderId`:
+ * not named in its grants, or named with that capability. For the per-send read.
  */
-export async function recipientsByGrant(
-  db: Db,
-  input: { meshId: string; senderId: string; capability: Capability; onlyMember?: string },
-): Promise<{ allowed: string[]; refused: string[] }> {
-  const only = input.onlyMember === undefined ? sql`user_id <> ${input.senderId}` : sql`user_id = ${input.onlyMember}`;
-  const rows = rowsOf<{ user_id: string; allowed: boolean }>(
-    await db.execute(sql`
-      select user_id,
-             (not (peer_grants ? ${input.senderId}::text)
-               or coalesce((peer_grants -> ${input.senderId}::text) ? ${input.capability}::text, false)) as allowed
-        from mesh_member
-       where mesh_id = ${input.meshId} and ${only}`),
-  );
-  const allowed: string[] = [];
-  const refused: string[] = [];
-  for (const row of rows) (row.allowed ? allowed : refused).push(row.user_id);
-  return { allowed, refused };
+export function grantAllows(senderId: string, capability: Capability): SQL {
+  return sql`(not (member.peer_grants ? ${senderId}::text)
+    or coalesce((member.peer_grants -> ${senderId}::text) ? ${capability}::text, false))`;
 }
