@@ -461,7 +461,7 @@ describe("the extension against a real server", () => {
 
     // Gone from the broker: offline at the next read (the server removes the connection as the socket closes).
     await boOnline.close();
-    await eventually(async () => expect((await shown())[1]).toBe("Bo Peer | offline | claudemesh.member"));
+    await eventually(async () => expect((await shown())[1]).toBe("Bo Peer | offline | claudemesh.member"), 20_000);
     expect(messages.filter((message) => message.kind === "error")).toEqual([]);
   });
 
