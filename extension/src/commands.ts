@@ -4,6 +4,7 @@ import { errorHint, errorMessage } from "./error-hints.js";
 import type { Identity } from "./identity.js";
 import type { Log } from "./output-log.js";
 import { signInWithToken, signOut } from "./sign-in.js";
+import type { MemberNode } from "./views/mesh-nodes.js";
 import type { InfoNode } from "./views/tree-node.js";
 
 export interface CommandDeps {
@@ -119,6 +120,26 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const terminal = vscode.window.createTerminal({ name: `claudemesh · ${slug}` });
       terminal.show();
       terminal.sendText(`claudemesh launch --mesh ${slug}`);
+    }),
+    // Your own grants for that member, as `claudemesh block` / `unblock` set them: [] drops their DMs
+    // and broadcasts to you (silently, so they are not told); null gives them everything again.
+    command("claudemesh.meshes.block", async (node: MemberNode) => {
+      if (!node?.member) return;
+      const question = vscode.l10n.t(
+        "Block {0} in {1}? Their direct messages and broadcasts to you are dropped, and they are not told.",
+        node.member.name,
+        node.mesh.slug,
+      );
+      if (!(await confirmed(question, vscode.l10n.t("Block")))) return;
+      await identity.call((api) => api.updateGrant(node.mesh.slug, { peer: node.member.member_id, capabilities: [] }));
+      refreshTrees();
+    }),
+    command("claudemesh.meshes.unblock", async (node: MemberNode) => {
+      if (!node?.member) return;
+      await identity.call((api) =>
+        api.updateGrant(node.mesh.slug, { peer: node.member.member_id, capabilities: null }),
+      );
+      refreshTrees();
     }),
   ];
 }

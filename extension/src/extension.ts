@@ -16,6 +16,7 @@ import { describeError, outputLog } from "./output-log.js";
 import { signIn, signOut } from "./sign-in.js";
 import { createStatusBar } from "./status-bar.js";
 import { UriEventHandler } from "./uri-handler.js";
+import { schedulePresenceRefresh } from "./views/presence-refresh.js";
 import { RemoteTree } from "./views/tree-node.js";
 import { accountRows, meshRows, sessionRows, tokenRows } from "./views/trees.js";
 
@@ -97,6 +98,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Claude
       { supportsMultipleAccounts: false },
     ),
     scheduleIdentityChecks({ identity, onDidChangeWindowState: vscode.window.onDidChangeWindowState }),
+    schedulePresenceRefresh({
+      refresh: () => trees.meshes.refresh(),
+      wanted: () => vscode.window.state.focused && identity.state.kind === "signed_in",
+    }),
     ...Object.entries(trees).map(([name, tree]) => vscode.window.registerTreeDataProvider(`claudemesh.${name}`, tree)),
     ...Object.values(trees),
     uriHandler,

@@ -42,7 +42,8 @@ export function scheduleIdentityChecks(deps: IdentityChecksDeps): vscode.Disposa
   };
 }
 
-function repeat(ms: number, tick: () => void): vscode.Disposable {
+/** Runs `tick` every `ms` on an unref'd timer, until disposed. */
+export function repeat(ms: number, tick: () => void): vscode.Disposable {
   const timer = setInterval(tick, ms);
   timer.unref(); // never what keeps a host alive
   return { dispose: () => clearInterval(timer) };

@@ -4,7 +4,7 @@ import { createServer, type Socket } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CredentialStore, mintToken, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
+import { ApiClient, CredentialStore, MeshConnection, mintToken, readSdkEnv, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { runCli } from "@claudemesh/test-support/run-cli";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -399,6 +399,70 @@ describe("the extension against a real server", () => {
     const [mesh] = (await (treeProviders.get("claudemesh.meshes") as RemoteTree).getChildren()) as TreeNode[];
     await commands.executeCommand("claudemesh.meshes.launch", mesh);
     expect(terminals[0]?.sent[0]).toMatch(/^claudemesh launch --mesh tree-mesh-\d+$/);
+  });
+
+  it("shows a mesh's members with who is online, and blocks and unblocks one from the tree", async () => {
+    await activated();
+    const { token } = await signInWithPat("Ada Owner");
+    const ada = await ApiClient.create({ baseUrl: server.url, token, env: readSdkEnv({}) });
+    const mesh = await ada.createMesh({ name: `Peers ${Date.now()}` });
+    // A second account joins with an invite and connects to the broker, as a launched session would.
+    const bo = await server.signUp("Bo Peer");
+    const boToken = (await server.createPat(bo.cookie, "bo")).token;
+    const boApi = await ApiClient.create({ baseUrl: server.url, token: boToken, env: readSdkEnv({}) });
+    const invite = await ada.createInvite(mesh.slug, { role: "member", expires_in: 3600 });
+    await boApi.acceptInvite(invite.url.split("/invite/")[1] ?? "");
+    const boId = (await boApi.whoami()).user.id;
+    const boOnline = await MeshConnection.open({
+      apiUrl: server.url,
+      token: boToken,
+      mesh: mesh.slug,
+      hello: { kind: "cli", display_name: "Bo's laptop", host: "bo-box" },
+    });
+
+    const tree = treeProviders.get("claudemesh.meshes") as RemoteTree;
+    const members = async () => {
+      const [meshNode] = (await tree.getChildren()) as TreeNode[];
+      return (await tree.getChildren(meshNode)) as TreeNode[];
+    };
+    const shown = async () =>
+      (await members()).map((node) => {
+        const item = node.treeItem();
+        return `${item.label} | ${item.description} | ${item.contextValue}`;
+      });
+    expect(await shown()).toEqual([
+      "Bo Peer | online · 1 session | claudemesh.member",
+      "Ada Owner | you · offline | claudemesh.member.you",
+    ]);
+    const [boNode] = await members();
+    const [boSession] = ((await boNode?.children?.()) ?? []) as TreeNode[];
+    expect(boSession?.treeItem().label).toBe("Bo's laptop");
+    expect(boSession?.treeItem().description).toBe("cli · bo-box");
+
+    // Block asks first; declining changes nothing.
+    answers.message = () => undefined;
+    await commands.executeCommand("claudemesh.meshes.block", boNode);
+    expect(messages.at(-1)).toMatchObject({ kind: "warning", items: ["Block"] });
+    expect(messages.at(-1)?.message).toBe(
+      `Block Bo Peer in ${mesh.slug}? Their direct messages and broadcasts to you are dropped, and they are not told.`,
+    );
+    expect(await ada.getGrants(mesh.slug)).toEqual({ peers: {} });
+
+    answers.message = (_message, items) => items[0];
+    await commands.executeCommand("claudemesh.meshes.block", boNode);
+    expect(await ada.getGrants(mesh.slug)).toEqual({ peers: { [boId]: [] } });
+    expect(await boApi.getGrants(mesh.slug)).toEqual({ peers: {} });
+    expect((await shown())[0]).toBe("Bo Peer | online · 1 session · blocked | claudemesh.member.blocked");
+
+    const [blockedNode] = await members();
+    await commands.executeCommand("claudemesh.meshes.unblock", blockedNode);
+    expect(await ada.getGrants(mesh.slug)).toEqual({ peers: {} });
+    expect((await shown())[0]).toBe("Bo Peer | online · 1 session | claudemesh.member");
+
+    // Gone from the broker: offline at the next read (the server removes the connection as the socket closes).
+    await boOnline.close();
+    await eventually(async () => expect((await shown())[1]).toBe("Bo Peer | offline | claudemesh.member"), 20_000);
+    expect(messages.filter((message) => message.kind === "error")).toEqual([]);
   });
 
   it("shows a CLI login made in a terminal within a second, and a revoked token as 'Sign in again'", async () => {

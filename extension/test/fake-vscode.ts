@@ -31,7 +31,10 @@ export class EventEmitter<T> {
 }
 
 export class ThemeIcon {
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
 }
 export class ThemeColor {
   constructor(readonly id: string) {}

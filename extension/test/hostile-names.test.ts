@@ -40,6 +40,29 @@ const hostileServer: typeof fetch = async (input, init) => {
         },
       ],
     },
+    "/api/my/meshes/platform-team/peers": {
+      members: [
+        {
+          member_id: "u2",
+          name: hostile("Bo Peer"),
+          mesh_role: "member",
+          online: true,
+          last_seen_at: WHEN,
+          sessions: [
+            {
+              member_id: "u2",
+              session_id: "session-1",
+              display_name: hostile("bo-laptop"),
+              role: hostile("reviewer"),
+              host: hostile("bo-box"),
+              kind: "cli",
+              connected_at: WHEN,
+            },
+          ],
+        },
+      ],
+    },
+    "/api/my/meshes/platform-team/grants": { peers: {} },
     "/api/my/cli/sessions": {
       sessions: [
         {
@@ -115,15 +138,21 @@ describe("names a hostile server sends", () => {
     const [session] = await provider.getSessions();
     expect(session?.account.label).toBe("]0;pwned]52;c;cm0gLXJmAda Lovelace31m");
 
+    const meshes = await meshRows(identity);
+    const members = (await meshes[0]?.children?.()) ?? [];
     const rows = [
       ...labels(await accountRows(identity, API_URL)),
-      ...labels(await meshRows(identity)),
+      ...labels(meshes),
+      ...labels(members),
+      ...labels((await members[0]?.children?.()) ?? []),
       ...labels(await sessionRows(identity)),
       ...labels(await tokenRows(identity)),
     ];
     expect(rows.filter((row) => unsafe(row))).toEqual([]);
     expect(rows.join("\n")).toContain("Ada Lovelace");
     expect(rows.join("\n")).toContain("Platform team");
+    expect(rows.join("\n")).toContain("]0;pwned]52;c;cm0gLXJmBo Peer31m online · 1 session");
+    expect(rows.join("\n")).toContain("bo-laptop31m cli · ]0;pwned]52;c;cm0gLXJmreviewer31m");
     expect(rows.join("\n")).toContain("ada-laptop");
     expect(rows.join("\n")).toContain("ci deploy");
   });

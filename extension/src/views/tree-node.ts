@@ -19,11 +19,19 @@ export class InfoNode implements TreeNode {
       id?: string;
       /** The server-side id or slug the row's actions work on. */
       resource?: string;
+      /** Rows under this one, loaded when it is expanded (and again on every refresh while it is). */
+      children?: () => Promise<TreeNode[]>;
     } = {},
-  ) {}
+  ) {
+    const load = options.children;
+    if (load) this.children = load;
+  }
+
+  readonly children?: () => Promise<TreeNode[]>;
 
   treeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    const collapsed = this.children ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(this.label, collapsed);
     item.description = this.options.description;
     item.tooltip = this.options.tooltip;
     item.contextValue = this.options.contextValue;
@@ -71,8 +79,8 @@ export class RemoteTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    if (node) return node.children ? node.children() : [];
     try {
+      if (node) return node.children ? await node.children() : [];
       return await this.load();
     } catch (error) {
       return [new ErrorNode(errorMessage(error), this.refreshCommand)];

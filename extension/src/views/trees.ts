@@ -1,6 +1,7 @@
 import type { ApiClient, CliSession, Mesh, TokenSummary } from "@claudemesh/sdk";
 import * as vscode from "vscode";
 import type { Identity } from "../identity.js";
+import { memberRows } from "./mesh-nodes.js";
 import { InfoNode, type TreeNode } from "./tree-node.js";
 
 const day = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleDateString() : none);
@@ -83,8 +84,8 @@ export function tokenRows(identity: Identity): Promise<TreeNode[]> {
   return listRows(identity, async (api) => (await api.listTokens()).tokens, empty, tokenRow);
 }
 
-/** Meshes: from the server, each launchable in a terminal. */
-export function meshRow(mesh: Mesh): TreeNode {
+/** Meshes: from the server, each launchable in a terminal; expanded, its members with presence and your grants. */
+export function meshRow(mesh: Mesh, members?: () => Promise<TreeNode[]>): TreeNode {
   return new InfoNode(mesh.slug, {
     id: `mesh:${mesh.id}`,
     description: `${mesh.name} · ${mesh.role}`,
@@ -92,10 +93,18 @@ export function meshRow(mesh: Mesh): TreeNode {
     contextValue: "claudemesh.mesh",
     tooltip: mesh.id,
     resource: mesh.slug,
+    children: members,
   });
 }
 
 export function meshRows(identity: Identity): Promise<TreeNode[]> {
   const empty = vscode.l10n.t("No meshes yet.");
-  return listRows(identity, async (api) => (await api.listMeshes()).meshes, empty, meshRow);
+  const viewer = () => (identity.state.kind === "signed_in" ? identity.state.user.id : undefined);
+  const members = (mesh: Mesh) => () => memberRows(identity, mesh, viewer());
+  return listRows(
+    identity,
+    async (api) => (await api.listMeshes()).meshes,
+    empty,
+    (mesh) => meshRow(mesh, members(mesh)),
+  );
 }

@@ -82,6 +82,28 @@ export const UpdateGrantRequest = lazySchema(() =>
 );
 export type UpdateGrantRequest = z.infer<typeof UpdateGrantRequest>;
 
+/** What you let one member do, as a person reads it: everything, one capability, or nothing. */
+export type GrantState = "allowed" | "dm" | "broadcast" | "blocked";
+
+/**
+ * Reads one member's entry of your `Grants` (`grants.peers[memberId]`): missing means
+ * everything, an empty list blocked.
+ *
+ * @example
+ * grantState(undefined); // "allowed"
+ * grantState(["dm"]); // "dm"
+ * grantState([]); // "blocked"
+ */
+export function grantState(capabilities: readonly Capability[] | undefined): GrantState {
+  if (capabilities === undefined) return "allowed";
+  const dm = capabilities.includes("dm");
+  const broadcast = capabilities.includes("broadcast");
+  if (dm && broadcast) return "allowed";
+  if (dm) return "dm";
+  if (broadcast) return "broadcast";
+  return "blocked";
+}
+
 // ── peer → broker ─────────────────────────────────────────────────────────────
 
 /**

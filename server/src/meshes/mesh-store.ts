@@ -105,7 +105,7 @@ export async function createMesh(
 /** Who belongs to a mesh, owners first, then by when they joined. */
 export function listMembers(db: Db, meshId: string) {
   return db
-    .select({ name: user.name, email: user.email, role: meshMember.role, joinedAt: meshMember.joinedAt })
+    .select({ id: user.id, name: user.name, email: user.email, role: meshMember.role, joinedAt: meshMember.joinedAt })
     .from(meshMember)
     .innerJoin(user, eq(user.id, meshMember.userId))
     .where(eq(meshMember.meshId, meshId))

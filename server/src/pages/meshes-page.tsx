@@ -1,4 +1,4 @@
-import { type InviteRole, type Mesh, type MeshRole, neutralText } from "@claudemesh/sdk/contracts";
+import { type GrantState, type InviteRole, type Mesh, type MeshRole, neutralText } from "@claudemesh/sdk/contracts";
 import type { MessageKey } from "../i18n/en.js";
 import { Layout } from "./layout.js";
 import { Markup } from "./message-page.js";
@@ -27,11 +27,24 @@ export interface PendingInvite {
 }
 
 export interface MeshMemberRow {
+  id: string;
   name: string;
   email: string;
   role: MeshRole;
   joinedAt: Date;
+  /** From the broker's presence: online while a visible session of theirs is connected. */
+  online: boolean;
+  lastSeenAt: string | null;
+  /** What the viewer lets them do (the viewer's grants); null on the viewer's own row. */
+  grant: GrantState | null;
 }
+
+const GRANT_LABELS = {
+  allowed: "mesh.grant.allowed",
+  dm: "mesh.grant.dm",
+  broadcast: "mesh.grant.broadcast",
+  blocked: "mesh.grant.blocked",
+} as const satisfies Record<GrantState, MessageKey>;
 
 const canInvite = (role: MeshRole) => role !== "member";
 
@@ -145,24 +158,65 @@ export function MeshPage(props: {
               <th scope="col">{t("mesh.col.person")}</th>
               <th scope="col">{t("mesh.col.role")}</th>
               <th scope="col">{t("mesh.col.joined")}</th>
+              <th scope="col">{t("mesh.col.presence")}</th>
+              <th scope="col">{t("mesh.col.grant")}</th>
+              <th scope="col">
+                <span class="skip">{t("tokens.col.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {props.members.map((member) => (
-              <tr>
-                <td data-label={t("mesh.col.person")}>
-                  <span class="wrap">
-                    <strong>{neutralText(member.name)}</strong>
-                    <br />
-                    <span class="muted">{member.email}</span>
-                  </span>
-                </td>
-                <td data-label={t("mesh.col.role")}>{t(`role.${member.role}`)}</td>
-                <td data-label={t("mesh.col.joined")}>{date(member.joinedAt)}</td>
-              </tr>
-            ))}
+            {props.members.map((member) => {
+              const who = neutralText(member.name);
+              const blocked = member.grant === "blocked";
+              return (
+                <tr data-member={member.id}>
+                  <td data-label={t("mesh.col.person")}>
+                    <span class="wrap">
+                      <strong>{who}</strong>
+                      <br />
+                      <span class="muted">{member.email}</span>
+                    </span>
+                  </td>
+                  <td data-label={t("mesh.col.role")}>{t(`role.${member.role}`)}</td>
+                  <td data-label={t("mesh.col.joined")}>{date(member.joinedAt)}</td>
+                  <td data-label={t("mesh.col.presence")}>
+                    {member.online ? (
+                      <strong>{t("mesh.presence.online")}</strong>
+                    ) : member.lastSeenAt ? (
+                      <span class="muted">
+                        {t("mesh.presence.lastSeen")} {date(new Date(member.lastSeenAt))}
+                      </span>
+                    ) : (
+                      <span class="muted">{t("mesh.presence.never")}</span>
+                    )}
+                  </td>
+                  <td data-label={t("mesh.col.grant")}>
+                    {member.grant ? t(GRANT_LABELS[member.grant]) : <span class="muted">{t("mesh.grant.you")}</span>}
+                  </td>
+                  <td class="actions-cell">
+                    {member.grant ? (
+                      <form
+                        method="post"
+                        action={`${here}/members/${encodeURIComponent(member.id)}/${blocked ? "unblock" : "block"}`}
+                        class="inline"
+                      >
+                        <button
+                          type="submit"
+                          class={blocked ? "small" : "small danger"}
+                          aria-label={t(blocked ? "mesh.grant.unblockNamed" : "mesh.grant.blockNamed", { who })}
+                        >
+                          {t(blocked ? "mesh.grant.unblock" : "mesh.grant.block")}
+                        </button>
+                      </form>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
+        <p class="muted">{t("mesh.grant.help")}</p>
       </section>
 
       {canInvite(mesh.role) ? (

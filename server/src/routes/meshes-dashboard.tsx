@@ -1,7 +1,9 @@
-import { InviteRole } from "@claudemesh/sdk/contracts";
+import { grantState, InviteRole } from "@claudemesh/sdk/contracts";
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
+import { readGrants, updateGrant } from "../broker/grants.js";
+import { memberPresence } from "../broker/presence.js";
 import type { Db } from "../db/database.js";
 import type { Mailer } from "../email/mailer.js";
 import type { MessageKey } from "../i18n/en.js";
@@ -20,6 +22,8 @@ import { maskEmail } from "./invites.js";
 const DONE_NOTICES: Record<string, MessageKey> = {
   "invite-revoked": "mesh.done.revoked",
   gone: "mesh.done.gone",
+  blocked: "mesh.done.blocked",
+  unblocked: "mesh.done.unblocked",
 };
 
 export interface MeshesDashboardDeps {
@@ -59,16 +63,26 @@ export function meshesDashboardRoutes({ db, mailer, publicUrl, flashes, now }: M
   routes.get("/:mesh", async (c) => {
     const { row, view } = await membershipOf(c);
     const at = now();
-    const [members, pending] = await Promise.all([
+    const viewer = viewerOf(c).id;
+    // Presence as `GET /api/my/meshes/:mesh/peers` answers it, and the viewer's own grants.
+    const [members, presence, grants, pending] = await Promise.all([
       listMembers(db, row.id),
+      memberPresence(db, row.id, at),
+      readGrants(db, row.id, viewer),
       view.role === "member" ? Promise.resolve([]) : listPendingInvites(db, row.id, at),
     ]);
+    const presenceOf = new Map(presence.map((each) => [each.member_id, each]));
     const flash = flashes.take(c, at);
     return c.html(
       <MeshPage
         page={c.var.page}
         mesh={view}
-        members={members}
+        members={members.map((member) => ({
+          ...member,
+          online: presenceOf.get(member.id)?.online ?? false,
+          lastSeenAt: presenceOf.get(member.id)?.last_seen_at ?? null,
+          grant: member.id === viewer ? null : grantState(grants.peers[member.id]),
+        }))}
         invites={pending.map(({ invite, invitedBy }) => ({
           id: invite.id,
           sentTo: invite.email ? maskEmail(invite.email) : null,
@@ -120,6 +134,24 @@ export function meshesDashboardRoutes({ db, mailer, publicUrl, flashes, now }: M
     });
     return c.redirect(`${meshPath(view.slug)}?done=${revoked ? "invite-revoked" : "gone"}`, 303);
   });
+
+  // Block and Unblock on a member's row: the viewer's own grants, as `POST /api/my/meshes/:mesh/grants`
+  // sets them (an empty list drops their DMs and broadcasts; null restores everything).
+  for (const [action, capabilities] of [
+    ["block", []],
+    ["unblock", null],
+  ] as const) {
+    routes.post(`/:mesh/members/:member/${action}`, async (c) => {
+      const { row, view } = await membershipOf(c);
+      await updateGrant(db, {
+        meshId: row.id,
+        userId: viewerOf(c).id,
+        peer: c.req.param("member"),
+        capabilities: capabilities === null ? null : [...capabilities],
+      });
+      return c.redirect(`${meshPath(view.slug)}?done=${action}ed`, 303);
+    });
+  }
 
   return routes;
 }
