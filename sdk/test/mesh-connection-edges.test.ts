@@ -79,6 +79,17 @@ async function scriptedBroker(onHello: (socket: WebSocket) => void): Promise<Scr
 
 const welcome = { type: "welcome", mesh: { id: "mesh-1", slug: "platform", name: "Platform" }, you: YOU, peers: [] };
 
+/** A CLI-kind connection to the scripted broker's mesh "platform". */
+function openOn(scripted: { url: string }) {
+  return MeshConnection.open({
+    apiUrl: scripted.url,
+    token: "cm_pat_test",
+    mesh: "platform",
+    hello: { kind: "cli" },
+    env: readSdkEnv({}),
+  });
+}
+
 describe("MeshConnection at the protocol's edges", () => {
   let broker: ScriptedBroker | undefined;
   let connection: MeshConnection | undefined;
@@ -93,13 +104,7 @@ describe("MeshConnection at the protocol's edges", () => {
         socket.send(JSON.stringify(frame));
       }
     });
-    connection = await MeshConnection.open({
-      apiUrl: broker.url,
-      token: "cm_pat_test",
-      mesh: "platform",
-      hello: { kind: "cli" },
-      env: readSdkEnv({}),
-    });
+    connection = await openOn(broker);
     const bodies: string[] = [];
     for await (const taken of connection.messages({ queuedOnly: true })) bodies.push(taken.body);
     expect(bodies).toEqual(["once"]);
@@ -125,13 +130,7 @@ describe("MeshConnection at the protocol's edges", () => {
       socket.send(JSON.stringify(message("m2", "after the noise")));
       socket.send(JSON.stringify({ type: "synced" }));
     });
-    connection = await MeshConnection.open({
-      apiUrl: broker.url,
-      token: "cm_pat_test",
-      mesh: "platform",
-      hello: { kind: "cli" },
-      env: readSdkEnv({}),
-    });
+    connection = await openOn(broker);
     const bodies: string[] = [];
     for await (const taken of connection.messages({ queuedOnly: true })) bodies.push(taken.body);
     expect(bodies).toEqual(["after the noise"]);
@@ -145,13 +144,7 @@ describe("MeshConnection at the protocol's edges", () => {
       socket.send(JSON.stringify({ ...frame, from: { ...frame.from, display_name: "B\u001b[2Jo\u202e" } }));
       socket.send(JSON.stringify({ type: "synced" }));
     });
-    connection = await MeshConnection.open({
-      apiUrl: broker.url,
-      token: "cm_pat_test",
-      mesh: "platform",
-      hello: { kind: "cli" },
-      env: readSdkEnv({}),
-    });
+    connection = await openOn(broker);
     const all = [];
     for await (const each of connection.messages({ queuedOnly: true })) all.push(each);
     const [taken] = all;
