@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { MAX_MESSAGE_BODY_BYTES, type MessageFrame, type Recipient } from "@claudemesh/sdk/contracts";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, notExists, or, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "../db/database.js";
 import { brokerDelivery, brokerMessage } from "../db/schema.js";
 import { grantAllows } from "./grants.js";
@@ -15,6 +15,11 @@ export const DELIVERY_LIMITS = {
   queuedPerMember: 1_000,
   /** How long a message is kept, acked or not; older ones are deleted. */
   retentionMs: 7 * 24 * 60 * 60 * 1000,
+  /**
+   * How long a message every recipient has acked is kept: its body is of no more use,
+   * but its `client_ref` answers a sender's late resend instead of storing it again.
+   */
+  ackedKeptMs: 60 * 60 * 1000,
   /** Messages sent to a socket per read of its queue. */
   pumpBatch: 200,
 } as const;
@@ -202,12 +207,18 @@ export async function ackMessages(db: Db, meshId: string, memberId: string, mess
     );
 }
 
-/** Deletes messages past the retention period, delivered or not. */
+/**
+ * Deletes messages past the retention period, delivered or not, and those every
+ * recipient has acked once `ackedKeptMs` has passed: a body is not kept for a week
+ * after everyone has read it.
+ */
 export async function deleteExpiredMessages(db: Db, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - DELIVERY_LIMITS.retentionMs);
+  const expired = new Date(now.getTime() - DELIVERY_LIMITS.retentionMs);
+  const ackedBefore = new Date(now.getTime() - DELIVERY_LIMITS.ackedKeptMs);
+  const waiting = db.select({ one: sql`1` }).from(brokerDelivery).where(eq(brokerDelivery.messageId, brokerMessage.id));
   const gone = await db
     .delete(brokerMessage)
-    .where(lt(brokerMessage.createdAt, cutoff))
+    .where(or(lt(brokerMessage.createdAt, expired), and(lt(brokerMessage.createdAt, ackedBefore), notExists(waiting))))
     .returning({ id: brokerMessage.id });
   return gone.length;
 }
