@@ -75,7 +75,7 @@ describe("the claudemesh binary", () => {
   it.each([
     ["logni", "unknown command 'logni'. Did you mean 'login'?"],
     ["whoamy", "unknown command 'whoamy'. Did you mean 'whoami'?"],
-    ["peers", "unknown command 'peers'."],
+    ["deploy", "unknown command 'deploy'."],
   ])("an unknown command (%s) exits 1, suggests the one meant, and never starts the wizard", async (word, message) => {
     const result = await claudemesh(word);
     expect(result.code).toBe(1);

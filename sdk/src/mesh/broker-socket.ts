@@ -4,7 +4,7 @@ import { errorFromFailure, errorFromResponse } from "../api/http-errors.js";
 import { brokerPath } from "../contracts/broker.js";
 import type { SdkEnv } from "../env.js";
 import { ClaudemeshError } from "../errors.js";
-import { ProxyTunnelAgent, proxyFor } from "./proxy-tunnel.js";
+import { proxyFor } from "./proxy-tunnel.js";
 
 /** How long the upgrade may take before the attempt counts as a network failure. */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
@@ -44,8 +44,11 @@ export async function openBrokerSocket(options: BrokerSocketOptions): Promise<We
   if (options.signal?.aborted) throw new ClaudemeshError("cancelled", "Cancelled.");
   const url = brokerUrl(options.apiUrl, options.mesh);
   const proxy = proxyFor(new URL(url), options.env);
+  const agent = proxy
+    ? new (await import("./proxy-tunnel-agent.js")).ProxyTunnelAgent(proxy, url.startsWith("wss:"))
+    : undefined;
   const socket = new WebSocket(url, {
-    ...(proxy ? { agent: new ProxyTunnelAgent(proxy, url.startsWith("wss:")) } : {}),
+    ...(agent ? { agent } : {}),
     headers: { authorization: `Bearer ${options.token}`, "user-agent": options.userAgent },
     handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
     // The broker's frames are small JSON; compression would only cost CPU on both ends.
