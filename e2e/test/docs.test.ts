@@ -85,7 +85,10 @@ describe("the docs, run as written", { timeout: 90_000 }, () => {
 
     expect(await docs.opened()).toEqual([expect.stringMatching(/\/cli-auth\?code=[A-Z]{4}-[A-Z]{4}$/)]);
     const [launch = ""] = await docs.launches();
-    expect(launch).toMatch(/^claude +mesh=platform-team id=\S+ name=Platform team peer=Grace role=reviewer api=http/);
+    // Claude Code gets the mesh through `claudemesh mcp` (--mcp-config) and its names in the environment.
+    expect(launch).toMatch(
+      /^claude --mcp-config=\S+\/mcp\.json mesh=platform-team id=\S+ name=Platform team peer=Grace role=reviewer api=http/,
+    );
     expect(launch).toContain("token=none");
     const { version } = JSON.parse(await read("extension/package.json")) as { version: string };
     const installed = execFileSync(codeServer, ["--list-extensions", "--show-versions"], {
@@ -101,7 +104,7 @@ describe("the docs, run as written", { timeout: 90_000 }, () => {
     await docs.run(steps);
 
     const [launch = ""] = await docs.launches();
-    expect(launch).toMatch(/^claude --continue mesh=platform-team .* peer=Grace role=admin /);
+    expect(launch).toMatch(/^claude --continue --mcp-config=\S+ mesh=platform-team .* peer=Grace role=admin /);
     expect(await readFile(join(docs.home, ".bashrc"), "utf8")).toContain("complete -F _claudemesh claudemesh");
   });
 

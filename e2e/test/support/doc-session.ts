@@ -1,10 +1,14 @@
 import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { suiteKeyringEnv } from "@claudemesh/test-support/suite-keyring";
 import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
 import { type DocStep, outputLinePattern, placeholders } from "./doc-steps.js";
+
+/** Claude Code from npm (@anthropic-ai/claude-code): its wrapper runs the platform binary its optional package brings. */
+const CLAUDE_CODE_WRAPPER = createRequire(import.meta.url).resolve("@anthropic-ai/claude-code/cli-wrapper.cjs");
 
 /** How the docs write things that differ on the test's machine. */
 export const DOC_SERVER_URL = "http://localhost:3000";
@@ -61,9 +65,11 @@ export async function startDocSession(options: DocSessionOptions): Promise<DocSe
     await chmod(join(fakes, name), 0o755);
   };
   await script("xdg-open", `echo "$1" >> "${join(root, "opened.log")}"`);
+  // `claude mcp …` is the real Claude Code from npm, so the docs' MCP example is checked against
+  // it; anything else (a launch) stays the recording fake: nothing here may reach Anthropic.
   await script(
     "claude",
-    `echo "claude $* mesh=$CLAUDEMESH_MESH_SLUG id=$CLAUDEMESH_MESH_ID name=$CLAUDEMESH_MESH_NAME peer=$CLAUDEMESH_PEER_NAME role=$CLAUDEMESH_PEER_ROLE api=$CLAUDEMESH_API_URL token=\${CLAUDEMESH_TOKEN:-none}" >> "${join(root, "launches.log")}"`,
+    `if [ "$1" = mcp ]; then DISABLE_AUTOUPDATER=1 exec "${process.execPath}" "${CLAUDE_CODE_WRAPPER}" "$@"; fi\necho "claude $* mesh=$CLAUDEMESH_MESH_SLUG id=$CLAUDEMESH_MESH_ID name=$CLAUDEMESH_MESH_NAME peer=$CLAUDEMESH_PEER_NAME role=$CLAUDEMESH_PEER_ROLE api=$CLAUDEMESH_API_URL token=\${CLAUDEMESH_TOKEN:-none}" >> "${join(root, "launches.log")}"`,
   );
   if (options.codeServer) await script("code", `exec "${options.codeServer}" "$@"`);
   if (options.cliOnPath) await script("claudemesh", `exec "${process.execPath}" "${CLI_BUNDLE}" "$@"`);
