@@ -45,6 +45,31 @@ describe("the broker across two instances on one Postgres", () => {
   const newMesh = () => meshOf(a, alice, [bob, carol]);
   afterAll(() => cluster?.stop());
 
+  it("an ack asked to confirm is answered once it and every ack before it are stored; nothing acked comes again", async () => {
+    const quiet = await newMesh();
+    const sender = await connectPeer(a.url, quiet, alice);
+    for (let n = 0; n < 60; n += 1) await sendMessage(sender, { member_id: carol.id }, `note ${n}`);
+    await sender.close();
+
+    const reader = await connectPeer(a.url, quiet, carol);
+    const ids = reader.messages().map((frame) => frame.message_id);
+    expect(ids).toHaveLength(60);
+    // Work ahead of the acks in the socket's queue (sends, each stored in Postgres), one ack per
+    // message as a reader that acks each after showing it does, and a last one asking to confirm.
+    for (let n = 0; n < 50; n += 1) {
+      reader.send({ type: "send", client_ref: randomUUID(), to: { member_id: alice.id }, body: `reply ${n}` });
+    }
+    for (const id of ids) reader.send({ type: "ack", message_ids: [id] });
+    reader.send({ type: "ack", message_ids: [ids.at(-1)], confirm: true });
+    expect(await reader.next("acked")).toEqual({ type: "acked", message_ids: [ids.at(-1)] });
+    await reader.close();
+
+    // At once, on the other instance: nothing of what was acked.
+    const again = await connectPeer(b.url, quiet, carol);
+    expect(again.messages().map((frame) => frame.body)).toEqual([]);
+    await again.close();
+  });
+
   it("a direct message from a peer on A reaches the member on B, and @all reaches everyone else", async () => {
     const mesh = await newMesh();
     const sender = await connectPeer(a.url, mesh, alice);

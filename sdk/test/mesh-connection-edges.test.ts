@@ -32,7 +32,7 @@ const message = (id: string, body: string): MessageFrame => ({
 interface ScriptedBroker {
   url: string;
   /** Every frame the client sent, parsed. */
-  received: { type: string; message_ids?: string[] }[];
+  received: { type: string; message_ids?: string[]; confirm?: boolean }[];
   socket(): Promise<WebSocket>;
   /** Resolves once the client has sent a frame matching. */
   waitFor(match: (frame: { type: string; message_ids?: string[] }) => boolean): Promise<void>;
@@ -54,6 +54,10 @@ async function scriptedBroker(onHello: (socket: WebSocket) => void): Promise<Scr
       const frame = JSON.parse(String(data)) as ScriptedBroker["received"][number];
       received.push(frame);
       if (frame.type === "hello") onHello(socket);
+      // As the broker does: a confirmed ack is answered once stored (here, at once).
+      if (frame.type === "ack" && frame.confirm) {
+        socket.send(JSON.stringify({ type: "acked", message_ids: frame.message_ids }));
+      }
       for (const waiter of [...waiters]) {
         if (waiter.match(frame)) {
           waiters.splice(waiters.indexOf(waiter), 1);
@@ -119,6 +123,24 @@ describe("MeshConnection at the protocol's edges", () => {
       { type: "ack", message_ids: ["m1"] },
       { type: "ack", message_ids: ["m1"] },
     ]);
+  });
+
+  it("close() asks the broker to confirm the last ack before it closes, so a reconnect at once gets nothing read", async () => {
+    broker = await scriptedBroker((socket) => {
+      for (const frame of [welcome, message("m1", "one"), message("m2", "two"), { type: "synced" }]) {
+        socket.send(JSON.stringify(frame));
+      }
+    });
+    connection = await openOn(broker);
+    const bodies: string[] = [];
+    for await (const taken of connection.messages({ queuedOnly: true })) bodies.push(taken.body);
+    expect(bodies).toEqual(["one", "two"]);
+    await connection.close();
+    expect(broker.received.filter((frame) => frame.type === "ack").at(-1)).toEqual({
+      type: "ack",
+      message_ids: ["m2"],
+      confirm: true,
+    });
   });
 
   it("bad JSON, binary frames and frame types of a newer broker are skipped; what follows still arrives", async () => {

@@ -142,9 +142,18 @@ export const SendFrame = lazySchema(() =>
   }),
 );
 
-/** The messages this peer has taken in; the broker then stops delivering them. */
+/**
+ * The messages this peer has taken in; the broker then stops delivering them. With
+ * `confirm`, the broker answers `acked` once this ack (and every one before it on the
+ * socket) is stored: a reader about to close waits for it, so its next connection,
+ * on any instance, does not get them again.
+ */
 export const AckFrame = lazySchema(() =>
-  z.object({ type: z.literal("ack"), message_ids: z.array(z.string()).min(1).max(500) }),
+  z.object({
+    type: z.literal("ack"),
+    message_ids: z.array(z.string()).min(1).max(500),
+    confirm: z.boolean().optional(),
+  }),
 );
 
 export const PeerFrame = lazySchema(() => z.discriminatedUnion("type", [HelloFrame, SendFrame, AckFrame]));
@@ -184,6 +193,9 @@ export const MessageFrame = lazySchema(() =>
 );
 export type MessageFrame = z.infer<typeof MessageFrame>;
 
+/** Answer to an `ack` with `confirm`: these acks, and every earlier one on the socket, are stored. */
+export const AckedFrame = lazySchema(() => z.object({ type: z.literal("acked"), message_ids: z.array(z.string()) }));
+
 /** A peer came online or went away. */
 export const PresenceFrame = lazySchema(() =>
   z.object({ type: z.literal("presence"), peer: Peer, online: z.boolean() }),
@@ -195,7 +207,15 @@ export const ErrorFrame = lazySchema(() =>
 );
 
 export const BrokerFrame = lazySchema(() =>
-  z.discriminatedUnion("type", [WelcomeFrame, SyncedFrame, SentFrame, MessageFrame, PresenceFrame, ErrorFrame]),
+  z.discriminatedUnion("type", [
+    WelcomeFrame,
+    SyncedFrame,
+    SentFrame,
+    MessageFrame,
+    AckedFrame,
+    PresenceFrame,
+    ErrorFrame,
+  ]),
 );
 export type BrokerFrame = z.infer<typeof BrokerFrame>;
 

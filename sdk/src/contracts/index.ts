@@ -1,5 +1,6 @@
 export { HTTP_STATUS } from "../errors/wire.js";
 export {
+  AckedFrame,
   AckFrame,
   ALL_CAPABILITIES,
   BROKER_CLOSE,

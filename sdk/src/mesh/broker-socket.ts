@@ -12,7 +12,7 @@ const HANDSHAKE_TIMEOUT_MS = 15_000;
 const MAX_REFUSAL_BYTES = 16 * 1024;
 
 export interface BrokerSocketOptions {
-  /** The server's origin (`https://claudemesh.com`), as the ApiClient takes it. */
+  /** The server's origin (`https://mesh.example.com`), as the ApiClient takes it. */
   apiUrl: string;
   token: string;
   /** Mesh id or slug. */

@@ -88,6 +88,8 @@ const REMEMBERED_MESSAGES = 10_000;
 const ACKS_PER_FRAME = 500;
 /** A socket that answers no ping for this long is taken for dead and replaced. */
 const PING_INTERVAL_MS = 30_000;
+/** How long `close()` waits for the broker to say the last acks are stored. */
+const ACK_CONFIRM_MS = 5_000;
 
 /**
  * A live connection to one mesh through the server's broker: the peers online,
@@ -118,6 +120,9 @@ export class MeshConnection {
   readonly #seen = new Map<string, "buffered" | "taken">();
   readonly #acksToSend = new Set<string>();
   #ackFlushQueued = false;
+  /** The last id acked on this socket that the broker has not confirmed storing. */
+  #unconfirmedAck: string | undefined;
+  #onAcked: (() => void) | undefined;
   readonly #waiters = new Set<() => void>();
   readonly #listeners = new Set<(event: MeshEvent) => void>();
   #ended: { error: ClaudemeshError | undefined } | undefined;
@@ -248,7 +253,7 @@ export class MeshConnection {
   /** Ends the connection: acks already due are sent first; sends still waiting fail with `cancelled`. */
   async close(): Promise<void> {
     if (!this.#ended) {
-      this.#flushAcks();
+      await this.#confirmAcks();
       this.#end(undefined);
       const socket = this.#socket;
       this.#socket = undefined;
@@ -292,6 +297,8 @@ export class MeshConnection {
       this.#socket = undefined;
       void this.#onDrop(closeError(code, reason.toString(), this.#options.mesh));
     });
+    // Acks on the old socket were stored or are due again (a repeat is acked anew).
+    this.#unconfirmedAck = undefined;
     // Whatever waited for a socket goes out now, in the order it was asked for.
     for (const pending of this.#pendingSends.values()) this.#write(pending.frame);
     this.#ackFlushQueued = false;
@@ -357,6 +364,10 @@ export class MeshConnection {
         this.#isSynced = true;
         this.#markSynced();
         this.#wake();
+        return;
+      case "acked":
+        this.#unconfirmedAck = undefined;
+        this.#onAcked?.();
         return;
       case "sent":
         this.#pendingSends
@@ -431,6 +442,34 @@ export class MeshConnection {
     for (let start = 0; start < ids.length; start += ACKS_PER_FRAME) {
       this.#write({ type: "ack", message_ids: ids.slice(start, start + ACKS_PER_FRAME) });
     }
+    this.#unconfirmedAck = ids.at(-1);
+  }
+
+  /**
+   * Sends the acks still due, then waits (at most ACK_CONFIRM_MS) until the broker says
+   * they are stored. The broker keeps an ack that came before a close, but stores it
+   * after the socket is gone: without the wait, a reader that reconnects at once
+   * (`inbox` twice) could be handed what it just read.
+   */
+  async #confirmAcks(): Promise<void> {
+    this.#flushAcks();
+    const socket = this.#socket;
+    const last = this.#unconfirmedAck;
+    if (!socket || socket.readyState !== socket.OPEN || last === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        this.#onAcked = resolve;
+        // Frames on a socket are handled in order: this answer covers every ack before it.
+        this.#write({ type: "ack", message_ids: [last], confirm: true });
+      }),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ACK_CONFIRM_MS);
+      }),
+      new Promise<void>((resolve) => socket.once("close", () => resolve())),
+    ]);
+    clearTimeout(timer);
+    this.#onAcked = undefined;
   }
 
   // ── the end ───────────────────────────────────────────────────────────────

@@ -411,13 +411,16 @@ class PeerConnection {
   }
 
   async #handle(frame: z.output<typeof PeerFrame>): Promise<void> {
-    if (this.#ending) return;
+    // An ack that came before the close is still kept: it is the reader's word that it has the
+    // messages (`inbox` acks, then closes at once), and dropping it would deliver them again.
+    if (this.#ending && frame.type !== "ack") return;
     if (frame.type === "hello") return this.#hello(frame);
     const row = this.row;
     if (!row) return;
     if (frame.type === "ack") {
       await ackMessages(this.#broker.db, row.meshId, row.memberId, frame.message_ids);
       for (const id of frame.message_ids) this.#sent.delete(id);
+      if (frame.confirm) this.send({ type: "acked", message_ids: frame.message_ids });
       return;
     }
     await this.#sendMessage(row, frame);
