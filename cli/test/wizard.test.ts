@@ -43,6 +43,16 @@ async function meshWithInvite(cookie: string, name: string) {
   return { mesh, url };
 }
 
+/** On the welcome screen: "Join with an invite link", paste `url`, and approve the sign-in it asks for as the guest. */
+async function joinFromWelcome(terminal: ReturnType<typeof inTerminal>, url: string, guestCookie: string) {
+  await terminal.waitFor(/How do you want to start\?/);
+  terminal.type(`${KEYS.down}${KEYS.down}${KEYS.enter}`);
+  await terminal.waitFor(/Paste the invite link/);
+  terminal.type(`${url}${KEYS.enter}`);
+  const [code = ""] = await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
+  await cli.server.decide(code, "approve", guestCookie);
+}
+
 describe("the wizard (bare claudemesh) on a real terminal", () => {
   it("takes a fresh machine from sign-in to Claude Code in a new mesh", async () => {
     const account = await cli.server.signUp("Wren Wizard");
@@ -86,12 +96,7 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
     const guest = await cli.server.signUp("Gil Guest");
 
     const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env });
-    await terminal.waitFor(/How do you want to start\?/);
-    terminal.type(`${KEYS.down}${KEYS.down}${KEYS.enter}`);
-    await terminal.waitFor(/Paste the invite link/);
-    terminal.type(`${url}${KEYS.enter}`);
-    const [code = ""] = await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
-    await cli.server.decide(code, "approve", guest.cookie);
+    await joinFromWelcome(terminal, url, guest.cookie);
     await terminal.waitFor(new RegExp(`Joined ${mesh.slug} as member`));
     await terminal.waitFor(/Mesh \(pick one — 1 available\)/);
     terminal.type(KEYS.ctrlC);
@@ -109,12 +114,7 @@ describe("the wizard (bare claudemesh) on a real terminal", () => {
     const claude = await fakeClaude();
 
     const terminal = inTerminal([], { TERM: "xterm-256color", ...cli.env, CLAUDEMESH_CLAUDE_BIN: claude.script });
-    await terminal.waitFor(/How do you want to start\?/);
-    terminal.type(`${KEYS.down}${KEYS.down}${KEYS.enter}`);
-    await terminal.waitFor(/Paste the invite link/);
-    terminal.type(`${url}${KEYS.enter}`);
-    const [code = ""] = await terminal.waitFor(/[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
-    await cli.server.decide(code, "approve", guest.cookie);
+    await joinFromWelcome(terminal, url, guest.cookie);
     await terminal.waitFor(/Mesh \(pick one — 2 available\)/);
     await terminal.waitFor(new RegExp(invited.slug));
     expect(terminal.screen()).toContain(own.slug);
