@@ -40,6 +40,8 @@ function summary(name: string, tries: Tries) {
   console.log(
     `${name.padEnd(34)} ${ok}/${tries.statuses.length} × 200${others.length ? ` (others: ${others.join(",")})` : ""}; median ${median.toFixed(0)} ms, max ${max.toFixed(0)} ms`,
   );
+  // Round by round, so a slow start tells apart from a slow steady state.
+  console.log(`${"".padEnd(34)} rounds: ${tries.ms.map((ms) => ms.toFixed(0)).join(" ")} ms`);
   return { ok, total: tries.statuses.length, max };
 }
 

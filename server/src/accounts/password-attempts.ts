@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Db } from "../db/database.js";
 import { addressKey } from "../limits/address-key.js";
 import { countEvent, giveBackAttempts, type TakenAttempt, takeAttempt, takeAttempts } from "../limits/attempts.js";
+import { type OneAtATimePerKey, oneAtATimePerKey } from "../limits/one-at-a-time.js";
 import { PASSWORD_TARPIT, RATE_LIMITS } from "../limits/rate-limits.js";
 import { requestInfo } from "../request-info.js";
 import type { DeviceCookies, TrustedDevice } from "./device-cookies.js";
@@ -38,9 +39,14 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
  * the address (a back-off). A refused or wrong password is answered late
  * (PASSWORD_TARPIT, growing per address), so guessing costs the guesser's own
  * time and attempts rather than a slot that everyone else then waits for.
+ *
+ * Checks without a device cookie run one at a time per account in this process
+ * (`untrustedChecks`): a burst of guesses for one account hashes one password
+ * at a time, so the owner's check with its cookie, and other accounts' checks,
+ * share the CPU with one guess at most rather than a queue of them.
  */
 export async function withPasswordAttempt<T>(
-  deps: { db: Db; sleep: Sleep },
+  deps: { db: Db; sleep: Sleep; untrustedChecks: OneAtATimePerKey },
   who: PasswordRequester,
   check: () => Promise<{ outcome: PasswordCheck; value: T }>,
 ): Promise<PasswordAttempt<T>> {
@@ -50,7 +56,9 @@ export async function withPasswordAttempt<T>(
   let outcome: PasswordCheck = "unchecked";
   try {
     if (!taken) return { refused: true };
-    const result = await check();
+    const result = taken.some(countsOnDevice)
+      ? await check()
+      : await deps.untrustedChecks(accountKey(who.email), check);
     outcome = result.outcome;
     return { refused: false, value: result.value };
   } finally {
@@ -64,6 +72,7 @@ export async function withPasswordAttempt<T>(
 
 /** Password checks for the routes that make them: the limits above, with each request's address and device cookie. */
 export function passwordLimits(deps: { db: Db; sleep: Sleep; devices: DeviceCookies }) {
+  const untrustedChecks = oneAtATimePerKey();
   return {
     devices: deps.devices,
     /** withPasswordAttempt for this request, signing in to (or confirming) `email`'s account. */
@@ -74,7 +83,11 @@ export function passwordLimits(deps: { db: Db; sleep: Sleep; devices: DeviceCook
       check: () => Promise<{ outcome: PasswordCheck; value: T }>,
     ): Promise<PasswordAttempt<T>> {
       const device = await deps.devices.trusted(c, email);
-      return withPasswordAttempt(deps, { email, ip: requestInfo(c).ipAddress, now, device }, check);
+      return withPasswordAttempt(
+        { ...deps, untrustedChecks },
+        { email, ip: requestInfo(c).ipAddress, now, device },
+        check,
+      );
     },
   };
 }
@@ -87,8 +100,19 @@ export function tarpitDelayMs(failures: number): number {
   return Math.min(firstDelayMs * 2 ** Math.min(Math.max(failures - 1, 0), 30), maxDelayMs);
 }
 
+const DEVICE_KEY_PREFIX = "password:device:";
+
+/** Whether this attempt was counted on a device cookie's own limit (the cookie still holds). */
+function countsOnDevice(attempt: TakenAttempt): boolean {
+  return attempt.key.startsWith(DEVICE_KEY_PREFIX);
+}
+
+function accountKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 function takePasswordAttempt(db: Db, who: PasswordRequester, address: string): Promise<TakenAttempt[] | null> {
-  const email = who.email.trim().toLowerCase();
+  const email = accountKey(who.email);
   const untrusted = async () => {
     const own = {
       key: `password:account-address:${email}|${address}`,
@@ -109,7 +133,7 @@ function takePasswordAttempt(db: Db, who: PasswordRequester, address: string): P
   };
   if (!who.device) return untrusted();
   // A device cookie that has used up its own attempts counts for nothing (OWASP): its browser is any other.
-  const device = { key: `password:device:${who.device.key}`, limit: RATE_LIMITS.passwordPerDevice };
+  const device = { key: `${DEVICE_KEY_PREFIX}${who.device.key}`, limit: RATE_LIMITS.passwordPerDevice };
   return takeAttempts(db, [device], who.now).then((taken) => taken ?? untrusted());
 }
 
