@@ -70,6 +70,49 @@ describe("the broker across two instances on one Postgres", () => {
     await again.close();
   });
 
+  it("bursts from three sockets while the reader connects: each of its sessions, on A and on B, gets every message once, each socket's in order", async () => {
+    const mesh = await newMesh();
+    const senders = [
+      await connectPeer(a.url, mesh, alice),
+      await connectPeer(a.url, mesh, alice),
+      await connectPeer(a.url, mesh, carol),
+    ];
+    // Under the broker's 64 frames in flight per socket, sent without waiting, so sends share batches.
+    const PER_SOCKET = 60;
+    const refs = senders.map((sender, s) => {
+      const socketRefs: string[] = [];
+      for (let n = 0; n < PER_SOCKET; n += 1) {
+        const ref = randomUUID();
+        socketRefs.push(ref);
+        const to = s === 2 ? "@all" : { member_id: bob.id };
+        sender.send({ type: "send", client_ref: ref, to, body: `${s}:${n}` });
+      }
+      return socketRefs;
+    });
+    // Bob connects while those are being stored: on A the instance hands him what it stores, on B he is told.
+    const [bobOnA, bobOnB] = await Promise.all([connectPeer(a.url, mesh, bob), connectPeer(b.url, mesh, bob)]);
+    const idsBySocket = await Promise.all(
+      senders.map((sender, s) =>
+        Promise.all(
+          (refs[s] ?? []).map(
+            async (ref) => (await sender.next("sent", (frame) => frame.client_ref === ref)).message_id,
+          ),
+        ),
+      ),
+    );
+    for (const reader of [bobOnA, bobOnB]) {
+      for (const ids of idsBySocket) await reader.next("message", (frame) => frame.message_id === ids.at(-1));
+      const received = reader.messages().map((frame) => frame.message_id);
+      expect(received).toHaveLength(3 * PER_SOCKET);
+      expect(new Set(received).size).toBe(3 * PER_SOCKET);
+      for (const ids of idsBySocket) expect(received.filter((id) => ids.includes(id))).toEqual(ids);
+    }
+    await bobOnA.next("synced");
+    bobOnA.send({ type: "ack", message_ids: idsBySocket.flat(), confirm: true });
+    await bobOnA.next("acked");
+    await Promise.all([bobOnA.close(), bobOnB.close(), ...senders.map((sender) => sender.close())]);
+  });
+
   it("a direct message from a peer on A reaches the member on B, and @all reaches everyone else", async () => {
     const mesh = await newMesh();
     const sender = await connectPeer(a.url, mesh, alice);

@@ -2,10 +2,17 @@
 //  1. A direct message, send → receive, from a peer on instance A to a peer on
 //     instance B, at 100 messages/s: p50/p95/p99 (target p95 ≤ 50 ms).
 //  2. Delivered messages/s on one instance, stored in Postgres, with 10 senders
-//     (4 sockets each) and 10 receivers that ack (target ≥ 3 000/s).
+//     (8 sockets each, each at most 90/s with at most 16 sends unanswered, as a
+//     client that heeds the broker's answers) and 10 receivers that ack (target ≥ 3 000/s).
+//  3. 1 000 connected peers on one fresh instance: 50 meshes of 5 of the members
+//     above (each in 12 or 13), 4 sessions of each member in each, all visible, so
+//     20 peers a mesh: how much its RSS grows (target ≤ 100 MB).
 // Each beside a bare `ws` relay (bench/broker-relay.mjs) measured the same way in this run.
+// The machine's load average is printed: on a machine busy with other work every figure grows alike.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { brokerPath } from "@claudemesh/sdk/contracts";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
@@ -14,25 +21,37 @@ import WebSocket from "ws";
 
 const LATENCY_RATE = 100;
 const LATENCY_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
-const PAIRS = 10;
-const SOCKETS_PER_SENDER = 4;
+const SENDERS = 10;
+const RECEIVERS = 10;
+const SOCKETS_PER_SENDER = 8;
 /** Per socket, under the broker's 100 a second. */
 const SEND_RATE = 90;
+/** Sends a socket leaves unanswered before it waits: the broker refuses past 64 in flight. */
+const SEND_WINDOW = 16;
+const PEER_MESHES = 50;
+const MEMBERS_PER_MESH = 5;
+const SESSIONS_PER_MESH_MEMBER = 4;
+/** The broker's limit of sockets per token. */
+const SESSIONS_PER_TOKEN = 20;
+const MB = 1024 * 1024;
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
 const RELAY = fileURLToPath(new URL("./broker-relay.mjs", import.meta.url));
 
 interface Member {
   id: string;
   token: string;
+  /** Their browser's, for more tokens. */
+  cookie: string;
 }
 
 async function newMember(server: RunningServer, name: string): Promise<Member> {
+  // Accounts are few (sign-ups are limited per address): the peers of part 3 are those of part 2.
   const account = await server.signUp(name);
   const pat = await server.createPat(account.cookie, "bench");
   const whoami = (await (
     await fetch(new URL("/api/my/whoami", server.url), { headers: { authorization: `Bearer ${pat.token}` } })
   ).json()) as { user: { id: string } };
-  return { id: whoami.user.id, token: pat.token };
+  return { id: whoami.user.id, token: pat.token, cookie: account.cookie };
 }
 
 async function api(server: RunningServer, path: string, body: unknown, token: string): Promise<unknown> {
@@ -56,21 +75,35 @@ async function meshOf(server: RunningServer, owner: Member, others: Member[]): P
   return mesh.id;
 }
 
+/** Called for each answer to a send on a socket: "sent", or an error naming the send (a refusal). */
+type OnAnswer = (refused: boolean) => void;
+
 /** A broker peer that has said hello and been synced; `onMessage` sees each delivered message. */
-function brokerPeer(server: RunningServer, mesh: string, member: Member, onMessage: (body: string) => void) {
+function brokerPeer(
+  server: RunningServer,
+  mesh: string,
+  member: Member,
+  onMessage: (body: string) => void,
+  options: { onAnswer?: OnAnswer; visible?: boolean } = {},
+) {
   const socket = new WebSocket(new URL(brokerPath(mesh), server.url.replace(/^http/, "ws")), {
     headers: { authorization: `Bearer ${member.token}` },
   });
   let unacked: string[] = [];
+  const visible = options.visible ?? false;
   return new Promise<WebSocket>((resolve, reject) => {
     socket.once("error", reject);
     socket.once("open", () =>
-      socket.send(JSON.stringify({ type: "hello", session_id: `bench-${randomUUID()}`, kind: "cli", visible: false })),
+      socket.send(JSON.stringify({ type: "hello", session_id: `bench-${randomUUID()}`, kind: "cli", visible })),
     );
     socket.on("message", (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; message_id?: string; body?: string };
+      const frame = JSON.parse(data.toString()) as { type: string; message_id?: string; body?: string; ref?: string };
       if (frame.type === "synced") resolve(socket);
-      if (frame.type === "error") console.error(`broker error: ${data.toString()}`);
+      if (frame.type === "sent") options.onAnswer?.(false);
+      if (frame.type === "error") {
+        if (frame.ref && options.onAnswer) options.onAnswer(true);
+        else console.error(`broker error: ${data.toString()}`);
+      }
       if (frame.type !== "message") return;
       onMessage(frame.body ?? "");
       unacked.push(frame.message_id ?? "");
@@ -136,24 +169,52 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Every sender sends at SEND_RATE per socket; resolves with messages delivered per second. */
+/** A sending socket: sends a body, and says whether it may send now (its window is not full). */
+interface Sending {
+  send(body: string): void;
+  ready(): boolean;
+}
+
+/** Every sender sends at up to SEND_RATE per socket; resolves with messages offered and delivered per second. */
 async function measureThroughput(
-  senders: ((body: string) => void)[],
+  senders: Sending[],
   delivered: () => number,
   seconds: number,
-): Promise<number> {
+): Promise<{ offered: number; delivered: number }> {
   const before = delivered();
   const start = performance.now();
   let tick = 0;
+  let sent = 0;
   while (performance.now() - start < seconds * 1000) {
     tick += 1;
     const due = start + (tick * 1000) / SEND_RATE;
     if (due > performance.now()) await sleep(due - performance.now());
-    for (const send of senders) send("x".repeat(200));
+    for (const sender of senders) {
+      if (!sender.ready()) continue;
+      sender.send("x".repeat(200));
+      sent += 1;
+    }
   }
+  const elapsed = (performance.now() - start) / 1000;
   // Count what arrived within the window plus a short drain.
   await sleep(1000);
-  return (delivered() - before) / ((performance.now() - start) / 1000);
+  return { offered: sent / elapsed, delivered: (delivered() - before) / ((performance.now() - start) / 1000) };
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+function residentBytes(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
+/** RSS of `pid` once it has settled: the lowest of a few readings a second apart (a collection may be under way). */
+async function settledResident(pid: number | undefined): Promise<number> {
+  let lowest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i += 1) {
+    await sleep(1000);
+    lowest = Math.min(lowest, residentBytes(pid));
+  }
+  return lowest;
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -207,39 +268,127 @@ async function main(): Promise<void> {
     const owner = await newMember(a, "Owner");
     const senders: Member[] = [];
     const receivers: Member[] = [];
-    for (let i = 0; i < PAIRS; i += 1) {
-      senders.push(await newMember(a, `Sender ${i}`));
-      receivers.push(await newMember(a, `Receiver ${i}`));
-    }
+    for (let i = 0; i < SENDERS; i += 1) senders.push(await newMember(a, `Sender ${i}`));
+    for (let i = 0; i < RECEIVERS; i += 1) receivers.push(await newMember(a, `Receiver ${i}`));
     const busy = await meshOf(a, owner, [...senders, ...receivers]);
     let delivered = 0;
     for (const receiver of receivers) await brokerPeer(a, busy, receiver, () => (delivered += 1));
-    const sends: ((body: string) => void)[] = [];
+    const sends: Sending[] = [];
+    let refused = 0;
     for (const [i, sender] of senders.entries()) {
       for (let s = 0; s < SOCKETS_PER_SENDER; s += 1) {
-        const socket = await brokerPeer(a, busy, sender, () => {});
-        const to = { member_id: receivers[i]?.id };
-        sends.push((body) => socket.send(JSON.stringify({ type: "send", client_ref: randomUUID(), to, body })));
+        let unanswered = 0;
+        const onAnswer = (wasRefused: boolean) => {
+          unanswered -= 1;
+          if (wasRefused) refused += 1;
+        };
+        const socket = await brokerPeer(a, busy, sender, () => {}, { onAnswer });
+        const to = { member_id: receivers[i % RECEIVERS]?.id };
+        sends.push({
+          ready: () => unanswered < SEND_WINDOW,
+          send: (body) => {
+            unanswered += 1;
+            socket.send(JSON.stringify({ type: "send", client_ref: randomUUID(), to, body }));
+          },
+        });
       }
     }
     const brokerRate = await measureThroughput(sends, () => delivered, THROUGHPUT_SECONDS);
 
     let relayed = 0;
-    const relaySends: ((body: string) => void)[] = [];
-    for (let i = 0; i < PAIRS; i += 1) await relayPeer(relay.url, `r${i}`, () => (relayed += 1));
-    for (let i = 0; i < PAIRS * SOCKETS_PER_SENDER; i += 1) {
+    const relaySends: Sending[] = [];
+    for (let i = 0; i < RECEIVERS; i += 1) await relayPeer(relay.url, `r${i}`, () => (relayed += 1));
+    for (let i = 0; i < SENDERS * SOCKETS_PER_SENDER; i += 1) {
       const socket = await relayPeer(relay.url, `s${i}`, () => {});
-      const to = `r${i % PAIRS}`;
-      relaySends.push((body) => socket.send(JSON.stringify({ to, body })));
+      const to = `r${i % RECEIVERS}`;
+      relaySends.push({ ready: () => true, send: (body) => socket.send(JSON.stringify({ to, body })) });
     }
     const relayRate = await measureThroughput(relaySends, () => relayed, THROUGHPUT_SECONDS);
-    const offered = PAIRS * SOCKETS_PER_SENDER * SEND_RATE;
+    const sockets = SENDERS * SOCKETS_PER_SENDER;
     console.log(
-      `\ndelivered on one instance, ${PAIRS * SOCKETS_PER_SENDER} sockets offering ${offered} msg/s for ${THROUGHPUT_SECONDS} s`,
+      `\ndelivered on one instance: ${sockets} sockets, each up to ${SEND_RATE}/s (${sockets * SEND_RATE}/s at most), for ${THROUGHPUT_SECONDS} s`,
     );
-    console.log(`  broker (stored in Postgres, acked)  ${brokerRate.toFixed(0).padStart(6)} msg/s`);
-    console.log(`  bare ws relay                       ${relayRate.toFixed(0).padStart(6)} msg/s`);
-    console.log(`  target ≥ 3 000 msg/s: ${brokerRate >= 3000 ? "met" : "NOT met"}`);
+    console.log("                                       offered    delivered");
+    console.log(
+      `  broker (stored in Postgres, acked)  ${brokerRate.offered.toFixed(0).padStart(7)}/s  ${brokerRate.delivered.toFixed(0).padStart(7)}/s  (${refused} refused)`,
+    );
+    console.log(
+      `  bare ws relay                       ${relayRate.offered.toFixed(0).padStart(7)}/s  ${relayRate.delivered.toFixed(0).padStart(7)}/s`,
+    );
+    console.log(
+      `  target ≥ 3 000 msg/s: ${brokerRate.delivered >= 3000 ? "met" : "NOT met"} (${((100 * brokerRate.delivered) / relayRate.delivered).toFixed(0)} % of the relay)`,
+    );
+
+    // 3. Memory of 1 000 connected peers, on an instance that has done nothing else.
+    const fresh = await startClaudemeshServer({ databaseUrl: postgres.url });
+    servers.push(fresh);
+    const members = [...senders, ...receivers];
+    // Mesh m has members m, m + 4, m + 8, … (mod 20): five different ones, each member in 12 or 13 meshes.
+    const meshMembers = (m: number) =>
+      Array.from({ length: MEMBERS_PER_MESH }, (_, j) => members[(m + 4 * j) % members.length] as Member);
+    const meshes: { id: string; members: Member[] }[] = [];
+    for (let m = 0; m < PEER_MESHES; m += 1) {
+      const [first, ...rest] = meshMembers(m) as [Member, ...Member[]];
+      meshes.push({ id: await meshOf(a, first, rest), members: [first, ...rest] });
+    }
+    // Each token opens at most SESSIONS_PER_TOKEN sockets: each member gets as many tokens as their sessions need.
+    const tokens = new Map<Member, { token: string; used: number }[]>();
+    const tokenFor = async (member: Member) => {
+      const own = tokens.get(member) ?? [];
+      tokens.set(member, own);
+      let free = own.find((token) => token.used < SESSIONS_PER_TOKEN);
+      if (!free) {
+        free = { token: (await a.createPat(member.cookie, `peers ${own.length}`)).token, used: 0 };
+        own.push(free);
+      }
+      free.used += 1;
+      return free.token;
+    };
+    const plan: { mesh: string; member: Member }[] = [];
+    for (const mesh of meshes) {
+      for (const member of mesh.members) {
+        for (let s = 0; s < SESSIONS_PER_MESH_MEMBER; s += 1) {
+          plan.push({ mesh: mesh.id, member: { ...member, token: await tokenFor(member) } });
+        }
+      }
+    }
+    // One peer comes and goes first, so what loads on first use is in the "before" figure.
+    const [warm] = plan as [(typeof plan)[number]];
+    (await brokerPeer(fresh, warm.mesh, warm.member, () => {})).close();
+    const serverBefore = await settledResident(fresh.pid);
+    const peers: WebSocket[] = [];
+    for (let at = 0; at < plan.length; at += 50) {
+      const opening = plan
+        .slice(at, at + 50)
+        .map(({ mesh, member }) => brokerPeer(fresh, mesh, member, () => {}, { visible: true }));
+      peers.push(...(await Promise.all(opening)));
+    }
+    const serverAfter = await settledResident(fresh.pid);
+
+    const relayBefore = await settledResident(relay.child.pid);
+    const relayPeers: WebSocket[] = [];
+    for (let i = 0; i < peers.length; i += 1) relayPeers.push(await relayPeer(relay.url, `peer-${i}`, () => {}));
+    const relayAfter = await settledResident(relay.child.pid);
+    const growth = (serverAfter - serverBefore) / MB;
+    console.log(
+      `\n${peers.length} connected peers on one instance (${meshes.length} meshes of ${MEMBERS_PER_MESH * SESSIONS_PER_MESH_MEMBER} peers, all visible)`,
+    );
+    console.log("                       RSS before   after    growth");
+    for (const [name, before, after] of [
+      ["broker", serverBefore, serverAfter],
+      ["bare ws relay", relayBefore, relayAfter],
+    ] as const) {
+      console.log(
+        `  ${name.padEnd(18)} ${(before / MB).toFixed(0).padStart(7)} MB ${(after / MB).toFixed(0).padStart(5)} MB ${((after - before) / MB).toFixed(1).padStart(7)} MB`,
+      );
+    }
+    console.log(`  target growth ≤ 100 MB: ${growth <= 100 ? "met" : "NOT met"} (${growth.toFixed(1)} MB)`);
+    for (const socket of [...peers, ...relayPeers]) socket.terminate();
+    console.log(
+      `\nload average (1, 5, 15 min): ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(", ")} on ${cpus().length} cores`,
+    );
   } finally {
     relay.child.kill("SIGTERM");
     await Promise.all(servers.map((server) => server.stop()));

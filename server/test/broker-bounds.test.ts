@@ -7,7 +7,9 @@ import {
   DELIVERY_LIMITS,
   deleteExpiredMessages,
   type Sender,
+  type SendInput,
   storeMessage,
+  storeMessages,
 } from "../src/broker/delivery.js";
 import { createBrokerMetrics } from "../src/broker/metrics.js";
 import { brokerDelivery, brokerMessage } from "../src/db/schema.js";
@@ -72,6 +74,47 @@ describe.each(DATABASE_KINDS)("what the broker keeps, on %s", { timeout: 120_000
     expect((await send("reader")).kind).toBe("sent");
     expect(await send("reader")).toMatchObject({ kind: "refused", error: "rate_limited" });
 
+    await ackMessages(testApp.database.db, meshId, reader.id, await waitingFor(reader.id));
+  });
+
+  it("a batch of sends is stored in its order, a client_ref twice in it once, and two sends for a queue's last place take it once", async () => {
+    const input = (body: string, clientRef = randomUUID()): SendInput => ({
+      sender,
+      to: { member_id: reader.id },
+      body,
+      clientRef,
+      now: T0,
+    });
+    const twice = randomUUID();
+    const { results, stored: handed } = await storeMessages(
+      testApp.database.db,
+      metrics,
+      [input("first"), input("second", twice), input("again", twice), input("x".repeat(70_000)), input("third")],
+      null,
+    );
+    expect(results.map((result) => result.kind)).toEqual(["sent", "sent", "sent", "refused", "sent"]);
+    const ids = results.map((result) => (result.kind === "sent" ? result.messageId : ""));
+    // The resend in the same batch is answered with the first one's id, and stored once.
+    expect(ids[2]).toBe(ids[1]);
+    expect(handed.map((message) => message.frame.body)).toEqual(["first", "second", "third"]);
+    const queue = await testApp.database.db
+      .select()
+      .from(brokerDelivery)
+      .where(eq(brokerDelivery.recipientId, reader.id))
+      .orderBy(brokerDelivery.seq);
+    expect(queue.map((row) => row.messageId)).toEqual([ids[0], ids[1], ids[4]]);
+
+    // Fill the queue to one short of the limit, then two sends in one batch: the first takes the place.
+    for (let queued = queue.length; queued < DELIVERY_LIMITS.queuedPerMember - 1; queued += 100) {
+      const batch = Array.from({ length: Math.min(100, DELIVERY_LIMITS.queuedPerMember - 1 - queued) }, (_, n) =>
+        input(`filler ${queued + n}`),
+      );
+      await storeMessages(testApp.database.db, metrics, batch, null);
+    }
+    const last = await storeMessages(testApp.database.db, metrics, [input("last place"), input("one too many")], null);
+    expect(last.results[0]).toMatchObject({ kind: "sent" });
+    expect(last.results[1]).toMatchObject({ kind: "refused", error: "rate_limited" });
+    expect(await waitingFor(reader.id)).toHaveLength(DELIVERY_LIMITS.queuedPerMember);
     await ackMessages(testApp.database.db, meshId, reader.id, await waitingFor(reader.id));
   });
 

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { BROKER_CLOSE, type BrokerFrame, MAX_FRAME_BYTES, type Peer, PeerFrame } from "@claudemesh/sdk/contracts";
+import {
+  BROKER_CLOSE,
+  type BrokerFrame,
+  MAX_FRAME_BYTES,
+  type MessageFrame,
+  type Peer,
+  PeerFrame,
+} from "@claudemesh/sdk/contracts";
 import { and, gt, inArray, isNull, or } from "drizzle-orm";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { z } from "zod";
@@ -18,8 +25,8 @@ import {
   deleteExpiredMessages,
   notify,
   pendingFor,
+  type StoredMessage,
   stillPending,
-  storeMessage,
 } from "./delivery.js";
 import type { BrokerMetrics } from "./metrics.js";
 import {
@@ -33,6 +40,7 @@ import {
   registerInstance,
   visiblePeers,
 } from "./presence.js";
+import { SendBatches } from "./send-batches.js";
 import type { Admission } from "./upgrade.js";
 
 /** Per-peer limits (docs/broker.md). */
@@ -71,6 +79,10 @@ export class Broker {
   readonly #metrics: BrokerMetrics;
   readonly #now: () => Date;
   readonly #sockets = new Set<PeerConnection>();
+  /** Sockets past hello, by `meshId memberId` and by mesh: where notices and hand-offs go, without a walk over every socket. */
+  readonly #byMember = new SocketIndex();
+  readonly #byMesh = new SocketIndex();
+  readonly sends: SendBatches;
   readonly #server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   readonly #timers: NodeJS.Timeout[] = [];
   #unlisten: (() => Promise<void>) | undefined;
@@ -81,6 +93,12 @@ export class Broker {
     this.#db = deps.database.db;
     this.#metrics = deps.metrics;
     this.#now = deps.now ?? (() => new Date());
+    this.sends = new SendBatches({
+      db: this.#db,
+      metrics: this.#metrics,
+      origin: this.instanceId,
+      onStored: (stored) => this.#handOff(stored),
+    });
   }
 
   get db(): Db {
@@ -118,6 +136,10 @@ export class Broker {
       this.#metrics.connections.set(this.#sockets.size);
       ws.once("close", () => {
         this.#sockets.delete(connection);
+        if (connection.row) {
+          this.#byMember.remove(memberKey(connection.row), connection);
+          this.#byMesh.remove(connection.row.meshId, connection);
+        }
         this.#metrics.connections.set(this.#sockets.size);
       });
     });
@@ -135,6 +157,29 @@ export class Broker {
     await Promise.allSettled(sockets.map((socket) => socket.closed));
     clearTimeout(grace);
     await this.#unlisten?.().catch(() => {});
+  }
+
+  /** A socket past hello: what this instance stores for its member is handed to it directly. */
+  joined(connection: PeerConnection, row: ConnectionRow): void {
+    this.#byMember.add(memberKey(row), connection);
+    this.#byMesh.add(row.meshId, connection);
+  }
+
+  /**
+   * Hands messages this instance just stored to its own sockets of their
+   * recipients, without reading them back; the other instances hear of them
+   * through the notice stored with them.
+   */
+  #handOff(stored: StoredMessage[]): void {
+    for (const message of stored) {
+      for (const recipient of message.recipients) {
+        for (const socket of this.#byMember.of(`${message.meshId} ${recipient}`)) {
+          if (message.recipientSessionId === null || socket.row?.sessionId === message.recipientSessionId) {
+            socket.deliver(message.frame);
+          }
+        }
+      }
+    }
   }
 
   /** Tells every instance about a visible connection that came or went. */
@@ -211,20 +256,53 @@ export class Broker {
     } catch {
       return;
     }
-    for (const socket of this.#sockets) {
-      const row = socket.row;
-      if (!row) continue;
-      if (notice.k === "kick") {
-        if (row.id === notice.conn) socket.close(BROKER_CLOSE.replaced, "replaced by a newer connection");
-      } else if (row.meshId !== notice.mesh) {
-      } else if (notice.k === "deliver") {
-        if (notice.to === null || notice.to.includes(row.memberId)) void socket.pump();
-      } else if (row.id !== notice.conn) {
-        socket.send({ type: "presence", peer: notice.peer, online: notice.online });
+    if (notice.k === "kick") {
+      for (const socket of this.#sockets) {
+        if (socket.row?.id === notice.conn) socket.close(BROKER_CLOSE.replaced, "replaced by a newer connection");
       }
+    } else if (notice.k === "deliver") {
+      // This instance's own sends were handed to its sockets as they were stored.
+      if (notice.from === this.instanceId) return;
+      const sockets =
+        notice.to === null
+          ? this.#byMesh.of(notice.mesh)
+          : notice.to.flatMap((member) => [...this.#byMember.of(`${notice.mesh} ${member}`)]);
+      for (const socket of sockets) void socket.pump();
+    } else {
+      // One text for every socket of the mesh: a mesh of n peers hears n of these as they connect.
+      const text = JSON.stringify({ type: "presence", peer: notice.peer, online: notice.online });
+      for (const socket of this.#byMesh.of(notice.mesh)) if (socket.row?.id !== notice.conn) socket.sendText(text);
     }
   }
 }
+
+/** Sets of sockets by key; a key whose last socket leaves is forgotten. */
+class SocketIndex {
+  readonly #sets = new Map<string, Set<PeerConnection>>();
+
+  add(key: string, socket: PeerConnection): void {
+    const sockets = this.#sets.get(key) ?? new Set();
+    sockets.add(socket);
+    this.#sets.set(key, sockets);
+  }
+
+  remove(key: string, socket: PeerConnection): void {
+    const sockets = this.#sets.get(key);
+    if (!sockets?.delete(socket) || sockets.size > 0) return;
+    this.#sets.delete(key);
+  }
+
+  of(key: string): Iterable<PeerConnection> {
+    return this.#sets.get(key) ?? [];
+  }
+}
+
+function memberKey(row: ConnectionRow): string {
+  return `${row.meshId} ${row.memberId}`;
+}
+
+/** Past this many messages sent on a socket and not acked, deliveries go through its queue, which trims the list. */
+const SENT_BOUND = 2_000;
 
 /** One peer's socket: hello, then sends and acks, in the order they came. */
 class PeerConnection {
@@ -246,6 +324,10 @@ class PeerConnection {
   /** Messages sent on this socket and not yet acked: not sent again on it. */
   readonly #sent = new Set<string>();
   #draining: Promise<void> | undefined;
+  /** `welcome` was sent and its queue is being read: from then on a new message makes it read again. */
+  #reading = false;
+  /** Its queue was read and `synced` sent: from then on new messages can be handed to it as they are stored. */
+  #synced = false;
   #pumpAgain = false;
   #ending = false;
   /** A hello is being handled: frames after it wait their turn instead of being refused. */
@@ -270,7 +352,12 @@ class PeerConnection {
   }
 
   send(frame: BrokerFrame): void {
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(JSON.stringify(frame));
+    this.sendText(JSON.stringify(frame));
+  }
+
+  /** A frame already written out, for one sent to many sockets. */
+  sendText(text: string): void {
+    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
   }
 
   close(code: number, reason: string): void {
@@ -283,9 +370,24 @@ class PeerConnection {
     this.#ws.terminate();
   }
 
+  /**
+   * A message just stored for this peer, handed over by its instance. Sent at once
+   * when nothing older can be on its way; otherwise the queue is read again, in order.
+   */
+  deliver(frame: MessageFrame): void {
+    // Before welcome, nothing: the first read of its queue, after welcome, finds it.
+    if (this.#ending || !this.#reading || this.#sent.has(frame.message_id)) return;
+    if (!this.#synced || this.#draining || this.#sent.size >= SENT_BOUND) {
+      void this.pump();
+      return;
+    }
+    this.#sent.add(frame.message_id);
+    this.send(frame);
+  }
+
   /** Sends what waits for this peer; a call during a run makes it run once more. Resolves when done. */
   pump(): Promise<void> {
-    if (!this.row || this.#ending) return Promise.resolve();
+    if (!this.row || !this.#reading || this.#ending) return Promise.resolve();
     if (this.#draining) {
       this.#pumpAgain = true;
       return this.#draining;
@@ -324,7 +426,7 @@ class PeerConnection {
 
   /** Ids acked by another session of the member stay in `#sent`; past a bound, keep only those still waiting. */
   async #forgetAckedElsewhere(row: ConnectionRow): Promise<void> {
-    if (this.#sent.size < 2_000) return;
+    if (this.#sent.size < SENT_BOUND) return;
     const waiting = new Set(await stillPending(this.#broker.db, row.meshId, row.memberId, [...this.#sent]));
     for (const id of this.#sent) if (!waiting.has(id)) this.#sent.delete(id);
   }
@@ -343,15 +445,23 @@ class PeerConnection {
     }
     if (frame.type === "hello") this.#helloPending = true;
     this.#inFlight += 1;
+    // A send is in flight until stored; the frames after it need not wait that long, only for it to be queued.
+    let done: Promise<void> = Promise.resolve();
     this.#work = this.#work
-      .then(() => this.#handle(frame))
-      .catch((error: unknown) => {
-        log.error(`broker: ${(error as Error).message}`);
-        this.close(1011, "server error");
+      .then(async () => {
+        done = (await this.#handle(frame)) ?? done;
       })
+      .catch((error: unknown) => this.#serverError(error))
       .finally(() => {
-        this.#inFlight -= 1;
+        void done.finally(() => {
+          this.#inFlight -= 1;
+        });
       });
+  }
+
+  #serverError(error: unknown): void {
+    log.error(`broker: ${(error as Error).message}`);
+    this.close(1011, "server error");
   }
 
   /** The frame, or undefined after answering a malformed one with an error frame. */
@@ -410,7 +520,8 @@ class PeerConnection {
     return true;
   }
 
-  async #handle(frame: z.output<typeof PeerFrame>): Promise<void> {
+  /** Handles one frame; for a send, resolves once it is queued, with a promise of it being stored. */
+  async #handle(frame: z.output<typeof PeerFrame>): Promise<Promise<void> | undefined> {
     // An ack that came before the close is still kept: it is the reader's word that it has the
     // messages (`inbox` acks, then closes at once), and dropping it would deliver them again.
     if (this.#ending && frame.type !== "ack") return;
@@ -423,7 +534,7 @@ class PeerConnection {
       if (frame.confirm) this.send({ type: "acked", message_ids: frame.message_ids });
       return;
     }
-    await this.#sendMessage(row, frame);
+    return this.#sendMessage(row, frame);
   }
 
   async #hello(frame: HelloFrame): Promise<void> {
@@ -461,25 +572,34 @@ class PeerConnection {
       return;
     }
     this.row = row;
+    this.#broker.joined(this, row);
     const peers: Peer[] = (await visiblePeers(broker.db, mesh.id)).filter((peer) => peer.id !== row.id).map(peerOf);
     this.send({ type: "welcome", mesh, you: peerOf(row), peers });
     await broker.announce(row, true);
     // Queued messages, then `synced`; later messages follow as they come.
+    this.#reading = true;
     await this.pump();
+    this.#synced = true;
     this.send({ type: "synced" });
   }
 
-  async #sendMessage(row: ConnectionRow, frame: SendFrame): Promise<void> {
+  /** Queues the send with this instance's next batch; resolves once it is stored and answered. */
+  #sendMessage(row: ConnectionRow, frame: SendFrame): Promise<void> {
     const broker = this.#broker;
-    const result = await storeMessage(broker.db, broker.metrics, {
-      sender: { meshId: row.meshId, memberId: row.memberId, sessionId: row.sessionId, displayName: row.displayName },
-      to: frame.to,
-      body: frame.body,
-      clientRef: frame.client_ref,
-      now: broker.now(),
-    });
-    if (result.kind === "sent") this.send({ type: "sent", client_ref: frame.client_ref, message_id: result.messageId });
-    else this.send({ type: "error", error: result.error, message: result.message, ref: frame.client_ref });
+    return broker.sends
+      .store({
+        sender: { meshId: row.meshId, memberId: row.memberId, sessionId: row.sessionId, displayName: row.displayName },
+        to: frame.to,
+        body: frame.body,
+        clientRef: frame.client_ref,
+        now: broker.now(),
+      })
+      .then((result) => {
+        if (result.kind === "sent") {
+          this.send({ type: "sent", client_ref: frame.client_ref, message_id: result.messageId });
+        } else this.send({ type: "error", error: result.error, message: result.message, ref: frame.client_ref });
+      })
+      .catch((error: unknown) => this.#serverError(error));
   }
 
   async #forget(): Promise<void> {

@@ -45,10 +45,11 @@ export async function updateGrant(
 }
 
 /**
- * True where the `mesh_member` row (as `member`) takes `capability` from `senderId`:
- * not named in its grants, or named with that capability. For the per-send read.
+ * True where the `mesh_member` row (as `member`) takes `capability` from the
+ * sender: not named in its grants, or named with that capability. Both are SQL
+ * (columns of the per-send read, which checks a batch of sends in one statement).
  */
-export function grantAllows(senderId: string, capability: Capability): SQL {
-  return sql`(not (member.peer_grants ? ${senderId}::text)
-    or coalesce((member.peer_grants -> ${senderId}::text) ? ${capability}::text, false))`;
+export function grantAllows(senderId: SQL, capability: SQL): SQL {
+  return sql`(not (member.peer_grants ? ${senderId})
+    or coalesce((member.peer_grants -> ${senderId}) ? ${capability}, false))`;
 }
