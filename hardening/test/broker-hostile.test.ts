@@ -40,6 +40,46 @@ describe("hostile peers against the broker", () => {
     await again.close();
   });
 
+  it("a NUL or half a surrogate pair in a body, client_ref, member id or ack is refused as invalid input, and the sends stored with it in the same moment are not lost", async () => {
+    // A mesh of its own: Bob has nothing waiting from other tests.
+    const own = await meshOf(server, alice, [bob]);
+    const hostilePeer = await connectPeer(server.url, own, alice);
+    const honest = await connectPeer(server.url, own, alice);
+    const reader = await connectPeer(server.url, own, bob);
+    // Written as JSON escapes: a text frame is valid UTF-8, but what it parses to need not be storable text.
+    const frames = [
+      `{"type":"send","client_ref":"nul-body","to":"@all","body":"a\\u0000b"}`,
+      `{"type":"send","client_ref":"half-pair","to":"@all","body":"a\\ud800b"}`,
+      `{"type":"send","client_ref":"low-half","to":{"member_id":"${bob.id}"},"body":"\\udc00"}`,
+      `{"type":"send","client_ref":"nul-ref\\u0000","to":"@all","body":"x"}`,
+      `{"type":"send","client_ref":"nul-member","to":{"member_id":"\\u0000"},"body":"x"}`,
+      `{"type":"ack","message_ids":["\\ud83d"]}`,
+    ];
+    const refs: string[] = [];
+    for (const frame of frames) {
+      hostilePeer.send(frame);
+      const ref = randomUUID();
+      refs.push(ref);
+      honest.send({ type: "send", client_ref: ref, to: { member_id: bob.id }, body: `honest ${refs.length}` });
+    }
+    const honestIds = await Promise.all(
+      refs.map(async (ref) => (await honest.next("sent", (frame) => frame.client_ref === ref)).message_id),
+    );
+    for (const id of honestIds) await reader.next("message", (frame) => frame.message_id === id);
+    await hostilePeer.next(
+      "error",
+      (_frame) => hostilePeer.frames.filter((f) => f.type === "error").length === frames.length,
+    );
+    const errors = hostilePeer.frames.filter((frame) => frame.type === "error");
+    expect(errors.map((frame) => frame.error)).toEqual(frames.map(() => "invalid_input"));
+    expect(hostilePeer.frames.filter((frame) => frame.type === "sent")).toEqual([]);
+    // Nothing of the hostile frames reached Bob, and every socket is still open.
+    expect(reader.messages().map((frame) => frame.body)).toEqual(honestIds.map((_, n) => `honest ${n + 1}`));
+    await sendMessage(hostilePeer, { member_id: bob.id }, "still here");
+    await Promise.all([hostilePeer.close(), honest.close(), reader.close()]);
+    await stillServing();
+  });
+
   it("bad JSON, an unknown type, a binary frame and a body over 64 KB each get an error frame; the socket stays usable", async () => {
     const peer = await connectPeer(server.url, mesh, alice);
     peer.send("{not json");

@@ -12,6 +12,7 @@ import {
   storeMessages,
 } from "../src/broker/delivery.js";
 import { createBrokerMetrics } from "../src/broker/metrics.js";
+import { SendBatches } from "../src/broker/send-batches.js";
 import { brokerDelivery, brokerMessage } from "../src/db/schema.js";
 import { createTestApp, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
@@ -115,6 +116,34 @@ describe.each(DATABASE_KINDS)("what the broker keeps, on %s", { timeout: 120_000
     expect(last.results[0]).toMatchObject({ kind: "sent" });
     expect(last.results[1]).toMatchObject({ kind: "refused", error: "rate_limited" });
     expect(await waitingFor(reader.id)).toHaveLength(DELIVERY_LIMITS.queuedPerMember);
+    await ackMessages(testApp.database.db, meshId, reader.id, await waitingFor(reader.id));
+  });
+
+  it("a send the database refuses fails alone: the sends batched with it are stored and handed over", async () => {
+    const handed: string[] = [];
+    const batches = new SendBatches({
+      db: testApp.database.db,
+      metrics,
+      origin: "this-instance",
+      onStored: (stored) => handed.push(...stored.map((message) => message.frame.body)),
+    });
+    // The frame contract refuses a NUL before it gets here; this is the last line behind it.
+    const input = (body: string): SendInput => ({
+      sender,
+      to: { member_id: reader.id },
+      body,
+      clientRef: randomUUID(),
+      now: T0,
+    });
+    // The first goes alone; the next three wait for it and are stored together.
+    const sends = [input("first"), input("second"), input("a\u0000b"), input("fourth")].map((each) =>
+      batches.store(each).then(
+        (result) => result.kind,
+        () => "failed",
+      ),
+    );
+    expect(await Promise.all(sends)).toEqual(["sent", "sent", "failed", "sent"]);
+    expect(handed).toEqual(["first", "second", "fourth"]);
     await ackMessages(testApp.database.db, meshId, reader.id, await waitingFor(reader.id));
   });
 

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { Timestamp } from "./common.js";
 import { lazySchema } from "./lazy-schema.js";
-import { DisplayName } from "./neutral-text.js";
+import { DisplayName, StorableText } from "./neutral-text.js";
 
 // The mesh broker (issue 26): one WebSocket per peer at `BROKER_PATH`, bearer-authenticated
 // at upgrade like `/api/my/*`. Every frame is one JSON text message, snake_case as on the
@@ -124,7 +124,10 @@ export const HelloFrame = lazySchema(() =>
 
 /** A recipient: one member (all of their sessions), one session of a member, or everyone in the mesh. */
 export const Recipient = lazySchema(() =>
-  z.union([z.object({ member_id: z.string().min(1).max(200), session_id: SessionId.optional() }), z.literal("@all")]),
+  z.union([
+    z.object({ member_id: StorableText().min(1).max(200), session_id: SessionId.optional() }),
+    z.literal("@all"),
+  ]),
 );
 export type Recipient = z.infer<typeof Recipient>;
 
@@ -136,9 +139,9 @@ export type Recipient = z.infer<typeof Recipient>;
 export const SendFrame = lazySchema(() =>
   z.object({
     type: z.literal("send"),
-    client_ref: z.string().min(1).max(64),
+    client_ref: StorableText().min(1).max(64),
     to: Recipient,
-    body: z.string(),
+    body: StorableText(),
   }),
 );
 
@@ -151,7 +154,7 @@ export const SendFrame = lazySchema(() =>
 export const AckFrame = lazySchema(() =>
   z.object({
     type: z.literal("ack"),
-    message_ids: z.array(z.string()).min(1).max(500),
+    message_ids: z.array(StorableText()).min(1).max(500),
     confirm: z.boolean().optional(),
   }),
 );

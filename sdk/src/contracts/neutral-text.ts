@@ -122,6 +122,30 @@ export function hasVisibleCharacter(text: string): boolean {
   return VISIBLE_ONE.test(text);
 }
 
+// Half of a surrogate pair, alone: JSON's \u escapes can write one, but it is not
+// text, and Postgres refuses it (and NUL) in json and jsonb.
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * True when `text` can be stored as it came: no NUL character and no half of a
+ * surrogate pair.
+ *
+ * @example
+ * isStorableText("café ☕"); // true
+ * isStorableText("a\u0000b"); // false
+ * isStorableText("\ud83d"); // false: half of an emoji
+ */
+export function isStorableText(text: string): boolean {
+  return !text.includes("\u0000") && !UNPAIRED_SURROGATE.test(text);
+}
+
+export const UNSTORABLE_TEXT_MESSAGE = "must be text, without NUL characters or unpaired surrogates";
+
+/** A string that `isStorableText`. */
+export function StorableText() {
+  return z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+}
+
 /**
  * A name people choose and others see (user, mesh, device, token): trimmed,
  * 1–`max` characters, none of them control, bidirectional-formatting or
@@ -134,6 +158,7 @@ export function DisplayName(max: number) {
     .min(1, "is required")
     .max(max, `at most ${max} characters`)
     .refine((name) => !hasUnsafeCharacters(name), UNSAFE_NAME_MESSAGE)
+    .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE)
     .superRefine((name, context) => {
       const invisible = invisibleCharacter(name);
       if (invisible) {

@@ -113,6 +113,8 @@ export async function storeMessages(
   /** Queue lengths as this batch fills them, so two sends in one batch cannot both take the last place. */
   const queued = new Map<string, number>();
   const toStore: { index: number; input: SendInput; id: string; recipients: string[] }[] = [];
+  // Counted once the batch is stored: a batch that fails is stored again one send at a time (send-batches.ts).
+  const dropped = { dm: 0, broadcast: 0, queueFull: 0 };
   for (const { index, input } of checked) {
     const direct = input.to === "@all" ? undefined : input.to;
     const capability = direct ? "dm" : "broadcast";
@@ -122,12 +124,12 @@ export async function storeMessages(
       continue;
     }
     const refused = rows.filter((row) => !row.allowed).length;
-    if (refused > 0) metrics.droppedByGrant.inc({ cap: capability }, refused);
+    dropped[capability] += refused;
     const queueOf = (userId: string) => `${input.sender.meshId} ${userId}`;
     const allowed = rows.filter((row) => row.allowed);
     const isFull = (row: CandidateRow) => (queued.get(queueOf(row.user_id)) ?? row.queued) >= limit;
     const full = allowed.filter(isFull).length;
-    if (full > 0) metrics.droppedQueueFull.inc(full);
+    dropped.queueFull += full;
     if (direct && full > 0) {
       const message = `That member has ${limit} messages waiting; try again once they have read them.`;
       results[index] = { kind: "refused", error: "rate_limited", message };
@@ -142,9 +144,10 @@ export async function storeMessages(
       if (!isFull(row)) queued.set(queueOf(row.user_id), (queued.get(queueOf(row.user_id)) ?? row.queued) + 1);
     toStore.push({ index, input, id, recipients });
   }
-  if (toStore.length === 0) return { results, stored: [] };
-
-  const inserted = await insertMessages(db, toStore, noticesFor(toStore, origin));
+  const inserted = toStore.length > 0 ? await insertMessages(db, toStore, noticesFor(toStore, origin)) : new Set();
+  for (const cap of ["dm", "broadcast"] as const)
+    if (dropped[cap] > 0) metrics.droppedByGrant.inc({ cap }, dropped[cap]);
+  if (dropped.queueFull > 0) metrics.droppedQueueFull.inc(dropped.queueFull);
   const stored: StoredMessage[] = [];
   for (const { index, input, id, recipients } of toStore) {
     if (inserted.has(id)) {

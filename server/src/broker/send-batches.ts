@@ -53,6 +53,14 @@ export class SendBatches {
     });
   }
 
+  /** Stores `batch` in one go, hands what was stored to the sockets, and answers each send. */
+  async #storeBatch(batch: readonly WaitingSend[]): Promise<void> {
+    const inputs = batch.map((send) => send.input);
+    const { results, stored } = await storeMessages(this.#db, this.#metrics, inputs, this.#origin);
+    this.#onStored(stored);
+    for (const [index, send] of batch.entries()) send.resolve(results[index] as SendResult);
+  }
+
   async #storeWaiting(): Promise<void> {
     this.#storing = true;
     try {
@@ -60,16 +68,15 @@ export class SendBatches {
         const count = nextBatchSize(this.#waiting);
         const batch = this.#waiting.splice(0, count);
         try {
-          const { results, stored } = await storeMessages(
-            this.#db,
-            this.#metrics,
-            batch.map((send) => send.input),
-            this.#origin,
-          );
-          this.#onStored(stored);
-          for (const [index, send] of batch.entries()) send.resolve(results[index] as SendResult);
+          await this.#storeBatch(batch);
         } catch (error) {
-          for (const send of batch) send.reject(error);
+          if (batch.length === 1) {
+            batch[0]?.reject(error);
+            continue;
+          }
+          // One send's own failure (text the database refuses, say) fails its whole batch: the
+          // others are stored again one at a time, so only that one fails, as it would alone.
+          for (const send of batch) await this.#storeBatch([send]).catch((alone: unknown) => send.reject(alone));
         }
       }
     } finally {
