@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { brokerPath } from "@claudemesh/sdk/contracts";
 import type { RunningServer } from "@claudemesh/test-support/server-process";
+import { psql } from "@claudemesh/test-support/throwaway-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { connectPeer, type Member, meshOf, newMember, openSocket, sendMessage } from "./support/broker-peers.js";
@@ -257,6 +258,30 @@ describe("the broker across two instances on one Postgres", () => {
     expect((await peer.closed).code).toBe(4001);
     // And the revoked token opens no new socket.
     await expect(openSocket(a.url, daveMesh, dave.token)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("a token that expires closes its socket on the other instance with 4001; a membership that ends, with 4003", async () => {
+    const frank = await newMember(a, "Frank");
+    const mesh = await meshOf(a, alice, [frank]);
+    const frankOnB = await connectPeer(b.url, mesh, frank);
+    await psql(
+      cluster.postgres.url,
+      `update cli_token set expires_at = now() - interval '1 second' where id = '${frank.tokenId}'`,
+    );
+    expect((await frankOnB.closed).code).toBe(4001);
+
+    const grace = await newMember(a, "Grace");
+    const graceMesh = await meshOf(a, alice, [grace]);
+    const graceOnB = await connectPeer(b.url, graceMesh, grace);
+    const aliceOnA = await connectPeer(a.url, graceMesh, alice);
+    await psql(
+      cluster.postgres.url,
+      `delete from mesh_member where mesh_id = (select id from mesh where slug = '${graceMesh}') and user_id = '${grace.id}'`,
+    );
+    expect((await graceOnB.closed).code).toBe(4003);
+    // And she is announced gone to those who stay.
+    await aliceOnA.next("presence", (frame) => frame.peer.member_id === grace.id && !frame.online);
+    await aliceOnA.close();
   });
 
   it("the upgrade is refused without a token (401), to a non-member (403) and for an unknown mesh (404)", async () => {

@@ -240,8 +240,8 @@ export class Broker {
       const members = new Set(memberships.map((row) => `${row.meshId} ${row.userId}`));
       for (const socket of sockets) {
         const { caller, mesh } = socket.admission;
-        if (!live.has(caller.tokenId)) socket.close(BROKER_CLOSE.credentialEnded, "credential ended: sign in again");
-        else if (!members.has(`${mesh.id} ${caller.user.id}`)) socket.close(BROKER_CLOSE.notMember, "not a member");
+        if (!live.has(caller.tokenId)) socket.end(BROKER_CLOSE.credentialEnded, "credential ended: sign in again");
+        else if (!members.has(`${mesh.id} ${caller.user.id}`)) socket.end(BROKER_CLOSE.notMember, "not a member");
       }
       for (const token of tokens) if (!useRecordedRecently(token, now)) await recordTokenUse(this.#db, token, now);
     } finally {
@@ -330,6 +330,8 @@ class PeerConnection {
   #synced = false;
   #pumpAgain = false;
   #ending = false;
+  /** Set when `end` has told the mesh it is gone. */
+  #announcedGone = false;
   /** A hello is being handled: frames after it wait their turn instead of being refused. */
   #helloPending = false;
 
@@ -363,6 +365,20 @@ class PeerConnection {
   close(code: number, reason: string): void {
     this.#ending = true;
     this.#ws.close(code, reason);
+  }
+
+  /**
+   * Closes a socket whose token or membership ended, and announces it gone at
+   * once: the row that would announce it on close may be gone already (a
+   * membership's end deletes its connections).
+   */
+  end(code: number, reason: string): void {
+    if (this.#ending) return;
+    this.close(code, reason);
+    const row = this.row;
+    if (!row) return;
+    this.#announcedGone = true;
+    void this.#broker.announce(row, false).catch(() => {});
   }
 
   terminate(): void {
@@ -607,6 +623,6 @@ class PeerConnection {
     if (!row) return;
     const broker = this.#broker;
     const gone = await closeConnection(broker.db, row.id, broker.now()).catch(() => undefined);
-    if (gone) await broker.announce(gone, false).catch(() => {});
+    if (gone && !this.#announcedGone) await broker.announce(gone, false).catch(() => {});
   }
 }
