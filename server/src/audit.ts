@@ -18,7 +18,8 @@ export type AuditAction =
   | "mesh.created"
   | "mesh.invite.created"
   | "mesh.invite.accepted"
-  | "mesh.invite.revoked";
+  | "mesh.invite.revoked"
+  | "mesh.grant.changed";
 
 export interface AuditEvent {
   action: AuditAction;

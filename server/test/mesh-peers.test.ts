@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { CreatedInvite, Grants, PeerList } from "@claudemesh/sdk/contracts";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { brokerConnection, brokerInstance, cliToken } from "../src/db/schema.js";
+import { auditLog, brokerConnection, brokerInstance, cliToken } from "../src/db/schema.js";
 import { createTestApp, signUp, type TestAccount, type TestApp } from "./support/test-app.js";
 import { DATABASE_KINDS } from "./support/test-database.js";
 
@@ -113,6 +114,21 @@ describe.each(DATABASE_KINDS)("peers and grants on %s", (kind) => {
     expect(await grantsOf(owner)).toEqual({ peers: {} });
     const restored = await setGrant(member, { peer: owner.id, capabilities: null });
     expect(Grants.parse(await restored.json())).toEqual({ peers: {} });
+    // Each change is in the audit log: who changed what they allow whom.
+    const audited = await testApp.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, member.id), eq(auditLog.action, "mesh.grant.changed")));
+    const changes = audited.map((row) => JSON.stringify([row.targetId, row.metadata?.capabilities]));
+    expect(changes.sort()).toEqual(
+      [
+        [owner.id, []],
+        [owner.id, ["dm"]],
+        [owner.id, null],
+      ]
+        .map((change) => JSON.stringify(change))
+        .sort(),
+    );
   });
 
   it.each([

@@ -1,8 +1,10 @@
 import type { Capability, Grants } from "@claudemesh/sdk/contracts";
 import { ClaudemeshError } from "@claudemesh/sdk/errors";
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import { recordAudit } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { meshMember } from "../db/schema.js";
+import type { RequestInfo } from "../request-info.js";
 
 // Grants (seed 003): each member says what every other member may do to them.
 // A member not named may do everything; an empty list blocks them.
@@ -17,12 +19,20 @@ export async function readGrants(db: Db, meshId: string, userId: string): Promis
 }
 
 /**
- * Sets what `peer` may do to `userId` (null: back to everything). The peer must
- * be another member of the mesh, so the map never names strangers.
+ * Sets what `peer` may do to `userId` (null: back to everything), and records it
+ * in the audit log. The peer must be another member of the mesh, so the map
+ * never names strangers.
  */
 export async function updateGrant(
   db: Db,
-  input: { meshId: string; userId: string; peer: string; capabilities: Capability[] | null },
+  input: {
+    meshId: string;
+    userId: string;
+    peer: string;
+    capabilities: Capability[] | null;
+    request: RequestInfo;
+    now: Date;
+  },
 ): Promise<Grants> {
   if (input.peer === input.userId) {
     throw new ClaudemeshError("invalid_input", "peer: you cannot set grants for yourself.");
@@ -33,14 +43,25 @@ export async function updateGrant(
     .where(and(eq(meshMember.meshId, input.meshId), eq(meshMember.userId, input.peer)));
   if (!peerRow) throw new ClaudemeshError("not_found", "No member with that id in this mesh.");
   // One statement, so two concurrent changes for different peers both stick.
+  const capabilities = input.capabilities === null ? null : [...new Set(input.capabilities)];
   const next =
-    input.capabilities === null
+    capabilities === null
       ? sql`${meshMember.peerGrants} - ${input.peer}::text`
-      : sql`${meshMember.peerGrants} || jsonb_build_object(${input.peer}::text, ${JSON.stringify([...new Set(input.capabilities)])}::jsonb)`;
-  await db
-    .update(meshMember)
-    .set({ peerGrants: next })
-    .where(and(eq(meshMember.meshId, input.meshId), eq(meshMember.userId, input.userId)));
+      : sql`${meshMember.peerGrants} || jsonb_build_object(${input.peer}::text, ${JSON.stringify(capabilities)}::jsonb)`;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(meshMember)
+      .set({ peerGrants: next })
+      .where(and(eq(meshMember.meshId, input.meshId), eq(meshMember.userId, input.userId)));
+    await recordAudit(tx, {
+      action: "mesh.grant.changed",
+      userId: input.userId,
+      targetId: input.peer,
+      request: input.request,
+      metadata: { mesh: input.meshId, capabilities },
+      at: input.now,
+    });
+  });
   return readGrants(db, input.meshId, input.userId);
 }
 

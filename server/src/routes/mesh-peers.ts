@@ -7,6 +7,7 @@ import { memberPresence } from "../broker/presence.js";
 import { admitToBroker } from "../broker/upgrade.js";
 import type { Db } from "../db/database.js";
 import { findMembership } from "../meshes/mesh-store.js";
+import { requestInfo } from "../request-info.js";
 import { validJson } from "../validation.js";
 
 /** `/api/my/meshes/:mesh/{peers,grants,broker}`: who is online, your grants, and the broker's door. */
@@ -37,6 +38,8 @@ export function meshPeerRoutes({ db, now }: { db: Db; now: () => Date }) {
       userId: c.var.caller.user.id,
       peer: input.peer,
       capabilities: input.capabilities,
+      request: requestInfo(c),
+      now: now(),
     });
     return c.json(grants satisfies Grants);
   });

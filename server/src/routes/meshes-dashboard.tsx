@@ -148,6 +148,8 @@ export function meshesDashboardRoutes({ db, mailer, publicUrl, flashes, now }: M
         userId: viewerOf(c).id,
         peer: c.req.param("member"),
         capabilities: capabilities === null ? null : [...capabilities],
+        request: requestInfo(c),
+        now: now(),
       });
       return c.redirect(`${meshPath(view.slug)}?done=${action}ed`, 303);
     });
