@@ -2,11 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "@claudemesh/test-support/run-cli";
-import { linkIn, type SmtpInbox, startSmtpInbox } from "@claudemesh/test-support/smtp-inbox";
+import { linkIn } from "@claudemesh/test-support/smtp-inbox";
 import { psql } from "@claudemesh/test-support/throwaway-postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { postJson, REQUEST_TIMEOUT_MS, signUp } from "./support/browser-session.js";
-import { type Cluster, startCluster } from "./support/cluster.js";
+import { useMailedCluster } from "./support/cluster.js";
 import { DEVICE, pollDeviceCode, requestDeviceCode } from "./support/device-codes.js";
 import { FORBIDDEN, hostile } from "./support/hostile-text.js";
 
@@ -15,18 +15,7 @@ import { FORBIDDEN, hostile } from "./support/hostile-text.js";
 // sharing Postgres, and hostile strings (100 KB, escape codes, bidi) in every field; mail is
 // read from a real SMTP server. Findings 5, 8 and 9 of the issue are replayed here too.
 describe('the attacker pass on step-up, password reset and "this wasn\'t me", two instances on one Postgres', () => {
-  let cluster: Cluster;
-  let inbox: SmtpInbox;
-  let url: string;
-  beforeAll(async () => {
-    inbox = await startSmtpInbox();
-    cluster = await startCluster(2, { SMTP_URL: inbox.url });
-    url = cluster.balancer.url;
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-    await inbox?.close();
-  });
+  const mailed = useMailedCluster();
 
   let people = 0;
   const newEmail = (who: string) => `${who}${++people}.${Date.now()}@example.test`;
@@ -34,19 +23,19 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
 
   /** A form post as a page of this site sends it (or, with `origin`, as another site's page would). */
   const postForm = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(new URL(path, url), {
+    fetch(new URL(path, mailed.url), {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: url, ...headers },
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: mailed.url, ...headers },
       body: new URLSearchParams(fields),
       redirect: "manual",
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   const whoami = async (token: string) =>
-    (await fetch(`${url}/api/my/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
+    (await fetch(`${mailed.url}/api/my/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
   const signedIn = async (cookie: string) =>
-    (await (await fetch(`${url}/api/auth/get-session`, { headers: { cookie } })).json()) !== null;
+    (await (await fetch(`${mailed.url}/api/auth/get-session`, { headers: { cookie } })).json()) !== null;
   const signInStatus = async (email: string, password: string) =>
-    (await postJson(url, "/api/auth/sign-in/email", { email, password })).status;
+    (await postJson(mailed.url, "/api/auth/sign-in/email", { email, password })).status;
 
   /** Every answer a client error, never a 5xx; and the page's text never carries what the field held. */
   async function expectRefusedCleanly(response: Response, echoed: string[] = []) {
@@ -65,12 +54,15 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
 
   it('"this wasn\'t me": another site cannot post it, hostile links are refused, a burst over both instances acts once, a replay not at all', async () => {
     const email = newEmail("alerted");
-    const cookie = await signUp(url, "Alerted", email);
-    const made = await postJson(url, "/api/my/cli/tokens", { name: "ci", expires_in_days: 30 }, { cookie });
+    const cookie = await signUp(mailed.url, "Alerted", email);
+    const made = await postJson(mailed.url, "/api/my/cli/tokens", { name: "ci", expires_in_days: 30 }, { cookie });
     expect(made.status).toBe(201);
     const pat = ((await made.json()) as { token: string }).token;
-    const mail = await inbox.next(email, (message) => message.subject === "New claudemesh personal access token");
-    const link = new URL(linkIn(mail, `${url}/security-alert/`));
+    const mail = await mailed.inbox.next(
+      email,
+      (message) => message.subject === "New claudemesh personal access token",
+    );
+    const link = new URL(linkIn(mail, `${mailed.url}/security-alert/`));
 
     // Another site's page posting the link, or a client-less post claiming another origin: refused, nothing spent.
     await expectRefusedCleanly(await postForm(link.pathname, {}, { origin: "https://evil.example" }));
@@ -85,7 +77,7 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
       encodeURIComponent('"><script>'),
     ]) {
       await expectRefusedCleanly(await postForm(`/security-alert/${secret}`, {}), ["<script>"]);
-      await expectRefusedCleanly(await fetch(`${url}/security-alert/${secret}`), ["<script>"]);
+      await expectRefusedCleanly(await fetch(`${mailed.url}/security-alert/${secret}`), ["<script>"]);
     }
 
     // Eight clicks at once, spread over both instances: one acts.
@@ -100,13 +92,13 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
 
   it("password reset: hostile fields are refused cleanly, a burst of one link's posts resets once, a replay never", async () => {
     const email = newEmail("reset");
-    await signUp(url, "Reset", email);
+    await signUp(mailed.url, "Reset", email);
     for (const field of HOSTILE_FIELDS) {
       await expectRefusedCleanly(await postForm("/forgot-password", { email: field }), ["<script>"]);
     }
     expect((await postForm("/forgot-password", { email })).status).toBe(200);
-    const mail = await inbox.next(email, (message) => message.subject === "Reset your claudemesh password");
-    const token = new URL(linkIn(mail, `${url}/reset-password?token=`)).searchParams.get("token") ?? "";
+    const mail = await mailed.inbox.next(email, (message) => message.subject === "Reset your claudemesh password");
+    const token = new URL(linkIn(mail, `${mailed.url}/reset-password?token=`)).searchParams.get("token") ?? "";
 
     for (const field of HOSTILE_FIELDS) {
       await expectRefusedCleanly(await postForm("/reset-password", { token: field, password: "a new password" }), [
@@ -119,7 +111,7 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
     }
     // A hostile link only shows the form (it is checked when posted), never with its markup live.
     for (const field of HOSTILE_FIELDS.slice(1)) {
-      const shown = await fetch(`${url}/reset-password?token=${encodeURIComponent(field)}`);
+      const shown = await fetch(`${mailed.url}/reset-password?token=${encodeURIComponent(field)}`);
       expect(shown.status).toBeLessThan(500);
       expect(await shown.text()).not.toContain("<script>");
     }
@@ -139,7 +131,7 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
 
   it("Confirm it's you: hostile fields are refused cleanly, `next` stays on this site, a burst of wrong passwords gets its limit's worth checked", async () => {
     const email = newEmail("confirm");
-    const cookie = await signUp(url, "Confirm", email);
+    const cookie = await signUp(mailed.url, "Confirm", email);
     for (const field of HOSTILE_FIELDS.slice(0, 1)) {
       await expectRefusedCleanly(await postForm("/confirm", { password: field, next: "/" }, { cookie }));
       await expectRefusedCleanly(await postForm("/confirm", { password: PASSWORD, next: field }, { cookie }));
@@ -166,19 +158,19 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
 
   it("finding 5: a phished device approval shows in the real CLI's sessions list with the address the server recorded", async () => {
     const email = newEmail("listed");
-    const cookie = await signUp(url, "Listed", email);
+    const cookie = await signUp(mailed.url, "Listed", email);
     // The device fields are the attacker's to choose; the address is the server's.
-    const code = await requestDeviceCode(url);
-    const approved = await postJson(url, `/api/auth/cli/device-code/${code.user_code}/approve`, {}, { cookie });
+    const code = await requestDeviceCode(mailed.url);
+    const approved = await postJson(mailed.url, `/api/auth/cli/device-code/${code.user_code}/approve`, {}, { cookie });
     expect(approved.status).toBe(200);
-    expect((await pollDeviceCode(url, code.device_code)).body.token).toMatch(/^cm_session_/);
-    const made = await postJson(url, "/api/my/cli/tokens", { name: "victim", expires_in_days: 30 }, { cookie });
+    expect((await pollDeviceCode(mailed.url, code.device_code)).body.token).toMatch(/^cm_session_/);
+    const made = await postJson(mailed.url, "/api/my/cli/tokens", { name: "victim", expires_in_days: 30 }, { cookie });
     const pat = ((await made.json()) as { token: string }).token;
 
     const configDir = await mkdtemp(join(tmpdir(), "claudemesh-attacker-pass-"));
     try {
       const env = {
-        CLAUDEMESH_API_URL: url,
+        CLAUDEMESH_API_URL: mailed.url,
         CLAUDEMESH_CONFIG_DIR: configDir,
         CLAUDEMESH_TOKEN: pat,
         DO_NOT_TRACK: "1",
@@ -200,32 +192,36 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
 
   it("finding 9: an hour after its last proof, a browser session mints no PAT and approves nothing until it confirms", async () => {
     const email = newEmail("stale");
-    const cookie = await signUp(url, "Stale", email);
+    const cookie = await signUp(mailed.url, "Stale", email);
     await psql(
-      cluster.postgres.url,
+      mailed.cluster.postgres.url,
       `update session set authenticated_at = now() - interval '2 hours' where user_id = (select id from "user" where email = '${email}')`,
     );
-    const minted = await postJson(url, "/api/my/cli/tokens", { name: "ci", expires_in_days: null }, { cookie });
+    const minted = await postJson(mailed.url, "/api/my/cli/tokens", { name: "ci", expires_in_days: null }, { cookie });
     expect(minted.status).toBe(403);
     expect(await minted.json()).toMatchObject({ error: "step_up_required" });
     const changed = await postJson(
-      url,
+      mailed.url,
       "/api/auth/change-password",
       { currentPassword: PASSWORD, newPassword: "another long password" },
       { cookie },
     );
     expect(changed.status).toBe(403);
     expect((await postForm("/confirm", { password: PASSWORD, next: "/" }, { cookie })).status).toBe(303);
-    expect((await postJson(url, "/api/my/cli/tokens", { name: "ci", expires_in_days: 30 }, { cookie })).status).toBe(
-      201,
-    );
+    expect(
+      (await postJson(mailed.url, "/api/my/cli/tokens", { name: "ci", expires_in_days: 30 }, { cookie })).status,
+    ).toBe(201);
   });
 
   it("finding 8: sign-up answers a taken address as it answers a new one, and mails the owner instead", async () => {
     const email = newEmail("taken");
-    await signUp(url, "Owner", email);
+    await signUp(mailed.url, "Owner", email);
     const signUpAs = (address: string) =>
-      postJson(url, "/api/auth/sign-up/email", { name: "Squatter", email: address, password: "another password" });
+      postJson(mailed.url, "/api/auth/sign-up/email", {
+        name: "Squatter",
+        email: address,
+        password: "another password",
+      });
     const [taken, fresh] = [await signUpAs(email), await signUpAs(newEmail("fresh"))];
     expect(taken.status).toBe(fresh.status);
     expect(taken.headers.getSetCookie()).toEqual([]);
@@ -238,10 +234,14 @@ describe('the attacker pass on step-up, password reset and "this wasn\'t me", tw
     const [takenShape, freshShape] = [shape(await taken.json()), shape(await fresh.json())];
     expect(takenShape, JSON.stringify([takenShape, freshShape])).toEqual(freshShape);
     expect(JSON.stringify(takenShape)).toBe(JSON.stringify(freshShape));
-    await inbox.next(email, (message) => /already have/i.test(message.subject));
+    await mailed.inbox.next(email, (message) => /already have/i.test(message.subject));
     // A name the server refuses, refused alike (a taken address once got a made-up 200).
     const withBadName = (address: string) =>
-      postJson(url, "/api/auth/sign-up/email", { name: "a\u200bb", email: address, password: "another password" });
+      postJson(mailed.url, "/api/auth/sign-up/email", {
+        name: "a\u200bb",
+        email: address,
+        password: "another password",
+      });
     expect([(await withBadName(email)).status, (await withBadName(newEmail("free"))).status]).toEqual([400, 400]);
   });
 });

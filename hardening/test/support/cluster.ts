@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
+import { type SmtpInbox, startSmtpInbox } from "@claudemesh/test-support/smtp-inbox";
 import {
   postgresBinDir,
   startThrowawayPostgres,
   type ThrowawayPostgres,
 } from "@claudemesh/test-support/throwaway-postgres";
+import { afterAll, beforeAll } from "vitest";
 import { type RoundRobin, startRoundRobin } from "./round-robin.js";
 
 const run = promisify(execFile);
@@ -59,6 +61,32 @@ export async function startCluster(count = 2, env: Record<string, string> = {}):
       await postgres.stop();
     },
   };
+}
+
+/** Two instances on one Postgres that send their mail to a real SMTP server, as the suite using it runs. */
+export interface MailedCluster {
+  cluster: Cluster;
+  inbox: SmtpInbox;
+  /** The balancer's address: where clients go. */
+  url: string;
+}
+
+/**
+ * A `MailedCluster` for the enclosing `describe`: started before its first test,
+ * stopped after its last. Its fields are set once the suite has started.
+ */
+export function useMailedCluster(): MailedCluster {
+  const mailed = {} as MailedCluster;
+  beforeAll(async () => {
+    mailed.inbox = await startSmtpInbox();
+    mailed.cluster = await startCluster(2, { SMTP_URL: mailed.inbox.url });
+    mailed.url = mailed.cluster.balancer.url;
+  });
+  afterAll(async () => {
+    await mailed.cluster?.stop();
+    await mailed.inbox?.close();
+  });
+  return mailed;
 }
 
 /** Every row of every table, as `pg_dump --data-only` prints it. */
