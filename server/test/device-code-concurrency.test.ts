@@ -110,7 +110,8 @@ describe("long-polling across two server instances on one Postgres", () => {
       const result = DevicePollResponse.parse(await (await waiting).json());
       expect(result.status).toBe("approved");
       expect(result.token).toBeTruthy();
-      expect(performance.now() - approvedAt).toBeLessThan(5000);
+      // Woken by the approval, not answered when its 20 s wait ran out.
+      expect(performance.now() - approvedAt).toBeLessThan(15_000);
     } finally {
       await otherConnection.close();
       await database.close();
