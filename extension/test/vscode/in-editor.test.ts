@@ -400,6 +400,8 @@ describe("in a real VS Code (code-server)", () => {
       const meshRow = meshes.locator(".monaco-list-row", { hasText: mesh.slug }).first();
       await meshRow.waitFor({ timeout: 30_000 });
       await meshRow.click();
+      // Away from the mesh row, whose hover (the mesh id) would lie over the first member's row.
+      await page.mouse.move(700, 300);
       const ottoRow = meshes.locator(".monaco-list-row", { hasText: "Otto Online" }).first();
       await ottoRow.locator(".label-description", { hasText: "online · 1 session" }).waitFor({ timeout: 30_000 });
       await shot("meshes-members");
