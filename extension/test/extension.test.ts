@@ -452,7 +452,7 @@ describe("the extension against a real server", () => {
     await commands.executeCommand("claudemesh.meshes.block", boNode);
     expect(await ada.getGrants(mesh.slug)).toEqual({ peers: { [boId]: [] } });
     expect(await boApi.getGrants(mesh.slug)).toEqual({ peers: {} });
-    expect((await shown())[0]).toBe("Bo Peer | online · 1 session · blocked | claudemesh.member.blocked");
+    expect((await shown())[0]).toBe("Bo Peer | blocked · online · 1 session | claudemesh.member.blocked");
 
     const [blockedNode] = await members();
     await commands.executeCommand("claudemesh.meshes.unblock", blockedNode);

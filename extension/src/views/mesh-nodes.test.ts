@@ -72,13 +72,21 @@ describe("a mesh's members in the Meshes tree", () => {
     expect(asked).toEqual(["peers platform", "grants platform"]);
     expect(shown(rows)).toEqual([
       ["Bo", "online · 2 sessions", "circle-filled", MEMBER_CONTEXT.allowed, 1],
-      ["Cy", "online · 1 session · blocked", "circle-slash", MEMBER_CONTEXT.blocked, 1],
+      ["Cy", "blocked · online · 1 session", "circle-slash", MEMBER_CONTEXT.blocked, 1],
       ["Ada", "you · offline", "circle-outline", MEMBER_CONTEXT.you, 0],
-      ["Di", "offline · direct messages only", "circle-outline", MEMBER_CONTEXT.allowed, 0],
+      ["Di", "direct messages only · offline", "circle-outline", MEMBER_CONTEXT.allowed, 0],
       ["Ed", "offline", "circle-outline", MEMBER_CONTEXT.allowed, 0],
     ]);
     expect((rows[2] as MemberNode).treeItem().tooltip).toMatch(/^ada · last seen /);
-    expect((rows[3] as MemberNode).treeItem().tooltip).toBe("di · never connected");
+    expect((rows[3] as MemberNode).treeItem().tooltip).toBe("di · direct messages only · never connected");
+  });
+
+  it("lead with what you allow a member, which a narrow sidebar would cut from the end, and say it on hover too", async () => {
+    // Seen in code-server at its default sidebar width: "online · 1 session · bl…", and a hover without the word.
+    const { identity } = identityAnswering(peers, grants);
+    const [, cy] = (await memberRows(identity, MESH, "ada")) as MemberNode[];
+    expect(String(cy?.treeItem().description)).toMatch(/^blocked · /);
+    expect(cy?.treeItem().tooltip).toBe("cy · blocked · online · 1 session");
   });
 
   it("list a member's sessions under them: name, kind, role and host", async () => {
@@ -98,9 +106,9 @@ describe("a mesh's members in the Meshes tree", () => {
     const { identity } = identityAnswering(peers, grants);
     expect(shown(await memberRows(identity, MESH, "ada")).map((row) => row[1])).toEqual([
       "conectado · 2 sesiones",
-      "conectado · 1 sesión · bloqueado",
+      "bloqueado · conectado · 1 sesión",
       "tú · desconectado",
-      "desconectado · solo mensajes directos",
+      "solo mensajes directos · desconectado",
       "desconectado",
     ]);
   });

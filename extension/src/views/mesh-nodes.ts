@@ -53,11 +53,13 @@ export class MemberNode implements TreeNode {
       blocked: vscode.l10n.t("blocked"),
     } satisfies Record<GrantState, string | undefined>;
     const you = grant === null ? vscode.l10n.t("you") : undefined;
-    item.description = [you, presence, grant ? grantText[grant] : undefined].filter(Boolean).join(" · ");
+    const allowed = grant ? grantText[grant] : undefined;
+    // What you allow them first: a sidebar of VS Code's default width cuts the description from the end.
+    item.description = [you, allowed, presence].filter(Boolean).join(" · ");
     const lastSeen = member.last_seen_at
       ? vscode.l10n.t("last seen {0}", new Date(member.last_seen_at).toLocaleString())
       : vscode.l10n.t("never connected");
-    item.tooltip = `${member.member_id} · ${member.online ? presence : lastSeen}`;
+    item.tooltip = [member.member_id, allowed, member.online ? presence : lastSeen].filter(Boolean).join(" · ");
     item.iconPath =
       grant === "blocked"
         ? new vscode.ThemeIcon("circle-slash", new vscode.ThemeColor("errorForeground"))

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
+import { ApiClient, inviteSecretFrom, MeshConnection, TOKEN_SCAN_REGEX } from "@claudemesh/sdk";
 import { storedCredential } from "@claudemesh/sdk/testing";
 import { launchChromium } from "@claudemesh/test-support/chromium";
 import { type RunningCodeServer, setUpCodeServer, startCodeServer } from "@claudemesh/test-support/code-server";
@@ -16,7 +16,7 @@ import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-supp
 import { suiteKeyringEnv } from "@claudemesh/test-support/suite-keyring";
 import { packageVsix } from "@claudemesh/test-support/vsix";
 import { CLI_BUNDLE } from "@claudemesh/test-support/workspace";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -86,6 +86,24 @@ describe("in a real VS Code (code-server)", () => {
       }
     }
     await row.click();
+  }
+
+  /**
+   * Picks `label` from `row`'s context menu, opening it if it is not open. The menu now and then
+   * does not take a click made just after it opened (it stays open, nothing runs): click again then.
+   */
+  async function chooseInContextMenu(row: Locator, label: string) {
+    const item = page.locator(".monaco-menu .action-label", { hasText: new RegExp(`^${label}$`) });
+    for (let attempt = 1; ; attempt += 1) {
+      if (!(await item.isVisible())) await row.click({ button: "right" });
+      await item.click();
+      try {
+        await item.waitFor({ state: "hidden", timeout: 5000 });
+        return;
+      } catch (error) {
+        if (attempt === 5) throw error;
+      }
+    }
   }
 
   /** Log files code-server keeps under the user data folder, by name: the extension host's, an output channel's. */
@@ -340,6 +358,93 @@ describe("in a real VS Code (code-server)", () => {
       record: { source: "browser", user: { name: "Bria Browser" } },
     });
   }, 90_000);
+
+  it("lists a mesh's members in the Meshes tree, who is online, and blocks and unblocks one from its context menu", async () => {
+    // The signed-in account (Bria, through the browser) makes a mesh; Otto joins it and connects, as `claudemesh launch` would.
+    const signedIn = await ApiClient.create({ baseUrl: apiUrl, token: (await saved())?.token ?? "" });
+    const mesh = await signedIn.createMesh({ name: "Peers Tree" });
+    const otto = await server.signUp("Otto Online");
+    const ottoToken = (await server.createPat(otto.cookie, "terminal")).token;
+    const ottoApi = await ApiClient.create({ baseUrl: apiUrl, token: ottoToken });
+    const ottoId = (await ottoApi.whoami()).user.id;
+    const invite = await signedIn.createInvite(mesh.slug, {});
+    await ottoApi.acceptInvite(inviteSecretFrom(invite.url) ?? "");
+    const ottoSession = await MeshConnection.open({
+      apiUrl,
+      token: ottoToken,
+      mesh: mesh.slug,
+      hello: { kind: "cli", session_id: "otto-terminal", display_name: "Otto Online", host: "otto-box" },
+      reconnect: false,
+    });
+    await ottoSession.synced;
+    /** Bria's grants as the server has them: what the tree's actions must have changed. */
+    const grants = async () => {
+      const response = await fetch(new URL(`/api/my/meshes/${mesh.slug}/grants`, apiUrl), {
+        headers: { authorization: `Bearer ${(await saved())?.token}` },
+      });
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+    expect(await grants()).toEqual({ peers: {} });
+
+    const meshes = page.locator(".pane", { has: page.locator(".pane-header", { hasText: "Meshes" }) });
+    /** The Meshes view's own Refresh button, as a person clicks it (the tree also re-reads once a minute). */
+    const refreshMeshes = async () => {
+      await meshes.locator(".pane-header").hover();
+      await meshes.locator('.pane-header .action-label[aria-label="Refresh"]').click();
+    };
+    try {
+      await runCommand("claudemesh: Focus on Meshes View");
+      // The tree was read before the mesh existed.
+      await refreshMeshes();
+      const meshRow = meshes.locator(".monaco-list-row", { hasText: mesh.slug }).first();
+      await meshRow.waitFor({ timeout: 30_000 });
+      await meshRow.click();
+      // Away from the mesh row, whose hover (the mesh id) would lie over the first member's row.
+      await page.mouse.move(700, 300);
+      const ottoRow = meshes.locator(".monaco-list-row", { hasText: "Otto Online" }).first();
+      await ottoRow.locator(".label-description", { hasText: "online · 1 session" }).waitFor({ timeout: 30_000 });
+      await shot("meshes-members");
+
+      await chooseInContextMenu(ottoRow, "Block");
+      // Blocking silently drops their messages: the editor asks first.
+      const confirm = page.locator(".monaco-dialog-box");
+      await confirm.getByText("Block Otto Online in").waitFor({ timeout: 10_000 });
+      await shot("meshes-block-confirm");
+      await confirm.getByRole("button", { name: "Block", exact: true }).click();
+      await ottoRow
+        .locator(".label-description", { hasText: "blocked · online · 1 session" })
+        .waitFor({ timeout: 30_000 });
+      await shot("meshes-member-blocked");
+      // The hover says it too, in full, with the member id `claudemesh block` also takes.
+      await ottoRow.hover();
+      await page
+        .locator(".monaco-hover", { hasText: `${ottoId} · blocked · online · 1 session` })
+        .waitFor({ timeout: 15_000 });
+      await shot("meshes-member-blocked-hover");
+      await page.mouse.move(700, 300);
+      expect(await grants()).toEqual({ peers: { [ottoId]: [] } });
+
+      await ottoRow.click({ button: "right" });
+      const menu = page.locator(".monaco-menu .action-label");
+      await menu.filter({ hasText: /^Unblock$/ }).waitFor();
+      // A blocked member's menu offers only the way back.
+      expect(await menu.filter({ hasText: /^Block$/ }).count()).toBe(0);
+      await chooseInContextMenu(ottoRow, "Unblock");
+      await ottoRow.locator(".label-description", { hasText: /^online · 1 session$/ }).waitFor({ timeout: 30_000 });
+      expect(await grants()).toEqual({ peers: {} });
+    } finally {
+      await ottoSession.close();
+    }
+
+    // Otto's terminal has closed; the next refresh shows it.
+    await refreshMeshes();
+    await meshes
+      .locator(".monaco-list-row", { hasText: "Otto Online" })
+      .locator(".label-description", { hasText: /^offline$/ })
+      .waitFor({ timeout: 30_000 });
+    await shot("meshes-member-offline");
+  }, 180_000);
 
   it("has logged all of it to the 'claudemesh' output channel, without a token", async () => {
     const log = await editorLog("claudemesh.log");
