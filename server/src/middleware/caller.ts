@@ -9,7 +9,7 @@ import { addressKey } from "../limits/address-key.js";
 import { takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requestInfo } from "../request-info.js";
-import { prepareTokenLookup, recordTokenUse, useRecordedRecently } from "../tokens/token-store.js";
+import { prepareTokenLookup, prepareTokenUseRecorder, useRecordedRecently } from "../tokens/token-store.js";
 import { crossSiteRefusal, isSameOrigin } from "./same-origin.js";
 
 /** Who is signed in through Better Auth's cookie, or null. */
@@ -40,6 +40,7 @@ export function requireCaller(deps: {
   now: () => Date;
 }): MiddlewareHandler<AppEnv> {
   const findToken = prepareTokenLookup(deps.db);
+  const recordUse = prepareTokenUseRecorder(deps.db);
   const ours = new URL(deps.publicUrl).origin;
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
@@ -70,9 +71,7 @@ export function requireCaller(deps: {
       throw new ClaudemeshError("token_expired", "Authentication failed (token expired).");
     }
     // Nearly every request skips the write; not awaiting a no-op keeps promises off the hot path.
-    const expiresAt = useRecordedRecently(found.token, now)
-      ? found.token.expiresAt
-      : await recordTokenUse(deps.db, found.token, now);
+    const expiresAt = useRecordedRecently(found.token, now) ? found.token.expiresAt : await recordUse(found.token, now);
     c.set("caller", {
       user: found.user,
       kind: found.token.kind,
