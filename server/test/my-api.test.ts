@@ -55,6 +55,15 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       expect(await response.json()).toMatchObject({ error, message: expect.any(String) });
     });
 
+    it("a token whose checksum is wrong is 401 token_invalid, and the message says so", async () => {
+      const token = mintToken("pat");
+      const mistyped = `${token.slice(0, -1)}${token.endsWith("a") ? "b" : "a"}`;
+      expect(await whoami({ token: mistyped })).toMatchObject({
+        status: 401,
+        body: { error: "token_invalid", message: expect.stringContaining("checksum") },
+      });
+    });
+
     it("a revoked token is refused on the very next request", async () => {
       const account = await signUp(testApp);
       const session = await deviceLogin(testApp, account);

@@ -1,6 +1,8 @@
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
-import { describe, expect, it } from "vitest";
-import { noStore } from "./no-store.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NoStoreServerResponse, noStore } from "./no-store.js";
 
 function app() {
   const routes = new Hono();
@@ -29,5 +31,34 @@ describe("noStore", () => {
 
   it("leaves the content-hashed assets cacheable", async () => {
     expect(caching(await app().request("/assets/site.css"))).toEqual(["public, max-age=31536000, immutable", null]);
+  });
+});
+
+describe("noStore on the server's own HTTP answers (NoStoreServerResponse)", () => {
+  const server = createAdaptorServer({ fetch: app().fetch, serverOptions: { ServerResponse: NoStoreServerResponse } });
+  let base = "";
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  const get = (path: string) => fetch(`${base}${path}`, { redirect: "manual" });
+
+  it.each(["/api/token", "/invite/secret", "/api/broken", "/api/unknown"])(
+    "marks %s no-store once, whatever the route set or however it failed",
+    async (path) => {
+      const response = await get(path);
+      expect(caching(response)).toEqual(["no-store", "no-cache"]);
+      await response.arrayBuffer();
+    },
+  );
+
+  it("leaves the content-hashed assets cacheable, and the answers whole", async () => {
+    const asset = await get("/assets/site.css");
+    expect(caching(asset)).toEqual(["public, max-age=31536000, immutable", null]);
+    expect(await asset.text()).toBe("body{}");
+    const token = await get("/api/token");
+    expect(token.status).toBe(201);
+    expect(await token.json()).toEqual({ token: "cm_pat_…" });
   });
 });
