@@ -165,7 +165,8 @@ function profiling(name: string): string[] {
   return ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
 }
 
-type Load = { rps: number; mean: number; p50: number; p99: number };
+/** `cpu`: the server process's own CPU time per answered request, µs (NaN when the case names no process). */
+type Load = { rps: number; mean: number; p50: number; p99: number; cpu: number };
 
 /**
  * One case: a URL, and either fixed headers or a rotation of bearer tokens that
@@ -173,7 +174,14 @@ type Load = { rps: number; mean: number; p50: number; p99: number };
  * hello-world included, builds each request the same way, so the load
  * generator's own cost is the same for all).
  */
-type Case = { url: string; headers?: Record<string, string>; tokens?: readonly string[] };
+type Case = { url: string; headers?: Record<string, string>; tokens?: readonly string[]; pid?: number };
+
+/** User + system CPU time of a process so far, µs, from /proc (Linux; clock ticks of 10 ms). */
+function cpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
 
 function autocannonOptions({ url, headers, tokens }: Case, duration: number): autocannon.Options {
   if (!tokens) return { url, connections: CONNECTIONS, duration, headers };
@@ -197,7 +205,9 @@ function autocannonOptions({ url, headers, tokens }: Case, duration: number): au
 
 /** One measured run of a case at CONNECTIONS connections for DURATION_S seconds. */
 async function load(benchCase: Case): Promise<Load> {
+  const cpuBefore = cpuMicros(benchCase.pid);
   const result = await autocannon(autocannonOptions(benchCase, DURATION_S));
+  const cpu = (cpuMicros(benchCase.pid) - cpuBefore) / result.requests.total;
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${benchCase.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
@@ -206,6 +216,7 @@ async function load(benchCase: Case): Promise<Load> {
     mean: result.latency.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpu,
   };
 }
 
@@ -237,6 +248,7 @@ async function interleaved(cases: Case[]) {
       mean: median(of.map((r) => r.mean)),
       p50: median(of.map((r) => r.p50)),
       p99: median(of.map((r) => r.p99)),
+      cpu: median(of.map((r) => r.cpu)),
       rounds: of,
     };
   });
@@ -369,11 +381,15 @@ async function main() {
     const hello = await startProcess(HELLO_WORLD, {});
     const floor = await startProcess(ONE_READ_FLOOR, { DATABASE_URL: databaseUrl });
     const inUse = (count: number) => tokens.slice(0, count);
-    const whoami = (base: string, count: number): Case => ({ url: `${base}/api/my/whoami`, tokens: inUse(count) });
-    const cases: Case[] = [{ url: hello.url, tokens: inUse(TOKENS_IN_USE[0]) }];
-    for (const count of TOKENS_IN_USE) cases.push(whoami(floor.url, count));
-    for (const count of TOKENS_IN_USE) cases.push(whoami(loaded.url, count));
-    if (releaseServer) for (const count of TOKENS_IN_USE) cases.push(whoami(releaseServer.url, count));
+    const whoami = (on: { url: string; child: ChildProcess }, count: number): Case => ({
+      url: `${on.url}/api/my/whoami`,
+      tokens: inUse(count),
+      pid: on.child.pid,
+    });
+    const cases: Case[] = [{ url: hello.url, tokens: inUse(TOKENS_IN_USE[0]), pid: hello.child.pid }];
+    for (const count of TOKENS_IN_USE) cases.push(whoami(floor, count));
+    for (const count of TOKENS_IN_USE) cases.push(whoami(loaded, count));
+    if (releaseServer) for (const count of TOKENS_IN_USE) cases.push(whoami(releaseServer, count));
     const [helloWorld, ...byCase] = await interleaved(cases);
     if (!helloWorld) throw new Error("no load figures");
     const column = (row: number) => TOKENS_IN_USE.map((_, i) => byCase[row * TOKENS_IN_USE.length + i] as Measured);
@@ -464,7 +480,7 @@ async function main() {
       await seedTokens(millionSql, owner.userId, 1_000_000);
       await millionSql.end();
       const [small, big] = await interleaved([
-        whoami(server.url, 1),
+        whoami(server, 1),
         { url: `${large.url}/api/my/whoami`, headers: { authorization: `Bearer ${owner.token}` } },
       ]);
       if (small && big) million = { small, large: big };
@@ -474,13 +490,13 @@ async function main() {
     const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
     const row = (name: string, r: Load, extra = "") =>
       console.log(
-        `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ${r.mean.toFixed(2).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)}${extra}`,
+        `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ${r.mean.toFixed(2).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(Number.isNaN(r.cpu) ? "—" : r.cpu.toFixed(0)).padStart(7)}${extra}`,
       );
     console.log(
       `\nNode ${nodeVersion}; ${CONNECTIONS} connections, medians of ${ROUNDS} rounds of ${DURATION_S} s, every case of the first table measured in turn in each round; Postgres 15 on loopback`,
     );
     console.log(
-      `${"case".padEnd(34)}   req/s  mean ms  p50 ms  p99 ms   / hello   / floor   / 0.11.0  (ratios: medians of the rounds' ratios)`,
+      `${"case".padEnd(34)}   req/s  mean ms  p50 ms  p99 ms  cpu µs   / hello   / floor   / 0.11.0  (ratios: medians of the rounds' ratios; cpu: the server process's CPU per request)`,
     );
     row("hello-world (bare Hono)", helloWorld);
     TOKENS_IN_USE.forEach((count, i) => {
@@ -520,6 +536,12 @@ async function main() {
       const overRelease = TOKENS_IN_USE.map((_, i) => ratio(mainRuns[i] as Measured, releaseRuns[i] as Measured));
       console.log(
         `  whoami / 0.11.0: ${overRelease.map((r, i) => `${r.toFixed(2)}× at ${TOKENS_IN_USE[i]?.toLocaleString("en-US")}`).join(", ")} (target ≥ 1× at each: ${verdict(overRelease.every((r) => r >= 1))})`,
+      );
+      const cpuOverRelease = TOKENS_IN_USE.map((_, i) =>
+        ratio(mainRuns[i] as Measured, releaseRuns[i] as Measured, "cpu"),
+      );
+      console.log(
+        `  server CPU per request, whoami / 0.11.0 (less is better; steadier than req/s on a shared machine): ${cpuOverRelease.map((r, i) => `${r.toFixed(2)}× at ${TOKENS_IN_USE[i]?.toLocaleString("en-US")}`).join(", ")}`,
       );
     } else {
       console.log(`  whoami / 0.11.0: not measured (${releaseProblem})`);
