@@ -209,7 +209,8 @@ async function load(benchCase: Case): Promise<Load> {
   const result = await autocannon(autocannonOptions(benchCase, DURATION_S));
   const cpu = (cpuMicros(benchCase.pid) - cpuBefore) / result.requests.total;
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${benchCase.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    const statuses = JSON.stringify((result as { statusCodeStats?: unknown }).statusCodeStats ?? {});
+    throw new Error(`${benchCase.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors (${statuses})`);
   }
   return {
     rps: result.requests.average,

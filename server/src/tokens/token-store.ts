@@ -170,15 +170,26 @@ export function prepareTokenUseRecorder(db: Db): TokenUseRecorder {
     // session's new expiry is computed as expiryAfterUse computes it, from the row's own kind.
     const times = ids.map((id) => (usedAt.get(id) as Date).toISOString());
     for (const id of ids) usedAt.delete(id);
+    // Rows another statement is writing (an earlier batch, another instance) are skipped, not
+    // waited for: that one records the use, and two batches locking the same rows in
+    // different orders would deadlock.
     await db.execute(sql`
+      with due as (
+        select ${cliToken.id} as id, used.at
+        from ${cliToken}
+        join (select id, at::timestamptz as at from unnest(${sql.param(ids)}::text[], ${sql.param(times)}::text[]) as u(id, at)) as used
+          on used.id = ${cliToken.id}
+        where ${cliToken.revokedAt} is null
+          and (${cliToken.lastUsedAt} is null
+            or ${cliToken.lastUsedAt} <= used.at - make_interval(secs => ${sql.raw(String(LAST_USED_RESOLUTION_MS / 1000))}))
+        for update of ${cliToken} skip locked
+      )
       update ${cliToken} set
-        last_used_at = used.at,
+        last_used_at = due.at,
         expires_at = case when ${cliToken.kind} = 'session'
-          then used.at + make_interval(secs => ${sql.raw(String(SESSION_LIFETIME_MS / 1000))}) else ${cliToken.expiresAt} end
-      from (select id, at::timestamptz as at from unnest(${sql.param(ids)}::text[], ${sql.param(times)}::text[]) as u(id, at)) as used
-      where ${cliToken.id} = used.id and ${cliToken.revokedAt} is null
-        and (${cliToken.lastUsedAt} is null
-          or ${cliToken.lastUsedAt} <= used.at - make_interval(secs => ${sql.raw(String(LAST_USED_RESOLUTION_MS / 1000))}))`);
+          then due.at + make_interval(secs => ${sql.raw(String(SESSION_LIFETIME_MS / 1000))}) else ${cliToken.expiresAt} end
+      from due
+      where ${cliToken.id} = due.id`);
     return new Map<string, true>();
   });
   return async (row, now) => {
