@@ -13,6 +13,7 @@
 // PGlite. BENCH_MILLION=1 adds the old single-token case with 1 M tokens in the
 // table (latency ≤ 1.2 × at 1 k).
 // BENCH_NODE=24 (or a path to a node binary) runs every server on that Node;
+// BENCH_SERVER=<another build's server/dist/main.js> measures that build as "whoami";
 // BENCH_CPU_PROF=<dir> writes the CPU profiles of the loaded servers (main and
 // 0.11.0) there (`node bench/cpu-profile-top.mjs <file>` summarises one).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -33,7 +34,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Distinct tokens in use, one column of figures each; the first is the targets' reference. */
 const TOKENS_IN_USE = [50, 1_000, 100_000] as const;
-const SERVER_BUNDLE = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+/** The build measured as "whoami": this workspace's, or BENCH_SERVER (another build's dist/main.js, for a before/after). */
+const SERVER_BUNDLE = process.env.BENCH_SERVER ?? fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const HELLO_WORLD = fileURLToPath(new URL("./hello-world.mjs", import.meta.url));
 const ONE_READ_FLOOR = fileURLToPath(new URL("./one-read-floor.mjs", import.meta.url));
 const API_KEY_BASELINE = fileURLToPath(new URL("./api-key-baseline/", import.meta.url));
