@@ -1,6 +1,7 @@
 import { CreatedToken, RevokedResponse, SessionList, TokenList, Whoami } from "@claudemesh/sdk/contracts";
 import { mintToken } from "@claudemesh/sdk/token";
 import { eq } from "drizzle-orm";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, cliToken } from "../src/db/schema.js";
 import { LAST_USED_RESOLUTION_MS, SESSION_LIFETIME_MS } from "../src/tokens/token-store.js";
@@ -162,6 +163,31 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       }
       expect(after.get(revoked.id)?.lastUsedAt).toEqual(before.get(revoked.id)?.lastUsedAt);
     });
+
+    it.runIf(kind === "postgres")(
+      "a token whose row another transaction holds is still answered at once, and its use is left to that one",
+      async () => {
+        const account = await signUp(testApp);
+        const pat = await createPat(account);
+        testApp.clock.advance(LAST_USED_RESOLUTION_MS);
+        const other = postgres(testApp.database.url ?? "", { max: 1, onnotice: () => {} });
+        try {
+          await other.begin(async (tx) => {
+            await tx`select id from cli_token where id = ${pat.id} for update`;
+            // Answered while the lock is held: a write that waited for it would never return here.
+            expect((await whoami({ token: pat.token })).status).toBe(200);
+          });
+          const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
+          expect(row?.lastUsedAt).toBeNull();
+          // The next request records it.
+          expect((await whoami({ token: pat.token })).status).toBe(200);
+          const [after] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
+          expect(after?.lastUsedAt?.getTime()).toBe(testApp.clock.now().getTime());
+        } finally {
+          await other.end();
+        }
+      },
+    );
 
     it("browser-session writes must come from our own origin; bearer callers need no Origin", async () => {
       const account = await signUp(testApp);

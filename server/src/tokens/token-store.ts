@@ -158,9 +158,9 @@ export type TokenUseRecorder = (row: Pick<TokenRow, "id" | "kind" | "expiresAt">
 
 /**
  * recordTokenUse for the request path: uses recorded in the same tick share one
- * UPDATE (`from unnest(ids, times, expiries)`), under the same conditions per
- * row. With many tokens in use, most requests are a token's first in a minute;
- * one statement and one commit each made them half as fast as the rest.
+ * UPDATE (`unnest(ids, times)`), under the same conditions per row. With many
+ * tokens in use, most requests are a token's first in a minute; one statement
+ * and one commit each made them half as fast as the rest (issue 27).
  */
 export function prepareTokenUseRecorder(db: Db): TokenUseRecorder {
   /** When each token waiting for the next batch was used: the first use in a tick is the one recorded. */
