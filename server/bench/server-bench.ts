@@ -522,6 +522,10 @@ async function main() {
       row("whoami, 1 token, 1 M in the table", million.large);
     }
     if (!releaseServer) console.log(`0.11.0: not measured (${releaseProblem})`);
+    if (CPU_PROFILE_DIR)
+      console.log(
+        `whoami and 0.11.0 ran under --cpu-prof (profiles in ${CPU_PROFILE_DIR}): their figures include the profiler's cost`,
+      );
 
     const [main50, main1k, main100k] = mainRuns as [Measured, Measured, Measured];
     const [floor50] = floorRuns as [Measured];
