@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +51,28 @@ describe("noStore on the server's own HTTP answers (NoStoreServerResponse)", () 
       const response = await get(path);
       expect(caching(response)).toEqual(["no-store", "no-cache"]);
       await response.arrayBuffer();
+    },
+  );
+
+  it.each(["/assets/../api/token", "/assets/%2e%2e/api/token", "/assets/./../api/token"])(
+    "marks %s no-store: the route it reaches is the API's, not an asset",
+    async (path) => {
+      // Sent as written (fetch would tidy the path first), as curl --path-as-is or a proxy may.
+      const head = await new Promise<string>((resolve, reject) => {
+        const { port } = server.address() as AddressInfo;
+        const socket = connect(port, "127.0.0.1", () => {
+          socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+        });
+        let text = "";
+        socket.on("data", (chunk) => {
+          text += chunk.toString();
+        });
+        socket.on("end", () => resolve(text.split("\r\n\r\n")[0] ?? ""));
+        socket.on("error", reject);
+      });
+      expect(head).toMatch(/^HTTP\/1\.1 201/);
+      expect(head.toLowerCase()).toContain("cache-control: no-store");
+      expect(head.toLowerCase()).not.toContain("max-age");
     },
   );
 

@@ -35,8 +35,7 @@ export class NoStoreServerResponse<Request extends IncomingMessage = IncomingMes
     reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
     maybeHeaders?: OutgoingHttpHeaders | OutgoingHttpHeader[],
   ): this {
-    if (this.req.url?.startsWith(CACHEABLE))
-      return super.writeHead(statusCode, reasonOrHeaders as string, maybeHeaders);
+    if (isAssetRequest(this.req.url)) return super.writeHead(statusCode, reasonOrHeaders as string, maybeHeaders);
     const reason = typeof reasonOrHeaders === "string" ? reasonOrHeaders : undefined;
     const headers = typeof reasonOrHeaders === "string" ? maybeHeaders : reasonOrHeaders;
     // Headers set earlier with setHeader() yield to the ones passed here, so ours go last, in the record passed.
@@ -59,6 +58,15 @@ export class NoStoreServerResponse<Request extends IncomingMessage = IncomingMes
     record.pragma = NO_STORE.pragma;
     return super.writeHead(statusCode, reason, record);
   }
+}
+
+/**
+ * Whether a request's target is under /assets/ once its path is normalised, as
+ * the router sees it (`new URL`): `/assets/../api/…` reaches the API.
+ */
+function isAssetRequest(url: string | undefined): boolean {
+  if (!url?.startsWith(CACHEABLE)) return false;
+  return new URL(url, "http://localhost").pathname.startsWith(CACHEABLE);
 }
 
 function isCachingHeader(name: string): boolean {
