@@ -77,23 +77,23 @@ function installApiKeyBaseline(): string | null {
 }
 
 /**
- * Release 0.11.0's server bundle: a detached worktree of its commit in the cache
- * folder, installed and built the first time, reused after. The reason instead
- * when it cannot be had (no git history, no registry, a failed build).
+ * Release 0.11.0's server bundle: its commit's files exported into the cache
+ * folder (`git archive`, so the repository gets no worktree to keep track of),
+ * installed and built the first time, reused after. The reason instead when it
+ * cannot be had (no git history, no registry, a failed build).
  */
 function buildRelease(): { entry: string } | { reason: string } {
-  const dir = join(CACHE, "v0.11.0");
+  const dir = join(CACHE, `v0.11.0-${RELEASE_0_11_0.slice(0, 12)}`);
   const entry = join(dir, "server", "dist", "main.js");
   try {
-    if (!existsSync(join(dir, ".git"))) {
-      mkdirSync(CACHE, { recursive: true });
-      console.error(`checking out 0.11.0 (${RELEASE_0_11_0.slice(0, 7)}) into ${dir}…`);
-      execFileSync("git", ["-C", WORKSPACE_ROOT, "worktree", "add", "--detach", dir, RELEASE_0_11_0], {
-        stdio: "ignore",
+    if (!existsSync(join(dir, "package.json"))) {
+      mkdirSync(dir, { recursive: true });
+      console.error(`exporting 0.11.0 (${RELEASE_0_11_0.slice(0, 7)}) into ${dir}…`);
+      const archive = execFileSync("git", ["-C", WORKSPACE_ROOT, "archive", "--format=tar", RELEASE_0_11_0], {
+        maxBuffer: 512 * 1024 * 1024,
       });
+      execFileSync("tar", ["-x", "-C", dir], { input: archive });
     }
-    const head = execFileSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
-    if (head !== RELEASE_0_11_0) return { reason: `${dir} is at ${head}, not 0.11.0 (${RELEASE_0_11_0})` };
     if (!existsSync(entry)) {
       console.error("installing and building 0.11.0 (once)…");
       execFileSync("npx", ["-y", "pnpm@10", "install", "--frozen-lockfile"], { cwd: dir, stdio: "ignore" });
