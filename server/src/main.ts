@@ -19,6 +19,7 @@ import { smtpTransport } from "./email/smtp-transport.js";
 import { readServerEnv } from "./env.js";
 import { disableAsyncStoragesWhenIdle } from "./idle-async-storage.js";
 import { log } from "./log.js";
+import { NoStoreServerResponse } from "./middleware/no-store.js";
 import { loadOrCreateSecret } from "./secret.js";
 
 // Reads the environment, opens and migrates the database, then listens.
@@ -93,6 +94,8 @@ async function start(): Promise<void> {
   let app: App | undefined;
   const server = createAdaptorServer({
     fetch: (request, bindings) => (app ? app.fetch(request, bindings) : new Response(null, { status: 503 })),
+    // no-store goes on as each answer's head is written, not through Hono's headers (no-store.ts).
+    serverOptions: { ServerResponse: NoStoreServerResponse },
   });
   server.on(
     "upgrade",

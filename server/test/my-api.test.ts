@@ -1,6 +1,7 @@
 import { CreatedToken, RevokedResponse, SessionList, TokenList, Whoami } from "@claudemesh/sdk/contracts";
 import { mintToken } from "@claudemesh/sdk/token";
 import { eq } from "drizzle-orm";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, cliToken } from "../src/db/schema.js";
 import { LAST_USED_RESOLUTION_MS, SESSION_LIFETIME_MS } from "../src/tokens/token-store.js";
@@ -53,6 +54,15 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       const response = await testApp.get("/api/my/whoami", options);
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ error, message: expect.any(String) });
+    });
+
+    it("a token whose checksum is wrong is 401 token_invalid, and the message says so", async () => {
+      const token = mintToken("pat");
+      const mistyped = `${token.slice(0, -1)}${token.endsWith("a") ? "b" : "a"}`;
+      expect(await whoami({ token: mistyped })).toMatchObject({
+        status: 401,
+        body: { error: "token_invalid", message: expect.stringContaining("checksum") },
+      });
     });
 
     it("a revoked token is refused on the very next request", async () => {
@@ -110,11 +120,74 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       const now = testApp.clock.now().getTime();
       expect((await stored())?.lastUsedAt?.getTime()).toBe(now);
       expect(Date.parse(body.credential.expires_at ?? "")).toBe(now + SESSION_LIFETIME_MS);
+      expect((await stored())?.expiresAt?.getTime()).toBe(now + SESSION_LIFETIME_MS);
 
       // Unused for longer than its lifetime, a session expires.
       testApp.clock.advance(SESSION_LIFETIME_MS);
       expect(await whoami({ token: session })).toMatchObject({ status: 401, body: { error: "token_expired" } });
     });
+
+    it("first uses of many tokens at once are each recorded: sessions slide, PATs keep their expiry, a revoked token is not written", async () => {
+      const accounts = await Promise.all(Array.from({ length: 4 }, () => signUp(testApp)));
+      const sessions = await Promise.all(accounts.map((account) => deviceLogin(testApp, account)));
+      const pats = await Promise.all(
+        accounts.map((account, i) => createPat(account, { name: `ci-${i}`, expires_in_days: i % 2 ? 30 : null })),
+      );
+      const revoked = pats[0] as (typeof pats)[number];
+      await testApp.del(`/api/my/cli/tokens/${revoked.id}`, { token: sessions[0] ?? "" });
+      const rows = async () =>
+        new Map((await testApp.database.db.select().from(cliToken)).map((row) => [row.id, row] as const));
+      const before = await rows();
+      testApp.clock.advance(LAST_USED_RESOLUTION_MS);
+      const now = testApp.clock.now().getTime();
+
+      // All at once, twice each, so the first uses share batches and a token appears twice in one.
+      const live = [...sessions, ...pats.slice(1).map((pat) => pat.token)];
+      const answers = await Promise.all([...live, ...live, revoked.token].map((token) => whoami({ token })));
+      expect(answers.slice(0, -1).every((answer) => answer.status === 200)).toBe(true);
+      expect(answers.at(-1)).toMatchObject({ status: 401, body: { error: "token_revoked" } });
+
+      const after = await rows();
+      for (const pat of pats.slice(1)) {
+        expect(after.get(pat.id)?.lastUsedAt?.getTime()).toBe(now);
+        expect(after.get(pat.id)?.expiresAt?.getTime()).toBe(before.get(pat.id)?.expiresAt?.getTime());
+      }
+      const ours = new Set(accounts.map((account) => account.id));
+      const sessionRows = [...after.values()].filter(
+        (row) => ours.has(row.userId) && row.kind === "session" && row.revokedAt === null,
+      );
+      expect(sessionRows).toHaveLength(sessions.length);
+      for (const row of sessionRows) {
+        expect(row.lastUsedAt?.getTime()).toBe(now);
+        expect(row.expiresAt?.getTime()).toBe(now + SESSION_LIFETIME_MS);
+      }
+      expect(after.get(revoked.id)?.lastUsedAt).toEqual(before.get(revoked.id)?.lastUsedAt);
+    });
+
+    it.runIf(kind === "postgres")(
+      "a token whose row another transaction holds is still answered at once, and its use is left to that one",
+      async () => {
+        const account = await signUp(testApp);
+        const pat = await createPat(account);
+        testApp.clock.advance(LAST_USED_RESOLUTION_MS);
+        const other = postgres(testApp.database.url ?? "", { max: 1, onnotice: () => {} });
+        try {
+          await other.begin(async (tx) => {
+            await tx`select id from cli_token where id = ${pat.id} for update`;
+            // Answered while the lock is held: a write that waited for it would never return here.
+            expect((await whoami({ token: pat.token })).status).toBe(200);
+          });
+          const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
+          expect(row?.lastUsedAt).toBeNull();
+          // The next request records it.
+          expect((await whoami({ token: pat.token })).status).toBe(200);
+          const [after] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
+          expect(after?.lastUsedAt?.getTime()).toBe(testApp.clock.now().getTime());
+        } finally {
+          await other.end();
+        }
+      },
+    );
 
     it("browser-session writes must come from our own origin; bearer callers need no Origin", async () => {
       const account = await signUp(testApp);
