@@ -24,6 +24,21 @@ function nextBatchSize(waiting: readonly WaitingSend[]): number {
 }
 
 /**
+ * Whether Postgres refused the statement for what was in it (SQLSTATE class 22,
+ * data exception, or 23, integrity): one send's fault, worth storing the others
+ * without it. A lost connection is everyone's: trying each send alone would only
+ * wait out the same failure once per send.
+ */
+function isDataError(error: unknown): boolean {
+  // Drizzle wraps the driver's error (postgres.js, PGlite), which carries the SQLSTATE.
+  for (let each = error as { code?: unknown; cause?: unknown } | null, depth = 0; each && depth < 3; depth += 1) {
+    if (typeof each.code === "string" && /^2[23][0-9A-Z]{3}$/.test(each.code)) return true;
+    each = each.cause as typeof each;
+  }
+  return false;
+}
+
+/**
  * The sends of every socket on this instance, stored in batches, one batch at a
  * time (group commit): a send that comes while a batch is being stored waits for
  * the next, so under load many share one round trip, and when idle a send goes
@@ -70,8 +85,8 @@ export class SendBatches {
         try {
           await this.#storeBatch(batch);
         } catch (error) {
-          if (batch.length === 1) {
-            batch[0]?.reject(error);
+          if (batch.length === 1 || !isDataError(error)) {
+            for (const send of batch) send.reject(error);
             continue;
           }
           // One send's own failure (text the database refuses, say) fails its whole batch: the
