@@ -94,6 +94,20 @@ function openOn(scripted: { url: string }) {
   });
 }
 
+/** The bodies of the messages waiting when the connection opened, as a reader takes them. */
+async function queuedBodies(connection: MeshConnection): Promise<string[]> {
+  const bodies: string[] = [];
+  for await (const taken of connection.messages({ queuedOnly: true })) bodies.push(taken.body);
+  return bodies;
+}
+
+/** A scripted broker that sends `frames` to each peer that connects. */
+function brokerSending(frames: unknown[]) {
+  return scriptedBroker((socket) => {
+    for (const frame of frames) socket.send(JSON.stringify(frame));
+  });
+}
+
 describe("MeshConnection at the protocol's edges", () => {
   let broker: ScriptedBroker | undefined;
   let connection: MeshConnection | undefined;
@@ -103,15 +117,9 @@ describe("MeshConnection at the protocol's edges", () => {
   });
 
   it("a message delivered twice is taken once; a repeat of one already taken is acked again (its ack was lost)", async () => {
-    broker = await scriptedBroker((socket) => {
-      for (const frame of [welcome, message("m1", "once"), message("m1", "once"), { type: "synced" }]) {
-        socket.send(JSON.stringify(frame));
-      }
-    });
+    broker = await brokerSending([welcome, message("m1", "once"), message("m1", "once"), { type: "synced" }]);
     connection = await openOn(broker);
-    const bodies: string[] = [];
-    for await (const taken of connection.messages({ queuedOnly: true })) bodies.push(taken.body);
-    expect(bodies).toEqual(["once"]);
+    expect(await queuedBodies(connection)).toEqual(["once"]);
     await broker.waitFor((frame) => frame.type === "ack");
     expect(broker.received.filter((frame) => frame.type === "ack")).toEqual([{ type: "ack", message_ids: ["m1"] }]);
 
@@ -126,15 +134,9 @@ describe("MeshConnection at the protocol's edges", () => {
   });
 
   it("close() asks the broker to confirm the last ack before it closes, so a reconnect at once gets nothing read", async () => {
-    broker = await scriptedBroker((socket) => {
-      for (const frame of [welcome, message("m1", "one"), message("m2", "two"), { type: "synced" }]) {
-        socket.send(JSON.stringify(frame));
-      }
-    });
+    broker = await brokerSending([welcome, message("m1", "one"), message("m2", "two"), { type: "synced" }]);
     connection = await openOn(broker);
-    const bodies: string[] = [];
-    for await (const taken of connection.messages({ queuedOnly: true })) bodies.push(taken.body);
-    expect(bodies).toEqual(["one", "two"]);
+    expect(await queuedBodies(connection)).toEqual(["one", "two"]);
     await connection.close();
     expect(broker.received.filter((frame) => frame.type === "ack").at(-1)).toEqual({
       type: "ack",
@@ -153,9 +155,7 @@ describe("MeshConnection at the protocol's edges", () => {
       socket.send(JSON.stringify({ type: "synced" }));
     });
     connection = await openOn(broker);
-    const bodies: string[] = [];
-    for await (const taken of connection.messages({ queuedOnly: true })) bodies.push(taken.body);
-    expect(bodies).toEqual(["after the noise"]);
+    expect(await queuedBodies(connection)).toEqual(["after the noise"]);
   });
 
   it("names from the broker arrive neutral; the body exactly as sent", async () => {
