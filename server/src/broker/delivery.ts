@@ -135,14 +135,13 @@ export async function storeMessages(
       results[index] = { kind: "refused", error: "rate_limited", message };
       continue;
     }
-    const recipients = allowed.filter((row) => !isFull(row)).map((row) => row.user_id);
+    const open = allowed.filter((row) => !isFull(row));
     const id = randomUUID();
     // A blocked sender hears "sent" like anyone else: a refusal would tell them they are blocked.
     results[index] = { kind: "sent", messageId: id };
-    if (recipients.length === 0) continue;
-    for (const row of allowed)
-      if (!isFull(row)) queued.set(queueOf(row.user_id), (queued.get(queueOf(row.user_id)) ?? row.queued) + 1);
-    toStore.push({ index, input, id, recipients });
+    if (open.length === 0) continue;
+    for (const row of open) queued.set(queueOf(row.user_id), (queued.get(queueOf(row.user_id)) ?? row.queued) + 1);
+    toStore.push({ index, input, id, recipients: open.map((row) => row.user_id) });
   }
   const inserted = toStore.length > 0 ? await insertMessages(db, toStore, noticesFor(toStore, origin)) : new Set();
   for (const cap of ["dm", "broadcast"] as const)
