@@ -11,10 +11,10 @@
 // The machine's load average is printed: on a machine busy with other work every figure grows alike.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { brokerPath } from "@claudemesh/sdk/contracts";
+import { residentBytes } from "@claudemesh/test-support/resident-memory";
 import { type RunningServer, startClaudemeshServer } from "@claudemesh/test-support/server-process";
 import { startThrowawayPostgres } from "@claudemesh/test-support/throwaway-postgres";
 import WebSocket from "ws";
@@ -199,12 +199,6 @@ async function measureThroughput(
   // Count what arrived within the window plus a short drain.
   await sleep(1000);
   return { offered: sent / elapsed, delivered: (delivered() - before) / ((performance.now() - start) / 1000) };
-}
-
-/** Resident memory of a process, from /proc (Linux). */
-function residentBytes(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
 }
 
 /** RSS of `pid` once it has settled: the lowest of a few readings a second apart (a collection may be under way). */

@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mintToken } from "@claudemesh/sdk/token";
 import { node24 } from "@claudemesh/test-support/node24";
+import { residentBytes } from "@claudemesh/test-support/resident-memory";
 import { startThrowawayPostgres } from "@claudemesh/test-support/throwaway-postgres";
 import { WORKSPACE_ROOT } from "@claudemesh/test-support/workspace";
 import autocannon from "autocannon";
@@ -109,12 +110,6 @@ function hashOf(text: string): string {
   let hash = 0;
   for (const char of text) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
   return hash.toString(16);
-}
-
-/** Resident memory of a process, from /proc (Linux). */
-function residentBytes(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
