@@ -72,7 +72,7 @@ export async function withPasswordAttempt<T>(
 
 /** Password checks for the routes that make them: the limits above, with each request's address and device cookie. */
 export function passwordLimits(deps: { db: Db; sleep: Sleep; devices: DeviceCookies }) {
-  const untrustedChecks = oneAtATimePerKey();
+  const attemptDeps = { ...deps, untrustedChecks: oneAtATimePerKey() };
   return {
     devices: deps.devices,
     /** withPasswordAttempt for this request, signing in to (or confirming) `email`'s account. */
@@ -83,11 +83,7 @@ export function passwordLimits(deps: { db: Db; sleep: Sleep; devices: DeviceCook
       check: () => Promise<{ outcome: PasswordCheck; value: T }>,
     ): Promise<PasswordAttempt<T>> {
       const device = await deps.devices.trusted(c, email);
-      return withPasswordAttempt(
-        { ...deps, untrustedChecks },
-        { email, ip: requestInfo(c).ipAddress, now, device },
-        check,
-      );
+      return withPasswordAttempt(attemptDeps, { email, ip: requestInfo(c).ipAddress, now, device }, check);
     },
   };
 }
