@@ -48,6 +48,7 @@ import { telemetryRoutes } from "./routes/telemetry.js";
 import { webAuthRoutes } from "./routes/web-auth.js";
 import { whoamiRoutes } from "./routes/whoami.js";
 import { CONFIRM_PATH } from "./step-up/freshness.js";
+import { logTokenUseFailure, prepareTokenUseRecorder, type TokenUseRecorder } from "./tokens/token-use-recorder.js";
 
 /** Where sign-in asks for the second factor after a right password. */
 const TWO_FACTOR_SIGN_IN_PATH = "/login/two-factor";
@@ -115,6 +116,8 @@ export interface AppDeps {
   policy?: ApprovalPolicy;
   /** `/metrics` on the API port, behind `Authorization: Bearer <token>` (METRICS_TOKEN); unset: not served here. */
   metricsEndpoint?: { metrics: BrokerMetrics; token: string };
+  /** Writes tokens' uses after their requests are answered; whoever closes the database first waits for `settled()`. */
+  tokenUses?: TokenUseRecorder;
 }
 
 /**
@@ -131,6 +134,7 @@ export function createApp({
   sleep = realSleep,
   policy = OPEN_POLICY,
   metricsEndpoint,
+  tokenUses = prepareTokenUseRecorder(database.db, logTokenUseFailure),
 }: AppDeps) {
   const { db } = database;
   const secureCookies = new URL(publicUrl).protocol === "https:";
@@ -194,11 +198,11 @@ export function createApp({
   app.route(SECURITY_PATH, securityDashboardRoutes({ db, auth, passwords, now }));
   app.route(MESHES_PATH, meshesDashboardRoutes({ db, mailer: mail, publicUrl, flashes, now }));
 
-  const signedIn = requireCaller({ db, auth, publicUrl, now });
+  const signedIn = requireCaller({ db, auth, publicUrl, tokenUses, now });
   app.use("/api/my/*", signedIn);
   app.route("/api/my/whoami", whoamiRoutes());
-  app.route("/api/my/cli/sessions", cliSessionRoutes({ db, now }));
-  app.route("/api/my/cli/tokens", cliTokenRoutes({ db, notices, now }));
+  app.route("/api/my/cli/sessions", cliSessionRoutes({ db, tokenUses, now }));
+  app.route("/api/my/cli/tokens", cliTokenRoutes({ db, notices, tokenUses, now }));
   app.route("/api/my/meshes", meshRoutes({ db, mailer: mail, publicUrl, now }));
   app.route("/api/my/meshes", meshPeerRoutes({ db, now }));
   app.use("/api/invites/*", signedIn);

@@ -21,6 +21,7 @@ import { disableAsyncStoragesWhenIdle } from "./idle-async-storage.js";
 import { log } from "./log.js";
 import { NoStoreServerResponse } from "./middleware/no-store.js";
 import { loadOrCreateSecret } from "./secret.js";
+import { logTokenUseFailure, prepareTokenUseRecorder } from "./tokens/token-use-recorder.js";
 
 // Reads the environment, opens and migrates the database, then listens.
 // Any failure before listening exits non-zero, so a health check fails closed.
@@ -89,6 +90,7 @@ async function start(): Promise<void> {
     process.exit(1);
   }
 
+  const tokenUses = prepareTokenUseRecorder(database.db, logTokenUseFailure);
   // The app needs the public URL, which with PORT=0 is known only once bound;
   // 'listening' fires before any connection is handled, so `app` is set in time.
   let app: App | undefined;
@@ -116,7 +118,16 @@ async function start(): Promise<void> {
     const auth = createAuth({ db: database.db, secret, publicUrl, mailer });
     const policy = { deviceFlow: env.DEVICE_FLOW === "on", approvalNetworks: env.APPROVAL_NETWORKS ?? null };
     const metricsEndpoint = env.METRICS_TOKEN ? { metrics, token: env.METRICS_TOKEN } : undefined;
-    app = createApp({ database, publicUrl, mailer, auth, trustedProxies: env.TRUST_PROXY, policy, metricsEndpoint });
+    app = createApp({
+      database,
+      publicUrl,
+      mailer,
+      auth,
+      trustedProxies: env.TRUST_PROXY,
+      policy,
+      metricsEndpoint,
+      tokenUses,
+    });
     // The bound address first (supervisors and tests wait for it), then where people reach it.
     log.info(`listening on http://${displayHost(env.HOST)}:${port}`);
     if (env.PUBLIC_URL) log.info(`public URL: ${publicUrl}`);
@@ -131,10 +142,12 @@ async function start(): Promise<void> {
     stopping = true;
     log.info(`${signal}: shutting down`);
     server.close();
-    // Sockets first (their presence is removed), then the database; closing PGlite flushes it.
+    // Sockets first (their presence is removed), then the tokens' last uses, then the
+    // database; closing PGlite flushes it.
     broker
       .stop()
       .catch(() => {})
+      .then(() => tokenUses.settled())
       .then(() => database.close())
       .then(
         () => process.exit(0),

@@ -105,6 +105,7 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       const account = await signUp(testApp);
       const session = await deviceLogin(testApp, account);
       const stored = async () => {
+        await testApp.tokenUses.settled();
         const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.userId, account.id));
         return row;
       };
@@ -135,8 +136,10 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       );
       const revoked = pats[0] as (typeof pats)[number];
       await testApp.del(`/api/my/cli/tokens/${revoked.id}`, { token: sessions[0] ?? "" });
-      const rows = async () =>
-        new Map((await testApp.database.db.select().from(cliToken)).map((row) => [row.id, row] as const));
+      const rows = async () => {
+        await testApp.tokenUses.settled();
+        return new Map((await testApp.database.db.select().from(cliToken)).map((row) => [row.id, row] as const));
+      };
       const before = await rows();
       testApp.clock.advance(LAST_USED_RESOLUTION_MS);
       const now = testApp.clock.now().getTime();
@@ -176,11 +179,13 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
             await tx`select id from cli_token where id = ${pat.id} for update`;
             // Answered while the lock is held: a write that waited for it would never return here.
             expect((await whoami({ token: pat.token })).status).toBe(200);
+            await testApp.tokenUses.settled();
           });
           const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
           expect(row?.lastUsedAt).toBeNull();
           // The next request records it.
           expect((await whoami({ token: pat.token })).status).toBe(200);
+          await testApp.tokenUses.settled();
           const [after] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
           expect(after?.lastUsedAt?.getTime()).toBe(testApp.clock.now().getTime());
         } finally {
@@ -188,6 +193,40 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
         }
       },
     );
+
+    it.runIf(kind === "postgres")(
+      "a token's first use is answered without waiting for its write, which lands once the table is free",
+      async () => {
+        const account = await signUp(testApp);
+        const pat = await createPat(account);
+        testApp.clock.advance(LAST_USED_RESOLUTION_MS);
+        const other = postgres(testApp.database.url ?? "", { max: 1, onnotice: () => {} });
+        try {
+          await other.begin(async (tx) => {
+            // Reads go on under this lock; every UPDATE of cli_token waits for it.
+            await tx`lock table cli_token in exclusive mode`;
+            expect((await whoami({ token: pat.token })).status).toBe(200);
+          });
+          await testApp.tokenUses.settled();
+          const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
+          expect(row?.lastUsedAt?.getTime()).toBe(testApp.clock.now().getTime());
+        } finally {
+          await other.end();
+        }
+      },
+    );
+
+    it("the session and token lists show the calling request's own use", async () => {
+      const account = await signUp(testApp);
+      const session = await deviceLogin(testApp, account);
+      const pat = await createPat(account);
+      testApp.clock.advance(LAST_USED_RESOLUTION_MS);
+      const now = testApp.clock.now().toISOString();
+      const sessions = SessionList.parse(await (await testApp.get("/api/my/cli/sessions", { token: session })).json());
+      expect(sessions.sessions.find((listed) => listed.current)?.last_used_at).toBe(now);
+      const tokens = TokenList.parse(await (await testApp.get("/api/my/cli/tokens", { token: pat.token })).json());
+      expect(tokens.tokens.find((listed) => listed.id === pat.id)?.last_used_at).toBe(now);
+    });
 
     it("browser-session writes must come from our own origin; bearer callers need no Origin", async () => {
       const account = await signUp(testApp);

@@ -9,7 +9,8 @@ import { addressKey } from "../limits/address-key.js";
 import { takeAttempt } from "../limits/attempts.js";
 import { RATE_LIMITS } from "../limits/rate-limits.js";
 import { requestInfo } from "../request-info.js";
-import { prepareTokenLookup, prepareTokenUseRecorder, useRecordedRecently } from "../tokens/token-store.js";
+import { prepareTokenLookup, useRecordedRecently } from "../tokens/token-store.js";
+import type { TokenUseRecorder } from "../tokens/token-use-recorder.js";
 import { crossSiteRefusal, isSameOrigin } from "./same-origin.js";
 
 /** Who is signed in through Better Auth's cookie, or null. */
@@ -30,17 +31,18 @@ async function webSessionCaller(auth: Auth, headers: Headers): Promise<Caller | 
 /**
  * `/api/my/*`: a `Bearer cm_…` token or a browser session. A token costs one
  * indexed read (so revocation is seen at once, on every instance) plus, at most
- * once a minute, a write of `last_used_at`. A 401 says why: token_invalid,
+ * once a minute, a write of `last_used_at` that the answer does not wait for
+ * (`tokenUses`). A 401 says why: token_invalid,
  * token_revoked, token_expired or auth_required.
  */
 export function requireCaller(deps: {
   db: Db;
   auth: Auth;
   publicUrl: string;
+  tokenUses: TokenUseRecorder;
   now: () => Date;
 }): MiddlewareHandler<AppEnv> {
   const findToken = prepareTokenLookup(deps.db);
-  const recordUse = prepareTokenUseRecorder(deps.db);
   const ours = new URL(deps.publicUrl).origin;
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
@@ -67,8 +69,9 @@ export function requireCaller(deps: {
     if (found.token.expiresAt && found.token.expiresAt.getTime() <= now.getTime()) {
       throw new ClaudemeshError("token_expired", "Authentication failed (token expired).");
     }
-    // Nearly every request skips the write; not awaiting a no-op keeps promises off the hot path.
-    const expiresAt = useRecordedRecently(found.token, now) ? found.token.expiresAt : await recordUse(found.token, now);
+    const expiresAt = useRecordedRecently(found.token, now)
+      ? found.token.expiresAt
+      : deps.tokenUses.record(found.token, now);
     c.set("caller", {
       user: found.user,
       kind: found.token.kind,

@@ -5,13 +5,16 @@ import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/database.js";
 import { requestInfo } from "../request-info.js";
 import { listTokens, revokeToken } from "../tokens/token-store.js";
+import type { TokenUseRecorder } from "../tokens/token-use-recorder.js";
 
 /** `/api/my/cli/sessions`: the devices signed in with `claudemesh login`. */
-export function cliSessionRoutes({ db, now }: { db: Db; now: () => Date }) {
+export function cliSessionRoutes({ db, tokenUses, now }: { db: Db; tokenUses: TokenUseRecorder; now: () => Date }) {
   const routes = new Hono<AppEnv>();
 
   routes.get("/", async (c) => {
     const caller = c.var.caller;
+    // The list shows this very request's use (written after answering, see TokenUseRecorder).
+    await tokenUses.settled();
     const rows = await listTokens(db, caller.user.id, "session", now());
     const sessions = rows.map(
       (row): CliSession => ({

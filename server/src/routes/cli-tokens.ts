@@ -16,6 +16,7 @@ import { TOKENS_PATH } from "../pages/cli-tokens-page.js";
 import { requestInfo } from "../request-info.js";
 import type { SecurityNotices } from "../security-alerts/security-notices.js";
 import { createPersonalAccessToken, listTokens, revokeToken, type TokenRow } from "../tokens/token-store.js";
+import type { TokenUseRecorder } from "../tokens/token-use-recorder.js";
 import { validJson } from "../validation.js";
 
 function summary(row: TokenRow): TokenSummary {
@@ -36,7 +37,17 @@ function summary(row: TokenRow): TokenSummary {
  * at creation, which only a browser session may ask for: a token (a phished CLI
  * session, a leaked PAT) must not mint itself a longer life.
  */
-export function cliTokenRoutes({ db, notices, now }: { db: Db; notices: SecurityNotices; now: () => Date }) {
+export function cliTokenRoutes({
+  db,
+  notices,
+  tokenUses,
+  now,
+}: {
+  db: Db;
+  notices: SecurityNotices;
+  tokenUses: TokenUseRecorder;
+  now: () => Date;
+}) {
   const routes = new Hono<AppEnv>();
 
   // A browser session creates a token only within the hour after it proved who it is (step-up).
@@ -69,6 +80,8 @@ export function cliTokenRoutes({ db, notices, now }: { db: Db; notices: Security
   });
 
   routes.get("/", async (c) => {
+    // The list shows this very request's use (written after answering, see TokenUseRecorder).
+    await tokenUses.settled();
     const rows = await listTokens(db, c.var.caller.user.id, "pat", now());
     return c.json({ tokens: rows.map(summary) } satisfies TokenList);
   });

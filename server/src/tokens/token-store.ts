@@ -128,7 +128,7 @@ export function useRecordedRecently(row: Pick<TokenRow, "lastUsedAt">, now: Date
 }
 
 /** The expiry a token has once its use at `now` is recorded: a session's slides forward. */
-function expiryAfterUse(row: Pick<TokenRow, "kind" | "expiresAt">, now: Date): Date | null {
+export function expiryAfterUse(row: Pick<TokenRow, "kind" | "expiresAt">, now: Date): Date | null {
   return row.kind === "session" ? new Date(now.getTime() + SESSION_LIFETIME_MS) : row.expiresAt;
 }
 
@@ -151,52 +151,6 @@ export async function recordTokenUse(db: Db, row: Pick<TokenRow, "id" | "kind" |
       ),
     );
   return expiresAt;
-}
-
-/** Records a request's token use (see recordTokenUse); resolves to the expiry now in force. */
-export type TokenUseRecorder = (row: Pick<TokenRow, "id" | "kind" | "expiresAt">, now: Date) => Promise<Date | null>;
-
-/**
- * recordTokenUse for the request path: uses recorded in the same tick share one
- * UPDATE (`unnest(ids, times)`), under the same conditions per row. With many
- * tokens in use, most requests are a token's first in a minute; one statement
- * and one commit each made them half as fast as the rest (issue 27).
- */
-export function prepareTokenUseRecorder(db: Db): TokenUseRecorder {
-  /** When each token waiting for the next batch was used: the first use in a tick is the one recorded. */
-  const usedAt = new Map<string, Date>();
-  const record = batchPerTick(async (ids: string[]) => {
-    // Times travel as ISO text, which Postgres and PGlite both read as timestamptz; a
-    // session's new expiry is computed as expiryAfterUse computes it, from the row's own kind.
-    const times = ids.map((id) => (usedAt.get(id) as Date).toISOString());
-    for (const id of ids) usedAt.delete(id);
-    // Rows another statement is writing (an earlier batch, another instance) are skipped, not
-    // waited for: that one records the use, and two batches locking the same rows in
-    // different orders would deadlock.
-    await db.execute(sql`
-      with due as (
-        select ${cliToken.id} as id, used.at
-        from ${cliToken}
-        join (select id, at::timestamptz as at from unnest(${sql.param(ids)}::text[], ${sql.param(times)}::text[]) as u(id, at)) as used
-          on used.id = ${cliToken.id}
-        where ${cliToken.revokedAt} is null
-          and (${cliToken.lastUsedAt} is null
-            or ${cliToken.lastUsedAt} <= used.at - make_interval(secs => ${sql.raw(String(LAST_USED_RESOLUTION_MS / 1000))}))
-        for update of ${cliToken} skip locked
-      )
-      update ${cliToken} set
-        last_used_at = due.at,
-        expires_at = case when ${cliToken.kind} = 'session'
-          then due.at + make_interval(secs => ${sql.raw(String(SESSION_LIFETIME_MS / 1000))}) else ${cliToken.expiresAt} end
-      from due
-      where ${cliToken.id} = due.id`);
-    return new Map<string, true>();
-  });
-  return async (row, now) => {
-    if (!usedAt.has(row.id)) usedAt.set(row.id, now);
-    await record(row.id);
-    return expiryAfterUse(row, now);
-  };
 }
 
 /** Not revoked and not expired at `now`. */

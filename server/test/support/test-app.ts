@@ -3,6 +3,11 @@ import { type App, createApp } from "../../src/app.js";
 import { createAuth } from "../../src/auth.js";
 import { createMailer, type Mailer } from "../../src/email/mailer.js";
 import type { ApprovalPolicy } from "../../src/policy/approval-policy.js";
+import {
+  logTokenUseFailure,
+  prepareTokenUseRecorder,
+  type TokenUseRecorder,
+} from "../../src/tokens/token-use-recorder.js";
 import { createMigratedDatabase, type DatabaseKind, type TestDatabase } from "./test-database.js";
 
 /** The origin tests pretend to be, as a browser on the server's own pages would send. */
@@ -24,6 +29,8 @@ export interface TestApp {
   app: App;
   database: TestDatabase;
   clock: TestClock;
+  /** Tokens' uses, written after each request is answered: await `settled()` before reading them. */
+  tokenUses: TokenUseRecorder;
   /** Every wait the password tarpit asked for, in order; nothing really waits. */
   tarpitWaits: number[];
   /** `app.request` with a JSON body, the same-origin `Origin` header and optional cookie/bearer. */
@@ -72,7 +79,9 @@ export async function createTestApp(
     now: clock.now,
   });
   const tarpitWaits: number[] = [];
+  const tokenUses = prepareTokenUseRecorder(database.db, logTokenUseFailure);
   const app = createApp({
+    tokenUses,
     database,
     auth,
     publicUrl,
@@ -94,6 +103,7 @@ export async function createTestApp(
     app,
     database,
     clock,
+    tokenUses,
     tarpitWaits,
     postJson: async (path, body, options) =>
       app.request(path, {
@@ -109,7 +119,10 @@ export async function createTestApp(
       }),
     get: async (path, options) => app.request(path, { headers: headers(options) }),
     del: async (path, options) => app.request(path, { method: "DELETE", headers: headers(options) }),
-    close: () => database.close(),
+    close: async () => {
+      await tokenUses.settled();
+      await database.close();
+    },
   };
 }
 
