@@ -6,14 +6,9 @@ import { createAuth } from "./auth.js";
 import { Broker } from "./broker/broker.js";
 import { createBrokerMetrics, serveMetrics } from "./broker/metrics.js";
 import { handleBrokerUpgrade } from "./broker/upgrade.js";
-import {
-  type DatabaseConfig,
-  initializePglite,
-  keepPgliteOnBaselineCompiler,
-  needsInitdb,
-  openDatabase,
-} from "./db/database.js";
+import { type DatabaseConfig, initializePglite, needsInitdb, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { keepPgliteOnBaselineCompiler } from "./db/pglite-compiler.js";
 import { createMailer } from "./email/mailer.js";
 import { smtpTransport } from "./email/smtp-transport.js";
 import { readServerEnv } from "./env.js";

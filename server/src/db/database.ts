@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -87,18 +86,6 @@ function openPostgres(url: string): Database {
 // Postgres's default 128 MB of shared buffers is sized for a server of its own;
 // embedded in ours, 16 MB keeps the idle process near 160 MB instead of 300.
 const PGLITE_SETTINGS = ["shared_buffers=16MB"];
-
-/**
- * Keeps PGlite's WebAssembly on V8's baseline compiler (Liftoff). By default V8
- * recompiles Postgres's hot functions with TurboFan, and the optimised code and
- * the compiler's memory stay resident: measured on the idle server, 215 MB with
- * tier-up and 156 MB without, and 250 MB against 190 MB after a 10 s whoami load,
- * at 4 % fewer whoami requests/s. For the process that embeds the database
- * (main.ts); call it before the first PGlite opens, as V8 reads it at compile time.
- */
-export function keepPgliteOnBaselineCompiler(): void {
-  setFlagsFromString("--liftoff-only");
-}
 
 /** True when `dataDir` holds no PGlite cluster yet, so opening it would run initdb. */
 export function needsInitdb(dataDir: string): boolean {
