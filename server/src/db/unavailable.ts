@@ -33,3 +33,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The innermost cause's message: the driver's own words ("connect ECONNREFUSED …"),
+ * not drizzle's wrapper, which quotes the whole statement and its parameters.
+ */
+export function innermostMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}

@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../app-env.js";
-import { isDatabaseUnavailable } from "../db/unavailable.js";
+import { innermostMessage, isDatabaseUnavailable } from "../db/unavailable.js";
 import { log } from "../log.js";
 import { ErrorPage } from "../pages/error-page.js";
 import { pageContextOf } from "../pages/page-context.js";
@@ -42,7 +42,7 @@ function refusalOf(error: unknown, c: Context): Refusal {
     return { code: error.code, message: error.message, status: HTTP_STATUS[error.code], suggestion: error.suggestion };
   }
   if (isDatabaseUnavailable(error)) {
-    log.error(`${routeOf(c)}: database unavailable (${rootMessage(error)})`);
+    log.error(`${routeOf(c)}: database unavailable (${innermostMessage(error)})`);
     return {
       code: "database_unavailable",
       message: "The database is not answering.",
@@ -81,13 +81,6 @@ function answer(c: Context<AppEnv>, { code, message, status, suggestion }: Refus
 function answersWithPage(c: Context<AppEnv>): boolean {
   if (c.var.page) return true;
   return !isApiPath(c.req.path) && (c.req.header("accept") ?? "").includes("text/html");
-}
-
-/** The innermost cause's message: the driver's own words ("connect ECONNREFUSED …"). */
-function rootMessage(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
 }
 
 /**

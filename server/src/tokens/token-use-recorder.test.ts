@@ -1,9 +1,9 @@
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Db } from "../db/database.js";
 import { SESSION_LIFETIME_MS } from "./token-store.js";
-import { prepareTokenUseRecorder } from "./token-use-recorder.js";
+import { logTokenUseFailure, prepareTokenUseRecorder } from "./token-use-recorder.js";
 
 const dialect = new PgDialect();
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -82,5 +82,25 @@ describe("the token use recorder", () => {
     answers[1]?.resolve();
     await recorder.settled();
     expect(failures).toHaveLength(1);
+  });
+
+  it("a failed batch is logged in the driver's words, not drizzle's, which quote the statement and its ids", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const driver = new Error("terminating connection due to administrator command");
+      logTokenUseFailure(
+        new Error("Failed query: with due as (…)\nparams: 6cf53173-21e9,2026-12-06", { cause: driver }),
+        3,
+      );
+      expect(warn).toHaveBeenCalledTimes(1);
+      const line = String(warn.mock.calls[0]?.[0]);
+      expect(line).toContain(
+        "could not record the use of 3 token(s) (terminating connection due to administrator command)",
+      );
+      expect(line).not.toContain("Failed query");
+      expect(line).not.toContain("6cf53173");
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

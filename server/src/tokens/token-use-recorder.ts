@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/database.js";
 import { cliToken } from "../db/schema.js";
+import { innermostMessage } from "../db/unavailable.js";
 import { log } from "../log.js";
 import { expiryAfterUse, LAST_USED_RESOLUTION_MS, SESSION_LIFETIME_MS, type TokenRow } from "./token-store.js";
 
@@ -51,8 +52,7 @@ export function prepareTokenUseRecorder(db: Db, onFailure: (error: unknown, uses
 
 /** What a failed batch of token uses leaves in the log: the server goes on, and those tokens' next uses write them. */
 export function logTokenUseFailure(error: unknown, uses: number): void {
-  const reason = error instanceof Error ? error.message : String(error);
-  log.warn(`could not record the use of ${uses} token(s) (${reason}); their next use records it`);
+  log.warn(`could not record the use of ${uses} token(s) (${innermostMessage(error)}); their next use records it`);
 }
 
 /** One UPDATE for many tokens' uses (`unnest(ids, times)`), each row under recordTokenUse's conditions. */
