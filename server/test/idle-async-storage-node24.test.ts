@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "@claudemesh/test-support/node24";
-import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bundleProbe, runProbe } from "./support/probe.js";
 
 // The patch main.ts switches on (src/idle-async-storage.ts), run by another Node than the
 // one running the tests: it matters on Node 20, and on Node 24 it must leave Node alone.
@@ -36,28 +34,16 @@ interface ProbeResult {
 
 describe("disableAsyncStoragesWhenIdle in a process of its own", () => {
   let probe = "";
-  const runProbe = async (node: string): Promise<ProbeResult> => {
-    const { stdout } = await promisify(execFile)(node, ["--input-type=module", "--eval", probe], { encoding: "utf8" });
-    return JSON.parse(stdout) as ProbeResult;
-  };
+  const probeOn = (node: string) => runProbe<ProbeResult>(node, probe);
 
   beforeAll(async () => {
-    const bundle = await build({
-      stdin: { contents: PROBE, resolveDir: SOURCE, loader: "ts" },
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      write: false,
-      logLevel: "silent",
-    });
-    probe = bundle.outputFiles[0]?.text ?? "";
+    probe = await bundleProbe(PROBE, SOURCE);
   });
 
   it.runIf(Number(process.versions.node.split(".")[0]) < 24)(
     "on this Node (async hooks) replaces run() and turns a storage off once no run is in progress",
     async () => {
-      expect(await runProbe(process.execPath)).toEqual({
+      expect(await probeOn(process.execPath)).toEqual({
         version: process.version,
         replacesRun: true,
         storeOnceIdle: null,
@@ -68,7 +54,7 @@ describe("disableAsyncStoragesWhenIdle in a process of its own", () => {
   it.skipIf(SKIP_NODE24)(
     "on Node 24 (AsyncContextFrame) leaves run() as Node has it and never turns a storage off",
     async () => {
-      const result = await runProbe(await node24());
+      const result = await probeOn(await node24());
       expect(result.version).toMatch(/^v24\./);
       expect(result).toMatchObject({ replacesRun: false, storeOnceIdle: "entered outside any run" });
     },

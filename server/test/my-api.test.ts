@@ -167,52 +167,58 @@ describe.each(DATABASE_KINDS)("the /api/my API on %s", (kind) => {
       expect(after.get(revoked.id)?.lastUsedAt).toEqual(before.get(revoked.id)?.lastUsedAt);
     });
 
+    /** Runs `during` while a second connection holds the lock `lock` takes. */
+    async function whileLocked(lock: (tx: postgres.TransactionSql) => Promise<unknown>, during: () => Promise<void>) {
+      const other = postgres(testApp.database.url ?? "", { max: 1, onnotice: () => {} });
+      try {
+        await other.begin(async (tx) => {
+          await lock(tx);
+          await during();
+        });
+      } finally {
+        await other.end();
+      }
+    }
+    /** When the token's use was last recorded, once every queued use is written. */
+    async function recordedUse(id: string): Promise<number | undefined> {
+      await testApp.tokenUses.settled();
+      const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, id));
+      return row?.lastUsedAt?.getTime();
+    }
+
     it.runIf(kind === "postgres")(
       "a token whose row another transaction holds is still answered at once, and its use is left to that one",
       async () => {
-        const account = await signUp(testApp);
-        const pat = await createPat(account);
+        const pat = await createPat(await signUp(testApp));
         testApp.clock.advance(LAST_USED_RESOLUTION_MS);
-        const other = postgres(testApp.database.url ?? "", { max: 1, onnotice: () => {} });
-        try {
-          await other.begin(async (tx) => {
-            await tx`select id from cli_token where id = ${pat.id} for update`;
+        await whileLocked(
+          (tx) => tx`select id from cli_token where id = ${pat.id} for update`,
+          async () => {
             // Answered while the lock is held: a write that waited for it would never return here.
             expect((await whoami({ token: pat.token })).status).toBe(200);
             await testApp.tokenUses.settled();
-          });
-          const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
-          expect(row?.lastUsedAt).toBeNull();
-          // The next request records it.
-          expect((await whoami({ token: pat.token })).status).toBe(200);
-          await testApp.tokenUses.settled();
-          const [after] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
-          expect(after?.lastUsedAt?.getTime()).toBe(testApp.clock.now().getTime());
-        } finally {
-          await other.end();
-        }
+          },
+        );
+        expect(await recordedUse(pat.id)).toBeUndefined();
+        // The next request records it.
+        expect((await whoami({ token: pat.token })).status).toBe(200);
+        expect(await recordedUse(pat.id)).toBe(testApp.clock.now().getTime());
       },
     );
 
     it.runIf(kind === "postgres")(
       "a token's first use is answered without waiting for its write, which lands once the table is free",
       async () => {
-        const account = await signUp(testApp);
-        const pat = await createPat(account);
+        const pat = await createPat(await signUp(testApp));
         testApp.clock.advance(LAST_USED_RESOLUTION_MS);
-        const other = postgres(testApp.database.url ?? "", { max: 1, onnotice: () => {} });
-        try {
-          await other.begin(async (tx) => {
-            // Reads go on under this lock; every UPDATE of cli_token waits for it.
-            await tx`lock table cli_token in exclusive mode`;
+        // Reads go on under this lock; every UPDATE of cli_token waits for it.
+        await whileLocked(
+          (tx) => tx`lock table cli_token in exclusive mode`,
+          async () => {
             expect((await whoami({ token: pat.token })).status).toBe(200);
-          });
-          await testApp.tokenUses.settled();
-          const [row] = await testApp.database.db.select().from(cliToken).where(eq(cliToken.id, pat.id));
-          expect(row?.lastUsedAt?.getTime()).toBe(testApp.clock.now().getTime());
-        } finally {
-          await other.end();
-        }
+          },
+        );
+        expect(await recordedUse(pat.id)).toBe(testApp.clock.now().getTime());
       },
     );
 

@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { NODE24_INSTALL_TIMEOUT, node24, SKIP_NODE24 } from "@claudemesh/test-support/node24";
-import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bundleProbe, runProbe } from "./support/probe.js";
 
 // keepPgliteOnBaselineCompiler (src/db/pglite-compiler.ts) in a process of its own, on
 // this Node and on Node 24 (the Docker image's): a hot WebAssembly function must stay
@@ -33,26 +31,11 @@ console.log(JSON.stringify({ version: process.version, onTurboFan: onTurboFan(ad
 
 describe("keepPgliteOnBaselineCompiler in a process of its own", () => {
   let probe = "";
-  const tierOf = async (node: string, keep: boolean) => {
-    const { stdout } = await promisify(execFile)(
-      node,
-      ["--allow-natives-syntax", "--input-type=module", "--eval", probe, ...(keep ? ["keep"] : [])],
-      { encoding: "utf8" },
-    );
-    return JSON.parse(stdout) as { version: string; onTurboFan: boolean };
-  };
+  const tierOf = (node: string, keep: boolean) =>
+    runProbe<{ version: string; onTurboFan: boolean }>(node, probe, ["--allow-natives-syntax"], keep ? ["keep"] : []);
 
   beforeAll(async () => {
-    const bundle = await build({
-      stdin: { contents: PROBE, resolveDir: SOURCE, loader: "ts" },
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      write: false,
-      logLevel: "silent",
-    });
-    probe = bundle.outputFiles[0]?.text ?? "";
+    probe = await bundleProbe(PROBE, SOURCE);
   });
 
   it("on this Node, a hot function is optimised by default and stays on Liftoff once kept there", async () => {
