@@ -1,4 +1,5 @@
 import type { Db } from "../db/database.js";
+import { hasErrorCode } from "../db/unavailable.js";
 import { type SendInput, type SendResult, type StoredMessage, storeMessages } from "./delivery.js";
 import type { BrokerMetrics } from "./metrics.js";
 
@@ -30,12 +31,7 @@ function nextBatchSize(waiting: readonly WaitingSend[]): number {
  * wait out the same failure once per send.
  */
 function isDataError(error: unknown): boolean {
-  // Drizzle wraps the driver's error (postgres.js, PGlite), which carries the SQLSTATE.
-  for (let each = error as { code?: unknown; cause?: unknown } | null, depth = 0; each && depth < 3; depth += 1) {
-    if (typeof each.code === "string" && /^2[23][0-9A-Z]{3}$/.test(each.code)) return true;
-    each = each.cause as typeof each;
-  }
-  return false;
+  return hasErrorCode(error, (code) => /^2[23][0-9A-Z]{3}$/.test(code));
 }
 
 /**

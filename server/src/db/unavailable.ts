@@ -12,26 +12,34 @@ const DRIVER_CODES = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTI
 const SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
 
 /**
- * True when `error` (or any error it wraps: drizzle and Better Auth wrap the
- * driver's) says the database cannot be reached, as opposed to a bug or bad
- * input. Such requests are answered 503, because trying again later helps.
+ * True when `error`, or any error it wraps, carries a code `matches` accepts:
+ * drizzle and Better Auth wrap the driver's error (postgres.js, PGlite), which
+ * carries the SQLSTATE or the socket's code.
  */
-export function isDatabaseUnavailable(error: unknown): boolean {
+export function hasErrorCode(error: unknown, matches: (code: string) => boolean): boolean {
   const seen = new Set<unknown>();
   for (let current = error; current && typeof current === "object" && !seen.has(current); ) {
     seen.add(current);
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") {
-      if (NETWORK_CODES.has(code) || DRIVER_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) {
-        return true;
-      }
-    }
+    if (typeof code === "string" && matches(code)) return true;
     // Node's net errors for a dual-stack connect come as an AggregateError.
     const inner = (current as { errors?: unknown }).errors;
-    if (Array.isArray(inner) && inner.some((each) => isDatabaseUnavailable(each))) return true;
+    if (Array.isArray(inner) && inner.some((each) => hasErrorCode(each, matches))) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * True when `error` (or any error it wraps) says the database cannot be reached,
+ * as opposed to a bug or bad input. Such requests are answered 503, because
+ * trying again later helps.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return hasErrorCode(
+    error,
+    (code) => NETWORK_CODES.has(code) || DRIVER_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code),
+  );
 }
 
 /**
