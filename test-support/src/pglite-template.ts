@@ -1,7 +1,11 @@
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
+
+const run = promisify(execFile);
 
 /**
  * Where the run's freshly initialised PGlite cluster is, for workers and the
@@ -33,6 +37,10 @@ export async function createPgliteTemplate(): Promise<{ dir: string; remove: () 
 export async function copyPgliteTemplate(dataDir: string): Promise<boolean> {
   const template = process.env[PGLITE_TEMPLATE_ENV];
   if (!template) return false;
-  await cp(template, dataDir, { recursive: true });
+  // `cp -a` rather than fs.cp: the cluster is ~1 000 small files, which fs.cp walks in
+  // JavaScript (lstat, copy, chmod each: ~0.55 s of CPU a copy against ~0.12 s), and a test run
+  // copies it for every embedded database it opens, over a hundred times.
+  await mkdir(dataDir, { recursive: true });
+  await run("cp", ["-a", `${template}/.`, dataDir]);
   return true;
 }
