@@ -39,7 +39,7 @@ export async function copyPgliteTemplate(dataDir: string): Promise<boolean> {
   if (!template) return false;
   // `cp -a` rather than fs.cp: the cluster is ~1 000 small files, which fs.cp walks in
   // JavaScript (lstat, copy, chmod each: ~0.55 s of CPU a copy against ~0.12 s), and a test run
-  // copies it for every embedded database it opens, over a hundred times.
+  // copies it for every embedded database it opens, dozens of times.
   await mkdir(dataDir, { recursive: true });
   await run("cp", ["-a", `${template}/.`, dataDir]);
   return true;
